@@ -1,0 +1,47 @@
+# Two commands: `make run` (the whole portal with demo data) and `make test`.
+SHELL := /bin/bash
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+export PORT
+
+.PHONY: run test setup setup-test seed lint format bench serve messages clean
+
+run: setup seed ## Set up, load demo data, run web + worker + beat (Ctrl-C stops all)
+	@echo "Portal: http://127.0.0.1:$(PORT)/   admin: http://127.0.0.1:$(PORT)/admin/ (demo users in README)"
+	$(VENV)/bin/honcho start -f Procfile -p $(PORT)
+
+test: setup-test ## Set up, lint, then the whole test suite (browser tests included)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest
+
+setup:
+	bash scripts/setup.sh
+
+setup-test:
+	bash scripts/setup.sh --for-tests
+
+seed:
+	$(PY) manage.py seed_demo
+
+serve: setup ## Production-style: gunicorn + WhiteNoise (set DEBUG=0, SECRET_KEY, ALLOWED_HOSTS)
+	$(PY) manage.py collectstatic --noinput -v0
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py blitar_portal.wsgi
+
+bench: setup-test ## Performance figures as ratios to a trivial view (bench/README.md)
+	$(PY) bench/run.py
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format:
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: ## Refresh the English catalogues after changing texts
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=tests --ignore=bench
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=var
+
+clean:
+	rm -rf var/ .pytest_cache

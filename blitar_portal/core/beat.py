@@ -1,0 +1,15 @@
+"""One place where apps add their periodic tasks to the single Celery beat.
+
+Call `register_periodic_task` from an AppConfig.ready(); the schedule lives in
+Celery's configuration, so exactly one `celery beat` runs them.
+"""
+
+from blitar_portal.celery import app
+
+
+def register_periodic_task(name, *, task, schedule, kwargs=None):
+    """schedule: seconds (float) or a celery.schedules.crontab."""
+    entry = {"task": task, "schedule": schedule}
+    if kwargs:
+        entry["kwargs"] = kwargs
+    app.conf.beat_schedule = {**(app.conf.beat_schedule or {}), name: entry}

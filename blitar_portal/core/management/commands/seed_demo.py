@@ -1,0 +1,40 @@
+"""Believable demo data for every app that has a demo.py, in INSTALLED_APPS order.
+
+Each app's `<app>/demo.py` defines `seed(*, scale, stdout)`; it must be idempotent
+(a second run creates nothing new) and bulk-insert at large scales.
+"""
+
+import importlib
+import time
+
+from django.apps import apps
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Create realistic Kabupaten Blitar demo data (idempotent). --scale multiplies it for benchmarks."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=int, default=1, help="Multiplier for benchmarks (default 1).")
+        parser.add_argument("--only", nargs="*", help="App labels to seed (default: all).")
+
+    def handle(self, *args, scale, only, **options):
+        if scale < 1:
+            raise CommandError("--scale must be 1 or more.")
+        from blitar_portal.regions.selectors import regions_loaded
+
+        if not regions_loaded():
+            raise CommandError("Regions are not loaded: run `python manage.py load_regions` first.")
+        for config in apps.get_app_configs():
+            if only and config.label not in only:
+                continue
+            try:
+                module = importlib.import_module(f"{config.name}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name == f"{config.name}.demo":
+                    continue
+                raise
+            started = time.monotonic()
+            self.stdout.write(f"Seeding {config.label} (scale {scale})…")
+            module.seed(scale=scale, stdout=self.stdout)
+            self.stdout.write(self.style.SUCCESS(f"  {config.label} done in {time.monotonic() - started:.1f} s"))

@@ -1,0 +1,89 @@
+"""Reads of the portal shell: the health of its parts and the home page figures."""
+
+import importlib
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+
+from .models import WorkerHeartbeat
+
+logger = logging.getLogger(__name__)
+
+# Each quick-win app exposes `home_summary()` in its selectors.py returning
+# these keys; until it does, the home page shows zeros.
+HOME_SUMMARY_DEFAULTS = {
+    "ehealth": {"hospitals_total": 0, "hospitals_reporting": 0, "beds_available": 0},
+    "ikm": {"ikm_online": 0, "ikm_target": 1000, "products": 0},
+    "tanam": {"trees_planted": 0, "plantings_verified": 0, "canopy_percent": None},
+}
+
+
+def home_figures():
+    figures = {}
+    for app_label, defaults in HOME_SUMMARY_DEFAULTS.items():
+        figures[app_label] = {**defaults, **_app_summary(app_label)}
+    ikm = figures["ikm"]
+    ikm["progress_percent"] = min(100, round(100 * ikm["ikm_online"] / ikm["ikm_target"])) if ikm["ikm_target"] else 0
+    return figures
+
+
+def _app_summary(app_label):
+    try:
+        module = importlib.import_module(f"{app_label}.selectors")
+    except ImportError:
+        return {}
+    summary = getattr(module, "home_summary", None)
+    return summary() if summary else {}
+
+
+def _check_database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT PostGIS_Version()")
+        return {"postgis": cursor.fetchone()[0]}
+
+
+def _check_cache():
+    cache.ping()
+    return {}
+
+
+def _check_broker():
+    from blitar_portal.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=1)
+    return {}
+
+
+def _check_worker():
+    beat = WorkerHeartbeat.objects.filter(queue=settings.CELERY_TASK_DEFAULT_QUEUE).first()
+    if beat is None:
+        raise RuntimeError("no heartbeat from any Celery worker yet")
+    age = (timezone.now() - beat.beat_at).total_seconds()
+    if age > settings.HEARTBEAT_MAX_AGE_SECONDS:
+        raise RuntimeError(f"last worker heartbeat {int(age)} s ago")
+    return {"heartbeat_age_seconds": round(age, 1)}
+
+
+HEALTH_CHECKS = {
+    "database": _check_database,
+    "cache": _check_cache,
+    "broker": _check_broker,
+    "worker": _check_worker,
+}
+
+
+def health_report():
+    """{"status": "ok"|"fail", "checks": {part: {"ok": bool, ...}}, "failing": [...]}"""
+    checks = {}
+    for name, check in HEALTH_CHECKS.items():
+        try:
+            checks[name] = {"ok": True, **check()}
+        except Exception as exc:  # noqa: BLE001 - any failure is a failing part
+            logger.warning("Health check %s failed: %s", name, exc)
+            checks[name] = {"ok": False, "error": str(exc)[:200]}
+    failing = [name for name, result in checks.items() if not result["ok"]]
+    return {"status": "fail" if failing else "ok", "failing": failing, "checks": checks}

@@ -1,0 +1,35 @@
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from . import selectors
+
+
+@require_GET
+def home(request):
+    return render(request, "core/home.html", {"figures": selectors.home_figures(), "now": timezone.now()})
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    report = selectors.health_report()
+    return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+
+
+@require_GET
+def baseline(request):
+    """Trivial view: the benchmark's baseline B (design §8)."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def ratelimited(request, exception=None):
+    return render(
+        request,
+        "429.html",
+        {"message": _("Terlalu banyak permintaan. Silakan coba lagi beberapa menit lagi.")},
+        status=429,
+    )

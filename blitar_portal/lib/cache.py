@@ -1,0 +1,73 @@
+"""A RedisCache that treats an unreachable Redis as a cache miss.
+
+Design §9: when Redis is down pages still render from the database. Errors are
+logged (once a minute at most, so a dead Redis does not flood the log).
+"""
+
+import logging
+import time
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+_REDIS_ERRORS = (RedisConnectionError, RedisTimeoutError, OSError)
+_last_logged = 0.0
+
+
+def _log(operation, exc):
+    global _last_logged
+    now = time.monotonic()
+    if now - _last_logged > 60:
+        _last_logged = now
+        logger.warning("Cache unavailable during %s (%s); serving from the database.", operation, exc)
+
+
+def _degrading(name, fallback):
+    def method(self, *args, **kwargs):
+        try:
+            return getattr(super(ResilientRedisCache, self), name)(*args, **kwargs)
+        except _REDIS_ERRORS as exc:
+            _log(name, exc)
+            return fallback(*args, **kwargs) if callable(fallback) else fallback
+
+    method.__name__ = name
+    return method
+
+
+def _default_arg(key, default=None, *args, **kwargs):
+    return default
+
+
+class ResilientRedisCache(RedisCache):
+    get = _degrading("get", _default_arg)
+    set = _degrading("set", None)
+    add = _degrading("add", False)
+    touch = _degrading("touch", False)
+    delete = _degrading("delete", False)
+    get_many = _degrading("get_many", lambda *a, **k: {})
+    set_many = _degrading("set_many", lambda data, *a, **k: list(data))
+    delete_many = _degrading("delete_many", None)
+    has_key = _degrading("has_key", False)
+    clear = _degrading("clear", False)
+
+    def incr(self, key, delta=1, version=None):
+        try:
+            return super().incr(key, delta, version)
+        except _REDIS_ERRORS as exc:
+            _log("incr", exc)
+            # Unknown count: callers (rate limits) then allow the request.
+            return delta
+
+    def get_or_set(self, key, default, timeout=None, version=None):
+        value = self.get(key, version=version)
+        if value is None:
+            value = default() if callable(default) else default
+            if value is not None:
+                self.add(key, value, timeout=timeout, version=version)
+        return value
+
+    def ping(self):
+        """Raise when Redis does not answer (used by /healthz)."""
+        self._cache.get_client(write=True).ping()

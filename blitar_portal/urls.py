@@ -1,0 +1,50 @@
+"""URL map (design §5). Each quick-win app owns its prefix and its /api/v1/ part."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.sitemaps.views import index as sitemap_index
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path, re_path
+from django.views.static import serve
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from blitar_portal.core.sitemaps import collect_sitemaps
+
+admin.site.site_header = "Portal Smart City Kabupaten Blitar"
+admin.site.site_title = "Admin Portal Blitar"
+admin.site.index_title = "Administrasi"
+
+APPS = [("ehealth", "kesehatan/"), ("ikm", "ikm/"), ("tanam", "tanam/")]
+
+api_patterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]
+api_patterns += [path("", include(f"{app}.api")) for app, _prefix in APPS]
+
+SITEMAPS = collect_sitemaps()
+
+urlpatterns = [
+    path("", include("blitar_portal.core.urls")),
+    path("akun/", include("blitar_portal.accounts.urls")),
+    path("akun/masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("akun/keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("akun/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include((api_patterns, "api"))),
+    path("sitemap.xml", sitemap_index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"}),
+    path(
+        "sitemap-<section>.xml",
+        sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
+    path("dasbor/", include("blitar_portal.dashboard.urls")),
+]
+urlpatterns += [path(prefix, include(f"{app}.urls")) for app, prefix in APPS]
+
+if settings.SERVE_MEDIA:
+    # Development and benchmarks only; production serves MEDIA_ROOT from the web server/object storage.
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EhealthConfig(AppConfig):
+    name = "ehealth"
+    verbose_name = "Layanan Kesehatan"

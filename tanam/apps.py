@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TanamConfig(AppConfig):
+    name = "tanam"
+    verbose_name = "Gerakan Bangga Menanam"

@@ -1,0 +1,66 @@
+"""Shared fixtures: regions, personas, a real Celery worker.
+
+Personas (in the spirit of healthchecks' alice/bob/charlie):
+- alice: Diskominfo staff (programme staff, moderation, dashboards)
+- bob: an ordinary signed-in citizen
+- charlie: a signed-in user who must see nothing that isn't public
+Apps add their own personas in tests/<app>/conftest.py (hospital clerk, IKM owner…).
+"""
+
+import os
+
+import pytest
+from django.core.management import call_command
+
+from tests.factories import UserFactory
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop.
+
+PASSWORD = "kata-sandi-uji-123"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the real kecamatan/desa boundaries once per test database."""
+    from blitar_portal.regions.models import Kecamatan
+
+    with django_db_blocker.unblock():
+        if not Kecamatan.objects.exists():
+            call_command("load_regions", verbosity=0)
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def alice(db):
+    from blitar_portal.accounts.roles import DISKOMINFO
+
+    return UserFactory(username="alice", first_name="Alice Diskominfo", groups=[DISKOMINFO], is_staff=True)
+
+
+@pytest.fixture
+def bob(db):
+    return UserFactory(username="bob", first_name="Bob Warga")
+
+
+@pytest.fixture
+def charlie(db):
+    return UserFactory(username="charlie", first_name="Charlie Tanpa Akses")
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker thread consuming this run's queue from the real Redis broker.
+
+    Tests that use it must commit their data (transactional_db): the worker has its
+    own database connection.
+    """
+    from celery.contrib.testing.worker import start_worker
+
+    from blitar_portal.celery import app
+
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING") as worker:
+        yield worker
