@@ -43,7 +43,7 @@ TESTING = "PYTEST_VERSION" in os.environ or "pytest" in Path(sys.argv[0]).name
 
 DEFAULT_SECRET_KEY = "dev-only-insecure-secret-key-change-me"  # noqa: S105 - refused when DEBUG=0
 DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = env("SECRET_KEY", DEFAULT_SECRET_KEY)
+SECRET_KEY = env("SECRET_KEY") or DEFAULT_SECRET_KEY
 if not DEBUG and SECRET_KEY == DEFAULT_SECRET_KEY:
     raise ImproperlyConfigured(
         "DEBUG=0 needs a real SECRET_KEY: set the SECRET_KEY environment variable "

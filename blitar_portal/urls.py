@@ -28,9 +28,10 @@ SITEMAPS = collect_sitemaps()
 urlpatterns = [
     path("", include("blitar_portal.core.urls")),
     path("akun/", include("blitar_portal.accounts.urls")),
+    path("akun/", include("django.contrib.auth.urls")),
+    # After auth.urls: reverse() takes the last pattern of a name, so these Indonesian paths win.
     path("akun/masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("akun/keluar/", auth_views.LogoutView.as_view(), name="logout"),
-    path("akun/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_patterns, "api"))),

@@ -1,4 +1,6 @@
-"""Shared fixtures: regions, personas, a real Celery worker.
+"""Shared fixtures: personas and a real Celery worker.
+
+Regions are loaded by post_migrate (also after a transactional test's flush).
 
 Personas (in the spirit of healthchecks' alice/bob/charlie):
 - alice: Diskominfo staff (programme staff, moderation, dashboards)
@@ -10,23 +12,12 @@ Apps add their own personas in tests/<app>/conftest.py (hospital clerk, IKM owne
 import os
 
 import pytest
-from django.core.management import call_command
 
 from tests.factories import UserFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop.
 
 PASSWORD = "kata-sandi-uji-123"
-
-
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Load the real kecamatan/desa boundaries once per test database."""
-    from blitar_portal.regions.models import Kecamatan
-
-    with django_db_blocker.unblock():
-        if not Kecamatan.objects.exists():
-            call_command("load_regions", verbosity=0)
 
 
 @pytest.fixture

@@ -1,0 +1,33 @@
+def test_home_shows_zeros_gracefully_on_an_empty_database(client, db):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for testid in ("beds-available", "ikm-online", "trees-planted"):
+        assert f'data-testid="{testid}">0<' in html
+
+
+def test_home_speaks_english_after_switching_language(client, db):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"}, follow=True)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert "Health Services" in html
+    assert "beds available now" in html
+
+
+def test_home_is_small_and_has_no_external_assets(client, db):
+    html = client.get("/").content.decode()
+    assert len(html.encode()) < 100 * 1024
+    assert "cdn" not in html.lower()
+    assert 'src="http' not in html and 'href="http' not in html.replace('href="https://www.openstreetmap', "")
+
+
+def test_unknown_page_is_a_friendly_404(client, db):
+    response = client.get("/tidak-ada/")
+    assert response.status_code == 404
+    assert "Halaman tidak ditemukan" in response.content.decode()
+
+
+def test_baseline_view_is_trivial(client, db):
+    response = client.get("/bench/baseline")
+    assert response.content == b"ok"
