@@ -53,7 +53,11 @@ class Context:
 
     def manage(self, *args, check=True, capture=False):
         return subprocess.run(
-            [PYTHON, str(ROOT / "manage.py"), *args], env=self.env, cwd=ROOT, check=check, text=True,
+            [PYTHON, str(ROOT / "manage.py"), *args],
+            env=self.env,
+            cwd=ROOT,
+            check=check,
+            text=True,
             capture_output=capture,
         )
 
@@ -62,9 +66,10 @@ class Context:
         seconds = seconds or self.seconds
         threads = min(2, concurrency)
         out = subprocess.run(
-            ["wrk", f"-t{threads}", f"-c{concurrency}", f"-d{seconds}s", "--latency", "-s", LUA,
-             self.base_url + path],
-            capture_output=True, text=True, check=True,
+            ["wrk", f"-t{threads}", f"-c{concurrency}", f"-d{seconds}s", "--latency", "-s", LUA, self.base_url + path],
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
         line = next(line for line in out.splitlines() if line.startswith("JSON "))
         raw = json.loads(line[5:])
@@ -137,7 +142,8 @@ def main():
     prepare(ctx, args.scale, not args.no_seed)
     gunicorn = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "blitar_portal.wsgi"],
-        env=ctx.env, cwd=ROOT,
+        env=ctx.env,
+        cwd=ROOT,
     )
     results = []
     try:

@@ -43,6 +43,8 @@ urlpatterns = [
         name="sitemap-section",
     ),
     path("dasbor/", include("blitar_portal.dashboard.urls")),
+    # Outlines for every map (simplified, cached): /wilayah/kecamatan.geojson, /wilayah/kabupaten.geojson
+    path("wilayah/", include("blitar_portal.regions.urls")),
 ]
 urlpatterns += [path(prefix, include(f"{app}.urls")) for app, prefix in APPS]
 

@@ -31,3 +31,16 @@ def test_unknown_page_is_a_friendly_404(client, db):
 def test_baseline_view_is_trivial(client, db):
     response = client.get("/bench/baseline")
     assert response.content == b"ok"
+
+
+def test_indonesian_is_the_default_even_for_an_english_browser(client, db):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="id">' in html
+    assert "tempat tidur tersedia sekarang" in html
+
+
+def test_dashboard_link_only_for_diskominfo(client, alice, bob):
+    client.force_login(bob)
+    assert 'href="/dasbor/"' not in client.get("/").content.decode()
+    client.force_login(alice)
+    assert 'href="/dasbor/"' in client.get("/").content.decode()

@@ -60,3 +60,12 @@ def test_point_in_a_sliver_between_villages_gets_the_nearest_desa(db):
     kecamatan, desa = region_at_point(point)
     assert kecamatan is not None
     assert desa is not None and desa.kecamatan_id == kecamatan.id
+
+
+def test_outlines_are_served_as_geojson_for_maps(client, db):
+    response = client.get("/wilayah/kecamatan.geojson")
+    assert response["Content-Type"] == "application/geo+json"
+    assert len(response.json()["features"]) == 22
+    regency = client.get("/wilayah/kabupaten.geojson").json()
+    assert regency["features"][0]["properties"]["name"] == "Kabupaten Blitar"
+    assert len(response.content) < 200_000
