@@ -20,6 +20,22 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 PASSWORD = "kata-sandi-uji-123"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: delete this run's keys (never FLUSHDB a shared Redis)."""
+    yield
+    from django.core.cache import cache
+
+    prefix = cache.key_prefix
+    try:
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    except Exception:  # noqa: BLE001, S110 - Redis down is a state some tests create on purpose
+        pass
+
+
 @pytest.fixture
 def password():
     return PASSWORD
