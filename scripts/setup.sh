@@ -90,7 +90,7 @@ if [ "$(psql_admin "select count(*) from pg_database where datname='$DB_NAME'")"
   say "Creating database $DB_NAME"
   createdb -h "$DB_HOST" -U "$DB_USER" "$DB_NAME"
 fi
-psql -h "$DB_HOST" -U "$DB_USER" -d "$DB_NAME" -qc "CREATE EXTENSION IF NOT EXISTS postgis; CREATE EXTENSION IF NOT EXISTS pg_trgm;" >/dev/null \
+PGOPTIONS='-c client_min_messages=warning' psql -h "$DB_HOST" -U "$DB_USER" -d "$DB_NAME" -qc "CREATE EXTENSION IF NOT EXISTS postgis; CREATE EXTENSION IF NOT EXISTS pg_trgm;" >/dev/null \
   || die "Cannot create the postgis extension in $DB_NAME (the role needs to be a superuser)."
 
 # --- 3. Redis answers -----------------------------------------------------------------
