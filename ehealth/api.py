@@ -1,3 +1,219 @@
-"""DRF serializers and views for /api/v1/ (urlpatterns are included by blitar_portal/urls.py)."""
+"""DRF serializers and views for /api/v1/ (the Android app's contract; urlpatterns included by blitar_portal/urls.py).
 
-urlpatterns = []
+Same validation and services as the web pages: the request is created by
+services.service_request_create, the lists come from selectors.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.urls import path
+from django_ratelimit.decorators import ratelimit
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from blitar_portal.lib.validators import mask_name
+
+from . import selectors, services
+from .models import Service, ServiceRequest
+from .views import request_rate
+
+
+class BedClassSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Kode kelas kanonik (VIP, KELAS_3, ICU, …, LAINNYA).")
+    label = serializers.CharField()
+    capacity = serializers.IntegerField()
+    available = serializers.IntegerField()
+
+
+class HospitalSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    type = serializers.CharField()
+    kecamatan = serializers.CharField()
+    address = serializers.CharField()
+    phone = serializers.CharField()
+    igd_phone = serializers.CharField()
+    updated_at = serializers.DateTimeField(source="confirmed_at", allow_null=True)
+    age_minutes = serializers.IntegerField(allow_null=True)
+    stale = serializers.BooleanField()
+    distance_km = serializers.FloatField(required=False, allow_null=True)
+    classes = BedClassSerializer(many=True)
+
+
+class ServiceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Service
+        fields = ["id", "name", "kind", "daily_quota", "avg_service_minutes", "opens_at"]
+
+
+class ServiceRequestCreateSerializer(serializers.Serializer):
+    service = serializers.PrimaryKeyRelatedField(queryset=Service.objects.filter(is_active=True))
+    visit_date = serializers.DateField()
+    name = serializers.CharField(max_length=120, min_length=2)
+    nik = serializers.CharField(max_length=20)
+    phone = serializers.CharField(max_length=20)
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    bpjs_number = serializers.CharField(required=False, allow_blank=True, default="", max_length=13)
+    complaint = serializers.CharField(max_length=2000)
+    consent = serializers.BooleanField(help_text="Harus true: persetujuan pemrosesan data pribadi (UU PDP).")
+    submit_token = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=64,
+        help_text="Kunci idempoten: kirim ulang dengan nilai sama = permohonan yang sama.",
+    )
+
+
+class ServiceRequestPublicSerializer(serializers.ModelSerializer):
+    """What the booking-code holder sees: no NIK, masked name."""
+
+    hospital = serializers.CharField(source="hospital.name")
+    hospital_slug = serializers.CharField(source="hospital.slug")
+    service = serializers.CharField(source="service.name")
+    name = serializers.SerializerMethodField()
+    status_label = serializers.CharField(source="get_status_display")
+
+    class Meta:
+        model = ServiceRequest
+        fields = [
+            "code",
+            "hospital",
+            "hospital_slug",
+            "service",
+            "visit_date",
+            "queue_number",
+            "estimated_time",
+            "status",
+            "status_label",
+            "reject_reason",
+            "name",
+            "created_at",
+        ]
+
+    def get_name(self, obj) -> str:
+        return mask_name(obj.name)
+
+
+def _board_rows(request):
+    point = None
+    lat, lon = request.query_params.get("lat"), request.query_params.get("lon")
+    if lat and lon:
+        from blitar_portal.lib.geo import parse_point
+
+        try:
+            point = parse_point(lat, lon)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"lat": exc.messages}) from None
+    return selectors.board(
+        bed_class=request.query_params.get("kelas", ""),
+        kecamatan=request.query_params.get("kecamatan", ""),
+        hospital_type=request.query_params.get("jenis", ""),
+        point=point,
+    )
+
+
+@extend_schema(
+    summary="Ketersediaan tempat tidur semua rumah sakit",
+    parameters=[
+        OpenApiParameter("kelas", str, description="Kode kelas, mis. ICU"),
+        OpenApiParameter("kecamatan", str, description="Slug kecamatan"),
+        OpenApiParameter("jenis", str, description="Jenis RS: RSUD, SWASTA, …"),
+        OpenApiParameter("lat", float, description="Lintang pengguna (urut terdekat)"),
+        OpenApiParameter("lon", float, description="Bujur pengguna (urut terdekat)"),
+    ],
+    responses=HospitalSerializer(many=True),
+)
+@api_view(["GET"])
+@permission_classes([AllowAny])
+def hospital_list(request):
+    return Response(HospitalSerializer(_board_rows(request), many=True).data)
+
+
+@extend_schema(
+    summary="Satu rumah sakit: kelas tempat tidur, layanan",
+    responses=inline_serializer(
+        "HospitalDetail",
+        {"hospital": HospitalSerializer(), "services": ServiceSerializer(many=True)},
+    ),
+)
+@api_view(["GET"])
+@permission_classes([AllowAny])
+def hospital_detail(request, slug):
+    row = next((r for r in selectors.board() if r["slug"] == slug), None)
+    hospital = selectors.hospital_public(slug)
+    if row is None or hospital is None:
+        raise Http404
+    return Response(
+        {
+            "hospital": HospitalSerializer(row).data,
+            "services": ServiceSerializer(selectors.hospital_services(hospital), many=True).data,
+        }
+    )
+
+
+@extend_schema(
+    summary="Ajukan permohonan layanan",
+    request=ServiceRequestCreateSerializer,
+    responses={201: ServiceRequestPublicSerializer, 400: None},
+)
+@api_view(["POST"])
+@permission_classes([AllowAny])
+def service_request_create(request):
+    return _create(request)
+
+
+@ratelimit(key="ip", rate=request_rate, method="POST", block=True)
+def _create(request):
+    serializer = ServiceRequestCreateSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    data = serializer.validated_data
+    try:
+        created, warnings = services.service_request_create(
+            **{**data, "submit_token": data.get("submit_token") or None}
+        )
+    except DjangoValidationError as exc:
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+    body = ServiceRequestPublicSerializer(created).data
+    body["warnings"] = [str(w) for w in warnings]
+    return Response(body, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(summary="Status permohonan berdasarkan kode booking", responses=ServiceRequestPublicSerializer)
+@api_view(["GET"])
+@permission_classes([AllowAny])
+def service_request_detail(request, code):
+    found = selectors.service_request_by_code(code)
+    if found is None:
+        raise Http404
+    return Response(ServiceRequestPublicSerializer(found).data)
+
+
+@extend_schema(
+    summary="Batalkan permohonan (pemegang kode booking)",
+    request=None,
+    responses={200: ServiceRequestPublicSerializer, 400: None},
+)
+@api_view(["POST"])
+@permission_classes([AllowAny])
+def service_request_cancel(request, code):
+    found = selectors.service_request_by_code(code)
+    if found is None:
+        raise Http404
+    try:
+        cancelled = services.service_request_cancel(service_request=found)
+    except DjangoValidationError as exc:
+        return Response({"non_field_errors": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
+    return Response(ServiceRequestPublicSerializer(cancelled).data)
+
+
+urlpatterns = [
+    path("hospitals/", hospital_list, name="ehealth-hospitals"),
+    path("hospitals/<slug:slug>/", hospital_detail, name="ehealth-hospital"),
+    path("service-requests/", service_request_create, name="ehealth-service-requests"),
+    path("service-requests/<str:code>/", service_request_detail, name="ehealth-service-request"),
+    path("service-requests/<str:code>/cancel/", service_request_cancel, name="ehealth-service-request-cancel"),
+]

@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class EhealthConfig(AppConfig):
     name = "ehealth"
     verbose_name = "Layanan Kesehatan"
+
+    def ready(self):
+        from blitar_portal.core.beat import register_periodic_task
+
+        # One beat entry dispatches due hospitals; each hospital then syncs in its own task.
+        register_periodic_task("ehealth-dispatch-syncs", task="ehealth.dispatch_due_syncs", schedule=30.0)
+        # Emails queued while the broker was down are sent by this sweep.
+        register_periodic_task(
+            "ehealth-send-pending-notifications", task="ehealth.send_pending_notifications", schedule=120.0
+        )

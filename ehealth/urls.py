@@ -1,3 +1,15 @@
+from django.urls import path
+
+from . import views
+
 app_name = "ehealth"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.board, name="board"),
+    path("rs/<slug:slug>/", views.hospital_detail, name="hospital_detail"),
+    path("permohonan/baru/", views.request_new, name="request_new"),
+    path("permohonan/cari/", views.request_lookup, name="request_lookup"),
+    path("permohonan/<str:code>/", views.request_detail, name="request_detail"),
+    path("permohonan/<str:code>/batal/", views.request_cancel, name="request_cancel"),
+    path("demo-feed/<slug:slug>/", views.demo_feed, name="demo_feed"),
+]

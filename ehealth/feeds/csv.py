@@ -1,0 +1,49 @@
+"""CSV: header kelas,ruang,kapasitas,terisi; kelas is a canonical code; a BOM is tolerated."""
+
+import csv as csvlib
+import io
+
+from django.utils.translation import gettext_lazy as _
+
+from . import CANONICAL_CLASSES, LAINNYA, FeedError, FeedRow, count
+
+REQUIRED = ("kelas", "kapasitas", "terisi")
+
+
+def parse(body, *, url=None, fetch=None):
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FeedError(_("Feed CSV harus berenkode UTF-8.")) from None
+    reader = csvlib.DictReader(io.StringIO(text))
+    header = [name.strip().lower() for name in (reader.fieldnames or [])]
+    missing = [name for name in REQUIRED if name not in header]
+    if missing:
+        raise FeedError(_("Header CSV kurang kolom: %(cols)s.") % {"cols": ", ".join(missing)})
+    reader.fieldnames = header
+    rows = []
+    try:
+        for line, item in enumerate(reader, start=2):
+            if not any((value or "").strip() for value in item.values() if isinstance(value, str)):
+                continue
+            rows.append(_row(item, line))
+    except csvlib.Error as exc:
+        raise FeedError(_("CSV tidak dapat dibaca: %(error)s") % {"error": exc}) from None
+    return rows
+
+
+def _row(item, line):
+    source = (item.get("kelas") or "").strip().upper()
+    room = (item.get("ruang") or "").strip() or source
+    label = f"{line} ({room})"
+    capacity = count(item.get("kapasitas"), row=label, field="kapasitas")
+    occupied = count(item.get("terisi"), row=label, field="terisi")
+    if occupied > capacity:
+        raise FeedError(
+            _("Baris %(row)s, kolom terisi: terisi (%(occupied)s) melebihi kapasitas (%(capacity)s).")
+            % {"row": label, "occupied": occupied, "capacity": capacity}
+        )
+    code = source if source in CANONICAL_CLASSES else LAINNYA
+    return FeedRow(
+        code=code, room=room, capacity=capacity, available=capacity - occupied, source_code=source, label=label
+    )

@@ -1,0 +1,92 @@
+"""Fetch a feed over HTTP with a timeout, a size cap and an optional bearer token (stdlib only)."""
+
+import time
+import urllib.error
+import urllib.request
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+DEFAULT_TIMEOUT = 10.0  # seconds, FORMATS.md
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024  # 5 MB, FORMATS.md
+CHUNK = 64 * 1024
+
+
+class FeedError(Exception):
+    """A feed that cannot be applied. `retryable` marks transient faults (timeouts, 5xx, network)."""
+
+    def __init__(self, message, *, retryable=False):
+        super().__init__(str(message))
+        self.message = str(message)
+        self.retryable = retryable
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    # A redirect could leave the hospital's host with the token attached.
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+
+
+def fetch_feed(url, *, token="", accept="application/json", timeout=None, max_bytes=None):
+    """GET url and return the body (bytes). Raises FeedError; the token never appears in messages."""
+    timeout = timeout or getattr(settings, "EHEALTH_FEED_TIMEOUT", DEFAULT_TIMEOUT)
+    max_bytes = max_bytes or getattr(settings, "EHEALTH_FEED_MAX_BYTES", DEFAULT_MAX_BYTES)
+    if not url.startswith(("http://", "https://")):
+        raise FeedError(_("Alamat feed harus diawali http:// atau https://."))
+    headers = {"Accept": accept, "User-Agent": "PortalBlitar-BedSync/1.0"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 - scheme checked above
+    deadline = time.monotonic() + timeout
+    try:
+        with _opener.open(request, timeout=timeout) as response:
+            return _read_capped(response, max_bytes=max_bytes, deadline=deadline)
+    except urllib.error.HTTPError as exc:
+        raise _http_error(exc.code) from None
+    except TimeoutError:
+        raise FeedError(
+            _("Server RS tidak menjawab dalam %(s)s detik.") % {"s": int(timeout)}, retryable=True
+        ) from None
+    except (urllib.error.URLError, ConnectionError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        if isinstance(reason, TimeoutError):
+            raise FeedError(
+                _("Server RS tidak menjawab dalam %(s)s detik.") % {"s": int(timeout)}, retryable=True
+            ) from None
+        raise FeedError(_("Server RS tidak dapat dihubungi: %(reason)s") % {"reason": reason}, retryable=True) from None
+
+
+def _http_error(status):
+    if status in (401, 403):
+        return FeedError(_("Server RS menolak akses (HTTP %(status)s): periksa token feed.") % {"status": status})
+    return FeedError(
+        _("Server RS menjawab HTTP %(status)s, bukan 200.") % {"status": status},
+        retryable=status >= 500 or status == 429,
+    )
+
+
+def _read_capped(response, *, max_bytes, deadline):
+    if response.status != 200:
+        raise _http_error(response.status)
+    length = response.headers.get("Content-Length")
+    if length and length.isdigit() and int(length) > max_bytes:
+        raise _too_big(max_bytes)
+    parts, size = [], 0
+    while True:
+        if time.monotonic() > deadline:
+            raise TimeoutError
+        chunk = response.read(CHUNK)
+        if not chunk:
+            break
+        size += len(chunk)
+        if size > max_bytes:
+            raise _too_big(max_bytes)
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+def _too_big(max_bytes):
+    return FeedError(_("Feed melebihi batas ukuran %(mb)s MB.") % {"mb": round(max_bytes / 1024 / 1024, 1)})

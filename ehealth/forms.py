@@ -1,0 +1,179 @@
+"""Forms of E-Health; messages in Bahasa Indonesia (gettext_lazy)."""
+
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import selectors
+from .feeds import CANONICAL_CLASSES, CLASS_LABELS, LAINNYA
+from .models import Hospital, Service
+
+CONSENT_TEXT = _(
+    "Saya menyetujui Pemerintah Kabupaten Blitar dan rumah sakit tujuan memproses nama, NIK, nomor HP, "
+    "nomor BPJS dan keluhan saya hanya untuk melayani permohonan ini, sesuai UU No. 27 Tahun 2022 "
+    "tentang Pelindungan Data Pribadi."
+)
+
+
+class BoardFilterForm(forms.Form):
+    kelas = forms.ChoiceField(label=_("Kelas"), required=False)
+    kecamatan = forms.ChoiceField(label=_("Kecamatan"), required=False)
+    jenis = forms.ChoiceField(label=_("Jenis RS"), required=False)
+    urut = forms.ChoiceField(label=_("Urutkan"), required=False, choices=[("", _("Nama")), ("terdekat", _("Terdekat"))])
+    lat = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
+    lon = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
+
+    def __init__(self, *args, options, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kelas"].choices = [("", _("Semua kelas")), *options["classes"]]
+        self.fields["kecamatan"].choices = [("", _("Semua kecamatan")), *options["kecamatan"]]
+        self.fields["jenis"].choices = [("", _("Semua jenis")), *options["types"]]
+
+
+class ServiceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.hospital.name} — {obj.name}"
+
+
+class ServiceRequestForm(forms.Form):
+    service = ServiceChoiceField(
+        label=_("Rumah sakit dan layanan"),
+        queryset=Service.objects.none(),
+        empty_label=_("— pilih layanan —"),
+        error_messages={"required": _("Pilih rumah sakit dan layanan."), "invalid_choice": _("Layanan tidak dikenal.")},
+    )
+    visit_date = forms.DateField(
+        label=_("Tanggal kunjungan"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": _("Isi tanggal kunjungan."), "invalid": _("Tanggal tidak valid.")},
+    )
+    name = forms.CharField(
+        label=_("Nama lengkap pasien"), max_length=120, min_length=2, error_messages={"required": _("Isi nama pasien.")}
+    )
+    nik = forms.CharField(
+        label=_("NIK"),
+        max_length=20,
+        help_text=_("16 digit sesuai KTP/KK."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"required": _("Isi NIK pasien.")},
+    )
+    phone = forms.CharField(
+        label=_("Nomor HP/WhatsApp"),
+        max_length=20,
+        help_text=_("Contoh: 0812-3456-7890."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        error_messages={"required": _("Isi nomor HP.")},
+    )
+    email = forms.EmailField(
+        label=_("Email (opsional)"),
+        required=False,
+        help_text=_("Kami kirim kabar perubahan status ke email ini."),
+        error_messages={"invalid": _("Alamat email tidak valid.")},
+    )
+    bpjs_number = forms.CharField(
+        label=_("Nomor kartu BPJS (opsional)"),
+        max_length=13,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    complaint = forms.CharField(
+        label=_("Keluhan"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Tuliskan keluhan singkat.")},
+    )
+    consent = forms.BooleanField(
+        label=CONSENT_TEXT,
+        required=True,
+        error_messages={"required": _("Persetujuan pemrosesan data pribadi wajib dicentang.")},
+    )
+    submit_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, hospital_slug=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = selectors.services_for_booking(hospital_slug)
+        if not self.is_bound:
+            self.initial.setdefault("submit_token", uuid.uuid4().hex)
+            self.initial.setdefault("visit_date", timezone.localdate())
+
+
+class BedCountForm(forms.Form):
+    """One class row of the clerk's quick form."""
+
+    code = forms.ChoiceField(label=_("Kelas"), choices=[("", "—"), *CLASS_LABELS.items()], required=False)
+    room_name = forms.CharField(label=_("Nama ruang (kelas Lainnya)"), max_length=120, required=False)
+    capacity = forms.IntegerField(
+        label=_("Kapasitas"),
+        min_value=0,
+        max_value=2000,
+        required=False,
+        error_messages={"min_value": _("Jumlah tidak boleh negatif.")},
+    )
+    available = forms.IntegerField(
+        label=_("Tersedia"),
+        min_value=0,
+        max_value=2000,
+        required=False,
+        error_messages={"min_value": _("Jumlah tidak boleh negatif.")},
+    )
+
+    def clean(self):
+        data = super().clean()
+        code = data.get("code")
+        if not code:
+            return data
+        if data.get("capacity") is None or data.get("available") is None:
+            raise ValidationError(_("Isi kapasitas dan tersedia."))
+        if data["available"] > data["capacity"]:
+            raise ValidationError(_("Tempat tidur tersedia tidak boleh melebihi kapasitas."))
+        if code == LAINNYA and not data.get("room_name"):
+            raise ValidationError(_("Kelas Lainnya wajib diberi nama ruang."))
+        if code != LAINNYA:
+            data["room_name"] = ""
+        return data
+
+
+BedCountFormSet = forms.formset_factory(BedCountForm, extra=2)
+
+
+def bed_formset_initial(hospital):
+    existing = {(b.code, b.room_name): b for b in hospital.bed_classes.all()}
+    rows = []
+    order = list(CANONICAL_CLASSES) + [LAINNYA]
+    for (code, room), bed in sorted(existing.items(), key=lambda kv: (order.index(kv[0][0]), kv[0][1])):
+        rows.append({"code": code, "room_name": room, "capacity": bed.capacity, "available": bed.available})
+    return rows
+
+
+class HospitalFeedForm(forms.ModelForm):
+    """Admin form: the feed token is write-only (never rendered back)."""
+
+    new_feed_token = forms.CharField(
+        label=_("Token feed baru"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Kosongkan untuk mempertahankan token yang tersimpan. Token tidak pernah ditampilkan."),
+    )
+    clear_feed_token = forms.BooleanField(label=_("Hapus token tersimpan"), required=False)
+
+    class Meta:
+        model = Hospital
+        fields = [
+            "name",
+            "slug",
+            "type",
+            "kecamatan",
+            "address",
+            "phone",
+            "igd_phone",
+            "location",
+            "is_active",
+            "booking_window_days",
+            "feed_url",
+            "feed_format",
+            "sync_interval_minutes",
+            "stale_after_minutes",
+        ]

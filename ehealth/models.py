@@ -1,0 +1,284 @@
+"""E-Health: hospitals, bed availability per canonical class with history, feed syncs, service requests."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .feeds import CLASS_LABELS, LAINNYA
+
+# A hospital whose last N syncs failed is stale even if its numbers are recent.
+STALE_AFTER_FAILURES = 3
+
+
+class Hospital(models.Model):
+    class Type(models.TextChoices):
+        RSUD = "RSUD", _("RSUD (pemerintah daerah)")
+        SWASTA = "SWASTA", _("RS swasta")
+        TNI_POLRI = "TNI_POLRI", _("RS TNI/Polri")
+        KHUSUS = "KHUSUS", _("RS khusus (ibu dan anak, dll.)")
+        KLINIK = "KLINIK", _("Klinik utama rawat inap")
+
+    class FeedFormat(models.TextChoices):
+        FHIR = "fhir", "HL7 FHIR R4"
+        APLICARES = "aplicares", "BPJS Aplicares"
+        SIRS = "sirs", "Kemenkes SIRS RS Online"
+        CSV = "csv", "CSV"
+
+    class SyncStatus(models.TextChoices):
+        NEVER = "never", _("belum pernah")
+        OK = "ok", _("berhasil")
+        ERROR = "error", _("gagal")
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(_("nama"), max_length=150)
+    type = models.CharField(_("jenis"), max_length=12, choices=Type.choices, default=Type.SWASTA)
+    kecamatan = models.ForeignKey(
+        "regions.Kecamatan", on_delete=models.PROTECT, related_name="hospitals", verbose_name=_("kecamatan")
+    )
+    address = models.CharField(_("alamat"), max_length=255)
+    phone = models.CharField(_("telepon"), max_length=20, blank=True, help_text=_("Disimpan sebagai 62…"))
+    igd_phone = models.CharField(_("telepon IGD"), max_length=20, blank=True)
+    location = models.PointField(_("lokasi"), srid=4326, null=True, blank=True, spatial_index=True)
+    is_active = models.BooleanField(_("tampil di papan"), default=True)
+    booking_window_days = models.PositiveSmallIntegerField(
+        _("jendela pendaftaran (hari)"), default=14, help_text=_("Berapa hari ke depan warga boleh mendaftar.")
+    )
+    feed_url = models.URLField(_("alamat feed"), max_length=500, blank=True)
+    feed_format = models.CharField(_("format feed"), max_length=10, choices=FeedFormat.choices, blank=True)
+    # Secret: never rendered back (the admin form has a write-only field).
+    feed_token = models.CharField(_("token feed"), max_length=255, blank=True)
+    sync_interval_minutes = models.PositiveSmallIntegerField(_("interval sinkronisasi (menit)"), default=5)
+    stale_after_minutes = models.PositiveSmallIntegerField(
+        _("dianggap usang setelah (menit)"), default=60, help_text=_("Data lebih tua dari ini ditandai usang.")
+    )
+    last_sync_at = models.DateTimeField(_("sinkronisasi terakhir"), null=True, blank=True)
+    last_sync_status = models.CharField(
+        _("status sinkronisasi"), max_length=8, choices=SyncStatus.choices, default=SyncStatus.NEVER
+    )
+    last_sync_message = models.TextField(_("pesan sinkronisasi terakhir"), blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    next_sync_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # When the numbers were last confirmed (a successful sync or a clerk's save).
+    beds_confirmed_at = models.DateTimeField(_("data dikonfirmasi"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("rumah sakit")
+        verbose_name_plural = _("rumah sakit")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def has_feed(self):
+        return bool(self.feed_url and self.feed_format)
+
+    def is_stale(self, now=None):
+        now = now or timezone.now()
+        if self.beds_confirmed_at is None:
+            return True
+        if self.has_feed and self.consecutive_failures >= STALE_AFTER_FAILURES:
+            return True
+        return now - self.beds_confirmed_at > datetime.timedelta(minutes=self.stale_after_minutes)
+
+
+class BedClass(models.Model):
+    """Capacity (beds in service) and available beds of one canonical class at one hospital."""
+
+    CODE_CHOICES = [(code, label) for code, label in CLASS_LABELS.items()]
+
+    hospital = models.ForeignKey(Hospital, on_delete=models.CASCADE, related_name="bed_classes")
+    code = models.CharField(_("kelas"), max_length=16, choices=CODE_CHOICES)
+    room_name = models.CharField(_("nama ruang"), max_length=120, blank=True, help_text=_("Wajib untuk kelas Lainnya."))
+    capacity = models.PositiveIntegerField(_("kapasitas"), default=0)
+    available = models.PositiveIntegerField(_("tersedia"), default=0)
+    updated_at = models.DateTimeField(_("diubah"), default=timezone.now)
+
+    class Meta:
+        ordering = ["hospital", "code", "room_name"]
+        verbose_name = _("kelas tempat tidur")
+        verbose_name_plural = _("kelas tempat tidur")
+        constraints = [
+            models.UniqueConstraint(fields=["hospital", "code", "room_name"], name="ehealth_bedclass_unique"),
+            models.CheckConstraint(
+                condition=models.Q(available__lte=models.F("capacity")), name="ehealth_bedclass_available_lte_capacity"
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self):
+        if self.code == LAINNYA:
+            return f"{CLASS_LABELS[LAINNYA]}: {self.room_name}"
+        return str(CLASS_LABELS.get(self.code, self.code))
+
+    @property
+    def occupied(self):
+        return self.capacity - self.available
+
+
+class SyncRun(models.Model):
+    class Status(models.TextChoices):
+        RUNNING = "running", _("berjalan")
+        OK = "ok", _("berhasil")
+        ERROR = "error", _("gagal")
+        SKIPPED = "skipped", _("dilewati")
+
+    hospital = models.ForeignKey(Hospital, on_delete=models.CASCADE, related_name="sync_runs")
+    started_at = models.DateTimeField(default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.RUNNING)
+    trigger = models.CharField(max_length=20, default="beat", help_text="beat, admin, command, test")
+    attempt = models.PositiveSmallIntegerField(default=1)
+    message = models.TextField(blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    classes_changed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("log sinkronisasi")
+        verbose_name_plural = _("log sinkronisasi")
+        indexes = [models.Index(fields=["hospital", "-started_at"])]
+
+    def __str__(self):
+        return f"{self.hospital} {self.started_at:%Y-%m-%d %H:%M} {self.status}"
+
+
+class BedCountChange(models.Model):
+    class Source(models.TextChoices):
+        USER = "user", _("petugas")
+        FEED = "feed", _("feed")
+
+    hospital = models.ForeignKey(Hospital, on_delete=models.CASCADE, related_name="bed_changes")
+    bed_class = models.ForeignKey(BedClass, on_delete=models.SET_NULL, null=True, related_name="changes")
+    code = models.CharField(max_length=16)
+    room_name = models.CharField(max_length=120, blank=True)
+    source = models.CharField(_("sumber"), max_length=8, choices=Source.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    sync_run = models.ForeignKey(SyncRun, on_delete=models.SET_NULL, null=True, blank=True)
+    old_capacity = models.PositiveIntegerField(null=True, blank=True)
+    new_capacity = models.PositiveIntegerField()
+    old_available = models.PositiveIntegerField(null=True, blank=True)
+    new_available = models.PositiveIntegerField()
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at"]
+        verbose_name = _("riwayat jumlah tempat tidur")
+        verbose_name_plural = _("riwayat jumlah tempat tidur")
+        indexes = [models.Index(fields=["hospital", "changed_at"]), models.Index(fields=["changed_at"])]
+
+    def __str__(self):
+        return f"{self.code} {self.old_available}→{self.new_available}"
+
+
+class HospitalMembership(models.Model):
+    """Links a `Petugas RS` user to the hospital they work for."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hospital_memberships")
+    hospital = models.ForeignKey(Hospital, on_delete=models.CASCADE, related_name="memberships")
+
+    class Meta:
+        verbose_name = _("petugas rumah sakit")
+        verbose_name_plural = _("petugas rumah sakit")
+        constraints = [models.UniqueConstraint(fields=["user", "hospital"], name="ehealth_membership_unique")]
+
+    def __str__(self):
+        return f"{self.user} @ {self.hospital}"
+
+
+class Service(models.Model):
+    class Kind(models.TextChoices):
+        POLI = "poli", _("Poliklinik")
+        RAWAT_INAP = "rawat_inap", _("Permohonan rawat inap")
+        LAINNYA = "lainnya", _("Layanan lain")
+
+    hospital = models.ForeignKey(Hospital, on_delete=models.CASCADE, related_name="services")
+    name = models.CharField(_("nama layanan"), max_length=120)
+    kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices, default=Kind.POLI)
+    daily_quota = models.PositiveSmallIntegerField(_("kuota harian"), default=30)
+    avg_service_minutes = models.PositiveSmallIntegerField(_("rata-rata menit per pasien"), default=10)
+    opens_at = models.TimeField(_("jam buka"), default=datetime.time(8, 0))
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        ordering = ["hospital", "kind", "name"]
+        verbose_name = _("layanan")
+        verbose_name_plural = _("layanan")
+        constraints = [models.UniqueConstraint(fields=["hospital", "name"], name="ehealth_service_unique_name")]
+
+    def __str__(self):
+        return f"{self.name} — {self.hospital.name}" if self.hospital_id else self.name
+
+
+class ServiceRequest(models.Model):
+    class Status(models.TextChoices):
+        DIAJUKAN = "diajukan", _("Diajukan")
+        DITERIMA = "diterima", _("Diterima")
+        DILAYANI = "dilayani", _("Sedang dilayani")
+        SELESAI = "selesai", _("Selesai")
+        DITOLAK = "ditolak", _("Ditolak")
+        DIBATALKAN = "dibatalkan", _("Dibatalkan")
+
+    code = models.CharField(_("kode booking"), max_length=12, unique=True)
+    hospital = models.ForeignKey(Hospital, on_delete=models.PROTECT, related_name="service_requests")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="requests")
+    visit_date = models.DateField(_("tanggal kunjungan"))
+    queue_number = models.PositiveIntegerField(_("nomor antrean"))
+    estimated_time = models.TimeField(_("perkiraan jam layanan"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DIAJUKAN)
+    reject_reason = models.TextField(_("alasan penolakan"), blank=True)
+    name = models.CharField(_("nama pasien"), max_length=120)
+    nik = models.CharField(_("NIK"), max_length=16)
+    nik_outside_regency = models.BooleanField(default=False)
+    phone = models.CharField(_("nomor HP"), max_length=16)
+    email = models.EmailField(_("email"), blank=True)
+    bpjs_number = models.CharField(_("nomor kartu BPJS"), max_length=13, blank=True)
+    complaint = models.TextField(_("keluhan"))
+    consent_version = models.CharField(max_length=20)
+    consent_at = models.DateTimeField()
+    submit_token = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("permohonan layanan")
+        verbose_name_plural = _("permohonan layanan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hospital", "service", "visit_date", "queue_number"], name="ehealth_request_unique_queue"
+            ),
+        ]
+        indexes = [models.Index(fields=["service", "visit_date"]), models.Index(fields=["hospital", "status"])]
+
+    def __str__(self):
+        return self.code
+
+
+class NotificationOutbox(models.Model):
+    """An email to send; a row is written in the same transaction as the change it reports."""
+
+    service_request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="notifications")
+    to_email = models.EmailField()
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("email notifikasi")
+        verbose_name_plural = _("email notifikasi")
+
+    def __str__(self):
+        return f"{self.to_email}: {self.subject}"

@@ -1,0 +1,381 @@
+"""Reads of E-Health for views, API, admin and the Diskominfo dashboard.
+
+Owner filtering lives here once: `hospitals_for_user(user)` and the
+`*_for_user` helpers built on it.
+"""
+
+import datetime
+import time
+
+from django.conf import settings
+from django.contrib.gis.db.models.functions import Distance
+from django.core.cache import cache
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from blitar_portal.accounts.roles import HOSPITAL_STAFF, has_role, is_diskominfo
+
+from .feeds import CANONICAL_CLASSES, CLASS_LABELS, LAINNYA
+from .models import BedClass, BedCountChange, Hospital, NotificationOutbox, Service, ServiceRequest, SyncRun
+
+BOARD_VERSION_KEY = "ehealth:board:version"
+BOARD_CACHE_SECONDS = 600
+CLASS_ORDER = {code: index for index, code in enumerate([*CANONICAL_CLASSES, LAINNYA])}
+
+
+def site_url():
+    return settings.SITE_URL
+
+
+# --- Access ------------------------------------------------------------------------------
+
+
+def hospitals_for_user(user):
+    """Hospitals a user may manage: all for Diskominfo/superusers, own ones for Petugas RS, none else."""
+    if not user.is_authenticated:
+        return Hospital.objects.none()
+    if user.is_superuser or is_diskominfo(user):
+        return Hospital.objects.all()
+    if has_role(user, HOSPITAL_STAFF):
+        return Hospital.objects.filter(memberships__user=user)
+    return Hospital.objects.none()
+
+
+def can_manage_all_hospitals(user):
+    return user.is_authenticated and (user.is_superuser or is_diskominfo(user))
+
+
+def scoped_for_user(queryset, user, *, hospital_field="hospital"):
+    """Filter any queryset with a hospital FK to what the user may see."""
+    if can_manage_all_hospitals(user):
+        return queryset
+    return queryset.filter(**{f"{hospital_field}__in": hospitals_for_user(user).values("pk")})
+
+
+def service_requests_for_user(user):
+    return scoped_for_user(ServiceRequest.objects.select_related("hospital", "service"), user)
+
+
+def service_request_by_code(code):
+    """The citizen's view: whoever holds the booking code."""
+    return (
+        ServiceRequest.objects.select_related("hospital", "service")
+        .filter(code=str(code or "").strip().upper())
+        .first()
+    )
+
+
+# --- Public board ------------------------------------------------------------------------
+
+
+def board_cache_invalidate():
+    """Called after every committed bed change: new version key -> the next request rebuilds."""
+    cache.set(BOARD_VERSION_KEY, time.time_ns(), None)
+
+
+def _board_version():
+    version = cache.get(BOARD_VERSION_KEY)
+    if version is None:
+        version = time.time_ns()
+        cache.add(BOARD_VERSION_KEY, version, None)
+        version = cache.get(BOARD_VERSION_KEY) or version
+    return version
+
+
+def _board_rows():
+    """All active hospitals with their classes as plain dicts (2 queries)."""
+    hospitals = list(
+        Hospital.objects.filter(is_active=True)
+        .select_related("kecamatan")
+        .only(
+            "id",
+            "slug",
+            "name",
+            "type",
+            "address",
+            "phone",
+            "igd_phone",
+            "feed_url",
+            "feed_format",
+            "stale_after_minutes",
+            "consecutive_failures",
+            "beds_confirmed_at",
+            "last_sync_status",
+            "kecamatan__id",
+            "kecamatan__name",
+            "kecamatan__slug",
+        )
+        .order_by("name")
+    )
+    classes = {}
+    for bed in BedClass.objects.filter(hospital__is_active=True, capacity__gt=0).order_by("code", "room_name"):
+        classes.setdefault(bed.hospital_id, []).append(
+            {"code": bed.code, "label": bed.label, "capacity": bed.capacity, "available": bed.available}
+        )
+    rows = []
+    for h in hospitals:
+        beds = sorted(classes.get(h.id, []), key=lambda c: (CLASS_ORDER.get(c["code"], 99), c["label"]))
+        rows.append(
+            {
+                "id": h.id,
+                "slug": h.slug,
+                "name": h.name,
+                "type": h.type,
+                "type_label": h.get_type_display(),
+                "address": h.address,
+                "phone": h.phone,
+                "igd_phone": h.igd_phone,
+                "kecamatan": h.kecamatan.name,
+                "kecamatan_slug": h.kecamatan.slug,
+                "has_feed": h.has_feed,
+                "stale_after_minutes": h.stale_after_minutes,
+                "consecutive_failures": h.consecutive_failures,
+                "confirmed_at": h.beds_confirmed_at,
+                "classes": beds,
+                "available_total": sum(c["available"] for c in beds),
+            }
+        )
+    return rows
+
+
+def board_data():
+    """Board rows, cached until the next bed change (version key) — constant queries per request."""
+    key = f"ehealth:board:{_board_version()}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = _board_rows()
+        cache.set(key, rows, BOARD_CACHE_SECONDS)
+    return rows
+
+
+def _is_stale(row, now):
+    from .models import STALE_AFTER_FAILURES
+
+    if row["confirmed_at"] is None:
+        return True
+    if row["has_feed"] and row["consecutive_failures"] >= STALE_AFTER_FAILURES:
+        return True
+    return now - row["confirmed_at"] > datetime.timedelta(minutes=row["stale_after_minutes"])
+
+
+def hospital_distances(point):
+    """{hospital_id: metres} by PostGIS (geography distance on SRID 4326)."""
+    qs = Hospital.objects.filter(is_active=True, location__isnull=False).annotate(d=Distance("location", point))
+    return {pk: d.m for pk, d in qs.values_list("pk", "d")}
+
+
+def board(*, bed_class="", kecamatan="", hospital_type="", point=None, now=None):
+    """The public board: filtered rows, each with age and stale flag; nearest first when a point is given."""
+    now = now or timezone.now()
+    rows = []
+    for row in board_data():
+        if kecamatan and row["kecamatan_slug"] != kecamatan:
+            continue
+        if hospital_type and row["type"] != hospital_type:
+            continue
+        classes = [c for c in row["classes"] if c["code"] == bed_class] if bed_class else row["classes"]
+        if bed_class and not classes:
+            continue
+        age = (now - row["confirmed_at"]).total_seconds() // 60 if row["confirmed_at"] else None
+        rows.append(
+            {
+                **row,
+                "classes": classes,
+                "shown_available": sum(c["available"] for c in classes),
+                "age_minutes": int(age) if age is not None else None,
+                "stale": _is_stale(row, now),
+            }
+        )
+    if point is not None:
+        distances = hospital_distances(point)
+        for row in rows:
+            row["distance_km"] = round(distances[row["id"]] / 1000, 1) if row["id"] in distances else None
+        rows.sort(key=lambda r: (r["distance_km"] is None, r["distance_km"] or 0))
+    return rows
+
+
+def board_filter_options():
+    """Choices for the board filters (cached with the board)."""
+    rows = board_data()
+    kecamatan = sorted({(r["kecamatan_slug"], r["kecamatan"]) for r in rows}, key=lambda k: k[1])
+    return {
+        "classes": [(code, CLASS_LABELS[code]) for code in [*CANONICAL_CLASSES, LAINNYA]],
+        "kecamatan": kecamatan,
+        "types": list(Hospital.Type.choices),
+    }
+
+
+# --- Hospital page ----------------------------------------------------------------------
+
+
+def hospital_public(slug):
+    return Hospital.objects.select_related("kecamatan").filter(is_active=True, slug=slug).first()
+
+
+def hospital_classes(hospital):
+    beds = list(hospital.bed_classes.filter(capacity__gt=0))
+    return sorted(beds, key=lambda b: (CLASS_ORDER.get(b.code, 99), b.room_name))
+
+
+def hospital_trend(hospital, *, days=7, now=None):
+    """Total available beds at the end of each of the last `days` days, from the change history.
+
+    Walks back from today's numbers by undoing later changes (one query).
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    first_day = today - datetime.timedelta(days=days - 1)
+    start = timezone.make_aware(datetime.datetime.combine(first_day, datetime.time.min))
+    current = hospital.bed_classes.aggregate(total=Sum("available"))["total"] or 0
+    deltas = {}
+    for changed_at, old, new in BedCountChange.objects.filter(hospital=hospital, changed_at__gte=start).values_list(
+        "changed_at", "old_available", "new_available"
+    ):
+        day = timezone.localdate(changed_at)
+        deltas[day] = deltas.get(day, 0) + new - (old or 0)
+    points, value = [], current
+    for offset in range(days):
+        day = today - datetime.timedelta(days=offset)
+        points.append((day, value))
+        value -= deltas.get(day, 0)
+    return list(reversed(points))
+
+
+def hospital_services(hospital):
+    return Service.objects.filter(hospital=hospital, is_active=True).order_by("kind", "name")
+
+
+def hospital_last_sync(hospital):
+    return SyncRun.objects.filter(hospital=hospital).exclude(status=SyncRun.Status.RUNNING).first()
+
+
+def services_for_booking(hospital_slug=None):
+    qs = Service.objects.filter(is_active=True, hospital__is_active=True).select_related("hospital")
+    if hospital_slug:
+        qs = qs.filter(hospital__slug=hospital_slug)
+    return qs.order_by("hospital__name", "kind", "name")
+
+
+def notification_pending(service_request):
+    return NotificationOutbox.objects.filter(service_request=service_request, sent_at__isnull=True).exists()
+
+
+def pending_notification_ids(*, limit=200):
+    return list(
+        NotificationOutbox.objects.filter(sent_at__isnull=True, attempts__lt=10)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+# --- Sync scheduling ------------------------------------------------------------------------
+
+
+def hospitals_due_for_sync(*, now=None):
+    """[(id, interval_minutes)] of active hospitals with a feed whose next sync time has come."""
+    now = now or timezone.now()
+    return list(
+        Hospital.objects.filter(is_active=True)
+        .exclude(feed_url="")
+        .exclude(feed_format="")
+        .filter(Q(next_sync_at__isnull=True) | Q(next_sync_at__lte=now))
+        .values_list("pk", "sync_interval_minutes")
+    )
+
+
+# --- Home and dashboard ---------------------------------------------------------------------
+
+
+def home_summary():
+    """Home page figures: hospitals on the board, those reporting on time, beds available now."""
+    now = timezone.now()
+    rows = board_data()
+    fresh = [r for r in rows if not _is_stale(r, now)]
+    return {
+        "hospitals_total": len(rows),
+        "hospitals_reporting": len(fresh),
+        "beds_available": sum(r["available_total"] for r in fresh),
+    }
+
+
+def dashboard_reporting(*, now=None):
+    """Hospitals reporting on time vs stale: {"on_time": [names], "stale": [names]}."""
+    now = now or timezone.now()
+    result = {"on_time": [], "stale": []}
+    for row in board_data():
+        result["stale" if _is_stale(row, now) else "on_time"].append(row["name"])
+    return result
+
+
+def dashboard_sync_success(*, days=7, now=None):
+    """Per hospital with a feed: runs, successes and success rate (%) over the last `days` days."""
+    since = (now or timezone.now()) - datetime.timedelta(days=days)
+    rows = (
+        SyncRun.objects.filter(started_at__gte=since)
+        .exclude(status__in=[SyncRun.Status.RUNNING, SyncRun.Status.SKIPPED])
+        .values("hospital__slug", "hospital__name")
+        .annotate(runs=Count("id"), ok=Count("id", filter=Q(status=SyncRun.Status.OK)))
+        .order_by("hospital__name")
+    )
+    return [
+        {
+            "slug": r["hospital__slug"],
+            "name": r["hospital__name"],
+            "runs": r["runs"],
+            "ok": r["ok"],
+            "success_percent": round(100 * r["ok"] / r["runs"], 1) if r["runs"] else None,
+        }
+        for r in rows
+    ]
+
+
+def dashboard_bor_per_class(*, days=30, now=None):
+    """Bed occupancy rate (BOR, %) per class at the end of each day, regency-wide.
+
+    From the change history: the last known (capacity, available) of each
+    hospital class per day, carried forward. Returns {code: [(date, bor_percent)]}.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    first = today - datetime.timedelta(days=days - 1)
+    state = {(b.hospital_id, b.code, b.room_name): (b.capacity, b.available) for b in BedClass.objects.all()}
+    start = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
+    changes = (
+        BedCountChange.objects.filter(changed_at__gte=start)
+        .order_by("-changed_at")
+        .values_list("hospital_id", "code", "room_name", "old_capacity", "old_available", "changed_at")
+    )
+    series, cursor = {}, iter(changes)
+    pending = next(cursor, None)
+    for offset in range(days):
+        day = today - datetime.timedelta(days=offset)
+        _record_bor(series, day, state)
+        day_start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+        while pending is not None and pending[5] >= day_start:
+            hospital_id, code, room, old_cap, old_avail, _at = pending
+            state[(hospital_id, code, room)] = (old_cap or 0, old_avail or 0)
+            pending = next(cursor, None)
+    return {code: list(reversed(points)) for code, points in series.items()}
+
+
+def _record_bor(series, day, state):
+    totals = {}
+    for (_h, code, _room), (capacity, available) in state.items():
+        cap, avail = totals.get(code, (0, 0))
+        totals[code] = (cap + capacity, avail + available)
+    for code, (capacity, available) in totals.items():
+        if capacity:
+            series.setdefault(code, []).append((day, round(100 * (capacity - available) / capacity, 1)))
+
+
+def dashboard_requests_per_day(*, days=30, now=None):
+    """Service requests created per day and status: [{"day", "status", "n"}]."""
+    since = (now or timezone.now()) - datetime.timedelta(days=days)
+    return list(
+        ServiceRequest.objects.filter(created_at__gte=since)
+        .annotate(day=TruncDate("created_at"))
+        .values("day", "status")
+        .annotate(n=Count("id"))
+        .order_by("day", "status")
+    )

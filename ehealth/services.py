@@ -1,0 +1,427 @@
+"""Writes of E-Health: bed counts (by hand or from a feed), feed syncs, service requests, notifications.
+
+Every function is `<entity>_<action>(*, ...)`, keyword-only, validates with
+full_clean() and runs in one transaction: nothing is ever saved half-way.
+"""
+
+import datetime
+import logging
+import secrets
+import time
+
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from blitar_portal.lib.validators import (
+    normalize_mobile,
+    parse_nik,
+    validate_bpjs_number,
+)
+
+from . import selectors
+from .feeds import LAINNYA, FeedError, class_key, load_feed
+from .models import (
+    BedClass,
+    BedCountChange,
+    Hospital,
+    NotificationOutbox,
+    Service,
+    ServiceRequest,
+    SyncRun,
+)
+
+logger = logging.getLogger(__name__)
+
+CONSENT_VERSION = "2026-01"
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at the desk
+CODE_LENGTH = 10  # 32^10 ≈ 1.1e15: not guessable
+ACTIVE_STATUSES = (ServiceRequest.Status.DIAJUKAN, ServiceRequest.Status.DITERIMA, ServiceRequest.Status.DILAYANI)
+
+# --- Bed counts ---------------------------------------------------------------------
+
+
+def hospital_beds_apply(*, hospital, classes, source, user=None, sync_run=None, replace_all=False, now=None):
+    """Apply bed counts {(code, room): (capacity, available)} to a hospital in one transaction.
+
+    History rows are written only for numbers that changed, so applying identical
+    numbers twice writes nothing new. With replace_all (a feed describes the whole
+    hospital) classes missing from `classes` drop to 0/0. Returns the number of
+    changed classes. The board cache is invalidated when the transaction commits.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        hospital = Hospital.objects.select_for_update().get(pk=hospital.pk)
+        existing = {class_key(b.code, b.room_name): b for b in hospital.bed_classes.select_for_update()}
+        targets = dict(classes)
+        if replace_all:
+            for key in existing.keys() - targets.keys():
+                targets[key] = (0, 0)
+        changes, changed = [], 0
+        for key, (capacity, available) in targets.items():
+            bed = existing.get(key)
+            if bed is not None and (bed.capacity, bed.available) == (capacity, available):
+                continue
+            old = (bed.capacity, bed.available) if bed else (None, None)
+            bed = bed or BedClass(hospital=hospital, code=key[0], room_name=key[1] if key[0] == LAINNYA else "")
+            bed.capacity, bed.available, bed.updated_at = capacity, available, now
+            bed.full_clean(validate_unique=False)
+            bed.save()
+            changed += 1
+            changes.append(_change(bed, old, source=source, user=user, sync_run=sync_run, now=now))
+        BedCountChange.objects.bulk_create(changes)
+        hospital.beds_confirmed_at = now
+        hospital.save(update_fields=["beds_confirmed_at"])
+        transaction.on_commit(selectors.board_cache_invalidate)
+    return changed
+
+
+def _change(bed, old, *, source, user, sync_run, now):
+    return BedCountChange(
+        hospital_id=bed.hospital_id,
+        bed_class=bed,
+        code=bed.code,
+        room_name=bed.room_name,
+        source=source,
+        user=user,
+        sync_run=sync_run,
+        old_capacity=old[0],
+        old_available=old[1],
+        new_capacity=bed.capacity,
+        new_available=bed.available,
+        changed_at=now,
+    )
+
+
+def hospital_beds_update_by_staff(*, hospital, user, counts):
+    """A clerk's quick form: counts = [(code, room_name, capacity, available)]."""
+    classes = {}
+    for code, room, capacity, available in counts:
+        if available > capacity:
+            raise ValidationError(_("Tempat tidur tersedia tidak boleh melebihi kapasitas."))
+        if code == LAINNYA and not room:
+            raise ValidationError(_("Kelas Lainnya wajib diberi nama ruang."))
+        classes[class_key(code, room)] = (capacity, available)
+    return hospital_beds_apply(hospital=hospital, classes=classes, source=BedCountChange.Source.USER, user=user)
+
+
+# --- Feed sync ----------------------------------------------------------------------
+
+
+def hospital_sync(*, hospital_id, trigger="beat", attempt=1, claimed_at=None):
+    """Fetch, parse, validate and apply one hospital's feed; record a SyncRun and return it.
+
+    A failure leaves the last good numbers in place. When `claimed_at` is given and
+    a successful sync already happened after it (a late-acked task delivered twice),
+    nothing is fetched and a 'skipped' run is returned.
+    """
+    hospital = Hospital.objects.get(pk=hospital_id)
+    if claimed_at and hospital.last_success_at and hospital.last_success_at >= claimed_at:
+        return SyncRun(hospital=hospital, status=SyncRun.Status.SKIPPED, message="already synced")
+    run = SyncRun.objects.create(hospital=hospital, trigger=trigger, attempt=attempt)
+    started = time.monotonic()
+    try:
+        if not hospital.has_feed:
+            raise FeedError(_("Rumah sakit ini belum memiliki alamat dan format feed."))
+        result = load_feed(url=hospital.feed_url, feed_format=hospital.feed_format, token=hospital.feed_token)
+        changed = hospital_beds_apply(
+            hospital=hospital, classes=result.classes, source=BedCountChange.Source.FEED, sync_run=run, replace_all=True
+        )
+    except FeedError as exc:
+        _sync_finish(run, hospital, started=started, error=exc)
+        return run
+    message = _("%(rows)s baris, %(changed)s kelas berubah.") % {"rows": result.rows, "changed": changed}
+    if result.unknown_codes:
+        message += " " + _("Kode kelas tidak dikenal (disimpan sebagai Lainnya): %(codes)s.") % {
+            "codes": ", ".join(result.unknown_codes)
+        }
+    run.rows, run.classes_changed = result.rows, changed
+    _sync_finish(run, hospital, started=started, message=message)
+    return run
+
+
+def _sync_finish(run, hospital, *, started, error=None, message=""):
+    now = timezone.now()
+    run.finished_at = now
+    run.duration_ms = int((time.monotonic() - started) * 1000)
+    run.status = SyncRun.Status.ERROR if error else SyncRun.Status.OK
+    run.message = error.message if error else message
+    run.retryable = bool(error and error.retryable)
+    run.save()
+    fields = {"last_sync_at": now, "last_sync_message": run.message[:2000]}
+    if error:
+        fields.update(last_sync_status=Hospital.SyncStatus.ERROR, consecutive_failures=F("consecutive_failures") + 1)
+    else:
+        fields.update(last_sync_status=Hospital.SyncStatus.OK, consecutive_failures=0, last_success_at=now)
+    Hospital.objects.filter(pk=hospital.pk).update(**fields)
+    if error:
+        # Staleness shown on the board depends on failures too.
+        transaction.on_commit(selectors.board_cache_invalidate)
+        logger.info("Sync of %s failed: %s", hospital.slug, run.message)
+
+
+def hospitals_claim_due(*, now=None):
+    """Claim every hospital whose feed is due: returns [(id, claimed_at)].
+
+    The claim moves next_sync_at forward with a conditional UPDATE, so two beat
+    ticks (or two beats by mistake) never dispatch the same hospital twice.
+    """
+    now = now or timezone.now()
+    claimed = []
+    due = selectors.hospitals_due_for_sync(now=now)
+    for hospital_id, interval in due:
+        updated = (
+            Hospital.objects.filter(pk=hospital_id)
+            .filter(Q(next_sync_at__isnull=True) | Q(next_sync_at__lte=now))
+            .update(next_sync_at=now + datetime.timedelta(minutes=interval))
+        )
+        if updated:
+            claimed.append((hospital_id, now))
+    return claimed
+
+
+def hospital_save(*, hospital, new_token="", clear_token=False):
+    """Save a hospital from the admin; the feed token changes only when a new one is typed (write-only)."""
+    if clear_token:
+        hospital.feed_token = ""
+    elif new_token:
+        hospital.feed_token = new_token.strip()
+    if hospital.pk:
+        # A changed feed is synced at the next beat tick.
+        hospital.next_sync_at = None
+    hospital.full_clean()
+    hospital.save()
+    transaction.on_commit(selectors.board_cache_invalidate)
+    return hospital
+
+
+# --- Service requests ---------------------------------------------------------------
+
+
+def _new_code():
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def service_request_validate(*, service, visit_date, nik, phone, bpjs_number="", today=None):
+    """Validate the citizen's data; returns (normalized dict, warnings). ValidationError(dict) on bad input."""
+    today = today or timezone.localdate()
+    errors, data, warnings = {}, {}, []
+    try:
+        info = parse_nik(nik, today=today)
+        data["nik"] = "".join(str(nik).split())
+        data["nik_outside_regency"] = not info.in_kabupaten_blitar
+        if not info.in_kabupaten_blitar:
+            warnings.append(_("NIK terdaftar di luar Kabupaten Blitar; permohonan tetap diproses."))
+    except ValidationError as exc:
+        errors["nik"] = exc.messages
+    try:
+        data["phone"] = normalize_mobile(phone)
+    except ValidationError as exc:
+        errors["phone"] = exc.messages
+    if bpjs_number:
+        try:
+            validate_bpjs_number(bpjs_number)
+            data["bpjs_number"] = bpjs_number
+        except ValidationError as exc:
+            errors["bpjs_number"] = exc.messages
+    errors.update(_date_errors(service=service, visit_date=visit_date, today=today))
+    if errors:
+        raise ValidationError(errors)
+    return data, warnings
+
+
+def _date_errors(*, service, visit_date, today):
+    if not service.is_active or not service.hospital.is_active:
+        return {"service": [_("Layanan ini sedang tidak menerima permohonan.")]}
+    if visit_date < today:
+        return {"visit_date": [_("Tanggal kunjungan tidak boleh di masa lalu.")]}
+    last = today + datetime.timedelta(days=service.hospital.booking_window_days)
+    if visit_date > last:
+        return {
+            "visit_date": [
+                _("Tanggal kunjungan paling lambat %(date)s (jendela pendaftaran %(days)s hari).")
+                % {"date": last.strftime("%d-%m-%Y"), "days": service.hospital.booking_window_days}
+            ]
+        }
+    return {}
+
+
+def service_request_create(
+    *,
+    service,
+    visit_date,
+    name,
+    nik,
+    phone,
+    complaint,
+    consent,
+    email="",
+    bpjs_number="",
+    submit_token=None,
+    today=None,
+):
+    """Create a request with the next queue number of (service, date); returns (request, warnings).
+
+    Concurrency: the Service row is locked while counting and numbering, so two
+    submissions never get the same number; a DB unique constraint backs it up.
+    A repeated submit_token (double click, retried POST) returns the first request.
+    """
+    if submit_token:
+        existing = ServiceRequest.objects.filter(submit_token=submit_token).first()
+        if existing is not None:
+            return existing, []
+    if not consent:
+        raise ValidationError({"consent": [_("Persetujuan pemrosesan data pribadi wajib dicentang.")]})
+    data, warnings = service_request_validate(
+        service=service, visit_date=visit_date, nik=nik, phone=phone, bpjs_number=bpjs_number, today=today
+    )
+    try:
+        request = _service_request_insert(
+            service=service,
+            visit_date=visit_date,
+            fields={**data, "name": " ".join(name.split()), "complaint": complaint.strip(), "email": email},
+            submit_token=submit_token,
+        )
+    except IntegrityError:
+        if submit_token and ServiceRequest.objects.filter(submit_token=submit_token).exists():
+            return ServiceRequest.objects.get(submit_token=submit_token), []
+        raise
+    return request, warnings
+
+
+def _service_request_insert(*, service, visit_date, fields, submit_token):
+    with transaction.atomic():
+        service = Service.objects.select_for_update().select_related("hospital").get(pk=service.pk)
+        day = ServiceRequest.objects.filter(service=service, visit_date=visit_date)
+        if day.filter(status__in=ACTIVE_STATUSES + (ServiceRequest.Status.SELESAI,)).count() >= service.daily_quota:
+            raise ValidationError(
+                {"visit_date": [_("Kuota layanan ini pada tanggal tersebut sudah habis. Pilih tanggal lain.")]}
+            )
+        number = (day.aggregate(top=Max("queue_number"))["top"] or 0) + 1
+        start = datetime.datetime.combine(visit_date, service.opens_at)
+        estimate = (start + datetime.timedelta(minutes=service.avg_service_minutes * (number - 1))).time()
+        now = timezone.now()
+        request = ServiceRequest(
+            code=_new_code(),
+            hospital=service.hospital,
+            service=service,
+            visit_date=visit_date,
+            queue_number=number,
+            estimated_time=estimate,
+            consent_version=CONSENT_VERSION,
+            consent_at=now,
+            submit_token=submit_token or None,
+            created_at=now,
+            status_changed_at=now,
+            **fields,
+        )
+        request.full_clean()
+        request.save()
+        _notify(request, _("Permohonan %(code)s diterima sistem") % {"code": request.code})
+    return request
+
+
+# Allowed status changes: from -> set of to.
+TRANSITIONS = {
+    ServiceRequest.Status.DIAJUKAN: {
+        ServiceRequest.Status.DITERIMA,
+        ServiceRequest.Status.DITOLAK,
+        ServiceRequest.Status.DIBATALKAN,
+    },
+    ServiceRequest.Status.DITERIMA: {
+        ServiceRequest.Status.DILAYANI,
+        ServiceRequest.Status.DITOLAK,
+        ServiceRequest.Status.DIBATALKAN,
+    },
+    ServiceRequest.Status.DILAYANI: {ServiceRequest.Status.SELESAI},
+}
+
+
+def service_request_set_status(*, service_request, status, reason=""):
+    """Move a request through the workflow; a rejection needs a reason. Queues a status email."""
+    with transaction.atomic():
+        request = ServiceRequest.objects.select_for_update().get(pk=service_request.pk)
+        if status == request.status:
+            return request
+        if status not in TRANSITIONS.get(request.status, set()):
+            raise ValidationError(
+                _("Status tidak dapat diubah dari %(old)s ke %(new)s.")
+                % {"old": request.get_status_display(), "new": ServiceRequest.Status(status).label}
+            )
+        if status == ServiceRequest.Status.DITOLAK and not reason.strip():
+            raise ValidationError({"reject_reason": [_("Alasan penolakan wajib diisi.")]})
+        request.status = status
+        request.reject_reason = reason.strip() if status == ServiceRequest.Status.DITOLAK else ""
+        request.status_changed_at = timezone.now()
+        request.full_clean()
+        request.save()
+        _notify(
+            request,
+            _("Status permohonan %(code)s: %(status)s")
+            % {"code": request.code, "status": request.get_status_display()},
+        )
+    return request
+
+
+def service_request_cancel(*, service_request):
+    """The citizen (holding the booking code) cancels; only before the visit is served."""
+    return service_request_set_status(service_request=service_request, status=ServiceRequest.Status.DIBATALKAN)
+
+
+# --- Notifications (outbox) ----------------------------------------------------------
+
+
+def _notify(request, subject):
+    """Write an outbox row in the caller's transaction; enqueue sending after commit."""
+    if not request.email:
+        return None
+    from django.template.loader import render_to_string
+
+    body = render_to_string("ehealth/emails/status.txt", {"request": request, "site_url": selectors.site_url()})
+    outbox = NotificationOutbox.objects.create(
+        service_request=request, to_email=request.email, subject=str(subject)[:200], body=body
+    )
+    transaction.on_commit(lambda: notification_enqueue(outbox_id=outbox.pk))
+    return outbox
+
+
+def notification_enqueue(*, outbox_id):
+    """Hand the email to Celery; if the broker is down the row stays pending for the sweep."""
+    from .tasks import send_notification
+
+    try:
+        send_notification.delay(outbox_id)
+        return True
+    except Exception as exc:  # noqa: BLE001 - any broker failure: the beat sweep retries later
+        logger.warning("Broker unavailable, notification %s stays pending: %s", outbox_id, exc)
+        return False
+
+
+def notification_send(*, outbox_id):
+    """Send one outbox email once (idempotent: a sent row is never sent again)."""
+    with transaction.atomic():
+        outbox = NotificationOutbox.objects.select_for_update(skip_locked=True).filter(pk=outbox_id).first()
+        if outbox is None or outbox.sent_at:
+            return False
+        try:
+            send_mail(outbox.subject, outbox.body, None, [outbox.to_email])
+        except Exception as exc:  # noqa: BLE001 - SMTP errors are recorded and retried by the sweep
+            outbox.attempts += 1
+            outbox.last_error = str(exc)[:500]
+            outbox.save(update_fields=["attempts", "last_error"])
+            return False
+        outbox.sent_at = timezone.now()
+        outbox.attempts += 1
+        outbox.save(update_fields=["sent_at", "attempts"])
+    return True
+
+
+def notifications_send_pending(*, limit=200):
+    """The beat sweep: send what is still pending (e.g. queued while Redis was down)."""
+    sent = 0
+    for outbox_id in selectors.pending_notification_ids(limit=limit):
+        sent += notification_send(outbox_id=outbox_id)
+    return sent

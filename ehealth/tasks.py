@@ -1,0 +1,45 @@
+"""Thin Celery tasks: take ids, call a service (JSON arguments only)."""
+
+from celery import shared_task
+from django.utils.dateparse import parse_datetime
+
+from . import services
+
+MAX_SYNC_RETRIES = 4
+RETRY_BASE_SECONDS = 15
+RETRY_MAX_SECONDS = 600
+
+
+@shared_task(name="ehealth.dispatch_due_syncs", ignore_result=True)
+def dispatch_due_syncs():
+    """The one beat entry: fan out one task per hospital that is due (one slow hospital delays no other)."""
+    for hospital_id, claimed_at in services.hospitals_claim_due():
+        sync_hospital.delay(hospital_id, claimed_at.isoformat())
+
+
+@shared_task(name="ehealth.sync_hospital", bind=True, ignore_result=True, max_retries=MAX_SYNC_RETRIES)
+def sync_hospital(self, hospital_id, claimed_at=None):
+    """Sync one hospital; transient faults retry with bounded exponential backoff.
+
+    Idempotent under late acks: a redelivered task skips when a successful sync
+    already happened after the claim, and re-applying identical numbers writes nothing.
+    """
+    run = services.hospital_sync(
+        hospital_id=hospital_id,
+        trigger="beat",
+        attempt=self.request.retries + 1,
+        claimed_at=parse_datetime(claimed_at) if claimed_at else None,
+    )
+    if getattr(run, "retryable", False) and self.request.retries < self.max_retries:
+        countdown = min(RETRY_MAX_SECONDS, RETRY_BASE_SECONDS * 2**self.request.retries)
+        raise self.retry(countdown=countdown)
+
+
+@shared_task(name="ehealth.send_notification", ignore_result=True)
+def send_notification(outbox_id):
+    services.notification_send(outbox_id=outbox_id)
+
+
+@shared_task(name="ehealth.send_pending_notifications", ignore_result=True)
+def send_pending_notifications():
+    services.notifications_send_pending()

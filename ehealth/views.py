@@ -1,0 +1,168 @@
+"""Public pages of E-Health: bed board, hospital page, service requests, demo feeds. Thin views."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
+
+from blitar_portal.lib.validators import mask_name
+
+from . import charts, selectors, services
+from .forms import BoardFilterForm, ServiceRequestForm
+from .models import Hospital, ServiceRequest
+
+
+def _board_point(form):
+    if form.is_valid() and form.cleaned_data.get("urut") == "terdekat":
+        lat, lon = form.cleaned_data.get("lat"), form.cleaned_data.get("lon")
+        if lat is not None and lon is not None:
+            from django.contrib.gis.geos import Point
+
+            return Point(lon, lat, srid=4326)
+    return None
+
+
+@require_GET
+def board(request):
+    options = selectors.board_filter_options()
+    form = BoardFilterForm(request.GET or None, options=options)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    point = _board_point(form) if form.is_bound else None
+    rows = selectors.board(
+        bed_class=data.get("kelas", ""),
+        kecamatan=data.get("kecamatan", ""),
+        hospital_type=data.get("jenis", ""),
+        point=point,
+    )
+    context = {
+        "form": form,
+        "rows": rows,
+        "filtered": any(data.get(k) for k in ("kelas", "kecamatan", "jenis")),
+        "nearest": point is not None,
+        "all_stale": bool(rows) and all(r["stale"] for r in rows),
+        "no_beds": bool(rows) and not any(r["shown_available"] for r in rows),
+        "now": timezone.now(),
+        "query": request.GET.urlencode(),
+    }
+    template = "ehealth/_board_results.html" if request.htmx else "ehealth/board.html"
+    return render(request, template, context)
+
+
+@require_GET
+def hospital_detail(request, slug):
+    hospital = selectors.hospital_public(slug)
+    if hospital is None:
+        raise Http404
+    trend = selectors.hospital_trend(hospital)
+    return render(
+        request,
+        "ehealth/hospital_detail.html",
+        {
+            "hospital": hospital,
+            "classes": selectors.hospital_classes(hospital),
+            "chart": charts.bar_chart(trend),
+            "services": selectors.hospital_services(hospital),
+            "last_sync": selectors.hospital_last_sync(hospital),
+            "stale": hospital.is_stale(),
+        },
+    )
+
+
+def request_rate(group, request):
+    return getattr(settings, "EHEALTH_REQUEST_RATE", "10/h")
+
+
+@ratelimit(key="ip", rate=request_rate, method="POST", block=True)
+@require_http_methods(["GET", "POST"])
+def request_new(request):
+    hospital_slug = request.GET.get("rs") or None
+    form = ServiceRequestForm(request.POST or None, hospital_slug=hospital_slug)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created, warnings = services.service_request_create(
+                service=data["service"],
+                visit_date=data["visit_date"],
+                name=data["name"],
+                nik=data["nik"],
+                phone=data["phone"],
+                email=data["email"],
+                bpjs_number=data["bpjs_number"].strip(),
+                complaint=data["complaint"],
+                consent=data["consent"],
+                submit_token=data["submit_token"] or None,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            for warning in warnings:
+                messages.warning(request, warning)
+            messages.success(
+                request, _("Permohonan terkirim. Simpan kode booking Anda: %(code)s") % {"code": created.code}
+            )
+            return redirect("ehealth:request_detail", code=created.code)
+    return render(request, "ehealth/request_new.html", {"form": form})
+
+
+def _add_errors(form, exc):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@require_GET
+def request_detail(request, code):
+    service_request = selectors.service_request_by_code(code)
+    if service_request is None:
+        raise Http404
+    return render(
+        request,
+        "ehealth/request_detail.html",
+        {
+            "req": service_request,
+            "masked_name": mask_name(service_request.name),
+            "can_cancel": ServiceRequest.Status.DIBATALKAN in services.TRANSITIONS.get(service_request.status, set()),
+            "email_pending": selectors.notification_pending(service_request),
+        },
+    )
+
+
+@require_POST
+def request_cancel(request, code):
+    service_request = selectors.service_request_by_code(code)
+    if service_request is None:
+        raise Http404
+    try:
+        services.service_request_cancel(service_request=service_request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Permohonan dibatalkan."))
+    return redirect("ehealth:request_detail", code=service_request.code)
+
+
+@require_GET
+def request_lookup(request):
+    code = request.GET.get("kode", "").strip().upper()
+    if code:
+        return redirect("ehealth:request_detail", code=code)
+    return redirect("ehealth:request_new")
+
+
+@require_GET
+def demo_feed(request, slug):
+    """A simulated hospital system for `make run` (DEBUG or settings.DEMO_FEEDS only)."""
+    if not (settings.DEBUG or getattr(settings, "DEMO_FEEDS", False)):
+        raise Http404
+    from . import demo
+
+    hospital = get_object_or_404(Hospital, slug=slug)
+    body, content_type = demo.feed_body(hospital, now=timezone.now())
+    return HttpResponse(body, content_type=content_type)
