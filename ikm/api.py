@@ -1,3 +1,140 @@
-"""DRF serializers and views for /api/v1/ (urlpatterns are included by blitar_portal/urls.py)."""
+"""DRF serializers and views for /api/v1/ikm/ (read-only; verified shops only).
 
-urlpatterns = []
+urlpatterns are included by blitar_portal/urls.py under /api/v1/.
+"""
+
+from django.urls import path
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.exceptions import ValidationError
+
+from blitar_portal.lib.rupiah import format_rupiah
+
+from . import selectors
+from .templatetags.ikm_tags import rendition_url
+
+
+class CertificationSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    kind_label = serializers.CharField(source="get_kind_display")
+    number = serializers.CharField()
+    expires_on = serializers.DateField(allow_null=True)
+    valid = serializers.BooleanField(source="is_valid")
+
+
+class ShopSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    story = serializers.CharField()
+    kecamatan = serializers.CharField(source="kecamatan.name")
+    address = serializers.CharField()
+    latitude = serializers.SerializerMethodField()
+    longitude = serializers.SerializerMethodField()
+    whatsapp = serializers.CharField()
+    kbli_sector = serializers.CharField()
+    legal_form = serializers.CharField()
+    year_founded = serializers.IntegerField(allow_null=True)
+    workers = serializers.IntegerField()
+    monthly_capacity = serializers.IntegerField()
+    capacity_unit = serializers.CharField()
+    marketplace_links = serializers.ListField(child=serializers.URLField())
+    certifications = CertificationSerializer(many=True)
+    url = serializers.SerializerMethodField()
+
+    def get_latitude(self, obj) -> float | None:
+        return obj.location.y if obj.location else None
+
+    def get_longitude(self, obj) -> float | None:
+        return obj.location.x if obj.location else None
+
+    def get_url(self, obj) -> str:
+        return f"/ikm/toko/{obj.slug}/"
+
+
+class ProductSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    category = serializers.CharField(source="category.name")
+    price = serializers.IntegerField(allow_null=True, help_text="Rupiah; null = harga nego")
+    price_label = serializers.SerializerMethodField()
+    unit = serializers.CharField()
+    min_order = serializers.IntegerField()
+    monthly_capacity = serializers.IntegerField()
+    stock_status = serializers.CharField()
+    shop = serializers.SlugField(source="shop.slug")
+    shop_name = serializers.CharField(source="shop.name")
+    kecamatan = serializers.CharField(source="shop.kecamatan.name")
+    photos = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    def get_price_label(self, obj) -> str:
+        return format_rupiah(obj.price) if obj.price is not None else "Harga nego"
+
+    def get_photos(self, obj) -> list[dict]:
+        return [
+            {"alt": p.alt_text, "thumb": rendition_url(p, "thumb"), "card": rendition_url(p, "card")}
+            for p in obj.ready_photos
+        ]
+
+    def get_url(self, obj) -> str:
+        return f"/ikm/produk/{obj.slug}/"
+
+
+@extend_schema(tags=["ikm"], summary="Toko IKM terverifikasi")
+class ShopList(generics.ListAPIView):
+    serializer_class = ShopSerializer
+
+    def get_queryset(self):
+        return selectors.public_shops().select_related("kecamatan").prefetch_related("certifications").order_by("name")
+
+
+@extend_schema(tags=["ikm"], summary="Satu toko IKM")
+class ShopDetail(generics.RetrieveAPIView):
+    serializer_class = ShopSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return selectors.public_shops().select_related("kecamatan").prefetch_related("certifications")
+
+
+@extend_schema(
+    tags=["ikm"],
+    summary="Produk IKM (cari dengan ?q=)",
+    parameters=[
+        OpenApiParameter("q", str, description="Kata kunci (min. 3 huruf; salah ketik ditoleransi)"),
+        OpenApiParameter("kategori", str, description="slug kategori"),
+        OpenApiParameter("kecamatan", str, description="slug kecamatan"),
+    ],
+)
+class ProductList(generics.ListAPIView):
+    serializer_class = ProductSerializer
+
+    def get_queryset(self):
+        params = self.request.query_params
+        q = selectors.normalize_query(params.get("q"))
+        if q and selectors.query_too_short(q):
+            raise ValidationError({"q": _("Kata kunci minimal 3 huruf.")})
+        return selectors.search_products(
+            q=q,
+            category=selectors.category_by_slug(params.get("kategori")),
+            kecamatan=selectors.kecamatan_by_slug(params.get("kecamatan")),
+        )
+
+
+@extend_schema(tags=["ikm"], summary="Satu produk IKM")
+class ProductDetail(generics.RetrieveAPIView):
+    serializer_class = ProductSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return selectors.public_products()
+
+
+urlpatterns = [
+    path("ikm/shops/", ShopList.as_view(), name="ikm-shops"),
+    path("ikm/shops/<slug:slug>/", ShopDetail.as_view(), name="ikm-shop"),
+    path("ikm/products/", ProductList.as_view(), name="ikm-products"),
+    path("ikm/products/<slug:slug>/", ProductDetail.as_view(), name="ikm-product"),
+]

@@ -1,0 +1,242 @@
+"""Diskominfo's admin for 999 IKM Online: verification queue, suspend/restore with reason,
+certifications expiring within 60 days, SIINas-like CSV export of shops."""
+
+import csv
+import datetime
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from leaflet.admin import LeafletGeoAdmin
+
+from . import selectors, services
+from .models import (
+    Category,
+    Certification,
+    ExpiringCertification,
+    GrowthReport,
+    Inquiry,
+    Product,
+    Shop,
+    VerificationQueue,
+)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Alasan (dikirim ke pemilik toko)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+def _status_action(request, queryset, *, service, title, reason_required):
+    """Ask for a reason on an intermediate page, then apply `service` to every selected shop."""
+    form = ReasonForm(request.POST if "apply" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        if reason_required and not reason.strip():
+            form.add_error("reason", _("Alasan wajib diisi."))
+        else:
+            done = 0
+            for shop in queryset:
+                try:
+                    service(shop=shop, reason=reason)
+                    done += 1
+                except ValidationError as exc:
+                    messages.error(request, f"{shop.name}: {' '.join(exc.messages)}")
+            if done:
+                messages.success(request, _("%(n)s toko diperbarui.") % {"n": done})
+            return None
+    return render(
+        request,
+        "admin/ikm/shop/status_reason.html",
+        {
+            "title": title,
+            "shops": queryset,
+            "form": form,
+            "action": request.POST.get("action"),
+            "opts": queryset.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        },
+    )
+
+
+@admin.action(description=_("Verifikasi toko terpilih"))
+def verify_shops(modeladmin, request, queryset):
+    return _status_action(
+        request, queryset, service=services.shop_verify, title=_("Verifikasi toko"), reason_required=False
+    )
+
+
+@admin.action(description=_("Tangguhkan toko terpilih (dengan alasan)"))
+def suspend_shops(modeladmin, request, queryset):
+    return _status_action(
+        request, queryset, service=services.shop_suspend, title=_("Tangguhkan toko"), reason_required=True
+    )
+
+
+@admin.action(description=_("Pulihkan toko yang ditangguhkan"))
+def restore_shops(modeladmin, request, queryset):
+    return _status_action(
+        request, queryset, service=services.shop_restore, title=_("Pulihkan toko"), reason_required=False
+    )
+
+
+SIINAS_COLUMNS = [
+    ("nama_perusahaan", lambda s: s.name),
+    ("nib", lambda s: s.nib),
+    ("bentuk_badan_usaha", lambda s: s.get_legal_form_display()),
+    ("kbli", lambda s: s.kbli_sector),
+    ("sektor", lambda s: s.get_kbli_sector_display()),
+    ("alamat", lambda s: s.address),
+    ("kecamatan", lambda s: s.kecamatan.name),
+    ("kode_wilayah", lambda s: s.kecamatan.code),
+    ("kabupaten", lambda s: "Kabupaten Blitar"),
+    ("provinsi", lambda s: "Jawa Timur"),
+    ("lintang", lambda s: f"{s.location.y:.6f}" if s.location else ""),
+    ("bujur", lambda s: f"{s.location.x:.6f}" if s.location else ""),
+    ("tahun_berdiri", lambda s: s.year_founded or ""),
+    ("tenaga_kerja", lambda s: s.workers),
+    ("kapasitas_produksi_per_bulan", lambda s: s.monthly_capacity),
+    ("satuan_kapasitas", lambda s: s.capacity_unit),
+    ("nama_pemilik", lambda s: s.owner.get_full_name() or s.owner.username),
+    ("telepon", lambda s: s.whatsapp),
+    ("email", lambda s: s.owner.email),
+    ("sertifikat", lambda s: "; ".join(f"{c.get_kind_display()} {c.number}" for c in s.certifications.all())),
+    ("jumlah_produk", lambda s: s.product_count),
+    ("status", lambda s: s.get_status_display()),
+]
+
+
+def _csv_safe(value):
+    """Spreadsheet formula injection guard: a cell never starts with = + - @."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+@admin.action(description=_("Ekspor CSV (format SIINas)"))
+def export_siinas_csv(modeladmin, request, queryset):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="ikm-siinas-{stamp}.csv"'
+    response.write("\ufeff")  # Excel opens UTF-8 correctly with a BOM
+    writer = csv.writer(response)
+    writer.writerow([name for name, _getter in SIINAS_COLUMNS])
+    shops = selectors.shops_for_export().filter(pk__in=queryset.values("pk"))
+    for shop in shops:
+        writer.writerow([_csv_safe(getter(shop)) for _name, getter in SIINAS_COLUMNS])
+    return response
+
+
+class CertificationInline(admin.TabularInline):
+    model = Certification
+    extra = 0
+
+
+@admin.register(Shop)
+class ShopAdmin(LeafletGeoAdmin):
+    list_display = ("name", "kecamatan", "kbli_sector", "status", "owner", "updated_at")
+    list_filter = ("status", "kbli_sector", "kecamatan")
+    search_fields = ("name", "nib", "owner__username", "owner__email")
+    readonly_fields = ("slug", "status", "status_reason", "status_changed_at", "verified_at", "created_at")
+    list_select_related = ("kecamatan", "owner")
+    actions = [verify_shops, suspend_shops, restore_shops, export_siinas_csv]
+    inlines = [CertificationInline]
+    raw_id_fields = ("owner",)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Keep the stored search vectors in step with admin edits too.
+        services.shop_refresh_search(shop_id=obj.pk)
+        services.product_refresh_search(product_ids=list(obj.products.values_list("pk", flat=True)))
+
+
+@admin.register(VerificationQueue)
+class VerificationQueueAdmin(admin.ModelAdmin):
+    list_display = ("name", "kecamatan", "nib", "owner", "product_count", "updated_at")
+    actions = [verify_shops, suspend_shops, export_siinas_csv]
+    list_select_related = ("kecamatan", "owner")
+
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return super().get_queryset(request).filter(status=Shop.Status.PENDING).annotate(n=Count("products"))
+
+    @admin.display(description=_("produk"), ordering="n")
+    def product_count(self, obj):
+        return obj.n
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ExpiringCertification)
+class ExpiringCertificationAdmin(admin.ModelAdmin):
+    list_display = ("shop", "kind", "number", "expires_on", "days_left")
+    list_select_related = ("shop",)
+    ordering = ("expires_on",)
+
+    def get_queryset(self, request):
+        today = timezone.localdate()
+        return (
+            super()
+            .get_queryset(request)
+            .filter(
+                expires_on__gte=today,
+                expires_on__lte=today + datetime.timedelta(days=selectors.EXPIRY_WARNING_DAYS),
+            )
+        )
+
+    @admin.display(description=_("sisa hari"))
+    def days_left(self, obj):
+        return (obj.expires_on - timezone.localdate()).days
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Certification)
+class CertificationAdmin(admin.ModelAdmin):
+    list_display = ("shop", "kind", "number", "expires_on")
+    list_filter = ("kind",)
+    search_fields = ("shop__name", "number")
+    list_select_related = ("shop",)
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "parent", "position")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ("name", "shop", "category", "price", "is_active", "is_featured")
+    list_filter = ("is_active", "is_featured", "category")
+    search_fields = ("name", "shop__name")
+    list_select_related = ("shop", "category")
+    list_editable = ("is_featured",)
+    readonly_fields = ("slug",)
+    raw_id_fields = ("shop",)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.product_refresh_search(product_ids=[obj.pk])
+
+
+@admin.register(Inquiry)
+class InquiryAdmin(admin.ModelAdmin):
+    list_display = ("product", "buyer_name", "quantity", "status", "created_at")
+    list_filter = ("status",)
+    list_select_related = ("product",)
+    raw_id_fields = ("product",)
+
+
+@admin.register(GrowthReport)
+class GrowthReportAdmin(admin.ModelAdmin):
+    list_display = ("shop", "period_start", "period_end", "output", "workers", "omzet")
+    list_select_related = ("shop",)
+    raw_id_fields = ("shop",)

@@ -1,0 +1,202 @@
+"""Forms of 999 IKM Online. Messages in Bahasa Indonesia; saving is done by services."""
+
+from django import forms
+from django.contrib.gis import forms as gis_forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from leaflet.forms.widgets import LeafletWidget
+
+from blitar_portal.lib.validators import normalize_mobile, normalize_phone, validate_nib
+from blitar_portal.regions.models import Kecamatan
+from blitar_portal.regions.selectors import point_in_regency
+
+from .models import PRICE_MAX, Category, Certification, Inquiry, Product, Shop
+
+
+def apply_errors(form, exc):
+    """Put a service's ValidationError on the form (field errors where the field exists)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, [e for err in errors for e in err.messages])
+    else:
+        form.add_error(None, exc.messages)
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.parent.name} › {obj.name}" if obj.parent_id else obj.name
+
+
+class ShopForm(forms.Form):
+    name = forms.CharField(label=_("Nama usaha"), max_length=120)
+    story = forms.CharField(
+        label=_("Cerita usaha"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Siapa Anda, sejak kapan, apa yang membuat produk Anda istimewa."),
+    )
+    logo = forms.FileField(label=_("Logo"), required=False, help_text=_("JPEG/PNG/WebP, maksimal 8 MB."))
+    banner = forms.FileField(label=_("Banner"), required=False, help_text=_("Foto lebar untuk halaman toko."))
+    kecamatan = forms.ModelChoiceField(label=_("Kecamatan"), queryset=Kecamatan.objects.order_by("name"))
+    address = forms.CharField(label=_("Alamat"), max_length=255)
+    location = gis_forms.PointField(
+        label=_("Lokasi di peta"),
+        srid=4326,
+        required=False,
+        widget=LeafletWidget(),
+        help_text=_("Klik ikon penanda lalu klik lokasi usaha Anda di peta (opsional)."),
+    )
+    whatsapp = forms.CharField(label=_("Nomor WhatsApp"), max_length=20, help_text=_("Contoh: 0812-3456-7890"))
+    nib = forms.CharField(label=_("NIB"), max_length=13, required=False, help_text=_("13 digit dari OSS."))
+    kbli_sector = forms.ChoiceField(label=_("Sektor KBLI"), choices=Shop.Sector.choices)
+    legal_form = forms.ChoiceField(label=_("Bentuk usaha"), choices=Shop.LegalForm.choices)
+    year_founded = forms.IntegerField(label=_("Tahun berdiri"), required=False, min_value=1900)
+    workers = forms.IntegerField(label=_("Jumlah tenaga kerja"), min_value=1, max_value=100_000, initial=1)
+    monthly_capacity = forms.IntegerField(
+        label=_("Kapasitas produksi per bulan"), min_value=0, max_value=100_000_000, initial=0
+    )
+    capacity_unit = forms.CharField(label=_("Satuan kapasitas"), max_length=30, initial="pcs")
+    marketplace_links = forms.CharField(
+        label=_("Tautan toko di marketplace lain"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Satu tautan per baris (Tokopedia, Shopee, …), maksimal 5."),
+    )
+
+    def clean_whatsapp(self):
+        return normalize_mobile(self.cleaned_data["whatsapp"])
+
+    def clean_nib(self):
+        nib = self.cleaned_data["nib"].replace(" ", "")
+        if nib:
+            validate_nib(nib)
+        return nib
+
+    def clean_year_founded(self):
+        year = self.cleaned_data["year_founded"]
+        if year and year > timezone.localdate().year:
+            raise ValidationError(_("Tahun berdiri tidak boleh di masa depan."))
+        return year
+
+    def clean_location(self):
+        point = self.cleaned_data.get("location")
+        if point and not point_in_regency(point):
+            raise ValidationError(_("Lokasi harus berada di wilayah Kabupaten Blitar."))
+        return point
+
+    def clean_marketplace_links(self):
+        return [line.strip() for line in self.cleaned_data["marketplace_links"].splitlines() if line.strip()]
+
+    @classmethod
+    def initial_from(cls, shop):
+        fields = {name: getattr(shop, name) for name in cls.base_fields if name not in ("logo", "banner")}
+        fields["marketplace_links"] = "\n".join(shop.marketplace_links or [])
+        return fields
+
+
+class CertificationForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Jenis sertifikat"), choices=Certification.Kind.choices)
+    number = forms.CharField(label=_("Nomor"), max_length=60)
+    expires_on = forms.DateField(
+        label=_("Berlaku sampai"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Kosongkan bila berlaku seumur hidup (mis. P-IRT lama, merek)."),
+    )
+
+
+class ProductForm(forms.Form):
+    name = forms.CharField(label=_("Nama produk"), max_length=140)
+    category = CategoryChoiceField(
+        label=_("Kategori"),
+        queryset=Category.objects.select_related("parent").order_by(
+            F("parent__position").asc(nulls_first=True), "parent__name", "position", "name"
+        ),
+    )
+    description = forms.CharField(
+        label=_("Deskripsi"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    price = forms.IntegerField(
+        label=_("Harga (Rp)"),
+        required=False,
+        validators=[MinValueValidator(0), MaxValueValidator(PRICE_MAX)],
+        help_text=_("Angka saja, tanpa titik. Contoh: 15000"),
+        error_messages={"invalid": _("Harga harus berupa angka bulat dalam Rupiah, tanpa titik atau koma.")},
+    )
+    price_negotiable = forms.BooleanField(label=_("Harga nego (tanpa harga pasti)"), required=False)
+    unit = forms.CharField(label=_("Satuan"), max_length=30, initial="pcs", help_text=_("Contoh: bungkus, kg, set."))
+    min_order = forms.IntegerField(label=_("Pesanan minimum"), min_value=1, max_value=10_000_000, initial=1)
+    monthly_capacity = forms.IntegerField(label=_("Kapasitas per bulan"), min_value=0, max_value=100_000_000, initial=0)
+    stock_status = forms.ChoiceField(label=_("Status stok"), choices=Product.Stock.choices)
+    is_active = forms.BooleanField(label=_("Tampilkan di katalog"), required=False, initial=True)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("price") is None and not data.get("price_negotiable") and "price" not in self.errors:
+            self.add_error("price", _("Isi harga dalam Rupiah, atau centang \u201charga nego\u201d."))
+        return data
+
+    @classmethod
+    def initial_from(cls, product):
+        return {name: getattr(product, name) for name in cls.base_fields}
+
+
+class PhotoUploadForm(forms.Form):
+    photo = forms.FileField(label=_("Foto produk"), help_text=_("JPEG, PNG, atau WebP; maksimal 8 MB."))
+    alt_text = forms.CharField(
+        label=_("Keterangan foto"),
+        required=False,
+        max_length=200,
+        help_text=_("Apa yang terlihat di foto (untuk pembaca layar)."),
+    )
+
+
+class InquiryForm(forms.Form):
+    buyer_name = forms.CharField(label=_("Nama Anda"), max_length=100)
+    buyer_phone = forms.CharField(label=_("Nomor HP/WhatsApp"), max_length=20)
+    quantity = forms.IntegerField(label=_("Jumlah"), min_value=1, max_value=10_000_000, initial=1)
+    message = forms.CharField(label=_("Pesan"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def clean_buyer_phone(self):
+        return normalize_phone(self.cleaned_data["buyer_phone"])
+
+
+class InquiryStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Inquiry.Status.choices)
+
+
+class GrowthReportForm(forms.Form):
+    period_start = forms.DateField(label=_("Awal periode"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_end = forms.DateField(label=_("Akhir periode"), widget=forms.DateInput(attrs={"type": "date"}))
+    output = forms.IntegerField(label=_("Jumlah produksi dalam periode"), min_value=0, max_value=1_000_000_000)
+    capacity = forms.IntegerField(label=_("Kapasitas produksi per bulan"), min_value=0, max_value=100_000_000)
+    unit = forms.CharField(label=_("Satuan"), max_length=30, initial="pcs")
+    workers = forms.IntegerField(label=_("Jumlah tenaga kerja"), min_value=0, max_value=100_000)
+    omzet = forms.IntegerField(
+        label=_("Omzet dalam periode (Rp)"), min_value=0, max_value=1_000_000_000_000, help_text=_("Angka saja.")
+    )
+    notes = forms.CharField(
+        label=_("Catatan"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Cari produk atau toko"), required=False, max_length=100)
+    kategori = forms.CharField(required=False)
+    kecamatan = forms.CharField(required=False)
+    sertifikat = forms.ChoiceField(required=False, choices=[("", "")] + list(Certification.Kind.choices))
+    harga_min = forms.IntegerField(required=False, min_value=0, max_value=PRICE_MAX)
+    harga_max = forms.IntegerField(required=False, min_value=0, max_value=PRICE_MAX)
+    urut = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", _("Paling relevan")),
+            ("terbaru", _("Terbaru")),
+            ("harga-terendah", _("Harga terendah")),
+            ("harga-tertinggi", _("Harga tertinggi")),
+        ],
+    )

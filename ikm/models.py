@@ -1,0 +1,315 @@
+"""999 IKM Online: shops run by IKM owners, their products, photos, inquiries and reports.
+
+Search (design §8): every Product keeps a stored `search_vector` (GIN index) built by
+`services.product_refresh_search` whenever the product, its category or its shop changes:
+names in the `simple` configuration (weight A/B, no stemming: brand and product names
+must match as typed) and the description in the `indonesian` configuration (Snowball
+stemmer; the migration creates it as a copy of `simple` on a PostgreSQL without it).
+`search_text` (lower-case name, shop and category) has a trigram GIN index for typos
+("kripik tempe" → "keripik tempe").
+"""
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from blitar_portal.lib.validators import validate_nib
+
+PRICE_MAX = 1_000_000_000  # Rp 1 miliar: anything above is a typo, not an IKM product.
+MAX_PHOTOS = 8
+
+
+def private_storage():
+    return storages["private"]
+
+
+class Category(models.Model):
+    """A tree of IKM categories (parent → children), seeded by a migration."""
+
+    name = models.CharField(_("nama"), max_length=80)
+    slug = models.SlugField(max_length=80, unique=True)
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("kategori")
+        verbose_name_plural = _("kategori")
+
+    def __str__(self):
+        return f"{self.parent.name} › {self.name}" if self.parent_id and self.parent else self.name
+
+
+class Shop(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draf")
+        PENDING = "menunggu", _("Menunggu verifikasi")
+        VERIFIED = "terverifikasi", _("Terverifikasi")
+        SUSPENDED = "ditangguhkan", _("Ditangguhkan")
+
+    class LegalForm(models.TextChoices):
+        PERSEORANGAN = "perseorangan", _("Usaha perseorangan")
+        CV = "cv", _("CV")
+        PT = "pt", _("PT / PT Perorangan")
+        KOPERASI = "koperasi", _("Koperasi")
+        LAINNYA = "lainnya", _("Lainnya")
+
+    class Sector(models.TextChoices):
+        # KBLI 2020 two-digit divisions that IKM in Blitar work in.
+        FOOD = "10", _("10 — Industri makanan")
+        DRINK = "11", _("11 — Industri minuman")
+        TEXTILE = "13", _("13 — Industri tekstil")
+        APPAREL = "14", _("14 — Industri pakaian jadi")
+        LEATHER = "15", _("15 — Industri kulit dan alas kaki")
+        WOOD = "16", _("16 — Industri kayu, bambu, rotan")
+        NONMETAL = "23", _("23 — Industri barang galian bukan logam")
+        METAL = "25", _("25 — Industri barang logam")
+        FURNITURE = "31", _("31 — Industri furnitur")
+        OTHER = "32", _("32 — Industri pengolahan lainnya (kerajinan)")
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ikm_shops")
+    name = models.CharField(_("nama usaha"), max_length=120)
+    slug = models.SlugField(max_length=140, unique=True, editable=False)
+    story = models.TextField(_("cerita usaha"), blank=True, max_length=5000)
+    logo = models.FileField(_("logo"), upload_to="ikm/logo/", blank=True, max_length=200)
+    banner = models.FileField(_("banner"), upload_to="ikm/banner/", blank=True, max_length=200)
+    kecamatan = models.ForeignKey("regions.Kecamatan", on_delete=models.PROTECT, verbose_name=_("kecamatan"))
+    address = models.CharField(_("alamat"), max_length=255)
+    location = models.PointField(_("lokasi"), srid=4326, null=True, blank=True)
+    whatsapp = models.CharField(_("nomor WhatsApp"), max_length=16, help_text=_("Disimpan sebagai 62…"))
+    nib = models.CharField(_("NIB"), max_length=13, blank=True, validators=[validate_nib])
+    kbli_sector = models.CharField(_("sektor KBLI"), max_length=2, choices=Sector.choices, default=Sector.FOOD)
+    legal_form = models.CharField(
+        _("bentuk usaha"), max_length=16, choices=LegalForm.choices, default=LegalForm.PERSEORANGAN
+    )
+    year_founded = models.PositiveSmallIntegerField(
+        _("tahun berdiri"), null=True, blank=True, validators=[MinValueValidator(1900), MaxValueValidator(2100)]
+    )
+    workers = models.PositiveIntegerField(_("jumlah tenaga kerja"), default=1, validators=[MaxValueValidator(100_000)])
+    monthly_capacity = models.PositiveIntegerField(
+        _("kapasitas produksi per bulan"), default=0, validators=[MaxValueValidator(100_000_000)]
+    )
+    capacity_unit = models.CharField(_("satuan kapasitas"), max_length=30, default="pcs")
+    marketplace_links = models.JSONField(_("tautan marketplace"), default=list, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    status_reason = models.TextField(_("alasan status"), blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    verified_at = models.DateTimeField(_("diverifikasi pada"), null=True, blank=True, db_index=True)
+    search_vector = SearchVectorField(null=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("toko IKM")
+        verbose_name_plural = _("toko IKM")
+        constraints = [models.UniqueConstraint(fields=["owner"], name="ikm_shop_one_per_owner")]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="ikm_shop_search_gin"),
+            GinIndex(name="ikm_shop_name_trgm", fields=["name"], opclasses=["gin_trgm_ops"]),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_public(self):
+        return self.status == self.Status.VERIFIED
+
+
+class Certification(models.Model):
+    class Kind(models.TextChoices):
+        HALAL = "halal", _("Halal")
+        PIRT = "pirt", _("P-IRT")
+        BPOM = "bpom", _("BPOM MD")
+        SNI = "sni", _("SNI")
+        HKI = "hki", _("HKI / Merek")
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="certifications")
+    kind = models.CharField(_("jenis"), max_length=8, choices=Kind.choices)
+    number = models.CharField(_("nomor"), max_length=60)
+    expires_on = models.DateField(_("berlaku sampai"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["kind", "expires_on"]
+        verbose_name = _("sertifikat")
+        verbose_name_plural = _("sertifikat")
+        constraints = [models.UniqueConstraint(fields=["shop", "kind", "number"], name="ikm_cert_unique_number")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.number}"
+
+    @property
+    def is_valid(self):
+        return self.expires_on is None or self.expires_on >= timezone.localdate()
+
+
+class Product(models.Model):
+    class Stock(models.TextChoices):
+        READY = "tersedia", _("Tersedia")
+        PREORDER = "pesan", _("Pre-order / dibuat sesuai pesanan")
+        EMPTY = "habis", _("Stok habis")
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="products")
+    name = models.CharField(_("nama produk"), max_length=140)
+    slug = models.SlugField(max_length=170, unique=True, editable=False)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="products", verbose_name=_("kategori")
+    )
+    description = models.TextField(_("deskripsi"), blank=True, max_length=5000)
+    price = models.PositiveIntegerField(
+        _("harga (Rp)"), null=True, blank=True, validators=[MaxValueValidator(PRICE_MAX)]
+    )
+    price_negotiable = models.BooleanField(_("harga nego"), default=False)
+    unit = models.CharField(_("satuan"), max_length=30, default="pcs")
+    min_order = models.PositiveIntegerField(_("pesanan minimum"), default=1, validators=[MinValueValidator(1)])
+    monthly_capacity = models.PositiveIntegerField(
+        _("kapasitas per bulan"), default=0, validators=[MaxValueValidator(100_000_000)]
+    )
+    stock_status = models.CharField(_("status stok"), max_length=10, choices=Stock.choices, default=Stock.READY)
+    is_active = models.BooleanField(_("aktif (tampil di katalog)"), default=True)
+    is_featured = models.BooleanField(_("unggulan"), default=False)
+    search_vector = SearchVectorField(null=True, editable=False)
+    search_text = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("produk")
+        verbose_name_plural = _("produk")
+        indexes = [
+            GinIndex(fields=["search_vector"], name="ikm_product_search_gin"),
+            GinIndex(name="ikm_product_text_trgm", fields=["search_text"], opclasses=["gin_trgm_ops"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(price__isnull=False) | models.Q(price_negotiable=True),
+                name="ikm_product_price_or_nego",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.price is None and not self.price_negotiable:
+            raise ValidationError({"price": _("Isi harga dalam Rupiah, atau centang \u201charga nego\u201d.")})
+
+
+class ProductPhoto(models.Model):
+    class Status(models.TextChoices):
+        PROCESSING = "processing", _("Sedang diproses")
+        READY = "ready", _("Siap")
+        FAILED = "failed", _("Gagal")
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="photos")
+    position = models.PositiveSmallIntegerField(default=0)
+    alt_text = models.CharField(_("teks alternatif"), max_length=200, blank=True)
+    original = models.FileField(storage=private_storage, upload_to="ikm/originals/%Y/%m/", max_length=200)
+    # {"thumb": {"webp": "path", "jpeg": "path", "width": 160, "height": 120}, "card": …, "large": …}
+    renditions = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROCESSING)
+    error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("foto produk")
+        verbose_name_plural = _("foto produk")
+
+    def __str__(self):
+        return self.alt_text or f"foto {self.pk}"
+
+
+class Inquiry(models.Model):
+    class Status(models.TextChoices):
+        NEW = "baru", _("Baru")
+        REPLIED = "dibalas", _("Dibalas")
+        DONE = "selesai", _("Selesai")
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="inquiries")
+    buyer_name = models.CharField(_("nama"), max_length=100)
+    buyer_phone = models.CharField(_("nomor HP/WhatsApp"), max_length=16)
+    quantity = models.PositiveIntegerField(
+        _("jumlah"), validators=[MinValueValidator(1), MaxValueValidator(10_000_000)]
+    )
+    message = models.TextField(_("pesan"), max_length=2000)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.NEW, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("permintaan pembeli")
+        verbose_name_plural = _("permintaan pembeli")
+
+    def __str__(self):
+        return f"{self.buyer_name} — {self.product}"
+
+
+class ProductStat(models.Model):
+    """Daily counters per product (one row per product per day)."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="stats")
+    date = models.DateField()
+    views = models.PositiveIntegerField(default=0)
+    wa_clicks = models.PositiveIntegerField(default=0)
+    inquiries = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [models.UniqueConstraint(fields=["product", "date"], name="ikm_stat_one_per_day")]
+        verbose_name = _("statistik produk harian")
+        verbose_name_plural = _("statistik produk harian")
+
+
+class GrowthReport(models.Model):
+    """The owner's half-yearly self-report: output, capacity, workers, turnover."""
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="growth_reports")
+    period_start = models.DateField(_("awal periode"))
+    period_end = models.DateField(_("akhir periode"))
+    output = models.PositiveIntegerField(_("produksi dalam periode"), validators=[MaxValueValidator(1_000_000_000)])
+    capacity = models.PositiveIntegerField(_("kapasitas per bulan"), validators=[MaxValueValidator(100_000_000)])
+    unit = models.CharField(_("satuan"), max_length=30, default="pcs")
+    workers = models.PositiveIntegerField(_("tenaga kerja"), validators=[MaxValueValidator(100_000)])
+    omzet = models.PositiveBigIntegerField(
+        _("omzet dalam periode (Rp)"), validators=[MaxValueValidator(1_000_000_000_000)]
+    )
+    notes = models.TextField(_("catatan"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-period_end"]
+        verbose_name = _("laporan perkembangan")
+        verbose_name_plural = _("laporan perkembangan")
+        constraints = [
+            models.UniqueConstraint(fields=["shop", "period_start", "period_end"], name="ikm_report_one_per_period")
+        ]
+
+    def __str__(self):
+        return f"{self.shop} {self.period_start}–{self.period_end}"
+
+
+class VerificationQueue(Shop):
+    """Admin entry: shops waiting for Diskominfo."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("antrean verifikasi")
+        verbose_name_plural = _("antrean verifikasi")
+
+
+class ExpiringCertification(Certification):
+    """Admin entry: certifications expiring within 60 days."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("sertifikat segera kedaluwarsa")
+        verbose_name_plural = _("sertifikat segera kedaluwarsa")

@@ -1,0 +1,356 @@
+"""Reads of 999 IKM Online: public catalogue, search, the owner's objects, dashboard figures.
+
+Owner filtering lives in ONE place: `owned(model, user)`. Every "Toko Saya" view and
+every owner-only URL (private originals) fetches through it, so another owner's id
+simply is not found (404).
+"""
+
+import datetime
+import re
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+
+from blitar_portal.regions.models import Kecamatan
+
+from .models import (
+    Category,
+    Certification,
+    GrowthReport,
+    Inquiry,
+    Product,
+    ProductPhoto,
+    ProductStat,
+    Shop,
+)
+
+IKM_TARGET = 1000
+MIN_QUERY_CHARS = 3
+MAX_QUERY_CHARS = 100
+EXPIRY_WARNING_DAYS = 60
+SORTS = {
+    "relevan": None,
+    "terbaru": ("-created_at",),
+    "harga-terendah": (F("price").asc(nulls_last=True), "-created_at"),
+    "harga-tertinggi": (F("price").desc(nulls_last=True), "-created_at"),
+}
+
+# --- the one owner selector ------------------------------------------------------------------
+
+OWNER_PATHS = {
+    Shop: "owner",
+    Product: "shop__owner",
+    ProductPhoto: "product__shop__owner",
+    Inquiry: "product__shop__owner",
+    ProductStat: "product__shop__owner",
+    Certification: "shop__owner",
+    GrowthReport: "shop__owner",
+}
+
+
+def owned(model, user):
+    """`model` objects that belong to `user`'s shop (none for anonymous users)."""
+    if not getattr(user, "is_authenticated", False):
+        return model.objects.none()
+    return model.objects.filter(**{OWNER_PATHS[model]: user})
+
+
+def owner_shop(user):
+    return owned(Shop, user).select_related("kecamatan").first()
+
+
+def owner_products(user):
+    return (
+        owned(Product, user)
+        .select_related("category")
+        .annotate(photo_count=Count("photos"), new_inquiries=Count("inquiries", filter=Q(inquiries__status="baru")))
+        .order_by("-created_at")
+    )
+
+
+def owner_product_with_photos(user, pk):
+    return owned(Product, user).prefetch_related("photos").select_related("category", "shop").filter(pk=pk).first()
+
+
+def owner_inquiries(user, *, status=None):
+    qs = owned(Inquiry, user).select_related("product").order_by("-created_at")
+    return qs.filter(status=status) if status else qs
+
+
+def owner_product_stats(user, *, days=90):
+    """[{product, views, wa_clicks, inquiries, months: [{month, views, wa_clicks, inquiries}]}]."""
+    since = timezone.localdate() - datetime.timedelta(days=days)
+    rows = (
+        owned(ProductStat, user)
+        .filter(date__gte=since)
+        .annotate(month=TruncMonth("date"))
+        .values("product_id", "product__name", "month")
+        .annotate(views=Sum("views"), wa_clicks=Sum("wa_clicks"), inquiries=Sum("inquiries"))
+        .order_by("product__name", "month")
+    )
+    products = {}
+    for row in rows:
+        entry = products.setdefault(
+            row["product_id"], {"name": row["product__name"], "views": 0, "wa_clicks": 0, "inquiries": 0, "months": []}
+        )
+        for key in ("views", "wa_clicks", "inquiries"):
+            entry[key] += row[key]
+        entry["months"].append(row)
+    return sorted(products.values(), key=lambda e: -e["views"])
+
+
+# --- the public catalogue ---------------------------------------------------------------------
+
+
+def public_shops():
+    return Shop.objects.filter(status=Shop.Status.VERIFIED)
+
+
+def _ready_photos():
+    return Prefetch(
+        "photos",
+        queryset=ProductPhoto.objects.filter(status=ProductPhoto.Status.READY).order_by("position", "id"),
+        to_attr="ready_photos",
+    )
+
+
+def public_products():
+    return (
+        Product.objects.filter(is_active=True, shop__status=Shop.Status.VERIFIED)
+        .select_related("shop", "shop__kecamatan", "category")
+        .prefetch_related(_ready_photos())
+    )
+
+
+def public_product(slug):
+    """One public product with everything its page shows (constant number of queries)."""
+    certs = Prefetch("shop__certifications", queryset=Certification.objects.order_by("kind"))
+    return public_products().prefetch_related(certs).filter(slug=slug).first()
+
+
+def public_shop(slug):
+    return public_shops().select_related("kecamatan").prefetch_related("certifications").filter(slug=slug).first()
+
+
+def shop_products(shop):
+    return public_products().filter(shop=shop).order_by("-is_featured", "-created_at")
+
+
+def related_products(product, *, limit=4):
+    return public_products().filter(category=product.category).exclude(pk=product.pk).order_by("-created_at")[:limit]
+
+
+def catalogue_front():
+    """Everything /ikm/ shows, in a fixed number of queries."""
+    verified = public_shops().count()
+    return {
+        "ikm_online": verified,
+        "ikm_target": IKM_TARGET,
+        "progress_percent": min(100, round(100 * verified / IKM_TARGET)),
+        "product_count": public_products().count(),
+        "featured": list(public_products().filter(is_featured=True).order_by("-updated_at")[:8]),
+        "newest": list(public_products().order_by("-created_at")[:8]),
+        "categories": categories_with_counts(),
+        "per_kecamatan": shops_per_kecamatan(),
+    }
+
+
+def categories_with_counts():
+    """Top-level categories with the number of public products in them and their children."""
+    public = Q(is_active=True, shop__status=Shop.Status.VERIFIED)
+    direct = dict(
+        Product.objects.filter(public).values("category_id").annotate(n=Count("id")).values_list("category_id", "n")
+    )
+    roots = list(Category.objects.filter(parent=None).prefetch_related("children"))
+    for root in roots:
+        root.product_count = direct.get(root.pk, 0) + sum(direct.get(c.pk, 0) for c in root.children.all())
+    return roots
+
+
+def category_choices():
+    return list(Category.objects.select_related("parent").order_by("parent__position", "position", "name"))
+
+
+def shops_per_kecamatan():
+    return list(
+        Kecamatan.objects.annotate(n=Count("shop", filter=Q(shop__status=Shop.Status.VERIFIED)))
+        .order_by("-n", "name")
+        .values("name", "slug", "n")
+    )
+
+
+# --- search ---------------------------------------------------------------------------------------
+
+
+def normalize_query(raw):
+    return re.sub(r"\s+", " ", str(raw or "")).strip()[:MAX_QUERY_CHARS]
+
+
+def query_too_short(q):
+    return len(re.sub(r"\W", "", q)) < MIN_QUERY_CHARS
+
+
+def query_terms(q):
+    return [t for t in re.findall(r"\w+", q.lower()) if len(t) >= 2][:8]
+
+
+def _text_query(q):
+    # websearch_to_tsquery accepts anything a person types: ' & ! :* never raise.
+    return SearchQuery(q, config="simple", search_type="websearch") | SearchQuery(
+        q, config="indonesian", search_type="websearch"
+    )
+
+
+def search_products(*, q, category=None, kecamatan=None, certification=None, price_min=None, price_max=None, sort=""):
+    """Public products matching `q` (full text OR trigram word similarity), filtered and sorted."""
+    qs = public_products()
+    if q:
+        tsquery = _text_query(q)
+        qs = qs.filter(Q(search_vector=tsquery) | Q(search_text__trigram_word_similar=q)).annotate(
+            rank=SearchRank(F("search_vector"), tsquery) + TrigramWordSimilarity(Value(q), "search_text")
+        )
+    qs = _apply_filters(
+        qs,
+        category=category,
+        kecamatan=kecamatan,
+        certification=certification,
+        price_min=price_min,
+        price_max=price_max,
+    )
+    order = SORTS.get(sort)
+    if order is None:
+        order = ("-rank", "-created_at") if q else ("-created_at",)
+    return qs.order_by(*order, "pk")
+
+
+def _apply_filters(qs, *, category, kecamatan, certification, price_min, price_max):
+    if category is not None:
+        qs = qs.filter(Q(category=category) | Q(category__parent=category))
+    if kecamatan is not None:
+        qs = qs.filter(shop__kecamatan=kecamatan)
+    if certification:
+        valid = Certification.objects.filter(shop=OuterRef("shop"), kind=certification).filter(
+            Q(expires_on__isnull=True) | Q(expires_on__gte=timezone.localdate())
+        )
+        qs = qs.filter(Exists(valid))
+    if price_min is not None:
+        qs = qs.filter(price__gte=price_min)
+    if price_max is not None:
+        qs = qs.filter(price__lte=price_max)
+    return qs
+
+
+def search_shops(q, *, limit=4):
+    if not q:
+        return []
+    tsquery = SearchQuery(q, config="simple", search_type="websearch")
+    return list(
+        public_shops()
+        .filter(Q(search_vector=tsquery) | Q(name__trigram_word_similar=q))
+        .select_related("kecamatan")
+        .annotate(rank=SearchRank(F("search_vector"), tsquery) + TrigramWordSimilarity(Value(q), "name"))
+        .order_by("-rank", "name")[:limit]
+    )
+
+
+def search_products_unindexed(q):
+    """Bench-only comparison: the naive `icontains` search over the same public products."""
+    terms = q.split()
+    cond = Q()
+    for term in terms:
+        cond &= Q(name__icontains=term) | Q(description__icontains=term) | Q(shop__name__icontains=term)
+    return Product.objects.filter(is_active=True, shop__status=Shop.Status.VERIFIED).filter(cond)
+
+
+def category_by_slug(slug):
+    return Category.objects.filter(slug=slug).first() if slug else None
+
+
+def kecamatan_by_slug(slug):
+    return Kecamatan.objects.filter(slug=slug).only("id", "name", "slug").first() if slug else None
+
+
+# --- home page and Diskominfo dashboard ---------------------------------------------------------
+
+
+def home_summary():
+    return {
+        "ikm_online": public_shops().count(),
+        "ikm_target": IKM_TARGET,
+        "products": Product.objects.filter(is_active=True, shop__status=Shop.Status.VERIFIED).count(),
+    }
+
+
+def verified_shops_by_month():
+    """[{month, n, cumulative}] of first verification dates."""
+    rows = (
+        Shop.objects.filter(verified_at__isnull=False)
+        .annotate(month=TruncMonth("verified_at"))
+        .values("month")
+        .annotate(n=Count("id"))
+        .order_by("month")
+    )
+    total, result = 0, []
+    for row in rows:
+        total += row["n"]
+        result.append({"month": row["month"], "n": row["n"], "cumulative": total})
+    return result
+
+
+def shops_per_sector():
+    labels = dict(Shop.Sector.choices)
+    rows = public_shops().values("kbli_sector").annotate(n=Count("id")).order_by("-n")
+    return [
+        {"sector": r["kbli_sector"], "label": labels.get(r["kbli_sector"], r["kbli_sector"]), "n": r["n"]} for r in rows
+    ]
+
+
+def buyer_activity_by_month(*, months=12):
+    """[{month, views, wa_clicks, inquiries}] over all products."""
+    since = (timezone.localdate().replace(day=1) - datetime.timedelta(days=31 * (months - 1))).replace(day=1)
+    return list(
+        ProductStat.objects.filter(date__gte=since)
+        .annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(views=Sum("views"), wa_clicks=Sum("wa_clicks"), inquiries=Sum("inquiries"))
+        .order_by("month")
+    )
+
+
+def growth_report_totals():
+    """Per report period end (half-year): sums of output, capacity, workers, omzet and shop count."""
+    return list(
+        GrowthReport.objects.values("period_end")
+        .annotate(
+            shops=Count("shop", distinct=True),
+            output=Coalesce(Sum("output"), 0),
+            capacity=Coalesce(Sum("capacity"), 0),
+            workers=Coalesce(Sum("workers"), 0),
+            omzet=Coalesce(Sum("omzet"), 0),
+        )
+        .order_by("period_end")
+    )
+
+
+def certifications_expiring(*, days=EXPIRY_WARNING_DAYS):
+    today = timezone.localdate()
+    return (
+        Certification.objects.filter(expires_on__gte=today, expires_on__lte=today + datetime.timedelta(days=days))
+        .select_related("shop")
+        .order_by("expires_on")
+    )
+
+
+def shops_pending_verification():
+    return Shop.objects.filter(status=Shop.Status.PENDING).select_related("kecamatan", "owner").order_by("updated_at")
+
+
+def shops_for_export():
+    return (
+        Shop.objects.select_related("kecamatan", "owner")
+        .annotate(product_count=Count("products"))
+        .prefetch_related("certifications")
+        .order_by("kecamatan__name", "name")
+    )

@@ -1,0 +1,15 @@
+"""Thin Celery tasks of 999 IKM Online: take primary keys, call a service."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="ikm.product_photo_render", autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def product_photo_render(photo_id):
+    services.product_photo_render(photo_id=photo_id)
+
+
+@shared_task(name="ikm.inquiry_notify_owner", autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def inquiry_notify_owner(inquiry_id):
+    services.inquiry_notify_owner(inquiry_id=inquiry_id)

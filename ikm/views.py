@@ -1,0 +1,137 @@
+"""Public pages of 999 IKM Online: catalogue front, search, product and shop pages."""
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_ratelimit.decorators import ratelimit
+
+from . import selectors, services
+from .forms import InquiryForm, SearchForm, apply_errors
+
+PAGE_SIZE = 24
+
+
+@require_GET
+def front(request):
+    return render(request, "ikm/front.html", {**selectors.catalogue_front(), "search_form": SearchForm()})
+
+
+def _search_filters(data):
+    return {
+        "category": selectors.category_by_slug(data.get("kategori")),
+        "kecamatan": selectors.kecamatan_by_slug(data.get("kecamatan")),
+        "certification": data.get("sertifikat") or None,
+        "price_min": data.get("harga_min"),
+        "price_max": data.get("harga_max"),
+    }
+
+
+@require_GET
+def search(request):
+    form = SearchForm(request.GET or None)
+    context = {"form": form, "q": "", "too_short": False, "page": None, "shops": []}
+    if form.is_valid():
+        q = selectors.normalize_query(form.cleaned_data["q"])
+        filters = _search_filters(form.cleaned_data)
+        context.update(q=q, filters=filters, terms=selectors.query_terms(q))
+        if q and selectors.query_too_short(q):
+            context["too_short"] = True
+        else:
+            products = selectors.search_products(q=q, sort=form.cleaned_data.get("urut") or "", **filters)
+            context["page"] = Paginator(products, PAGE_SIZE).get_page(request.GET.get("halaman"))
+            context["shops"] = selectors.search_shops(q) if q and context["page"].number == 1 else []
+    context["categories"] = selectors.category_choices()
+    context["kecamatan_list"] = selectors.shops_per_kecamatan()
+    context["query_string"] = _without_page(request)
+    return render(request, "ikm/search.html", context)
+
+
+def _without_page(request):
+    params = request.GET.copy()
+    params.pop("halaman", None)
+    return params.urlencode()
+
+
+@require_GET
+def product_detail(request, slug):
+    product = selectors.public_product(slug)
+    if product is None:
+        raise Http404(_("Produk tidak ditemukan."))
+    services.product_stat_increment(product_id=product.pk, field="views")
+    return _render_product(request, product, InquiryForm())
+
+
+def _render_product(request, product, inquiry_form, status=200):
+    context = {
+        "product": product,
+        "shop": product.shop,
+        "photos": product.ready_photos,
+        "certifications": list(product.shop.certifications.all()),
+        "inquiry_form": inquiry_form,
+        "related": list(selectors.related_products(product)),
+        "canonical_url": request.build_absolute_uri(product_url(product)),
+    }
+    return render(request, "ikm/product.html", context, status=status)
+
+
+def product_url(product):
+    return f"/ikm/produk/{product.slug}/"
+
+
+def whatsapp_link(product):
+    text = _(
+        "Halo %(shop)s, saya tertarik dengan produk \u201c%(product)s\u201d di 999 IKM Online Kabupaten Blitar."
+    ) % {
+        "shop": product.shop.name,
+        "product": product.name,
+    }
+    return f"https://wa.me/{product.shop.whatsapp}?text={quote(text)}"
+
+
+@require_GET
+def product_whatsapp(request, slug):
+    """Count the click, then send the buyer on to wa.me with a prefilled message."""
+    product = selectors.public_product(slug)
+    if product is None:
+        raise Http404(_("Produk tidak ditemukan."))
+    services.product_stat_increment(product_id=product.pk, field="wa_clicks")
+    response = HttpResponseRedirect(whatsapp_link(product))
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_POST
+@ratelimit(key="ip", rate="5/h", method="POST", block=True)
+def product_inquiry(request, slug):
+    product = selectors.public_product(slug)
+    if product is None:
+        raise Http404(_("Produk tidak ditemukan."))
+    form = InquiryForm(request.POST)
+    if form.is_valid():
+        try:
+            services.inquiry_create(product=product, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Pesan Anda sudah terkirim ke %(shop)s.") % {"shop": product.shop.name})
+            return redirect(product_url(product) + "#pesan")
+    return _render_product(request, product, form, status=400)
+
+
+@require_GET
+def shop_detail(request, slug):
+    shop = selectors.public_shop(slug)
+    if shop is None:
+        raise Http404(_("Toko tidak ditemukan."))
+    page = Paginator(selectors.shop_products(shop), PAGE_SIZE).get_page(request.GET.get("halaman"))
+    return render(
+        request,
+        "ikm/shop.html",
+        {"shop": shop, "page": page, "certifications": list(shop.certifications.all())},
+    )
