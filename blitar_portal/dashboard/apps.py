@@ -7,3 +7,10 @@ class DashboardConfig(AppConfig):
     name = "blitar_portal.dashboard"
     label = "dashboard"
     verbose_name = "Dasbor Diskominfo"
+
+    def ready(self):
+        from blitar_portal.core.beat import register_periodic_task
+
+        from .models import REFRESH_SECONDS
+
+        register_periodic_task("dashboard-refresh", task="dashboard.refresh_summaries", schedule=float(REFRESH_SECONDS))

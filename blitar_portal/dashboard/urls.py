@@ -1,3 +1,14 @@
+from django.urls import path
+
+from . import views
+
 app_name = "dashboard"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.section, name="ringkasan"),
+    path("segarkan/", views.refresh, name="refresh"),
+    path("ikm/target/", views.ikm_target, name="ikm-target"),
+    path("<slug:slug>/", views.section, name="section"),
+    path("<slug:slug>/unduh.xlsx", views.section_download, name="xlsx"),
+    path("<slug:slug>/<slug:key>.csv", views.figure_download, name="csv"),
+]

@@ -1,0 +1,102 @@
+"""One data structure per figure: it feeds the chart, the table, the CSV and the XLSX.
+
+A Figure is columns + rows (the table exactly as shown). The chart is drawn from
+those same rows, so the CSV and the picture can never disagree.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.utils.functional import cached_property
+
+from . import shapes, svg
+
+
+@dataclass
+class Figure:
+    key: str  # unique inside a section; used in the CSV URL and as the XLSX sheet name
+    title: str
+    columns: list  # header labels
+    rows: list  # [[first column = label, numbers...]]
+    chart: str = "table"  # "line" | "bar" | "stacked" | "map" | "table"
+    link: str = ""  # the underlying list (admin changelist or public page)
+    link_label: str = ""
+    computed_at: object = None
+    note: str = ""
+    codes: list = field(default_factory=list)  # map only: kecamatan code of each row
+    value_column: int = 1  # map only: which column colours the map
+    series_columns: list = None  # line/bar: the columns drawn (default: every column after the first)
+
+    @cached_property
+    def svg(self):
+        if self.chart == "table" or not self.rows:
+            return ""
+        labels = [row[0] for row in self.rows]
+        if self.chart == "map":
+            data = shapes.kecamatan_shapes()
+            values = {code: row[self.value_column] for code, row in zip(self.codes, self.rows, strict=False)}
+            return svg.choropleth(self.title, data["shapes"], values, width=data["width"], height=data["height"])
+        indexes = self.series_columns or range(1, len(self.columns))
+        series = [(str(self.columns[i]), [row[i] for row in self.rows]) for i in indexes]
+        if self.chart == "line":
+            return svg.line_chart(self.title, labels, series)
+        return svg.bar_chart(self.title, labels, series, stacked=self.chart == "stacked")
+
+    @property
+    def is_empty(self):
+        return not self.rows
+
+
+def _cell(value):
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return "" if value is None else value
+
+
+def figure_csv(figure):
+    """The figure's table as CSV text (UTF-8 with BOM so spreadsheet programs read it)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([str(c) for c in figure.columns])
+    for row in figure.rows:
+        writer.writerow([_cell(v) for v in row])
+    return "\ufeff" + out.getvalue()
+
+
+def _sheet_title(text, used):
+    title = "".join(ch for ch in str(text) if ch not in "[]:*?/\\")[:28] or "Data"
+    base, n = title, 2
+    while title in used:
+        title = f"{base[:25]}-{n}"
+        n += 1
+    used.add(title)
+    return title
+
+
+def section_xlsx(section_title, figures, *, computed_at=None, filters_text=""):
+    """An XLSX workbook (bytes): a cover sheet, then one sheet per figure with its table."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    cover = book.active
+    cover.title = "Info"
+    cover.append([str(section_title)])
+    cover["A1"].font = Font(bold=True, size=14)
+    cover.append([str(filters_text)])
+    if computed_at:
+        cover.append([computed_at.isoformat() if hasattr(computed_at, "isoformat") else str(computed_at)])
+    used = {"Info"}
+    for figure in figures:
+        sheet = book.create_sheet(_sheet_title(figure.title, used))
+        sheet.append([str(figure.title)])
+        sheet["A1"].font = Font(bold=True)
+        sheet.append([str(c) for c in figure.columns])
+        for cell in sheet[2]:
+            cell.font = Font(bold=True)
+        for row in figure.rows:
+            sheet.append([_cell(v) for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

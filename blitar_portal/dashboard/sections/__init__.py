@@ -1,0 +1,96 @@
+"""The dashboard's sections: each one composes Figures from the stored summaries.
+
+A section builder is `build(ctx) -> Section`; ctx carries the filters, the
+kecamatan list and the snapshots/metrics it read (a fixed number of queries).
+"""
+
+from dataclasses import dataclass, field
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass
+class Card:
+    label: str
+    value: object
+    link: str = ""
+    detail: str = ""
+    previous: object = None
+    computed_at: object = None
+    suffix: str = ""
+
+    @property
+    def delta_percent(self):
+        if self.previous in (None, 0) or self.value is None:
+            return None
+        return round(100 * (self.value - self.previous) / self.previous, 1)
+
+    @property
+    def delta(self):
+        if self.previous is None or self.value is None:
+            return None
+        return self.value - self.previous
+
+
+@dataclass
+class Section:
+    slug: str
+    title: str
+    cards: list = field(default_factory=list)
+    figures: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+
+    def figure(self, key):
+        return next((f for f in self.figures if f.key == key), None)
+
+
+@dataclass
+class Context:
+    filters: object
+    kecamatan: list  # [Kecamatan] (id, code, name, slug)
+    now: object
+    freshness: dict
+    snapshots: dict = field(default_factory=dict)
+    metrics: object = None
+
+    @property
+    def by_id(self):
+        return {k.id: k for k in self.kecamatan}
+
+    @property
+    def by_code(self):
+        return {k.code: k for k in self.kecamatan}
+
+
+def admin_list(app_label, model, *, query="", fallback="/"):
+    """The admin changelist of a model (with a filter query), or a public page while it is not registered."""
+    try:
+        return reverse(f"admin:{app_label}_{model}_changelist") + (f"?{query}" if query else "")
+    except NoReverseMatch:
+        return fallback
+
+
+def label_of(filters, day):
+    return day.strftime("%Y-%m") if filters.monthly else day.isoformat()
+
+
+def map_rows(ctx, values):
+    """(rows, codes) for a choropleth figure: every kecamatan, its value (0 when missing)."""
+    rows, codes = [], []
+    for k in ctx.kecamatan:
+        rows.append([k.name, values.get(k.id, 0)])
+        codes.append(k.code)
+    return rows, codes
+
+
+def snapshot(ctx, key, default=None):
+    data, _at = ctx.snapshots.get(key, (default, None))
+    return data if data is not None else default
+
+
+def snapshot_time(ctx, key):
+    return ctx.snapshots.get(key, (None, None))[1] or ctx.freshness["computed_at"]
+
+
+NOT_PER_KECAMATAN = _("Angka kabupaten: tidak dipilah per kecamatan.")

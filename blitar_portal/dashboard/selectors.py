@@ -1,0 +1,181 @@
+"""Reads of the dashboard: only the stored summaries (DailyMetric, Snapshot, RefreshRun).
+
+A page costs a fixed number of queries whatever the size of the apps' data:
+one for the snapshots, two for the metrics of its section, one for the freshness.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from blitar_portal.regions.models import Kecamatan
+
+from .models import REFRESH_SECONDS, DailyMetric, IkmTarget, RefreshRun, Snapshot
+
+DEFAULT_DAYS = 30
+MAX_DAILY_BUCKETS = 92  # longer ranges are shown per month
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: datetime.date
+    end: datetime.date
+    kecamatan: object = None  # a Kecamatan or None (whole regency)
+
+    @property
+    def days(self):
+        return (self.end - self.start).days + 1
+
+    @property
+    def prev_end(self):
+        return self.start - datetime.timedelta(days=1)
+
+    @property
+    def prev_start(self):
+        return self.start - datetime.timedelta(days=self.days)
+
+    @property
+    def monthly(self):
+        return self.days > MAX_DAILY_BUCKETS
+
+    def bucket(self, day):
+        return day.replace(day=1) if self.monthly else day
+
+    def buckets(self):
+        """Every bucket of the current period, in order (so empty days show as zero)."""
+        result, day = [], self.start
+        while day <= self.end:
+            b = self.bucket(day)
+            if not result or result[-1] != b:
+                result.append(b)
+            day += datetime.timedelta(days=1)
+        return result
+
+    def querystring(self):
+        parts = f"mulai={self.start.isoformat()}&sampai={self.end.isoformat()}"
+        return parts + (f"&kecamatan={self.kecamatan.slug}" if self.kecamatan else "")
+
+
+def default_filters(today=None):
+    today = today or timezone.localdate()
+    return Filters(start=today - datetime.timedelta(days=DEFAULT_DAYS - 1), end=today)
+
+
+def kecamatan_choices():
+    return list(Kecamatan.objects.only("id", "code", "name", "slug").order_by("name"))
+
+
+class Metrics:
+    """The section's metrics over the current and previous period, fetched in two queries."""
+
+    def __init__(self, metrics, filters):
+        self.filters = filters
+        qs = DailyMetric.objects.filter(metric__in=metrics)
+        if filters.kecamatan is not None:
+            qs = qs.filter(Q(kecamatan=filters.kecamatan) | Q(kecamatan__isnull=True))
+        # Monthly metrics are stored on the 1st: widen the lower bound to the month start.
+        lower = filters.prev_start.replace(day=1)
+        self._daily = defaultdict(float)  # (metric, dimension, date) -> value
+        self._dims = defaultdict(set)
+        for metric, dim, day, value in (
+            qs.filter(date__gte=lower, date__lte=filters.end)
+            .values_list("metric", "dimension", "date")
+            .annotate(v=Sum("value"))
+        ):
+            self._daily[(metric, dim, day)] += value
+            self._dims[metric].add(dim)
+        self._by_kecamatan = defaultdict(float)
+        for metric, kecamatan_id, value in (
+            qs.filter(date__gte=filters.start.replace(day=1), date__lte=filters.end, kecamatan__isnull=False)
+            .values_list("metric", "kecamatan_id")
+            .annotate(v=Sum("value"))
+        ):
+            self._by_kecamatan[(metric, kecamatan_id)] += value
+
+    def dimensions(self, metric):
+        return sorted(self._dims.get(metric, ()))
+
+    def _in(self, day, start, end, monthly_metric):
+        if monthly_metric:
+            return start.replace(day=1) <= day <= end
+        return start <= day <= end
+
+    def total(self, metric, *, previous=False, dimension=None, monthly_metric=False):
+        f = self.filters
+        start, end = (f.prev_start, f.prev_end) if previous else (f.start, f.end)
+        return sum(
+            v
+            for (m, dim, day), v in self._daily.items()
+            if m == metric and (dimension is None or dim == dimension) and self._in(day, start, end, monthly_metric)
+        )
+
+    def series(self, metric, *, dimension=None, average=False):
+        """[(bucket, value)] over the current period; `average` for rates (BOR), else sums."""
+        sums, counts = defaultdict(float), defaultdict(int)
+        for (m, dim, day), v in self._daily.items():
+            if (
+                m == metric
+                and (dimension is None or dim == dimension)
+                and self.filters.start <= day <= self.filters.end
+            ):
+                sums[self.filters.bucket(day)] += v
+                counts[self.filters.bucket(day)] += 1
+        return [
+            (b, (round(sums[b] / counts[b], 1) if counts[b] else None) if average else sums.get(b, 0))
+            for b in self.filters.buckets()
+        ]
+
+    def monthly(self, metric, *, dimension=None):
+        """[(month, value)] of a metric stored per month, over the months the period touches."""
+        months = sorted({d.replace(day=1) for d in self.filters.buckets()})
+        sums = defaultdict(float)
+        for (m, dim, day), v in self._daily.items():
+            if m == metric and (dimension is None or dim == dimension):
+                sums[day] += v
+        return [(month, sums.get(month)) for month in months]
+
+    def by_dimension(self, metric, *, monthly_metric=False):
+        """{dimension: total over the current period}."""
+        return {
+            dim: self.total(metric, dimension=dim, monthly_metric=monthly_metric) for dim in self.dimensions(metric)
+        }
+
+    def by_kecamatan(self, metric):
+        return {k: v for (m, k), v in self._by_kecamatan.items() if m == metric}
+
+
+def cumulative_before(metric, filters):
+    """Sum of a metric before the period starts (the base of a cumulative line). One query."""
+    qs = DailyMetric.objects.filter(metric=metric, date__lt=filters.start)
+    if filters.kecamatan is not None:
+        qs = qs.filter(kecamatan=filters.kecamatan)
+    return qs.aggregate(v=Sum("value"))["v"] or 0
+
+
+def snapshots(prefixes):
+    """{key: (data, computed_at)} of the snapshots whose key starts with one of `prefixes`. One query."""
+    condition = Q()
+    for prefix in prefixes:
+        condition |= Q(key__startswith=prefix)
+    return {s.key: (s.data, s.computed_at) for s in Snapshot.objects.filter(condition)}
+
+
+def freshness(now=None):
+    """{"computed_at", "stale", "age_minutes"} of the last refresh (stale when older than the interval)."""
+    now = now or timezone.now()
+    run = RefreshRun.objects.filter(status=RefreshRun.Status.OK).only("finished_at", "started_at").first()
+    if run is None:
+        return {"computed_at": None, "stale": True, "age_minutes": None}
+    age = (now - run.started_at).total_seconds()
+    return {"computed_at": run.started_at, "stale": age > REFRESH_SECONDS + 60, "age_minutes": int(age // 60)}
+
+
+def ikm_target(today=None):
+    row = IkmTarget.objects.first()
+    if row is not None:
+        return row
+    today = today or timezone.localdate()
+    return IkmTarget(target=1000, target_date=datetime.date(today.year, 12, 31))

@@ -1,0 +1,95 @@
+"""Writes of the dashboard: rebuilding the stored summaries, queueing a refresh, the IKM target."""
+
+import datetime
+import importlib
+import logging
+import time
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .models import REFRESH_SECONDS, DailyMetric, IkmTarget, RefreshRun, Snapshot
+
+logger = logging.getLogger(__name__)
+
+SOURCES = ["ehealth", "ikm", "tanam"]
+HISTORY_DAYS = 731  # daily metrics are kept for two years; the date filter says so
+LOCK_ID = 0x6461_7368  # pg advisory lock: one refresh at a time across workers
+QUEUED_KEY = "dashboard:refresh-queued"
+
+
+def _collect(*, since, now):
+    rows, snapshots = [], {}
+    for app_label in SOURCES:
+        module = importlib.import_module(f"blitar_portal.dashboard.sources.{app_label}")
+        app_rows, app_snapshots = module.collect(since=since, now=now)
+        rows += app_rows
+        snapshots.update(app_snapshots)
+    return rows, snapshots
+
+
+def summaries_refresh(*, trigger="beat", now=None):
+    """Recompute every stored summary in one transaction; returns the RefreshRun (None if one is running).
+
+    Derived rows are bulk-inserted without full_clean(): they are computed here, not typed by anyone.
+    """
+    now = now or timezone.now()
+    started = time.monotonic()
+    since = timezone.localdate(now) - datetime.timedelta(days=HISTORY_DAYS)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [LOCK_ID])
+            if not cursor.fetchone()[0]:
+                logger.info("Dashboard refresh skipped: another one is running.")
+                return None
+        rows, snapshots = _collect(since=since, now=now)
+        DailyMetric.objects.all().delete()
+        DailyMetric.objects.bulk_create(
+            [
+                DailyMetric(date=_as_date(d), metric=m, kecamatan_id=k, dimension=str(dim)[:120], value=v or 0)
+                for d, m, k, dim, v in rows
+            ],
+            batch_size=5000,
+        )
+        Snapshot.objects.exclude(key__in=list(snapshots)).delete()
+        for key, data in snapshots.items():
+            Snapshot.objects.update_or_create(key=key, defaults={"data": data, "computed_at": now})
+        run = RefreshRun(
+            started_at=now,
+            finished_at=timezone.now(),
+            duration_ms=int((time.monotonic() - started) * 1000),
+            trigger=trigger,
+            metric_rows=len(rows),
+        )
+        run.full_clean()
+        run.save()
+        RefreshRun.objects.filter(finished_at__lt=now - datetime.timedelta(days=7)).delete()
+    cache.delete(QUEUED_KEY)
+    return run
+
+
+def _as_date(value):
+    if isinstance(value, datetime.datetime):
+        return timezone.localdate(value) if timezone.is_aware(value) else value.date()
+    return value
+
+
+def refresh_enqueue(*, user):
+    """Queue a refresh after this transaction commits; False when one is already queued."""
+    from .tasks import refresh_summaries
+
+    if not cache.add(QUEUED_KEY, user.pk, REFRESH_SECONDS):
+        return False
+    transaction.on_commit(lambda: refresh_summaries.delay(trigger="staff"))
+    return True
+
+
+def ikm_target_set(*, target, target_date, user):
+    row = IkmTarget.objects.first() or IkmTarget(target_date=target_date)
+    row.target = target
+    row.target_date = target_date
+    row.updated_by = user
+    row.full_clean()
+    row.save()
+    return row

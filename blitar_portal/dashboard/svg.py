@@ -1,0 +1,170 @@
+"""Server-side SVG charts: line, bar and a kecamatan choropleth. No JavaScript, no CDN.
+
+Every function takes plain numbers and returns a SafeString holding one <svg>
+with role="img", a <title> and a <desc>; the same numbers are always shown as
+a table next to the chart (templates), so the SVG is decoration for sighted
+users and the table is the accessible view.
+"""
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+PALETTE = ["#0b5d4b", "#d08c00", "#2b6cb0", "#a4161a", "#6b46c1", "#2f855a", "#718096", "#b83280"]
+MAP_SCALE = ["#eef6f2", "#c6e3d4", "#8fc7ab", "#4f9f7c", "#1f7556", "#0b4d3a"]
+WIDTH, HEIGHT = 640, 260
+PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 48, 12, 12, 40
+
+
+def _fmt(value):
+    if value is None:
+        return "–"
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", ".")
+    return f"{value:,.1f}".replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+def _svg(title, body, *, width=WIDTH, height=HEIGHT, desc=""):
+    return mark_safe(  # noqa: S308 - every text inside is escaped here
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+        f'xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMidYMid meet">'
+        f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>{body}</svg>"
+    )
+
+
+def nice_max(value):
+    """The smallest 1/2/2.5/5 × 10^n at or above value (axis top); 1 for empty data."""
+    if not value or value <= 0:
+        return 1
+    magnitude = 10 ** (len(str(int(value))) - 1) if value >= 1 else 1
+    for step in (1, 2, 2.5, 5, 10):
+        if step * magnitude >= value:
+            return step * magnitude
+    return 10 * magnitude
+
+
+def _axes(top):
+    """Horizontal grid lines with labels at 0, ½ and the top value."""
+    parts = []
+    plot_h = HEIGHT - PAD_TOP - PAD_BOTTOM
+    for fraction in (0, 0.5, 1):
+        y = PAD_TOP + plot_h * (1 - fraction)
+        parts.append(
+            f'<line x1="{PAD_LEFT}" x2="{WIDTH - PAD_RIGHT}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>'
+            f'<text x="{PAD_LEFT - 4}" y="{y + 4:.1f}" text-anchor="end" class="tick">{_fmt(top * fraction)}</text>'
+        )
+    return "".join(parts)
+
+
+def _x_labels(labels, x_of):
+    """At most ~8 category labels under the plot so they never overlap."""
+    if not labels:
+        return ""
+    step = max(1, -(-len(labels) // 8))
+    return "".join(
+        f'<text x="{x_of(i):.1f}" y="{HEIGHT - PAD_BOTTOM + 16}" text-anchor="middle" class="tick">'
+        f"{escape(str(label))}</text>"
+        for i, label in enumerate(labels)
+        if i % step == 0
+    )
+
+
+def _legend(names):
+    if len(names) < 2:
+        return ""
+    parts, x = [], PAD_LEFT
+    for i, name in enumerate(names):
+        parts.append(
+            f'<rect x="{x}" y="{HEIGHT - 14}" width="10" height="10" fill="{PALETTE[i % len(PALETTE)]}"/>'
+            f'<text x="{x + 14}" y="{HEIGHT - 5}" class="tick">{escape(str(name))}</text>'
+        )
+        x += 24 + 7 * len(str(name))
+    return "".join(parts)
+
+
+def line_chart(title, labels, series):
+    """labels: x categories; series: [(name, [value|None per label])]."""
+    values = [v for _name, points in series for v in points if v is not None]
+    top = nice_max(max(values, default=0))
+    plot_w, plot_h = WIDTH - PAD_LEFT - PAD_RIGHT, HEIGHT - PAD_TOP - PAD_BOTTOM
+    n = max(len(labels), 1)
+
+    def x_of(i):
+        return PAD_LEFT + (plot_w * i / (n - 1) if n > 1 else plot_w / 2)
+
+    def y_of(v):
+        return PAD_TOP + plot_h * (1 - v / top)
+
+    body = [_axes(top), _x_labels(labels, x_of)]
+    for index, (name, points) in enumerate(series):
+        coords = [(x_of(i), y_of(v)) for i, v in enumerate(points) if v is not None]
+        if not coords:
+            continue
+        colour = PALETTE[index % len(PALETTE)]
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+        body.append(f'<polyline class="series" data-series="{escape(str(name))}" points="{path}" stroke="{colour}"/>')
+        if len(coords) == 1:
+            body.append(f'<circle cx="{coords[0][0]:.1f}" cy="{coords[0][1]:.1f}" r="3" fill="{colour}"/>')
+    body.append(_legend([name for name, _points in series]))
+    return _svg(title, "".join(body), desc=f"{len(series)} seri, {len(labels)} titik")
+
+
+def bar_chart(title, labels, series, *, stacked=False):
+    """Vertical bars per label; several series side by side (or stacked)."""
+    if stacked:
+        totals = [sum(points[i] or 0 for _n, points in series) for i in range(len(labels))]
+        top = nice_max(max(totals, default=0))
+    else:
+        top = nice_max(max((v or 0 for _n, points in series for v in points), default=0))
+    plot_w, plot_h = WIDTH - PAD_LEFT - PAD_RIGHT, HEIGHT - PAD_TOP - PAD_BOTTOM
+    n = max(len(labels), 1)
+    slot = plot_w / n
+    width = slot * 0.8 / (1 if stacked else max(len(series), 1))
+
+    def x_of(i):
+        return PAD_LEFT + slot * (i + 0.5)
+
+    body = [_axes(top), _x_labels(labels, x_of)]
+    for i, label in enumerate(labels):
+        base = 0.0
+        for index, (name, points) in enumerate(series):
+            value = points[i] or 0
+            h = plot_h * value / top
+            x = PAD_LEFT + slot * i + slot * 0.1 + (0 if stacked else index * width)
+            y = PAD_TOP + plot_h - h - (plot_h * base / top if stacked else 0)
+            body.append(
+                f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{max(width, 1):.1f}" height="{h:.1f}" '
+                f'fill="{PALETTE[index % len(PALETTE)]}"><title>{escape(str(label))} · {escape(str(name))}: '
+                f"{_fmt(value)}</title></rect>"
+            )
+            base += value if stacked else 0
+    body.append(_legend([name for name, _points in series]))
+    return _svg(title, "".join(body), desc=f"{len(labels)} batang")
+
+
+def map_class(value, top):
+    """Colour class 0..5 of a value on a 0..top linear scale (0 = no data or zero)."""
+    if not value or not top:
+        return 0
+    return min(len(MAP_SCALE) - 1, 1 + int((len(MAP_SCALE) - 1) * value / top * 0.9999))
+
+
+def choropleth(title, shapes, values, *, width, height):
+    """shapes: {code: (name, svg_path_d)}; values: {code: number}. One <path> per kecamatan."""
+    numbers = [v for v in values.values() if v]
+    top = max(numbers, default=0)
+    body = []
+    for code, (name, d) in shapes.items():
+        value = values.get(code) or 0
+        colour = MAP_SCALE[map_class(value, top)]
+        body.append(
+            f'<path class="area" data-code="{escape(code)}" d="{d}" fill="{colour}">'
+            f"<title>{escape(name)}: {_fmt(value)}</title></path>"
+        )
+    legend_y = height - 16
+    for i, colour in enumerate(MAP_SCALE):
+        body.append(f'<rect x="{8 + i * 26}" y="{legend_y}" width="26" height="10" fill="{colour}"/>')
+    body.append(f'<text x="8" y="{legend_y - 4}" class="tick">0</text>')
+    body.append(
+        f'<text x="{8 + len(MAP_SCALE) * 26}" y="{legend_y - 4}" text-anchor="end" class="tick">{_fmt(top)}</text>'
+    )
+    return _svg(title, "".join(body), width=width, height=height, desc=f"{len(shapes)} kecamatan")
