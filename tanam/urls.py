@@ -1,3 +1,21 @@
+from django.urls import path
+
+from . import views
+
 app_name = "tanam"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.map_page, name="map"),
+    path("wilayah.geojson", views.outlines, name="outlines"),
+    path("daftar/", views.register, name="register"),
+    path("saya/", views.mine, name="mine"),
+    path("penanaman/<int:pk>/", views.planting_detail, name="detail"),
+    path("tutupan/", views.cover_page, name="cover"),
+    path("komunitas/", views.communities, name="communities"),
+    path("komunitas/<slug:slug>/", views.community, name="community"),
+    path("kampanye/", views.campaigns, name="campaigns"),
+    path("kampanye/<slug:slug>/", views.campaign, name="campaign"),
+    path("peringkat/", views.leaderboard, name="leaderboard"),
+    path("ekspor.csv", views.export_csv, name="export-csv"),
+    path("ekspor.geojson", views.export_geojson, name="export-geojson"),
+]

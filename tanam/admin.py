@@ -1,0 +1,134 @@
+"""Admin for Diskominfo: species figures, communities, campaigns and the moderation of plantings.
+
+Every write goes through services.py, so verifying in the admin refreshes the
+public map and land cover exactly like the API does, and edits after verification
+are audited.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from leaflet.admin import LeafletGeoAdmin
+
+from . import services
+from .forms import RejectForm
+from .models import Campaign, Community, Observation, Planting, PlantingAudit, Species
+
+
+@admin.register(Species)
+class SpeciesAdmin(admin.ModelAdmin):
+    list_display = ("local_name", "scientific_name", "kind", "crown_diameter_m", "years_to_maturity", "co2_kg_per_year")
+    list_filter = ("kind",)
+    search_fields = ("local_name", "scientific_name")
+
+
+@admin.register(Community)
+class CommunityAdmin(admin.ModelAdmin):
+    list_display = ("name", "kecamatan")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ("members",)
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ("name", "starts_on", "ends_on", "target_trees", "kecamatan")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+class ObservationInline(admin.TabularInline):
+    model = Observation
+    extra = 0
+    fields = ("observed_on", "condition", "height_m", "notes", "observed_by")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False  # observations are added on the planting page (services keep the survival dates)
+
+
+class AuditInline(admin.TabularInline):
+    model = PlantingAudit
+    extra = 0
+    fields = ("changed_at", "user", "changes", "note")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Planting)
+class PlantingAdmin(LeafletGeoAdmin):
+    list_display = ("id", "species", "tree_count", "planted_on", "kecamatan", "desa", "user", "status", "created_at")
+    list_filter = ("status", "kecamatan", "species", "campaign")
+    search_fields = ("user__username", "desa__name", "species__local_name", "notes")
+    list_select_related = ("species", "kecamatan", "desa", "user")
+    date_hierarchy = "created_at"
+    raw_id_fields = ("user", "desa")
+    readonly_fields = (
+        "kecamatan",
+        "desa",
+        "status",
+        "rejection_reason",
+        "verified_by",
+        "verified_at",
+        "condition",
+        "next_check_on",
+        "created_at",
+        "renditions",
+    )
+    fields = (
+        "point",
+        "species",
+        "tree_count",
+        "planted_on",
+        "community",
+        "campaign",
+        "photo",
+        "notes",
+        "location_source",
+        "gps_accuracy_m",
+        "user",
+    ) + readonly_fields
+    inlines = [ObservationInline, AuditInline]
+    actions = ["verify_selected", "reject_selected"]
+    show_full_result_count = False
+
+    @admin.action(description=_("Verifikasi penanaman terpilih"))
+    def verify_selected(self, request, queryset):
+        count = services.plantings_verify_bulk(plantings=list(queryset), user=request.user)
+        self.message_user(request, _("%(n)d penanaman diverifikasi.") % {"n": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Tolak penanaman terpilih (dengan alasan)"))
+    def reject_selected(self, request, queryset):
+        form = RejectForm(request.POST if "reason" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            count = services.plantings_reject_bulk(
+                plantings=list(queryset), user=request.user, reason=form.cleaned_data["reason"]
+            )
+            self.message_user(request, _("%(n)d penanaman ditolak.") % {"n": count}, messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Tolak penanaman"),
+            "form": form,
+            "plantings": queryset,
+            "action": "reject_selected",
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/tanam/reject.html", context)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        original = Planting.objects.get(pk=obj.pk)
+        try:
+            services.planting_update(
+                planting=obj, user=request.user, original=original, changed_fields=set(form.changed_data)
+            )
+        except ValidationError as exc:
+            messages.error(request, "; ".join(exc.messages))
+            raise

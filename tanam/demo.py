@@ -1,0 +1,285 @@
+"""Demo data of Gerakan Bangga Menanam for `seed_demo` (idempotent).
+
+scale 1 = 10,000 plantings (2016 → today) at random points inside the real desa
+polygons; scale 100 = 1,000,000 (the benchmark size). Bulk plantings are inserted
+with one INSERT … SELECT over ST_GeneratePoints per desa, never one ORM save each;
+the cluster cells and the land cover are then rebuilt in bulk SQL.
+A few plantings of the demo citizen go through the real registration pipeline
+(Pillow demo photos, renditions). Demo accounts (password blitar-demo-2026):
+`penanam` (citizen with pending, verified and rejected plantings), `relawan`
+(member of a community) and `tanam-bulk` (owner of the bulk data, cannot sign in).
+"""
+
+import time
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
+from django.utils import timezone
+
+from blitar_portal.lib.images import image_demo
+from blitar_portal.regions.models import Desa, Kecamatan
+
+from . import services
+from .models import Campaign, Community, Planting, Species
+
+DEMO_PASSWORD = "blitar-demo-2026"  # noqa: S105 - demo data only, listed in the README
+PLANTINGS_PER_SCALE = 10_000
+START = date(2016, 3, 1)  # the programme's sarasehan
+
+COMMUNITIES = [
+    ("Komunitas Blitar Hijau", "kanigoro"),
+    ("Pramuka Kwarcab Blitar", "wlingi"),
+    ("Karang Taruna Tunas Muda", "srengat"),
+    ("Pecinta Alam Kelud", "gandusari"),
+    ("PKK Kecamatan Sutojayan", "sutojayan"),
+    ("Forum Sekolah Adiwiyata", "talun"),
+    ("Kelompok Tani Hutan Maju", "wonotirto"),
+    ("Relawan Sungai Brantas", "kademangan"),
+]
+CAMPAIGNS = [
+    ("Penanaman Taman Tahura", "wlingi", 25_000, date(2023, 11, 1), date(2024, 3, 31)),
+    ("Hari Menanam Pohon Indonesia 2024", None, 60_000, date(2024, 11, 28), date(2024, 12, 31)),
+    ("Gerakan Bangga Menanam 2016", None, 40_000, date(2016, 3, 1), date(2016, 12, 31)),
+    ("Sabuk Hijau Pantai Selatan", "wonotirto", 15_000, date(2025, 1, 1), date(2025, 12, 31)),
+]
+
+
+def _user(username, first_name, *, usable=True):
+    user, created = get_user_model().objects.get_or_create(
+        username=username, defaults={"first_name": first_name, "email": f"{username}@demo.blitarkab.go.id"}
+    )
+    if created:
+        if usable:
+            user.set_password(DEMO_PASSWORD)
+        else:
+            user.set_unusable_password()
+        user.save()
+    return user
+
+
+def _kecamatan(slug_part):
+    if slug_part is None:
+        return None
+    return Kecamatan.objects.filter(slug__icontains=slug_part).first()
+
+
+def _communities(relawan):
+    result = []
+    for name, kec in COMMUNITIES:
+        slug = name.lower().replace(" ", "-")
+        community, _created = Community.objects.get_or_create(
+            slug=slug, defaults={"name": name, "kecamatan": _kecamatan(kec), "description": ""}
+        )
+        result.append(community)
+    result[0].members.add(relawan)
+    return result
+
+
+def _campaigns(communities):
+    result = []
+    for i, (name, kec, target, starts, ends) in enumerate(CAMPAIGNS):
+        slug = name.lower().replace(" ", "-")
+        campaign, _created = Campaign.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "kecamatan": _kecamatan(kec),
+                "target_trees": target,
+                "starts_on": starts,
+                "ends_on": ends,
+                "organiser": communities[i % len(communities)],
+            },
+        )
+        result.append(campaign)
+    return result
+
+
+_BULK_SQL = """
+    INSERT INTO tanam_planting (user_id, point, gps_accuracy_m, location_source, kecamatan_id, desa_id, species_id,
+        tree_count, planted_on, community_id, campaign_id, photo, renditions, notes, status, rejection_reason,
+        verified_by_id, verified_at, condition, next_check_on, created_at, updated_at)
+    SELECT %(user)s, pt, round((3 + random() * 25)::numeric, 1), 'gps', kecamatan_id, desa_id,
+           (%(species)s::bigint[])[1 + floor(random() * %(n_species)s)::int],
+           CASE WHEN r < 0.80 THEN 1 WHEN r < 0.95 THEN 2 + floor(random() * 9)::int
+                ELSE 10 + floor(random() * 90)::int END,
+           planted_on,
+           CASE WHEN random() < 0.35 THEN (%(communities)s::bigint[])[1 + floor(random() * %(n_communities)s)::int] END,
+           NULL, '', '{}'::jsonb, '', status,
+           CASE WHEN status = 'rejected' THEN 'Foto tidak menunjukkan pohon.' ELSE '' END,
+           CASE WHEN status <> 'pending' THEN %(staff)s END,
+           CASE WHEN status <> 'pending' THEN planted_on + interval '3 days' END,
+           'unknown', planted_on + 180, planted_on + interval '1 day', now()
+    FROM (
+        SELECT desa_id, kecamatan_id, pt, random() AS r,
+               CASE WHEN planted_on > current_date - 14 AND random() < 0.7 THEN 'pending'
+                    WHEN random() < 0.02 THEN 'rejected' WHEN random() < 0.03 THEN 'pending'
+                    ELSE 'verified' END AS status,
+               planted_on
+        FROM (
+            SELECT d.id AS desa_id, d.kecamatan_id, (ST_Dump(ST_GeneratePoints(d.geom, n, %(seed)s))).geom AS pt,
+                   %(start)s::date + floor(power(random(), 0.7) * (current_date - %(start)s::date))::int AS planted_on
+            FROM (
+                SELECT id, kecamatan_id, geom,
+                       greatest(1, round(%(total)s * area_km2 / sum(area_km2) OVER ()))::int AS n
+                FROM regions_desa WHERE id = ANY(%(desa_ids)s)
+            ) d
+        ) points
+    ) rows
+"""
+
+_OBSERVATIONS_SQL = """
+    INSERT INTO tanam_observation
+        (planting_id, observed_by_id, observed_on, condition, height_m, photo, notes, created_at)
+    SELECT id, %(staff)s, obs_on, CASE WHEN random() < 0.12 THEN 'dead' ELSE 'alive' END,
+           round((0.5 + random() * 6)::numeric, 1), '', '', now()
+    FROM (
+        SELECT id, planted_on + 150 + floor(random() * 200)::int AS obs_on
+        FROM tanam_planting WHERE user_id = %(user)s AND status = 'verified' AND planted_on < current_date - 400
+          AND random() < 0.2
+    ) p
+"""
+
+_DENORMALISE_SQL = """
+    UPDATE tanam_planting pl SET condition = o.condition, first_observed_on = o.observed_on,
+           dead_since = CASE WHEN o.condition = 'dead' THEN o.observed_on END,
+           next_check_on = CASE WHEN o.condition = 'dead' THEN NULL ELSE o.observed_on + 180 END
+    FROM tanam_observation o WHERE o.planting_id = pl.id AND pl.user_id = %(user)s
+"""
+
+
+def _bulk_plantings(*, target, bulk_user, staff, communities, campaigns, stdout):
+    existing = Planting.objects.filter(user=bulk_user).count()
+    missing = target - existing
+    if missing <= 0:
+        stdout.write(f"  bulk plantings: {existing} already present")
+        return 0
+    started = time.monotonic()
+    desa_ids = list(Desa.objects.order_by("id").values_list("id", flat=True))
+    species = list(Species.objects.order_by("id").values_list("id", flat=True))
+    community_ids = [c.pk for c in communities]
+    batch = max(1, len(desa_ids) // max(1, missing // 100_000 + 1))
+    with connection.cursor() as cursor:
+        for offset in range(0, len(desa_ids), batch):
+            chunk = desa_ids[offset : offset + batch]
+            share = missing * Desa.objects.filter(pk__in=chunk).aggregate(a=_sum("area_km2"))["a"] / _total_area()
+            params = {
+                "user": bulk_user.pk,
+                "species": species,
+                "n_species": len(species),
+                "staff": staff.pk,
+                "communities": community_ids,
+                "n_communities": len(community_ids),
+                "seed": 42 + existing + offset,
+                "start": START,
+                "total": share,
+                "desa_ids": chunk,
+            }
+            with transaction.atomic():
+                cursor.execute(_BULK_SQL, params)
+        _assign_campaigns(cursor, bulk_user, campaigns)
+        cursor.execute(_OBSERVATIONS_SQL, {"user": bulk_user.pk, "staff": staff.pk})
+        cursor.execute(_DENORMALISE_SQL, {"user": bulk_user.pk})
+        cursor.execute("ANALYZE tanam_planting")
+    stdout.write(f"  bulk plantings: +{missing} (approx.) in {time.monotonic() - started:.1f} s")
+    return missing
+
+
+def _sum(field):
+    from django.db.models import Sum
+
+    return Sum(field)
+
+
+def _total_area():
+    from django.db.models import Sum
+
+    return Desa.objects.aggregate(a=Sum("area_km2"))["a"]
+
+
+def _assign_campaigns(cursor, bulk_user, campaigns):
+    for campaign in campaigns:
+        # A campaign with a kecamatan takes plantings there; a regency-wide one every fourth planting.
+        cursor.execute(
+            """UPDATE tanam_planting SET campaign_id = %(campaign)s
+               WHERE user_id = %(user)s AND campaign_id IS NULL AND planted_on BETWEEN %(starts)s AND %(ends)s
+                 AND (kecamatan_id = %(kec)s OR (%(kec)s IS NULL AND id %% 4 = 0))""",
+            {
+                "campaign": campaign.pk,
+                "user": bulk_user.pk,
+                "starts": campaign.starts_on,
+                "ends": campaign.ends_on,
+                "kec": campaign.kecamatan_id,
+            },
+        )
+
+
+def _named_plantings(*, penanam, staff, communities, campaigns, stdout):
+    """A citizen's own plantings through the real pipeline: photos, pending, verified, rejected."""
+    if Planting.objects.filter(user=penanam).exists():
+        return
+    spots = list(Desa.objects.order_by("code").values_list("geom", flat=True)[:6])
+    species = list(Species.objects.order_by("slug")[:6])
+    today = timezone.localdate()
+    for i, (geom, sp) in enumerate(zip(spots, species, strict=False)):
+        point = geom.point_on_surface
+        photo = SimpleUploadedFile(f"demo{i}.jpg", image_demo(text=f"{sp.local_name} #{i + 1}", seed=i), "image/jpeg")
+        result = services.planting_register(
+            user=penanam,
+            species=sp,
+            lat=f"{point.y:.7f}",
+            lon=f"{point.x:.7f}",
+            tree_count=1 + i,
+            planted_on=today - timedelta(days=30 * (i + 1)),
+            community=communities[0] if i % 2 else None,
+            campaign=campaigns[0] if i == 1 else None,
+            photo=photo,
+            notes="Data demo.",
+        )
+        services.planting_renditions_build(planting_id=result.planting.pk)
+        if i in (0, 1, 2):
+            services.planting_verify(planting=result.planting, user=staff)
+        elif i == 3:
+            services.planting_reject(planting=result.planting, user=staff, reason="Titik berada di tengah jalan.")
+    stdout.write("  named plantings of 'penanam': 6 (3 verified, 1 rejected, 2 pending)")
+
+
+def seed(*, scale, stdout):
+    services.species_load_csv()
+    penanam = _user("penanam", "Siti Penanam")
+    relawan = _user("relawan", "Rudi Relawan")
+    bulk_user = _user("tanam-bulk", "Data massal Bangga Menanam", usable=False)
+    staff = get_user_model().objects.filter(username="diskominfo").first() or _user("diskominfo", "Staf Diskominfo")
+    communities = _communities(relawan)
+    campaigns = _campaigns(communities)
+    _named_plantings(penanam=penanam, staff=staff, communities=communities, campaigns=campaigns, stdout=stdout)
+    added = _bulk_plantings(
+        target=scale * PLANTINGS_PER_SCALE,
+        bulk_user=bulk_user,
+        staff=staff,
+        communities=communities,
+        campaigns=campaigns,
+        stdout=stdout,
+    )
+    if added or not _aggregates_present():
+        aggregates_rebuild(stdout=stdout)
+    stdout.write("  demo users: penanam, relawan (password blitar-demo-2026)")
+
+
+def _aggregates_present():
+    from .models import ClusterCell, CoverStat
+
+    return ClusterCell.objects.exists() and CoverStat.objects.exists()
+
+
+def aggregates_rebuild(*, stdout):
+    started = time.monotonic()
+    cells = services.cluster_cells_rebuild()
+    stdout.write(f"  cluster cells: {cells} in {time.monotonic() - started:.1f} s")
+    started = time.monotonic()
+    for kecamatan in Kecamatan.objects.order_by("code"):
+        services.cover_refresh(desa_ids=list(kecamatan.desa_set.values_list("id", flat=True)))
+    stdout.write(
+        f"  land cover {services.cover_years()[0]}–{services.cover_years()[-1]}: {time.monotonic() - started:.1f} s"
+    )

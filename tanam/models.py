@@ -1,0 +1,240 @@
+"""Gerakan Bangga Menanam: species, communities, campaigns, plantings, monitoring, aggregates.
+
+Storage is SRID 4326; every metric figure (distances, areas, crown discs) is
+computed in EPSG:32749 (UTM 49S). ClusterCell and CoverStat are derived tables:
+they are rebuilt from Planting/Observation by services and never edited by hand.
+"""
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.contrib.postgres.indexes import GistIndex
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from blitar_portal.regions.models import Desa, Kecamatan
+
+
+class Species(models.Model):
+    class Kind(models.TextChoices):
+        PENEDUH = "peneduh", _("Peneduh")
+        BUAH = "buah", _("Buah")
+        KAYU = "kayu", _("Kayu")
+        PERKEBUNAN = "perkebunan", _("Perkebunan")
+        BAMBU = "bambu", _("Bambu")
+        KONSERVASI = "konservasi", _("Konservasi")
+
+    slug = models.SlugField(max_length=60, unique=True)
+    local_name = models.CharField(_("nama lokal"), max_length=80)
+    scientific_name = models.CharField(_("nama ilmiah"), max_length=120)
+    kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
+    crown_diameter_m = models.FloatField(
+        _("diameter tajuk dewasa (m)"), validators=[MinValueValidator(0.5), MaxValueValidator(60)]
+    )
+    crown_source = models.CharField(_("sumber diameter tajuk"), max_length=200, blank=True)
+    years_to_maturity = models.PositiveSmallIntegerField(
+        _("tahun hingga dewasa"), validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    maturity_source = models.CharField(_("sumber umur dewasa"), max_length=200, blank=True)
+    co2_kg_per_year = models.FloatField(
+        _("serapan CO₂ per pohon dewasa (kg/tahun)"), validators=[MinValueValidator(0), MaxValueValidator(50000)]
+    )
+    co2_source = models.CharField(_("sumber serapan CO₂"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["local_name"]
+        verbose_name = _("spesies")
+        verbose_name_plural = _("spesies")
+
+    def __str__(self):
+        return f"{self.local_name} ({self.scientific_name})"
+
+
+class Community(models.Model):
+    name = models.CharField(_("nama"), max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(_("deskripsi"), blank=True)
+    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.SET_NULL, null=True, blank=True)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="tanam_communities")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("komunitas")
+        verbose_name_plural = _("komunitas")
+
+    def __str__(self):
+        return self.name
+
+
+class Campaign(models.Model):
+    name = models.CharField(_("nama"), max_length=160)
+    slug = models.SlugField(max_length=160, unique=True)
+    description = models.TextField(_("deskripsi"), blank=True)
+    target_trees = models.PositiveIntegerField(_("target pohon"), validators=[MinValueValidator(1)])
+    starts_on = models.DateField(_("mulai"))
+    ends_on = models.DateField(_("selesai"))
+    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.SET_NULL, null=True, blank=True)
+    organiser = models.ForeignKey(Community, on_delete=models.SET_NULL, null=True, blank=True)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        verbose_name = _("kampanye")
+        verbose_name_plural = _("kampanye")
+
+    def __str__(self):
+        return self.name
+
+
+class Planting(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Menunggu verifikasi")
+        VERIFIED = "verified", _("Terverifikasi")
+        REJECTED = "rejected", _("Ditolak")
+
+    class Source(models.TextChoices):
+        MAP = "map", _("Ketuk peta")
+        GPS = "gps", _("Lokasi perangkat (GPS)")
+        EXIF = "exif", _("GPS dari foto (EXIF)")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tanam_plantings")
+    point = models.PointField(_("titik"), srid=4326, spatial_index=True)
+    gps_accuracy_m = models.FloatField(_("akurasi GPS (m)"), null=True, blank=True)
+    location_source = models.CharField(_("sumber lokasi"), max_length=8, choices=Source.choices, default=Source.MAP)
+    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, related_name="+")
+    desa = models.ForeignKey(Desa, on_delete=models.PROTECT, related_name="+")
+    species = models.ForeignKey(Species, on_delete=models.PROTECT, related_name="plantings")
+    tree_count = models.PositiveIntegerField(
+        _("jumlah pohon"), default=1, validators=[MinValueValidator(1), MaxValueValidator(10000)]
+    )
+    planted_on = models.DateField(_("tanggal tanam"))
+    community = models.ForeignKey(Community, on_delete=models.SET_NULL, null=True, blank=True, related_name="plantings")
+    campaign = models.ForeignKey(Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="plantings")
+    photo = models.FileField(_("foto"), upload_to="tanam/foto/", blank=True)
+    renditions = models.JSONField(default=dict, blank=True)
+    notes = models.TextField(_("catatan"), blank=True, max_length=2000)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    rejection_reason = models.CharField(_("alasan penolakan"), max_length=300, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    verified_at = models.DateTimeField(_("diverifikasi pada"), null=True, blank=True)
+    # Denormalised from the latest Observation (survival figures without a join).
+    condition = models.CharField(_("kondisi terakhir"), max_length=8, default="unknown")
+    first_observed_on = models.DateField(null=True, blank=True)
+    dead_since = models.DateField(null=True, blank=True)
+    next_check_on = models.DateField(_("pemeriksaan berikutnya"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("penanaman")
+        verbose_name_plural = _("penanaman")
+        indexes = [
+            GistIndex(fields=["point"], condition=Q(status="verified"), name="tanam_pl_verified_gist"),
+            models.Index(fields=["status", "species"], name="tanam_pl_status_species"),
+            models.Index(fields=["status", "planted_on"], name="tanam_pl_status_planted"),
+            models.Index(fields=["status", "kecamatan"], name="tanam_pl_status_kec"),
+            models.Index(fields=["status", "desa"], name="tanam_pl_status_desa"),
+            models.Index(fields=["status", "community"], name="tanam_pl_status_comm"),
+            models.Index(fields=["status", "campaign"], name="tanam_pl_status_camp"),
+            models.Index(fields=["user", "created_at"], name="tanam_pl_user_created"),
+        ]
+
+    def __str__(self):
+        return f"{self.species.local_name if self.species_id else '?'} ×{self.tree_count} ({self.planted_on})"
+
+
+class PlantingAudit(models.Model):
+    """One row per change of a planting after it was verified (who, when, old → new)."""
+
+    planting = models.ForeignKey(Planting, on_delete=models.CASCADE, related_name="audits")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+    changes = models.JSONField(default=dict)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-changed_at"]
+        verbose_name = _("jejak perubahan")
+        verbose_name_plural = _("jejak perubahan")
+
+
+class Observation(models.Model):
+    class Condition(models.TextChoices):
+        ALIVE = "alive", _("Hidup")
+        DEAD = "dead", _("Mati")
+        UNKNOWN = "unknown", _("Tidak diketahui")
+
+    planting = models.ForeignKey(Planting, on_delete=models.CASCADE, related_name="observations")
+    observed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    observed_on = models.DateField(_("tanggal pemeriksaan"))
+    condition = models.CharField(_("kondisi"), max_length=8, choices=Condition.choices)
+    height_m = models.FloatField(
+        _("tinggi (m)"), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(80)]
+    )
+    photo = models.FileField(_("foto"), upload_to="tanam/pantau/", blank=True)
+    notes = models.TextField(_("catatan"), blank=True, max_length=1000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-observed_on", "-id"]
+        verbose_name = _("pemantauan")
+        verbose_name_plural = _("pemantauan")
+        indexes = [models.Index(fields=["planting", "observed_on"], name="tanam_obs_planting_date")]
+
+
+class ClusterCell(models.Model):
+    """Verified plantings counted per grid cell of a zoom band (see tanam/clusters.py).
+
+    dim/value make filtered maps cheap: dim 0 = all plantings (value 0), 1 = species,
+    2 = planting year, 3 = kecamatan, 4 = community, 5 = campaign (value = that id/year).
+    sum_x/sum_y give the centroid of the cell's plantings (mean lon/lat).
+    """
+
+    band = models.PositiveSmallIntegerField()
+    dim = models.PositiveSmallIntegerField(default=0)
+    value = models.IntegerField(default=0)
+    gx = models.IntegerField()
+    gy = models.IntegerField()
+    plantings = models.IntegerField(default=0)
+    trees = models.BigIntegerField(default=0)
+    sum_x = models.FloatField(default=0)
+    sum_y = models.FloatField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["band", "dim", "value", "gx", "gy"], name="tanam_cluster_cell_key"),
+        ]
+
+
+class CoverStat(models.Model):
+    """Estimated canopy cover of one area at the end of one year (see tanam/cover.py)."""
+
+    class Level(models.TextChoices):
+        REGENCY = "regency", _("Kabupaten")
+        KECAMATAN = "kecamatan", _("Kecamatan")
+        DESA = "desa", _("Desa")
+
+    level = models.CharField(max_length=10, choices=Level.choices)
+    area_code = models.CharField(max_length=13)
+    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    desa = models.ForeignKey(Desa, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    area_m2 = models.FloatField()
+    canopy_m2 = models.FloatField(default=0)
+    canopy_percent = models.FloatField(default=0)
+    trees = models.BigIntegerField(default=0)
+    plantings = models.IntegerField(default=0)
+    survival_percent = models.FloatField(null=True, blank=True)
+    trees_monitored = models.BigIntegerField(default=0)
+    trees_survived = models.BigIntegerField(default=0)
+    co2_kg_per_year = models.FloatField(default=0)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["level", "area_code", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["level", "area_code", "year"], name="tanam_cover_area_year"),
+        ]

@@ -1,0 +1,521 @@
+"""Reads of Gerakan Bangga Menanam for views, API, exports and the Diskominfo dashboard.
+
+Two rules live here, once:
+* a citizen reaches only their own plantings: `plantings_for_user`;
+* the public only ever sees verified plantings: `plantings_public`.
+"""
+
+import json
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from blitar_portal.accounts.roles import is_diskominfo
+from blitar_portal.regions.models import Desa, Kecamatan
+
+from . import clusters
+from .models import Campaign, Community, CoverStat, Planting, Species
+
+# --- Ownership and visibility --------------------------------------------------------------
+
+
+def plantings_for_user(user):
+    """The plantings a signed-in citizen may see and manage: their own, in any status."""
+    if not user.is_authenticated:
+        return Planting.objects.none()
+    return Planting.objects.filter(user=user).select_related("species", "kecamatan", "desa", "community", "campaign")
+
+
+def planting_for_user_or_404(user, pk):
+    planting = plantings_for_user(user).filter(pk=pk).first()
+    if planting is None:
+        raise Http404(_("Penanaman tidak ditemukan."))
+    return planting
+
+
+def planting_for_observer_or_404(user, pk):
+    """Owner or Diskominfo staff may add observations; anyone else gets 404."""
+    if is_diskominfo(user):
+        planting = Planting.objects.select_related("species", "kecamatan", "desa").filter(pk=pk).first()
+        if planting is None:
+            raise Http404(_("Penanaman tidak ditemukan."))
+        return planting
+    return planting_for_user_or_404(user, pk)
+
+
+def plantings_public():
+    """Verified plantings only: the one source of every public map, API and export."""
+    return Planting.objects.filter(status=Planting.Status.VERIFIED)
+
+
+def photo_url(planting, size="card"):
+    entry = (planting.renditions or {}).get(size)
+    if entry and entry.get("jpeg"):
+        return default_storage.url(entry["jpeg"])
+    return planting.photo.url if planting.photo else None
+
+
+# --- Filters -------------------------------------------------------------------------------------
+
+FILTER_FIELDS = {
+    "species": "species_id",
+    "kecamatan": "kecamatan_id",
+    "community": "community_id",
+    "campaign": "campaign_id",
+}
+
+
+def map_filters_parse(params):
+    """Valid filters from query parameters ({name: int}); ValidationError with a Bahasa message."""
+    filters = {}
+    for name in ("species", "year", "kecamatan", "community", "campaign"):
+        raw = (params.get(name) or "").strip()
+        if not raw:
+            continue
+        try:
+            filters[name] = int(raw)
+        except ValueError:
+            raise ValidationError(_("Filter %(name)s harus berupa angka.") % {"name": name}, code="filter") from None
+    return filters
+
+
+def _apply_filters(queryset, filters):
+    for name, value in filters.items():
+        if name == "year":
+            queryset = queryset.filter(planted_on__year=value)
+        else:
+            queryset = queryset.filter(**{FILTER_FIELDS[name]: value})
+    return queryset
+
+
+def plantings_public_filtered(filters):
+    return _apply_filters(plantings_public(), filters)
+
+
+def map_filter_choices():
+    """Options of the public map filters (cached: they change rarely)."""
+
+    def build():
+        return {
+            "species": list(Species.objects.values_list("id", "local_name")),
+            "kecamatan": list(Kecamatan.objects.order_by("name").values_list("id", "name")),
+            "community": list(Community.objects.values_list("id", "name")),
+            "campaign": list(Campaign.objects.values_list("id", "name")),
+            "year": list(range(2016, timezone.localdate().year + 1)),
+        }
+
+    return cache.get_or_set("tanam:filter-choices:v1", build, 300)
+
+
+# --- Clusters --------------------------------------------------------------------------------------
+
+
+def bbox_parse(raw):
+    """(minx, miny, maxx, maxy) from "minLon,minLat,maxLon,maxLat", or ValidationError."""
+    try:
+        minx, miny, maxx, maxy = (float(v) for v in (raw or "").split(","))
+    except ValueError:
+        raise ValidationError(
+            _("bbox harus berupa empat angka: bujur_min,lintang_min,bujur_maks,lintang_maks."), code="bbox"
+        ) from None
+    if not (-180 <= minx < maxx <= 180 and -90 <= miny < maxy <= 90):
+        raise ValidationError(_("bbox di luar rentang yang sah atau terbalik."), code="bbox_range")
+    return minx, miny, maxx, maxy
+
+
+def _cluster_feature(lon, lat, plantings, trees, band):
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
+        "properties": {"cluster": True, "plantings": plantings, "trees": int(trees), "band": band},
+    }
+
+
+def _cells_precomputed(band, bbox, dim, value):
+    gx0, gy0, gx1, gy1 = clusters.cells_in_bbox(band, bbox)
+    sql = """
+        SELECT plantings, trees, sum_x, sum_y FROM tanam_clustercell
+        WHERE band = %s AND dim = %s AND value = %s AND gx BETWEEN %s AND %s AND gy BETWEEN %s AND %s
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [band, dim, value, gx0, gx1, gy0, gy1])
+        return [_cluster_feature(sx / n, sy / n, n, t, band) for n, t, sx, sy in cursor.fetchall()]
+
+
+def _cells_on_the_fly(band, bbox, filters):
+    size = clusters.cell_size(band)
+    queryset = plantings_public_filtered(filters).filter(point__bboverlaps=_envelope(bbox))
+    sql, params = queryset.values("id").query.sql_with_params()
+    # The inner query is the ORM's own SQL with its parameters kept separate.
+    grouped = "".join(
+        (
+            "SELECT count(*), sum(tree_count), sum(ST_X(point)), sum(ST_Y(point)) FROM tanam_planting WHERE id IN (",
+            sql,
+            ") GROUP BY floor(ST_X(point) / %s), floor(ST_Y(point) / %s)",
+        )
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(grouped, [*params, size, size])
+        return [_cluster_feature(sx / n, sy / n, n, t, band) for n, t, sx, sy in cursor.fetchall()]
+
+
+def _envelope(bbox):
+    from django.contrib.gis.geos import Polygon
+
+    polygon = Polygon.from_bbox(bbox)
+    polygon.srid = 4326
+    return polygon
+
+
+def _pins(bbox, filters, limit):
+    rows = (
+        plantings_public_filtered(filters)
+        .filter(point__bboverlaps=_envelope(bbox))
+        .select_related("species", "community")
+        .only(
+            "id",
+            "point",
+            "tree_count",
+            "planted_on",
+            "photo",
+            "renditions",
+            "species__local_name",
+            "species__scientific_name",
+            "community__name",
+        )[: limit + 1]
+    )
+    rows = list(rows)
+    if len(rows) > limit:
+        return None
+    return [
+        {
+            "type": "Feature",
+            "id": p.pk,
+            "geometry": {"type": "Point", "coordinates": [round(p.point.x, 7), round(p.point.y, 7)]},
+            "properties": {
+                "cluster": False,
+                "species": p.species.local_name,
+                "scientific_name": p.species.scientific_name,
+                "trees": p.tree_count,
+                "planted_on": p.planted_on.isoformat(),
+                "community": p.community.name if p.community_id else None,
+                "photo": photo_url(p, "thumb"),
+            },
+        }
+        for p in rows
+    ]
+
+
+def clusters_geojson(*, bbox, zoom, filters):
+    """At most ~MAX_FEATURES features for this viewport: pins when few enough, else grid cells."""
+    zoom = int(zoom)
+    if zoom >= clusters.PIN_ZOOM:
+        pins = _pins(bbox, filters, clusters.MAX_FEATURES)
+        if pins is not None:
+            return {"type": "FeatureCollection", "kind": "pins", "zoom": zoom, "features": pins}
+    band = clusters.band_for(zoom, bbox)
+    if not filters:
+        features = _cells_precomputed(band, bbox, clusters.DIM_ALL, 0)
+    elif len(filters) == 1 and band <= clusters.MAX_DIM_BAND:
+        ((name, value),) = filters.items()
+        features = _cells_precomputed(band, bbox, clusters.FILTER_DIMS[name], value)
+    else:
+        features = _cells_on_the_fly(band, bbox, filters)
+    return {"type": "FeatureCollection", "kind": "clusters", "zoom": zoom, "band": band, "features": features}
+
+
+# --- Exports (streamed) --------------------------------------------------------------------------
+
+EXPORT_COLUMNS = [
+    "id",
+    "lintang",
+    "bujur",
+    "spesies",
+    "nama_ilmiah",
+    "jumlah_pohon",
+    "tanggal_tanam",
+    "kecamatan",
+    "desa",
+    "komunitas",
+    "kampanye",
+]
+
+
+def plantings_export_rows(filters):
+    """Verified plantings as tuples, fetched from a server-side cursor in chunks (never all in memory)."""
+    queryset = (
+        plantings_public_filtered(filters)
+        .order_by("id")
+        .values_list(
+            "id",
+            "point",
+            "species__local_name",
+            "species__scientific_name",
+            "tree_count",
+            "planted_on",
+            "kecamatan__name",
+            "desa__name",
+            "community__name",
+            "campaign__name",
+        )
+    )
+    for pk, point, local, scientific, count, planted_on, kec, desa, community, campaign in queryset.iterator(
+        chunk_size=2000
+    ):
+        yield (
+            pk,
+            round(point.y, 7),
+            round(point.x, 7),
+            local,
+            scientific,
+            count,
+            planted_on.isoformat(),
+            kec,
+            desa,
+            community or "",
+            campaign or "",
+        )
+
+
+# --- Citizen pages ---------------------------------------------------------------------------------
+
+
+def planting_survival(planting):
+    """'hidup'/'mati'/None (not yet checked) and whether the next check is overdue."""
+    today = timezone.localdate()
+    return {
+        "condition": planting.condition if planting.first_observed_on else None,
+        "next_check_on": planting.next_check_on,
+        "overdue": bool(planting.next_check_on and planting.next_check_on < today),
+    }
+
+
+def observations_for(planting):
+    return planting.observations.select_related("observed_by").order_by("-observed_on", "-id")
+
+
+def form_choices_communities(user):
+    return Community.objects.all()
+
+
+# --- Land cover ------------------------------------------------------------------------------------
+
+
+def cover_years_available():
+    return list(CoverStat.objects.filter(level="regency").order_by("year").values_list("year", flat=True))
+
+
+def cover_regency(year):
+    return CoverStat.objects.filter(level="regency", year=year).first()
+
+
+def cover_table(*, level, year):
+    queryset = CoverStat.objects.filter(level=level, year=year)
+    if level == "kecamatan":
+        queryset = queryset.select_related("kecamatan").order_by("kecamatan__name")
+    else:
+        queryset = queryset.select_related("desa", "desa__kecamatan").order_by("desa__kecamatan__name", "desa__name")
+    return queryset
+
+
+def _area_geometries(level):
+    def build():
+        model = Kecamatan if level == "kecamatan" else Desa
+        return {
+            area.code: {"name": area.name, "geometry": json.loads(area.geom.simplify(0.0008, True).geojson)}
+            for area in model.objects.only("code", "name", "geom")
+        }
+
+    return cache.get_or_set(f"tanam:cover-geometries:{level}:v1", build, 24 * 3600)
+
+
+def cover_geojson(*, level):
+    """Stored figures of every year per area, with simplified outlines (choropleth with year slider)."""
+    geometries = _area_geometries(level)
+    by_code = {}
+    for code, year, pct, canopy, trees, survival, co2 in CoverStat.objects.filter(level=level).values_list(
+        "area_code", "year", "canopy_percent", "canopy_m2", "trees", "survival_percent", "co2_kg_per_year"
+    ):
+        by_code.setdefault(code, {})[str(year)] = {
+            "canopy_percent": round(pct, 4),
+            "canopy_m2": round(canopy),
+            "trees": trees,
+            "survival_percent": survival,
+            "co2_kg_per_year": round(co2),
+        }
+    features = [
+        {
+            "type": "Feature",
+            "geometry": area["geometry"],
+            "properties": {"code": code, "name": area["name"], "years": by_code.get(code, {})},
+        }
+        for code, area in geometries.items()
+    ]
+    return {"type": "FeatureCollection", "level": level, "features": features}
+
+
+# --- Communities, campaigns, leaderboards -----------------------------------------------------------
+
+_VERIFIED = Q(plantings__status=Planting.Status.VERIFIED)
+
+
+def communities_ranked():
+    return Community.objects.annotate(
+        trees=Sum("plantings__tree_count", filter=_VERIFIED, default=0),
+        planting_count=Count("plantings", filter=_VERIFIED),
+        member_count=Count("members", distinct=True),
+    ).order_by("-trees", "name")
+
+
+def community_detail(slug):
+    community = communities_ranked().filter(slug=slug).first()
+    if community is None:
+        raise Http404(_("Komunitas tidak ditemukan."))
+    rank = communities_ranked().filter(trees__gt=community.trees).count() + 1
+    plantings = plantings_public().filter(community=community)
+    return {
+        "community": community,
+        "rank": rank,
+        "survival": survival_summary(plantings),
+        "members": community.members.order_by("first_name", "username"),
+        "recent": plantings.select_related("species", "desa").order_by("-planted_on")[:20],
+    }
+
+
+def survival_summary(plantings):
+    totals = plantings.aggregate(
+        monitored=Sum("tree_count", filter=Q(first_observed_on__isnull=False), default=0),
+        survived=Sum("tree_count", filter=Q(first_observed_on__isnull=False, dead_since__isnull=True), default=0),
+    )
+    monitored = totals["monitored"]
+    return round(100.0 * totals["survived"] / monitored, 1) if monitored else None
+
+
+def campaigns_with_progress():
+    return Campaign.objects.annotate(
+        trees=Sum("plantings__tree_count", filter=_VERIFIED, default=0),
+        planting_count=Count("plantings", filter=_VERIFIED),
+    ).order_by("-starts_on")
+
+
+def campaign_detail(slug):
+    campaign = campaigns_with_progress().filter(slug=slug).select_related("kecamatan", "organiser").first()
+    if campaign is None:
+        raise Http404(_("Kampanye tidak ditemukan."))
+    plantings = plantings_public().filter(campaign=campaign)
+    return {
+        "campaign": campaign,
+        "progress_percent": min(100, round(100 * campaign.trees / campaign.target_trees))
+        if campaign.target_trees
+        else 0,
+        "survival": survival_summary(plantings),
+        "recent": plantings.select_related("species", "desa", "community").order_by("-planted_on")[:20],
+    }
+
+
+def leaderboard_kecamatan():
+    """Per kecamatan: verified trees, plantings, and its top community."""
+    rows = list(
+        plantings_public()
+        .values("kecamatan__name", "kecamatan__slug")
+        .annotate(trees=Sum("tree_count"), plantings=Count("id"))
+        .order_by("-trees")
+    )
+    tops = {}
+    for row in (
+        plantings_public()
+        .exclude(community=None)
+        .values("kecamatan__slug", "community__name")
+        .annotate(trees=Sum("tree_count"))
+        .order_by("kecamatan__slug", "-trees")
+    ):
+        tops.setdefault(row["kecamatan__slug"], row["community__name"])
+    for rank, row in enumerate(rows, start=1):
+        row["rank"] = rank
+        row["top_community"] = tops.get(row["kecamatan__slug"])
+    return rows
+
+
+# --- Home page and Diskominfo dashboard --------------------------------------------------------------
+
+
+def home_summary():
+    totals = plantings_public().aggregate(trees=Sum("tree_count", default=0), plantings=Count("id"))
+    current = CoverStat.objects.filter(level="regency", year=timezone.localdate().year).first()
+    return {
+        "trees_planted": totals["trees"],
+        "plantings_verified": totals["plantings"],
+        "canopy_percent": round(current.canopy_percent, 2) if current else None,
+    }
+
+
+def dashboard_plantings_per_month(*, months=24):
+    since = timezone.localdate().replace(day=1) - timedelta(days=31 * months)
+    return list(
+        plantings_public()
+        .filter(planted_on__gte=since)
+        .annotate(month=TruncMonth("planted_on"))
+        .values("month")
+        .annotate(plantings=Count("id"), trees=Sum("tree_count"))
+        .order_by("month")
+    )
+
+
+def dashboard_plantings_per_species(*, limit=15):
+    return list(
+        plantings_public()
+        .values("species__local_name")
+        .annotate(plantings=Count("id"), trees=Sum("tree_count"))
+        .order_by("-trees")[:limit]
+    )
+
+
+def dashboard_plantings_per_kecamatan():
+    return list(
+        plantings_public()
+        .values("kecamatan__name")
+        .annotate(plantings=Count("id"), trees=Sum("tree_count"))
+        .order_by("-trees")
+    )
+
+
+def dashboard_verification_backlog():
+    pending = Planting.objects.filter(status=Planting.Status.PENDING)
+    totals = pending.aggregate(count=Count("id"), oldest=Min("created_at"), newest=Max("created_at"))
+    oldest = totals["oldest"]
+    totals["oldest_age_days"] = (timezone.now() - oldest).days if oldest else None
+    totals["older_than_7_days"] = pending.filter(created_at__lt=timezone.now() - timedelta(days=7)).count()
+    return totals
+
+
+def dashboard_survival():
+    return survival_summary(plantings_public())
+
+
+def dashboard_canopy_per_kecamatan():
+    """[{kecamatan, year → percent, change vs previous year}] for the last two stored years."""
+    years = cover_years_available()[-2:]
+    rows = {}
+    for stat in CoverStat.objects.filter(level="kecamatan", year__in=years).select_related("kecamatan"):
+        row = rows.setdefault(stat.kecamatan.name, {"kecamatan": stat.kecamatan.name})
+        row[stat.year] = stat.canopy_percent
+    result = []
+    for row in rows.values():
+        current = row.get(years[-1]) if years else None
+        previous = row.get(years[0]) if len(years) == 2 else None
+        row["canopy_percent"] = current
+        row["change"] = (current - previous) if current is not None and previous is not None else None
+        result.append(row)
+    return sorted(result, key=lambda r: -(r["canopy_percent"] or 0))
+
+
+def dashboard_top_communities(*, limit=10):
+    return list(communities_ranked()[:limit])

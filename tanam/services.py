@@ -1,0 +1,507 @@
+"""Writes of Gerakan Bangga Menanam: the only place that changes tanam data.
+
+Plantings are registered pending; staff verify/reject them; every change that
+touches what the public sees (verification, a moved pin, a death) enqueues, on
+commit, the refresh of exactly the cluster cells and desa cover figures it touches.
+"""
+
+import csv
+import logging
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from django.contrib.gis.measure import D
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from blitar_portal.lib.geo import parse_point
+from blitar_portal.lib.images import image_renditions, image_sanitize, image_validate
+from blitar_portal.regions.models import Desa, Kecamatan, Regency
+from blitar_portal.regions.selectors import point_in_regency, region_at_point
+
+from . import clusters, cover
+from .models import ClusterCell, CoverStat, Observation, Planting, PlantingAudit, Species
+
+logger = logging.getLogger(__name__)
+
+SPECIES_CSV = Path(__file__).resolve().parent / "data" / "species.csv"
+DUPLICATE_METRES = 10
+DUPLICATE_MINUTES = 10
+GPS_ACCURACY_WARN_M = 30
+CHECK_INTERVAL_DAYS = 180  # next monitoring visit: about every 6 months
+EARLIEST_PLANTING = date(1990, 1, 1)
+AUDITED_FIELDS = ("point", "species", "tree_count", "planted_on", "community", "campaign", "notes", "status")
+
+
+# --- Species ----------------------------------------------------------------------------
+
+
+def species_load_csv(*, path=SPECIES_CSV):
+    """Add the species of the CSV that are missing; never overwrite figures edited in the admin."""
+    created = 0
+    with open(path, newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if Species.objects.filter(slug=row["slug"]).exists():
+                continue
+            species = Species(
+                slug=row["slug"],
+                local_name=row["local_name"],
+                scientific_name=row["scientific_name"],
+                kind=row["kind"],
+                crown_diameter_m=float(row["crown_diameter_m"]),
+                crown_source=row["crown_source"],
+                years_to_maturity=int(row["years_to_maturity"]),
+                maturity_source=row["maturity_source"],
+                co2_kg_per_year=float(row["co2_kg_per_year"]),
+                co2_source=row["co2_source"],
+            )
+            species.full_clean()
+            species.save()
+            created += 1
+    return created
+
+
+# --- Registration ----------------------------------------------------------------------------
+
+
+@dataclass
+class RegistrationResult:
+    planting: Planting
+    warnings: list = field(default_factory=list)
+
+
+def _location_from_input(*, lat, lon, location_source, uploaded, warnings):
+    """The point to use and its source: the pin/GPS the user gave, else the photo's EXIF GPS."""
+    exif_point = None
+    if uploaded is not None and uploaded.gps:
+        try:
+            candidate = parse_point(*uploaded.gps)
+        except ValidationError:
+            candidate = None
+        if candidate is not None and point_in_regency(candidate):
+            exif_point = candidate
+        else:
+            warnings.append(_("Lokasi GPS pada foto berada di luar Kabupaten Blitar sehingga diabaikan."))
+    has_input = str(lat or "").strip() != "" and str(lon or "").strip() != ""
+    if location_source == Planting.Source.EXIF and exif_point is not None:
+        return exif_point, Planting.Source.EXIF
+    if has_input:
+        source = location_source if location_source in (Planting.Source.MAP, Planting.Source.GPS) else "map"
+        return parse_point(lat, lon), source
+    if exif_point is not None:
+        return exif_point, Planting.Source.EXIF
+    raise ValidationError(
+        _("Tentukan lokasi penanaman: ketuk peta, gunakan lokasi Anda, atau unggah foto yang memiliki GPS."),
+        code="no_location",
+    )
+
+
+def _check_planted_on(planted_on, uploaded):
+    if planted_on is None and uploaded is not None and uploaded.taken_at is not None:
+        planted_on = uploaded.taken_at.date()
+    if planted_on is None:
+        raise ValidationError(_("Isi tanggal tanam."), code="no_date")
+    if planted_on > timezone.localdate():
+        raise ValidationError(_("Tanggal tanam tidak boleh di masa depan."), code="future")
+    if planted_on < EARLIEST_PLANTING:
+        raise ValidationError(_("Tanggal tanam terlalu lama (paling awal 1 Januari 1990)."), code="too_old")
+    return planted_on
+
+
+def _check_duplicate(user, point):
+    since = timezone.now() - timedelta(minutes=DUPLICATE_MINUTES)
+    duplicate = Planting.objects.filter(
+        user=user, created_at__gte=since, point__distance_lte=(point, D(m=DUPLICATE_METRES))
+    ).exists()
+    if duplicate:
+        raise ValidationError(
+            _(
+                "Anda sudah mendaftarkan penanaman dalam jarak 10 m dari titik ini dalam 10 menit terakhir. "
+                "Periksa halaman Tanaman saya."
+            ),
+            code="duplicate",
+        )
+
+
+def planting_register(
+    *,
+    user,
+    species,
+    lat=None,
+    lon=None,
+    location_source=Planting.Source.MAP,
+    gps_accuracy_m=None,
+    tree_count=1,
+    planted_on=None,
+    community=None,
+    campaign=None,
+    photo=None,
+    notes="",
+):
+    """Validate everything, then save one pending planting (or nothing). Returns RegistrationResult."""
+    warnings = []
+    uploaded = image_validate(photo) if photo else None
+    point, source = _location_from_input(
+        lat=lat, lon=lon, location_source=location_source, uploaded=uploaded, warnings=warnings
+    )
+    kecamatan, desa = region_at_point(point)
+    if kecamatan is None or desa is None:
+        raise ValidationError(_("Titik berada di luar Kabupaten Blitar."), code="outside")
+    planted_on = _check_planted_on(planted_on, uploaded)
+    if source == Planting.Source.GPS and gps_accuracy_m and gps_accuracy_m > GPS_ACCURACY_WARN_M:
+        warnings.append(
+            _("Akurasi GPS %(m)d m (lebih dari 30 m): periksa lagi titiknya di peta.") % {"m": gps_accuracy_m}
+        )
+    with transaction.atomic():
+        _check_duplicate(user, point)
+        planting = Planting(
+            user=user,
+            point=point,
+            gps_accuracy_m=gps_accuracy_m if source == Planting.Source.GPS else None,
+            location_source=source,
+            kecamatan=kecamatan,
+            desa=desa,
+            species=species,
+            tree_count=tree_count,
+            planted_on=planted_on,
+            community=community,
+            campaign=campaign,
+            notes=notes or "",
+            next_check_on=planted_on + timedelta(days=CHECK_INTERVAL_DAYS),
+        )
+        if uploaded is not None:
+            # Only the re-encoded JPEG is stored: the EXIF (with its GPS) is gone.
+            planting.photo.save(
+                f"{user.pk}-{timezone.now():%Y%m%d%H%M%S}.jpg", ContentFile(image_sanitize(uploaded)), save=False
+            )
+        planting.full_clean()
+        planting.save()
+        if uploaded is not None:
+            _enqueue_on_commit("tanam.planting_renditions", planting.pk)
+    return RegistrationResult(planting=planting, warnings=warnings)
+
+
+def planting_renditions_build(*, planting_id):
+    """Write thumb/card/large WebP+JPEG renditions of a planting's photo (idempotent)."""
+    planting = Planting.objects.filter(pk=planting_id).first()
+    if planting is None or not planting.photo:
+        return
+    with planting.photo.open("rb") as handle:
+        data = handle.read()
+    result = {}
+    for name, files in image_renditions(data).items():
+        entry = {"width": files["width"], "height": files["height"]}
+        for fmt in ("webp", "jpeg"):
+            path = f"tanam/rendisi/{planting.pk}/{name}.{'jpg' if fmt == 'jpeg' else fmt}"
+            if default_storage.exists(path):
+                default_storage.delete(path)
+            entry[fmt] = default_storage.save(path, ContentFile(files[fmt]))
+        result[name] = entry
+    Planting.objects.filter(pk=planting.pk).update(renditions=result)
+
+
+# --- Moderation and edits ------------------------------------------------------------------------
+
+
+def _touch_aggregates(plantings):
+    """After commit: refresh the cluster cells at these points and the cover of these desa."""
+    points = [[p.point.x, p.point.y] for p in plantings]
+    desa_years = {}
+    for p in plantings:
+        desa_years[p.desa_id] = min(desa_years.get(p.desa_id, 9999), p.planted_on.year)
+    _enqueue_on_commit("tanam.clusters_refresh", points)
+    first_year = max(cover.FIRST_YEAR, min(desa_years.values(), default=cover.FIRST_YEAR))
+    _enqueue_on_commit("tanam.cover_refresh", sorted(desa_years), first_year)
+
+
+def planting_verify(*, planting, user):
+    if planting.status == Planting.Status.VERIFIED:
+        return planting
+    with transaction.atomic():
+        planting.status = Planting.Status.VERIFIED
+        planting.rejection_reason = ""
+        planting.verified_by = user
+        planting.verified_at = timezone.now()
+        planting.full_clean()
+        planting.save()
+        _touch_aggregates([planting])
+    return planting
+
+
+def planting_reject(*, planting, user, reason):
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Tuliskan alasan penolakan."), code="no_reason")
+    was_verified = planting.status == Planting.Status.VERIFIED
+    with transaction.atomic():
+        if was_verified:
+            _audit(planting, user, {"status": [planting.status, Planting.Status.REJECTED]}, note=reason)
+        planting.status = Planting.Status.REJECTED
+        planting.rejection_reason = reason[:300]
+        planting.verified_by = user
+        planting.verified_at = timezone.now()
+        planting.full_clean()
+        planting.save()
+        if was_verified:
+            _touch_aggregates([planting])
+    return planting
+
+
+def plantings_verify_bulk(*, plantings, user):
+    count = 0
+    with transaction.atomic():
+        for planting in plantings:
+            if planting.status != Planting.Status.VERIFIED:
+                planting_verify(planting=planting, user=user)
+                count += 1
+    return count
+
+
+def plantings_reject_bulk(*, plantings, user, reason):
+    with transaction.atomic():
+        return sum(1 for planting in plantings if planting_reject(planting=planting, user=user, reason=reason))
+
+
+def _audit(planting, user, changes, note=""):
+    PlantingAudit.objects.create(planting=planting, user=user, changes=changes, note=note[:300])
+
+
+def _audit_value(value):
+    if hasattr(value, "wkt"):
+        return value.wkt
+    if hasattr(value, "pk"):
+        return str(value)
+    return value if isinstance(value, (int, float, str, type(None))) else str(value)
+
+
+def planting_update(*, planting, user, original, changed_fields):
+    """Save staff edits of a planting (admin). After verification, each change is audited.
+
+    `original` is the planting as stored before the edit; the point decides the desa again.
+    """
+    if "point" in changed_fields:
+        kecamatan, desa = region_at_point(planting.point)
+        if kecamatan is None or desa is None:
+            raise ValidationError({"point": _("Titik berada di luar Kabupaten Blitar.")})
+        planting.kecamatan, planting.desa = kecamatan, desa
+    with transaction.atomic():
+        planting.full_clean()
+        planting.save()
+        changes = {
+            name: [_audit_value(getattr(original, name)), _audit_value(getattr(planting, name))]
+            for name in AUDITED_FIELDS
+            if name in changed_fields
+        }
+        if original.status == Planting.Status.VERIFIED and changes:
+            _audit(planting, user, changes)
+        if Planting.Status.VERIFIED in (original.status, planting.status):
+            _touch_aggregates([original, planting])
+    return planting
+
+
+# --- Monitoring ----------------------------------------------------------------------------------
+
+
+def observation_add(*, planting, user, condition, observed_on, height_m=None, photo=None, notes=""):
+    """Record a follow-up check; update the planting's condition, survival dates and next check."""
+    if observed_on > timezone.localdate():
+        raise ValidationError(_("Tanggal pemeriksaan tidak boleh di masa depan."), code="future")
+    if observed_on < planting.planted_on:
+        raise ValidationError(_("Tanggal pemeriksaan tidak boleh sebelum tanggal tanam."), code="before_planting")
+    uploaded = image_validate(photo) if photo else None
+    with transaction.atomic():
+        observation = Observation(
+            planting=planting,
+            observed_by=user,
+            observed_on=observed_on,
+            condition=condition,
+            height_m=height_m,
+            notes=notes or "",
+        )
+        if uploaded is not None:
+            name = f"{planting.pk}-{timezone.now():%Y%m%d%H%M%S}.jpg"
+            observation.photo.save(name, ContentFile(image_sanitize(uploaded)), save=False)
+        observation.full_clean()
+        observation.save()
+        _planting_condition_update(planting)
+        if planting.status == Planting.Status.VERIFIED:
+            _enqueue_on_commit("tanam.cover_refresh", [planting.desa_id], max(cover.FIRST_YEAR, observed_on.year))
+    return observation
+
+
+def _planting_condition_update(planting):
+    observations = list(planting.observations.order_by("observed_on", "id"))
+    latest = observations[-1]
+    dead_since = None
+    for obs in observations:
+        if obs.condition == Observation.Condition.DEAD:
+            dead_since = dead_since or obs.observed_on
+        elif obs.condition == Observation.Condition.ALIVE:
+            dead_since = None
+    planting.condition = latest.condition
+    planting.first_observed_on = observations[0].observed_on
+    planting.dead_since = dead_since
+    planting.next_check_on = (
+        None if dead_since else max(latest.observed_on, planting.planted_on) + timedelta(days=CHECK_INTERVAL_DAYS)
+    )
+    Planting.objects.filter(pk=planting.pk).update(
+        condition=planting.condition,
+        first_observed_on=planting.first_observed_on,
+        dead_since=dead_since,
+        next_check_on=planting.next_check_on,
+    )
+
+
+# --- Aggregates: cluster cells ---------------------------------------------------------------------
+
+_CLUSTER_LOCK = 7301  # advisory lock id: refreshes of cluster cells run one at a time
+
+
+def cluster_cells_refresh(*, points):
+    """Recompute, from the plantings, every band's cell containing each (lon, lat). Idempotent."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CLUSTER_LOCK])
+        for band in clusters.bands_fine_to_coarse():
+            cells = {clusters.cell_of(band, lon, lat) for lon, lat in points}
+            for gx, gy in sorted(cells):
+                params = clusters.cell_params(band, gx, gy)
+                cursor.execute(clusters.SQL_DELETE_CELL, params)
+                cursor.execute(clusters.band_insert_sql(band, one_cell=True), params)
+
+
+def cluster_cells_rebuild():
+    """Rebuild every band from scratch in bulk SQL (seed, repair)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CLUSTER_LOCK])
+        cursor.execute("TRUNCATE tanam_clustercell")
+        for band in clusters.bands_fine_to_coarse():
+            cursor.execute(clusters.band_insert_sql(band, one_cell=False), clusters.cell_params(band, 0, 0))
+    return ClusterCell.objects.count()
+
+
+# --- Aggregates: land cover -----------------------------------------------------------------------
+
+
+def cover_years():
+    return list(range(cover.FIRST_YEAR, timezone.localdate().year + 1))
+
+
+def _rows_to_stats(rows, desa_by_id, years):
+    figures = {(row[0], row[1]): row[2:] for row in rows}
+    stats = []
+    for desa_id in sorted(desa_by_id):
+        desa = desa_by_id[desa_id]
+        for year in years:
+            canopy, plantings, trees, monitored, survived, co2 = figures.get((desa_id, year), (0, 0, 0, 0, 0, 0))
+            figures_row = (canopy, plantings, trees, monitored or 0, survived or 0, co2)
+            stats.append(
+                _cover_stat(
+                    "desa", desa.code, year, desa.area_km2, figures_row, kecamatan_id=desa.kecamatan_id, desa_id=desa_id
+                )
+            )
+    return stats
+
+
+def _cover_stat(level, code, year, area_km2, figures_row, **fks):
+    canopy, plantings, trees, monitored, survived, co2 = (float(v or 0) for v in figures_row)
+    plantings, trees, monitored, survived = int(plantings), int(trees), int(monitored), int(survived)
+    area_m2 = area_km2 * 1_000_000
+    return CoverStat(
+        level=level,
+        area_code=code,
+        year=year,
+        area_m2=area_m2,
+        canopy_m2=canopy,
+        canopy_percent=round(100.0 * canopy / area_m2, 4) if area_m2 else 0,
+        plantings=plantings,
+        trees=trees,
+        trees_monitored=monitored,
+        trees_survived=survived,
+        survival_percent=cover.survival_percent(monitored, survived),
+        co2_kg_per_year=co2,
+        **fks,
+    )
+
+
+def cover_refresh(*, desa_ids=None, first_year=cover.FIRST_YEAR):
+    """Recompute cover of these desa (None = all) from first_year to now, then their kecamatan and the regency."""
+    years = [y for y in cover_years() if y >= first_year]
+    all_desa = desa_ids is None
+    desa_qs = Desa.objects.all() if all_desa else Desa.objects.filter(pk__in=desa_ids)
+    desa_by_id = {d.pk: d for d in desa_qs.only("id", "code", "area_km2", "kecamatan_id")}
+    if not years or not desa_by_id:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            cover.desa_stats_sql(all_desa=all_desa), cover.desa_stats_params(years=years, desa_ids=list(desa_by_id))
+        )
+        rows = cursor.fetchall()
+    stats = _rows_to_stats(rows, desa_by_id, years)
+    kecamatan_ids = sorted({d.kecamatan_id for d in desa_by_id.values()})
+    with transaction.atomic():
+        CoverStat.objects.filter(level="desa", desa_id__in=desa_by_id, year__in=years).delete()
+        CoverStat.objects.bulk_create(stats, batch_size=1000)
+        _cover_roll_up(kecamatan_ids, years)
+    return len(stats)
+
+
+_ROLL_UP_SQL = """
+    SELECT {group}, year, sum(canopy_m2), sum(plantings), sum(trees), sum(trees_monitored),
+           sum(trees_survived), sum(co2_kg_per_year)
+    FROM tanam_coverstat WHERE level = %s AND year = ANY(%s) {where} GROUP BY {group}, year
+"""
+
+
+def _cover_roll_up(kecamatan_ids, years):
+    """Kecamatan = sum of its desa; regency = sum of the kecamatan."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _ROLL_UP_SQL.format(group="kecamatan_id", where="AND kecamatan_id = ANY(%s)"),
+            ["desa", years, list(kecamatan_ids)],
+        )
+        kec_rows = cursor.fetchall()
+        kecamatan_by_id = {k.pk: k for k in Kecamatan.objects.filter(pk__in=kecamatan_ids)}
+        stats = [
+            _cover_stat(
+                "kecamatan",
+                kecamatan_by_id[row[0]].code,
+                row[1],
+                kecamatan_by_id[row[0]].area_km2,
+                row[2:],
+                kecamatan_id=row[0],
+            )
+            for row in kec_rows
+        ]
+        CoverStat.objects.filter(level="kecamatan", kecamatan_id__in=kecamatan_ids, year__in=years).delete()
+        CoverStat.objects.bulk_create(stats, batch_size=1000)
+        regency = Regency.objects.only("code", "area_km2").first()
+        if regency is None:
+            return
+        cursor.execute(_ROLL_UP_SQL.format(group="level", where=""), ["kecamatan", years])
+        totals = {row[1]: row[2:] for row in cursor.fetchall()}
+    CoverStat.objects.filter(level="regency", year__in=years).delete()
+    CoverStat.objects.bulk_create(
+        [_cover_stat("regency", regency.code, y, regency.area_km2, totals.get(y, (0,) * 6)) for y in years]
+    )
+
+
+# --- Celery glue ---------------------------------------------------------------------------------
+
+
+def _enqueue_on_commit(task_name, *args):
+    """Send a task after the transaction commits; a broker outage never loses the saved data."""
+
+    def send():
+        from blitar_portal.celery import app
+
+        try:
+            app.send_task(task_name, args=list(args))
+        except Exception as exc:  # noqa: BLE001 - the write is saved; a repair rebuild catches up
+            logger.warning("Could not enqueue %s: %s", task_name, exc)
+
+    transaction.on_commit(send)

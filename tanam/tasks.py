@@ -1,0 +1,26 @@
+"""Thin Celery tasks: take ids/points, call a service. Enqueued on commit by services.py."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="tanam.planting_renditions")
+def planting_renditions(planting_id):
+    services.planting_renditions_build(planting_id=planting_id)
+
+
+@shared_task(name="tanam.clusters_refresh")
+def clusters_refresh(points):
+    services.cluster_cells_refresh(points=points)
+
+
+@shared_task(name="tanam.cover_refresh")
+def cover_refresh(desa_ids, first_year):
+    services.cover_refresh(desa_ids=desa_ids, first_year=first_year)
+
+
+@shared_task(name="tanam.aggregates_rebuild")
+def aggregates_rebuild():
+    services.cluster_cells_rebuild()
+    services.cover_refresh()
