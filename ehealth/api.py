@@ -7,6 +7,7 @@ services.service_request_create, the lists come from selectors.
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.urls import path
+from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -165,8 +166,10 @@ def service_request_create(request):
     return _create(request)
 
 
-@ratelimit(key="ip", rate=request_rate, method="POST", block=True)
+@ratelimit(key="ip", rate=request_rate, method="POST", block=False)
 def _create(request):
+    if getattr(request, "limited", False):
+        return Response({"detail": _("Terlalu banyak permintaan. Coba lagi nanti.")}, status=429)
     serializer = ServiceRequestCreateSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     data = serializer.validated_data

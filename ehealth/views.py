@@ -77,9 +77,13 @@ def request_rate(group, request):
     return getattr(settings, "EHEALTH_REQUEST_RATE", "10/h")
 
 
-@ratelimit(key="ip", rate=request_rate, method="POST", block=True)
+@ratelimit(key="ip", rate=request_rate, method="POST", block=False)
 @require_http_methods(["GET", "POST"])
 def request_new(request):
+    if getattr(request, "limited", False):
+        from blitar_portal.core.views import ratelimited
+
+        return ratelimited(request)
     hospital_slug = request.GET.get("rs") or None
     form = ServiceRequestForm(request.POST or None, hospital_slug=hospital_slug)
     if request.method == "POST" and form.is_valid():

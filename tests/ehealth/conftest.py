@@ -24,6 +24,14 @@ def _generous_rate_limit(settings):
     settings.EHEALTH_FEED_TIMEOUT = 2
 
 
+@pytest.fixture(autouse=True)
+def _fresh_board_cache():
+    # Each test's database is rolled back, so a board cached by an earlier test must not be served.
+    from ehealth.selectors import board_cache_invalidate
+
+    board_cache_invalidate()
+
+
 @pytest.fixture
 def kecamatan(db):
     from blitar_portal.regions.models import Kecamatan

@@ -1,0 +1,125 @@
+"""The public bed board /kesehatan/: filters, nearest, states, htmx partial, constant queries."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from ehealth import selectors
+from ehealth.feeds import CANONICAL_CLASSES
+from ehealth.models import Hospital
+
+from .conftest import make_hospital, set_beds
+
+pytestmark = pytest.mark.django_db
+
+
+def test_board_shows_classes_age_type_kecamatan_and_tap_to_call_links(client, hospital):
+    html = client.get("/kesehatan/").content.decode()
+    assert "RSUD Ngudi Waluyo Wlingi" in html
+    assert "VIP" in html and "Kelas 3" in html and "ICU" in html
+    assert "RSUD (pemerintah daerah)" in html and "Wlingi" in html
+    assert 'href="tel:+62342809999"' in html and 'href="tel:+62342801234"' in html
+    assert "diperbarui baru saja" in html
+
+
+def test_board_shows_minutes_since_last_update(client, hospital):
+    Hospital.objects.filter(pk=hospital.pk).update(beds_confirmed_at=timezone.now() - datetime.timedelta(minutes=7))
+    selectors.board_cache_invalidate()
+    assert "diperbarui 7 menit lalu" in client.get("/kesehatan/").content.decode()
+
+
+def test_filter_by_class_shows_only_that_class_and_hospitals_having_it(client, hospital, other_hospital):
+    html = client.get("/kesehatan/?kelas=ICU").content.decode()
+    assert "RSUD Ngudi Waluyo Wlingi" in html and "RSUD Srengat" not in html
+    assert "Kelas 3" not in html.split('id="board-results"')[1]
+
+
+def test_filter_by_kecamatan_and_type(client, hospital, other_hospital):
+    html = client.get("/kesehatan/?kecamatan=srengat").content.decode()
+    assert "RSUD Srengat" in html and "RSUD Ngudi Waluyo Wlingi" not in html
+    make_hospital(
+        "rs-swasta", "RS Swasta Garum", kecamatan_slug="garum", type="SWASTA", beds_confirmed_at=timezone.now()
+    )
+    selectors.board_cache_invalidate()
+    html = client.get("/kesehatan/?jenis=SWASTA").content.decode()
+    assert "RS Swasta Garum" in html and "RSUD Srengat" not in html
+
+
+def test_nearest_sorts_by_postgis_distance_from_the_given_location(client, hospital, other_hospital):
+    srengat = other_hospital.location
+    html = client.get(f"/kesehatan/?urut=terdekat&lat={srengat.y}&lon={srengat.x}").content.decode()
+    assert html.index("RSUD Srengat") < html.index("RSUD Ngudi Waluyo Wlingi")
+    assert "diurutkan dari yang terdekat" in html and " km" in html
+    rows = selectors.board(point=hospital.location)
+    assert [r["slug"] for r in rows] == ["rsud-wlingi", "rsud-srengat"]
+    assert rows[0]["distance_km"] == 0 and 15 < rows[1]["distance_km"] < 40
+
+
+def test_nearest_without_location_falls_back_to_names(client, hospital, other_hospital):
+    response = client.get("/kesehatan/?urut=terdekat")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.index("RSUD Ngudi Waluyo Wlingi") < html.index("RSUD Srengat")
+
+
+def test_htmx_refresh_returns_only_the_results_partial_keeping_filters(client, hospital, other_hospital):
+    response = client.get("/kesehatan/?kelas=ICU", headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert "<html" not in html and 'id="board-results"' in html
+    assert 'hx-get="/kesehatan/?kelas=ICU"' in html and 'hx-trigger="every 60s"' in html
+    assert "RSUD Srengat" not in html
+
+
+def test_empty_state(client, db):
+    assert "Belum ada rumah sakit yang terdaftar" in client.get("/kesehatan/").content.decode()
+
+
+def test_no_match_state(client, hospital):
+    assert "Tidak ada rumah sakit yang cocok" in client.get("/kesehatan/?kelas=NICU").content.decode()
+
+
+def test_no_bed_state(client, hospital):
+    set_beds(hospital, {("VIP", ""): (6, 0), ("KELAS_3", ""): (12, 0), ("ICU", ""): (7, 0)})
+    selectors.board_cache_invalidate()
+    assert "tidak ada tempat tidur kosong" in client.get("/kesehatan/").content.decode()
+
+
+def test_all_stale_state(client, hospital, other_hospital):
+    Hospital.objects.update(beds_confirmed_at=timezone.now() - datetime.timedelta(days=2))
+    selectors.board_cache_invalidate()
+    html = client.get("/kesehatan/").content.decode()
+    assert "Semua data di bawah ini sudah usang" in html and html.count("Data usang") == 2
+
+
+def test_board_page_is_small_and_has_no_external_assets(client, hospital):
+    html = client.get("/kesehatan/").content.decode()
+    assert len(html.encode()) < 100 * 1024
+    assert 'src="http' not in html and "cdn" not in html.lower()
+    assert "htmx" in html and "ehealth/board.js" in html
+
+
+def test_board_speaks_english(client, hospital):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get("/kesehatan/").content.decode()
+    assert "Hospital bed availability" in html and "Call ER" in html
+
+
+def _hospitals(n):
+    codes = list(CANONICAL_CLASSES)[:12]
+    for i in range(n):
+        h = make_hospital(f"rs-{i:02d}", kecamatan_slug="kanigoro")
+        set_beds(h, {(code, ""): (10, i % 10) for code in codes})
+
+
+@pytest.mark.parametrize("count", [5, 40])
+def test_board_queries_are_constant_in_the_number_of_hospitals(client, django_assert_max_num_queries, count):
+    _hospitals(count)
+    selectors.board_cache_invalidate()
+    with django_assert_max_num_queries(3):  # cold cache: hospitals + classes
+        response = client.get("/kesehatan/?urut=terdekat&lat=-8.1&lon=112.2")
+    assert response.content.decode().count('class="card hospital') == count
+    with django_assert_max_num_queries(1):  # warm cache: only the PostGIS distance query
+        client.get("/kesehatan/?urut=terdekat&lat=-8.1&lon=112.2")
+    with django_assert_max_num_queries(0):
+        client.get("/kesehatan/?kelas=ICU")
