@@ -9,6 +9,7 @@ import datetime
 import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
@@ -58,7 +59,7 @@ def owned(model, user):
 
 
 def owner_shop(user):
-    return owned(Shop, user).select_related("kecamatan").first()
+    return owned(Shop, user).select_related("kecamatan").defer("kecamatan__geom").first()
 
 
 def owner_products(user):
@@ -116,10 +117,15 @@ def _ready_photos():
     )
 
 
+# Columns a product list never shows: the kecamatan polygon alone is ~50 KB per row.
+LIST_DEFERRED = ("search_vector", "search_text", "shop__search_vector", "shop__kecamatan__geom", "shop__story")
+
+
 def public_products():
     return (
         Product.objects.filter(is_active=True, shop__status=Shop.Status.VERIFIED)
         .select_related("shop", "shop__kecamatan", "category")
+        .defer(*LIST_DEFERRED)
         .prefetch_related(_ready_photos())
     )
 
@@ -127,11 +133,19 @@ def public_products():
 def public_product(slug):
     """One public product with everything its page shows (constant number of queries)."""
     certs = Prefetch("shop__certifications", queryset=Certification.objects.order_by("kind"))
-    return public_products().prefetch_related(certs).filter(slug=slug).first()
+    product = public_products().defer(None).defer(*LIST_DEFERRED[:-1]).prefetch_related(certs)
+    return product.filter(slug=slug).first()
 
 
 def public_shop(slug):
-    return public_shops().select_related("kecamatan").prefetch_related("certifications").filter(slug=slug).first()
+    return (
+        public_shops()
+        .select_related("kecamatan")
+        .defer("kecamatan__geom", "search_vector")
+        .prefetch_related("certifications")
+        .filter(slug=slug)
+        .first()
+    )
 
 
 def shop_products(shop):
@@ -204,25 +218,42 @@ def _text_query(q):
 
 
 def search_products(*, q, category=None, kecamatan=None, certification=None, price_min=None, price_max=None, sort=""):
-    """Public products matching `q` (full text OR trigram word similarity), filtered and sorted."""
-    qs = public_products()
+    """Public products matching `q`, filtered and sorted.
+
+    Full text first (stored vector, GIN index); only when that finds nothing — a typo,
+    "kripik" for "keripik" — fall back to trigram word similarity (trigram GIN index).
+    A broad trigram match on every query would rank thousands of rows for nothing.
+    """
+    filters = {
+        "category": category,
+        "kecamatan": kecamatan,
+        "certification": certification,
+        "price_min": price_min,
+        "price_max": price_max,
+    }
+    qs = _apply_filters(public_products(), **filters)
     if q:
         tsquery = _text_query(q)
-        qs = qs.filter(Q(search_vector=tsquery) | Q(search_text__trigram_word_similar=q)).annotate(
-            rank=SearchRank(F("search_vector"), tsquery) + TrigramWordSimilarity(Value(q), "search_text")
-        )
-    qs = _apply_filters(
-        qs,
-        category=category,
-        kecamatan=kecamatan,
-        certification=certification,
-        price_min=price_min,
-        price_max=price_max,
-    )
+        full_text = qs.filter(search_vector=tsquery)
+        if full_text.exists():
+            qs = full_text.annotate(rank=SearchRank(F("search_vector"), tsquery))
+        else:
+            qs = qs.filter(search_text__trigram_word_similar=q).annotate(
+                rank=TrigramWordSimilarity(Value(q), "search_text")
+            )
     order = SORTS.get(sort)
     if order is None:
         order = ("-rank", "-created_at") if q else ("-created_at",)
     return qs.order_by(*order, "pk")
+
+
+def products_page(products, number, *, per_page):
+    """Paginate in two steps: rank and count over narrow rows (ids), then load the page's
+    24 full products. Sorting thousands of wide rows is what makes a naive search slow."""
+    page = Paginator(products.values_list("pk", flat=True), per_page).get_page(number)
+    by_id = public_products().in_bulk(list(page.object_list))
+    page.object_list = [by_id[pk] for pk in page.object_list if pk in by_id]
+    return page
 
 
 def _apply_filters(qs, *, category, kecamatan, certification, price_min, price_max):
@@ -250,6 +281,7 @@ def search_shops(q, *, limit=4):
         public_shops()
         .filter(Q(search_vector=tsquery) | Q(name__trigram_word_similar=q))
         .select_related("kecamatan")
+        .defer("kecamatan__geom", "search_vector", "story")
         .annotate(rank=SearchRank(F("search_vector"), tsquery) + TrigramWordSimilarity(Value(q), "name"))
         .order_by("-rank", "name")[:limit]
     )

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from blitar_portal.core.views import ratelimited
+
 from . import selectors, services
 from .forms import InquiryForm, SearchForm, apply_errors
 
@@ -44,7 +46,7 @@ def search(request):
             context["too_short"] = True
         else:
             products = selectors.search_products(q=q, sort=form.cleaned_data.get("urut") or "", **filters)
-            context["page"] = Paginator(products, PAGE_SIZE).get_page(request.GET.get("halaman"))
+            context["page"] = selectors.products_page(products, request.GET.get("halaman"), per_page=PAGE_SIZE)
             context["shops"] = selectors.search_shops(q) if q and context["page"].number == 1 else []
     context["categories"] = selectors.category_choices()
     context["kecamatan_list"] = selectors.shops_per_kecamatan()
@@ -107,8 +109,11 @@ def product_whatsapp(request, slug):
 
 
 @require_POST
-@ratelimit(key="ip", rate="5/h", method="POST", block=True)
+@ratelimit(key="ip", rate="5/h", method="POST", block=False)
 def product_inquiry(request, slug):
+    if getattr(request, "limited", False):
+        # 429 with a readable page (RatelimitMiddleware is not installed, so block=True would be a bare 403).
+        return ratelimited(request)
     product = selectors.public_product(slug)
     if product is None:
         raise Http404(_("Produk tidak ditemukan."))

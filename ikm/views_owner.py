@@ -20,6 +20,7 @@ from django_ratelimit.decorators import ratelimit
 from blitar_portal.accounts.forms import SignUpForm
 from blitar_portal.accounts.roles import IKM_OWNER, has_role
 from blitar_portal.accounts.services import user_register
+from blitar_portal.core.views import ratelimited
 
 from . import selectors, services
 from .forms import (
@@ -61,9 +62,11 @@ def shop_required(view):
     return wrapper
 
 
-@ratelimit(key="ip", rate="10/h", method="POST", block=True)
+@ratelimit(key="ip", rate="10/h", method="POST", block=False)
 def owner_register(request):
     """Sign up (or, when signed in, take the role) as an IKM owner."""
+    if getattr(request, "limited", False):
+        return ratelimited(request)
     if request.user.is_authenticated and has_role(request.user, IKM_OWNER):
         return redirect(HOME)
     form = None if request.user.is_authenticated else SignUpForm(request.POST or None)

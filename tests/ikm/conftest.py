@@ -104,7 +104,9 @@ def product(shop):
 
 @pytest.fixture
 def other_shop(other_owner):
-    return make_shop(other_owner, name="Batik Dewi", kbli_sector="13")
+    return make_shop(
+        other_owner, name="Batik Dewi", kbli_sector="13", kecamatan=Kecamatan.objects.get(name__iexact="Wlingi")
+    )
 
 
 @pytest.fixture
