@@ -59,6 +59,13 @@ class Filters:
         return parts + (f"&kecamatan={self.kecamatan.slug}" if self.kecamatan else "")
 
 
+def number(value):
+    """Counts stored as floats come back as ints (so 3.0 is shown and exported as 3)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return round(value, 2) if isinstance(value, float) else value
+
+
 def default_filters(today=None):
     today = today or timezone.localdate()
     return Filters(start=today - datetime.timedelta(days=DEFAULT_DAYS - 1), end=today)
@@ -106,10 +113,12 @@ class Metrics:
     def total(self, metric, *, previous=False, dimension=None, monthly_metric=False):
         f = self.filters
         start, end = (f.prev_start, f.prev_end) if previous else (f.start, f.end)
-        return sum(
-            v
-            for (m, dim, day), v in self._daily.items()
-            if m == metric and (dimension is None or dim == dimension) and self._in(day, start, end, monthly_metric)
+        return number(
+            sum(
+                v
+                for (m, dim, day), v in self._daily.items()
+                if m == metric and (dimension is None or dim == dimension) and self._in(day, start, end, monthly_metric)
+            )
         )
 
     def series(self, metric, *, dimension=None, average=False):
@@ -124,7 +133,7 @@ class Metrics:
                 sums[self.filters.bucket(day)] += v
                 counts[self.filters.bucket(day)] += 1
         return [
-            (b, (round(sums[b] / counts[b], 1) if counts[b] else None) if average else sums.get(b, 0))
+            (b, (round(sums[b] / counts[b], 1) if counts[b] else None) if average else number(sums.get(b, 0)))
             for b in self.filters.buckets()
         ]
 
@@ -135,7 +144,7 @@ class Metrics:
         for (m, dim, day), v in self._daily.items():
             if m == metric and (dimension is None or dim == dimension):
                 sums[day] += v
-        return [(month, sums.get(month)) for month in months]
+        return [(month, number(sums[month]) if month in sums else None) for month in months]
 
     def by_dimension(self, metric, *, monthly_metric=False):
         """{dimension: total over the current period}."""
@@ -144,7 +153,7 @@ class Metrics:
         }
 
     def by_kecamatan(self, metric):
-        return {k: v for (m, k), v in self._by_kecamatan.items() if m == metric}
+        return {k: number(v) for (m, k), v in self._by_kecamatan.items() if m == metric}
 
 
 def cumulative_before(metric, filters):

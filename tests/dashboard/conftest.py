@@ -38,3 +38,162 @@ def refresh():
     from blitar_portal.dashboard.services import summaries_refresh
 
     return summaries_refresh(trigger="test")
+
+
+def local_dt(day, hour=8):
+    import datetime
+
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def make_dataset(*, copies=1):
+    """A small hand-made dataset across the three apps (figures computed by hand in test_figures.py).
+
+    `copies` > 1 multiplies every row (in fresh hospitals/shops/plantings) for query-count tests.
+    """
+
+    from django.utils import timezone
+
+    from blitar_portal.regions.models import Desa, Kecamatan
+
+    today = timezone.localdate()
+    kec_a = Kecamatan.objects.get(slug="wlingi")
+    kec_b = Kecamatan.objects.exclude(pk=kec_a.pk).order_by("name").first()
+    for n in range(copies):
+        _ehealth(n, today, kec_a, kec_b)
+        _ikm(n, today, kec_a, kec_b)
+        _tanam(n, today, kec_a, kec_b, Desa)
+    return {"today": today, "kec_a": kec_a, "kec_b": kec_b, "month_start": today.replace(day=1)}
+
+
+def _ehealth(n, today, kec_a, kec_b):
+    import datetime
+
+    from django.utils import timezone
+
+    from ehealth.models import BedClass, Hospital, Service, ServiceRequest
+
+    now = timezone.now()
+    h1 = Hospital.objects.create(
+        slug=f"rs-satu-{n}",
+        name=f"RS Satu {n}",
+        kecamatan=kec_a,
+        address="Jl. 1",
+        beds_confirmed_at=now,
+        stale_after_minutes=60,
+    )
+    h2 = Hospital.objects.create(slug=f"rs-dua-{n}", name=f"RS Dua {n}", kecamatan=kec_b, address="Jl. 2")
+    BedClass.objects.create(hospital=h1, code="VIP", capacity=10, available=4)
+    BedClass.objects.create(hospital=h1, code="KELAS_1", capacity=20, available=5)
+    BedClass.objects.create(hospital=h2, code="KELAS_1", capacity=20, available=15)
+    s1 = Service.objects.create(hospital=h1, name="Poli Umum")
+    s2 = Service.objects.create(hospital=h2, name="Poli Anak")
+    month_start = local_dt(today.replace(day=1))
+    hour = datetime.timedelta(hours=1)
+    rows = [
+        # hospital, service, status, created, status changed after, visit offset from today
+        (h1, s1, "diajukan", month_start, 0, 3),
+        (h1, s1, "selesai", month_start, 2, 0),
+        (h1, s1, "dibatalkan", month_start, 1, 1),
+        (h2, s2, "ditolak", month_start, 1, 1),
+        (h2, s2, "diterima", month_start, 1, -2),
+        (h1, s1, "selesai", month_start, 6, 0),
+        (h1, s1, "selesai", now - datetime.timedelta(days=45), 1, -44),
+    ]
+    for i, (hospital, service, status, created, after, visit) in enumerate(rows):
+        ServiceRequest.objects.create(
+            code=f"K{n:03d}{i:04d}",
+            hospital=hospital,
+            service=service,
+            status=status,
+            visit_date=today + datetime.timedelta(days=visit),
+            queue_number=i + 1,
+            name="Warga",
+            nik="3505010101900001",
+            phone="6281234567890",
+            complaint="Demam",
+            consent_version="1",
+            consent_at=created,
+            created_at=created,
+            status_changed_at=created + after * hour,
+        )
+
+
+def _ikm(n, today, kec_a, kec_b):
+    import datetime
+
+    from django.utils import timezone
+
+    from ikm.models import Category, Certification, GrowthReport, Inquiry, Product, ProductStat, Shop
+    from tests.factories import UserFactory
+
+    now = timezone.now()
+    shops = []
+    for i, (kec, verified_days_ago, status) in enumerate(
+        [
+            (kec_a, 5, "terverifikasi"),
+            (kec_b, 10, "terverifikasi"),
+            (kec_a, 40, "terverifikasi"),
+            (kec_b, None, "menunggu"),
+        ]
+    ):
+        owner = UserFactory(username=f"ikm-{n}-{i}")
+        shops.append(
+            Shop.objects.create(
+                owner=owner,
+                name=f"Toko {n}-{i}",
+                slug=f"toko-{n}-{i}",
+                kecamatan=kec,
+                address="Jl. IKM",
+                whatsapp="6281234567890",
+                status=status,
+                kbli_sector="10" if i else "31",
+                verified_at=now - datetime.timedelta(days=verified_days_ago) if verified_days_ago is not None else None,
+            )
+        )
+    category = Category.objects.first()
+    p1 = Product.objects.create(shop=shops[0], name=f"Keripik {n}", slug=f"keripik-{n}", category=category, price=10000)
+    Product.objects.create(shop=shops[1], name=f"Sambal {n}", slug=f"sambal-{n}", category=category, price=15000)
+    Inquiry.objects.create(product=p1, buyer_name="Pembeli", buyer_phone="6281234567890", quantity=3, message="Halo")
+    ProductStat.objects.create(product=p1, date=today - datetime.timedelta(days=1), views=20, wa_clicks=5, inquiries=1)
+    GrowthReport.objects.create(
+        shop=shops[0],
+        period_start=datetime.date(2026, 1, 1),
+        period_end=datetime.date(2026, 6, 30),
+        output=100,
+        capacity=50,
+        workers=3,
+        omzet=1_000_000,
+    )
+    Certification.objects.create(
+        shop=shops[0], kind="halal", number=f"ID{n}", expires_on=today + datetime.timedelta(days=10)
+    )
+
+
+def _tanam(n, today, kec_a, kec_b, Desa):
+    import datetime
+
+    from django.utils import timezone
+
+    from tanam.models import Planting, Species
+    from tests.factories import UserFactory
+
+    user = UserFactory(username=f"penanam-{n}")
+    species = Species.objects.order_by("local_name").first()
+    rows = [(kec_a, 5, 3, "verified"), (kec_b, 2, 40, "verified"), (kec_a, 1, 1, "pending")]
+    for kec, trees, days_ago, status in rows:
+        desa = Desa.objects.filter(kecamatan=kec).first()
+        planting = Planting.objects.create(
+            user=user,
+            point=desa.geom.point_on_surface,
+            kecamatan=kec,
+            desa=desa,
+            species=species,
+            tree_count=trees,
+            planted_on=today - datetime.timedelta(days=days_ago),
+            status=status,
+        )
+        if status == "pending":
+            Planting.objects.filter(pk=planting.pk).update(created_at=timezone.now() - datetime.timedelta(days=10))

@@ -16,7 +16,8 @@ def pace_per_month(*, online, target, today, target_date):
     remaining = target - online
     if remaining <= 0:
         return 0
-    months = (target_date - today).days / 30.44
+    # Calendar months (a day counts as 1/30 of a month) so whole years give whole months.
+    months = (target_date.year - today.year) * 12 + target_date.month - today.month + (target_date.day - today.day) / 30
     if months <= 0:
         return None
     return math.ceil(remaining / months)
