@@ -345,7 +345,7 @@ def cover_geojson(*, level):
         "area_code", "year", "canopy_percent", "canopy_m2", "trees", "survival_percent", "co2_kg_per_year"
     ):
         by_code.setdefault(code, {})[str(year)] = {
-            "canopy_percent": round(pct, 4),
+            "canopy_percent": round(pct, 6),
             "canopy_m2": round(canopy),
             "trees": trees,
             "survival_percent": survival,

@@ -417,7 +417,7 @@ def _cover_stat(level, code, year, area_km2, figures_row, **fks):
         year=year,
         area_m2=area_m2,
         canopy_m2=canopy,
-        canopy_percent=round(100.0 * canopy / area_m2, 4) if area_m2 else 0,
+        canopy_percent=100.0 * canopy / area_m2 if area_m2 else 0,
         plantings=plantings,
         trees=trees,
         trees_monitored=monitored,

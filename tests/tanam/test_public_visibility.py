@@ -1,0 +1,112 @@
+"""Unverified plantings never leak: map clusters, pins, API list, exports, counts."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from tanam import services
+
+BBOX = "111.8,-8.5,112.6,-7.8"
+
+
+@pytest.fixture
+def plantings(make_planting, desa):
+    from django.contrib.gis.geos import Point
+
+    base = desa.geom.point_on_surface
+    verified = make_planting(status="verified", notes="publik")
+    pending = make_planting(status="pending", point=Point(base.x + 0.0001, base.y, srid=4326), tree_count=7)
+    rejected = make_planting(status="rejected", point=Point(base.x, base.y + 0.0001, srid=4326), tree_count=9)
+    services.cluster_cells_rebuild()
+    return verified, pending, rejected
+
+
+def _total_trees(features):
+    return sum(f["properties"]["trees"] for f in features)
+
+
+@pytest.mark.parametrize("zoom", [8, 11, 13, 15, 16])
+def test_clusters_count_only_verified(client, plantings, zoom):
+    data = client.get(reverse("api:tanam-clusters"), {"bbox": BBOX, "zoom": zoom}).json()
+    assert data["kind"] == "clusters"
+    assert _total_trees(data["features"]) == 1
+
+
+def test_pins_at_high_zoom_are_only_verified(client, plantings):
+    verified = plantings[0]
+    p = verified.point
+    bbox = f"{p.x - 0.001},{p.y - 0.001},{p.x + 0.001},{p.y + 0.001}"
+    data = client.get(reverse("api:tanam-clusters"), {"bbox": bbox, "zoom": 18}).json()
+    assert data["kind"] == "pins"
+    assert [f["id"] for f in data["features"]] == [verified.pk]
+    assert data["features"][0]["properties"]["species"] == "Mahoni"
+
+
+def test_filtered_clusters_only_verified(client, plantings, species):
+    for zoom in (10, 15):
+        data = client.get(
+            reverse("api:tanam-clusters"), {"bbox": BBOX, "zoom": zoom, "species": species.pk, "year": 2020}
+        ).json()
+        assert _total_trees(data["features"]) <= 1
+
+
+def test_api_list_only_verified(client, plantings):
+    data = client.get(reverse("api:tanam-plantings")).json()
+    assert data["type"] == "FeatureCollection"
+    assert [f["id"] for f in data["features"]] == [plantings[0].pk]
+
+
+def test_csv_export_streams_only_verified(client, plantings):
+    response = client.get(reverse("tanam:export-csv"))
+    assert response.streaming
+    lines = b"".join(response.streaming_content).decode().strip().splitlines()
+    assert lines[0].startswith("id,lintang,bujur")
+    assert len(lines) == 2
+    assert lines[1].startswith(f"{plantings[0].pk},")
+
+
+def test_geojson_export_streams_only_verified(client, plantings):
+    response = client.get(reverse("tanam:export-geojson"))
+    assert response.streaming
+    data = json.loads(b"".join(response.streaming_content))
+    assert [f["properties"]["id"] for f in data["features"]] == [plantings[0].pk]
+
+
+def test_export_rejects_bad_filter(client):
+    response = client.get(reverse("tanam:export-csv"), {"species": "mahoni"})
+    assert response.status_code == 400
+    assert "harus berupa angka" in response.content.decode()
+
+
+def test_home_summary_counts_only_verified(plantings):
+    from tanam.selectors import home_summary
+
+    summary = home_summary()
+    assert summary["trees_planted"] == 1
+    assert summary["plantings_verified"] == 1
+    assert set(summary) == {"trees_planted", "plantings_verified", "canopy_percent"}
+
+
+def test_map_page_renders_filters_and_counts(client, plantings):
+    response = client.get(reverse("tanam:map"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "1 pohon dari 1 penanaman terverifikasi" in html
+    assert 'id="tanam-map"' in html
+    assert len(response.content) < 100_000
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"bbox": "a,b,c,d", "zoom": 10}, "empat angka"),
+        ({"bbox": "112.5,-8,112.1,-7.9", "zoom": 10}, "terbalik"),
+        ({"bbox": BBOX, "zoom": "x"}, "bilangan bulat"),
+        ({"bbox": BBOX, "zoom": 10, "year": "dua"}, "harus berupa angka"),
+    ],
+)
+def test_clusters_bad_parameters(client, params, message):
+    response = client.get(reverse("api:tanam-clusters"), params)
+    assert response.status_code == 400
+    assert message in response.json()["detail"]
