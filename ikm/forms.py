@@ -1,5 +1,7 @@
 """Forms of 999 IKM Online. Messages in Bahasa Indonesia; saving is done by services."""
 
+import re
+
 from django import forms
 from django.contrib.gis import forms as gis_forms
 from django.core.exceptions import ValidationError
@@ -23,6 +25,23 @@ def apply_errors(form, exc):
             form.add_error(field if field in form.fields else None, [e for err in errors for e in err.messages])
     else:
         form.add_error(None, exc.messages)
+
+
+class RupiahField(forms.IntegerField):
+    """Whole Rupiah. Accepts "15000", "15.000" and "Rp 15.000" (dots are thousands separators
+    in Indonesia: Django's IntegerField would read "15.000" as 15); rejects decimals."""
+
+    THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = re.sub(r"^rp\.?", "", str(value).strip().lower()).replace(" ", "")
+        if self.THOUSANDS.match(text):
+            text = text.replace(".", "")
+        if not re.fullmatch(r"-?\d+", text):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return int(text)
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
@@ -120,12 +139,12 @@ class ProductForm(forms.Form):
     description = forms.CharField(
         label=_("Deskripsi"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
     )
-    price = forms.IntegerField(
+    price = RupiahField(
         label=_("Harga (Rp)"),
         required=False,
         validators=[MinValueValidator(0), MaxValueValidator(PRICE_MAX)],
-        help_text=_("Angka saja, tanpa titik. Contoh: 15000"),
-        error_messages={"invalid": _("Harga harus berupa angka bulat dalam Rupiah, tanpa titik atau koma.")},
+        help_text=_("Rupiah tanpa sen. Contoh: 15000 atau 15.000"),
+        error_messages={"invalid": _("Harga harus berupa angka bulat dalam Rupiah, tanpa sen (contoh: 15.000).")},
     )
     price_negotiable = forms.BooleanField(label=_("Harga nego (tanpa harga pasti)"), required=False)
     unit = forms.CharField(label=_("Satuan"), max_length=30, initial="pcs", help_text=_("Contoh: bungkus, kg, set."))
@@ -176,8 +195,12 @@ class GrowthReportForm(forms.Form):
     capacity = forms.IntegerField(label=_("Kapasitas produksi per bulan"), min_value=0, max_value=100_000_000)
     unit = forms.CharField(label=_("Satuan"), max_length=30, initial="pcs")
     workers = forms.IntegerField(label=_("Jumlah tenaga kerja"), min_value=0, max_value=100_000)
-    omzet = forms.IntegerField(
-        label=_("Omzet dalam periode (Rp)"), min_value=0, max_value=1_000_000_000_000, help_text=_("Angka saja.")
+    omzet = RupiahField(
+        label=_("Omzet dalam periode (Rp)"),
+        min_value=0,
+        max_value=1_000_000_000_000,
+        help_text=_("Rupiah tanpa sen. Contoh: 90.000.000"),
+        error_messages={"invalid": _("Omzet harus berupa angka bulat dalam Rupiah.")},
     )
     notes = forms.CharField(
         label=_("Catatan"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
