@@ -1,0 +1,108 @@
+"""API (read-only, paginated, in the schema), sitemaps, home summary and dashboard selectors."""
+
+import datetime
+
+from django.utils import timezone
+
+from ikm import selectors, services
+from ikm.models import Category
+from tests.factories import UserFactory
+
+from .conftest import make_product, make_shop
+
+
+def test_products_api_searches_and_paginates(client, product, other_product):
+    data = client.get("/api/v1/ikm/products/", {"q": "kripik tempe"}).json()
+    assert data["count"] == 1
+    item = data["results"][0]
+    assert item["name"] == "Keripik Tempe Sagu"
+    assert item["price"] == 15000 and item["price_label"] == "Rp 15.000"
+    assert item["shop"] == product.shop.slug
+    assert set(data) >= {"count", "next", "previous", "results"}
+
+
+def test_api_short_query_is_a_clear_400(client, product):
+    response = client.get("/api/v1/ikm/products/", {"q": "ke"})
+    assert response.status_code == 400
+    assert "minimal 3 huruf" in response.json()["q"]
+
+
+def test_api_hides_unverified_shops_and_their_products(client, product):
+    hidden = make_shop(UserFactory(username="tersembunyi"), name="Toko Tersembunyi", verified=False)
+    secret = make_product(hidden, name="Produk Tersembunyi")
+    shops = [s["slug"] for s in client.get("/api/v1/ikm/shops/").json()["results"]]
+    assert product.shop.slug in shops and hidden.slug not in shops
+    assert client.get(f"/api/v1/ikm/products/{secret.slug}/").status_code == 404
+    assert client.get(f"/api/v1/ikm/shops/{hidden.slug}/").status_code == 404
+
+
+def test_api_paths_are_in_the_openapi_schema(client):
+    schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").content.decode()
+    assert "/api/v1/ikm/shops/" in schema and "/api/v1/ikm/products/" in schema
+
+
+def test_sitemap_lists_public_products_and_shops(client, product):
+    hidden = make_shop(UserFactory(username="draf3"), name="Toko Draf Tiga", verified=False)
+    index = client.get("/sitemap.xml").content.decode()
+    assert "sitemap-ikm-produk.xml" in index and "sitemap-ikm-toko.xml" in index
+    products = client.get("/sitemap-ikm-produk.xml").content.decode()
+    assert f"/ikm/produk/{product.slug}/" in products
+    shops = client.get("/sitemap-ikm-toko.xml").content.decode()
+    assert f"/ikm/toko/{product.shop.slug}/" in shops and hidden.slug not in shops
+
+
+def test_home_summary_counts_verified_shops_and_public_products(product, other_product):
+    make_shop(UserFactory(username="draf4"), name="Draf", verified=False)
+    assert selectors.home_summary() == {"ikm_online": 2, "ikm_target": 1000, "products": 2}
+
+
+def test_home_page_shows_the_ikm_figure(client, product):
+    body = client.get("/").content.decode()
+    assert 'data-testid="ikm-online">1<' in body
+
+
+def test_dashboard_selectors(shop, product, other_shop):
+    today = timezone.localdate()
+    services.product_stat_increment(product_id=product.pk, field="wa_clicks")
+    services.inquiry_create(product=product, buyer_name="B", buyer_phone="081234567890", quantity=1, message="x")
+    services.certification_save(shop=shop, kind="halal", number="H-1", expires_on=today + datetime.timedelta(10))
+    services.growth_report_create(
+        shop=shop,
+        period_start=datetime.date(2025, 1, 1),
+        period_end=datetime.date(2025, 6, 30),
+        output=1000,
+        capacity=200,
+        unit="pcs",
+        workers=5,
+        omzet=50_000_000,
+    )
+    assert selectors.verified_shops_by_month()[-1]["cumulative"] == 2
+    per_kec = {row["name"]: row["n"] for row in selectors.shops_per_kecamatan()}
+    assert per_kec["Kanigoro"] == 1 and per_kec["Wlingi"] == 1
+    sectors = {row["sector"]: row["n"] for row in selectors.shops_per_sector()}
+    assert sectors == {"10": 1, "13": 1}
+    month = selectors.buyer_activity_by_month()[-1]
+    assert month["wa_clicks"] == 1 and month["inquiries"] == 1
+    totals = selectors.growth_report_totals()
+    assert totals[0]["omzet"] == 50_000_000 and totals[0]["shops"] == 1
+    assert [c.number for c in selectors.certifications_expiring()] == ["H-1"]
+
+
+def test_categories_count_products_of_children(product):
+    roots = {c.slug: c.product_count for c in selectors.categories_with_counts()}
+    assert roots["makanan-minuman"] == 1
+    assert Category.objects.get(slug="keripik-camilan").parent.slug == "makanan-minuman"
+
+
+def test_demo_seed_is_idempotent(db, monkeypatch):
+    import io
+
+    from ikm import demo
+    from ikm.models import Product, Shop
+
+    monkeypatch.setattr(demo, "_counts", lambda scale: (3, 2))  # tiny; real sizes run in `seed_demo`
+    demo.seed(scale=1, stdout=io.StringIO())
+    counts = (Shop.objects.count(), Product.objects.count())
+    demo.seed(scale=1, stdout=io.StringIO())
+    assert counts == (Shop.objects.count(), Product.objects.count()) == (3, 6)
+    assert Product.objects.filter(search_vector__isnull=False).count() == 6
