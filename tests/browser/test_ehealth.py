@@ -1,0 +1,133 @@
+"""Chromium journeys of E-Health: a citizen, a hospital clerk and a Diskominfo analyst."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from ehealth.models import BedClass, HospitalMembership, Service, ServiceRequest
+from tests.ehealth.conftest import FeedServer, make_hospital, set_beds
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def sign_in(page, password):
+    """Sign in through the real login form (by field id: Django labels the password "Sandi" in Indonesian)."""
+
+    def do_sign_in(user):
+        page.goto("/akun/masuk/")
+        page.locator("#id_username").fill(user.username)
+        page.locator("#id_password").fill(password)
+        page.get_by_role("button", name="Masuk").click()
+        page.wait_for_load_state()
+
+    return do_sign_in
+
+
+@pytest.fixture
+def hospitals(transactional_db):
+    wlingi = make_hospital("rsud-wlingi", "RSUD Ngudi Waluyo Wlingi")
+    set_beds(wlingi, {("VIP", ""): (6, 2), ("KELAS_3", ""): (12, 3), ("ICU", ""): (7, 1)})
+    srengat = make_hospital("rsud-srengat", "RSUD Srengat", kecamatan_slug="srengat")
+    set_beds(srengat, {("KELAS_1", ""): (10, 4)})
+    Service.objects.create(hospital=wlingi, name="Poli Anak", daily_quota=20)
+    return wlingi, srengat
+
+
+def test_citizen_filters_to_icu_opens_a_hospital_books_and_tracks_the_request(page, hospitals):
+    page.goto("/kesehatan/")
+    assert page.get_by_role("heading", name="RSUD Srengat").is_visible()
+    page.get_by_label("Kelas").select_option("ICU")
+    page.get_by_role("button", name="Terapkan").click()
+    page.wait_for_load_state()
+    results = page.locator("#board-results")
+    assert "RSUD Srengat" not in results.inner_text()
+    card = page.get_by_test_id("hospital-rsud-wlingi")
+    assert "ICU" in card.inner_text() and "Kelas 3" not in card.inner_text()
+    assert page.get_by_role("link", name="Telepon IGD").first.get_attribute("href") == "tel:+62342809999"
+
+    card.get_by_role("link", name="RSUD Ngudi Waluyo Wlingi").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text() == "RSUD Ngudi Waluyo Wlingi"
+    assert page.locator("svg rect").count() == 7
+    page.get_by_role("link", name="Daftar layanan online").click()
+    page.wait_for_load_state()
+
+    page.get_by_label("Rumah sakit dan layanan").select_option(label="RSUD Ngudi Waluyo Wlingi — Poli Anak")
+    page.get_by_label("Tanggal kunjungan").fill((timezone.localdate() + datetime.timedelta(days=1)).isoformat())
+    page.get_by_label("Nama lengkap pasien").fill("Siti Aminah")
+    page.get_by_role("textbox", name="NIK").fill("3505014101900001")
+    page.get_by_label("Nomor HP/WhatsApp").fill("0812 3456 7890")
+    page.get_by_role("textbox", name="Keluhan").fill("Anak demam tiga hari.")
+    page.get_by_label("Saya menyetujui").check()
+    page.get_by_role("button", name="Kirim permohonan").click()
+    page.wait_for_load_state()
+
+    code = page.get_by_test_id("booking-code").inner_text()
+    assert code == ServiceRequest.objects.get().code
+    assert "Simpan kode booking" in page.locator(".messages").inner_text()
+    assert page.get_by_test_id("queue-number").inner_text() == "1"
+
+    page.goto("/kesehatan/")
+    page.get_by_label("Kode booking").fill(code)
+    page.get_by_role("button", name="Lacak", exact=True).click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("status").inner_text() == "Diajukan"
+    main = page.locator("main").inner_text()
+    assert "S*** A*****" in main and "Siti Aminah" not in main and "3505014101900001" not in main
+
+
+def test_clerk_changes_a_bed_count_and_sees_the_public_board_change(page, sign_in, hospitals):
+    wlingi, _srengat = hospitals
+    clerk = UserFactory(username="dina", first_name="Dina", groups=["Petugas RS"], is_staff=True)
+    HospitalMembership.objects.create(user=clerk, hospital=wlingi)
+    page.goto("/kesehatan/?kelas=ICU")
+    assert page.get_by_test_id("hospital-rsud-wlingi").locator("td .badge").first.inner_text() == "1"
+
+    sign_in(clerk)
+    page.goto("/admin/ehealth/hospital/")
+    assert "RSUD Srengat" not in page.locator("#content").inner_text()
+    page.get_by_role("link", name="Ubah jumlah tempat tidur").click()
+    page.wait_for_load_state()
+    page.get_by_label("Tersedia ICU").fill("5")
+    page.get_by_role("button", name="Simpan jumlah tempat tidur").click()
+    page.wait_for_load_state()
+    assert "Tersimpan: 1 kelas berubah." in page.locator("body").inner_text()
+
+    page.goto("/kesehatan/?kelas=ICU")
+    assert page.get_by_test_id("hospital-rsud-wlingi").locator("td .badge").first.inner_text() == "5"
+    assert "diperbarui baru saja" in page.get_by_test_id("hospital-rsud-wlingi").inner_text()
+
+
+def test_diskominfo_sets_a_feed_and_runs_sync_now(page, sign_in, hospitals, alice):
+    _wlingi, srengat = hospitals
+    server = FeedServer()
+    try:
+        url = server.serve(
+            "/tt.csv", b"kelas,ruang,kapasitas,terisi\nKELAS_1,Mawar,10,1\nICU,ICU,4,2\n", token="rahasia-rs"
+        )
+        sign_in(alice)
+        page.goto(f"/admin/ehealth/hospital/{srengat.pk}/change/")
+        page.get_by_label("Alamat feed").fill(url)
+        page.get_by_label("Format feed").select_option("csv")
+        page.get_by_label("Token feed baru").fill("rahasia-rs")
+        page.get_by_role("button", name="Simpan", exact=True).click()
+        page.wait_for_load_state()
+        assert "berhasil diubah" in page.locator("body").inner_text()
+
+        page.locator(f'input[name="_selected_action"][value="{srengat.pk}"]').check()
+        page.locator('select[name="action"]').select_option("sync_now")
+        page.locator('button[name="index"]').click()
+        page.wait_for_load_state()
+        assert "RSUD Srengat: berhasil" in page.locator(".messagelist").inner_text()
+        assert BedClass.objects.get(hospital=srengat, code="KELAS_1").available == 9
+
+        page.goto(f"/admin/ehealth/hospital/{srengat.pk}/change/")
+        assert "rahasia-rs" not in page.content()
+        page.goto("/kesehatan/?kecamatan=srengat")
+        card = page.get_by_test_id("hospital-rsud-srengat").inner_text()
+        assert "ICU" in card and "9" in card
+    finally:
+        server.close()
