@@ -6,11 +6,14 @@ those same rows, so the CSV and the picture can never disagree.
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 
 from django.utils.functional import cached_property
 
 from . import shapes, svg
+
+DATE_LABEL = re.compile(r"^\d{4}-\d{2}")  # dates and months run along an x axis; names get horizontal bars
 
 
 @dataclass
@@ -41,6 +44,8 @@ class Figure:
         series = [(str(self.columns[i]), [row[i] for row in self.rows]) for i in indexes]
         if self.chart == "line":
             return svg.line_chart(self.title, labels, series)
+        if self.chart == "bar" and not all(DATE_LABEL.match(str(label)) for label in labels):
+            return svg.hbar_chart(self.title, labels, series)
         return svg.bar_chart(self.title, labels, series, stacked=self.chart == "stacked")
 
     @property

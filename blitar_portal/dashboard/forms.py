@@ -9,15 +9,18 @@ from django.utils.translation import gettext_lazy as _
 from .selectors import DEFAULT_DAYS, Filters
 from .services import HISTORY_DAYS
 
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 
 class FilterForm(forms.Form):
-    mulai = forms.DateField(label=_("Dari tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    sampai = forms.DateField(label=_("Sampai tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    mulai = forms.DateField(label=_("Dari tanggal"), required=False, widget=DATE_WIDGET)
+    sampai = forms.DateField(label=_("Sampai tanggal"), required=False, widget=DATE_WIDGET)
     kecamatan = forms.ChoiceField(label=_("Kecamatan"), required=False)
 
     def __init__(self, data=None, *, kecamatan_list, today=None):
-        super().__init__(data)
         self.today = today or timezone.localdate()
+        start = self.today - datetime.timedelta(days=DEFAULT_DAYS - 1)
+        super().__init__(data, initial={"mulai": start, "sampai": self.today})
         self.kecamatan_by_slug = {k.slug: k for k in kecamatan_list}
         self.fields["kecamatan"].choices = [("", _("Semua kecamatan"))] + [(k.slug, k.name) for k in kecamatan_list]
 
@@ -53,7 +56,7 @@ class IkmTargetForm(forms.Form):
         max_value=100_000,
         error_messages={"min_value": _("Target minimal 1 IKM."), "invalid": _("Target harus berupa bilangan bulat.")},
     )
-    target_date = forms.DateField(label=_("Tanggal target"), widget=forms.DateInput(attrs={"type": "date"}))
+    target_date = forms.DateField(label=_("Tanggal target"), widget=DATE_WIDGET)
 
     def clean_target_date(self):
         value = self.cleaned_data["target_date"]

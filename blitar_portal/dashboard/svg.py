@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 
 PALETTE = ["#0b5d4b", "#d08c00", "#2b6cb0", "#a4161a", "#6b46c1", "#2f855a", "#718096", "#b83280"]
 MAP_SCALE = ["#eef6f2", "#c6e3d4", "#8fc7ab", "#4f9f7c", "#1f7556", "#0b4d3a"]
-WIDTH, HEIGHT = 640, 260
+WIDTH, HEIGHT = 480, 240
 PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 48, 12, 12, 40
 
 
@@ -56,10 +56,10 @@ def _axes(top):
 
 
 def _x_labels(labels, x_of):
-    """At most ~8 category labels under the plot so they never overlap."""
+    """At most ~5 category labels under the plot so they never overlap."""
     if not labels:
         return ""
-    step = max(1, -(-len(labels) // 8))
+    step = max(1, -(-len(labels) // 5))
     return "".join(
         f'<text x="{x_of(i):.1f}" y="{HEIGHT - PAD_BOTTOM + 16}" text-anchor="middle" class="tick">'
         f"{escape(str(label))}</text>"
@@ -68,17 +68,21 @@ def _x_labels(labels, x_of):
     )
 
 
-def _legend(names):
+def _legend(names, *, top=HEIGHT - 14, left=PAD_LEFT):
+    """Colour keys under the plot, wrapped onto as many rows as needed: (markup, extra height)."""
     if len(names) < 2:
-        return ""
-    parts, x = [], PAD_LEFT
+        return "", 0
+    parts, x, y = [], left, top
     for i, name in enumerate(names):
+        width = 24 + 8 * len(str(name))
+        if x + width > WIDTH and x > left:
+            x, y = left, y + 16
         parts.append(
-            f'<rect x="{x}" y="{HEIGHT - 14}" width="10" height="10" fill="{PALETTE[i % len(PALETTE)]}"/>'
-            f'<text x="{x + 14}" y="{HEIGHT - 5}" class="tick">{escape(str(name))}</text>'
+            f'<rect x="{x}" y="{y}" width="10" height="10" fill="{PALETTE[i % len(PALETTE)]}"/>'
+            f'<text x="{x + 14}" y="{y + 9}" class="tick">{escape(str(name))}</text>'
         )
-        x += 24 + 7 * len(str(name))
-    return "".join(parts)
+        x += width
+    return "".join(parts), y - top
 
 
 def line_chart(title, labels, series):
@@ -104,8 +108,9 @@ def line_chart(title, labels, series):
         body.append(f'<polyline class="series" data-series="{escape(str(name))}" points="{path}" stroke="{colour}"/>')
         if len(coords) == 1:
             body.append(f'<circle cx="{coords[0][0]:.1f}" cy="{coords[0][1]:.1f}" r="3" fill="{colour}"/>')
-    body.append(_legend([name for name, _points in series]))
-    return _svg(title, "".join(body), desc=f"{len(series)} seri, {len(labels)} titik")
+    legend, extra = _legend([name for name, _points in series])
+    body.append(legend)
+    return _svg(title, "".join(body), height=HEIGHT + extra, desc=f"{len(series)} seri, {len(labels)} titik")
 
 
 def bar_chart(title, labels, series, *, stacked=False):
@@ -137,8 +142,9 @@ def bar_chart(title, labels, series, *, stacked=False):
                 f"{_fmt(value)}</title></rect>"
             )
             base += value if stacked else 0
-    body.append(_legend([name for name, _points in series]))
-    return _svg(title, "".join(body), desc=f"{len(labels)} batang")
+    legend, extra = _legend([name for name, _points in series])
+    body.append(legend)
+    return _svg(title, "".join(body), height=HEIGHT + extra, desc=f"{len(labels)} batang")
 
 
 def map_class(value, top):
@@ -168,3 +174,39 @@ def choropleth(title, shapes, values, *, width, height):
         f'<text x="{8 + len(MAP_SCALE) * 26}" y="{legend_y - 4}" text-anchor="end" class="tick">{_fmt(top)}</text>'
     )
     return _svg(title, "".join(body), width=width, height=height, desc=f"{len(shapes)} kecamatan")
+
+
+def hbar_chart(title, labels, series, *, label_width=150):
+    """Horizontal bars for named categories (hospitals, species, sectors): long labels stay readable."""
+    top = nice_max(max((v or 0 for _n, points in series for v in points), default=0))
+    per_row = 8 + 12 * max(len(series), 1)
+    legend = 22 if len(series) > 1 else 0
+    height = PAD_TOP + per_row * max(len(labels), 1) + 20 + legend
+    plot_w = WIDTH - label_width - PAD_RIGHT - 40
+    body = []
+    for fraction in (0, 0.5, 1):
+        x = label_width + plot_w * fraction
+        body.append(
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{PAD_TOP}" y2="{height - 20 - legend}" class="grid"/>'
+            f'<text x="{x:.1f}" y="{height - 6 - legend}" text-anchor="middle" class="tick">'
+            f"{_fmt(top * fraction)}</text>"
+        )
+    for i, label in enumerate(labels):
+        y0 = PAD_TOP + per_row * i + 4
+        text = str(label) if len(str(label)) <= 20 else str(label)[:19] + "…"
+        body.append(
+            f'<text x="{label_width - 6}" y="{y0 + per_row / 2 + 2:.1f}" text-anchor="end" class="tick">'
+            f"{escape(text)}</text>"
+        )
+        for index, (name, points) in enumerate(series):
+            value = points[i] or 0
+            body.append(
+                f'<rect class="bar" x="{label_width}" y="{y0 + index * 12:.1f}" width="{plot_w * value / top:.1f}" '
+                f'height="10" fill="{PALETTE[index % len(PALETTE)]}"><title>{escape(str(label))} · '
+                f"{escape(str(name))}: {_fmt(value)}</title></rect>"
+            )
+    if legend:
+        markup, extra = _legend([name for name, _points in series], top=height - 14, left=label_width)
+        body.append(markup)
+        height += extra
+    return _svg(title, "".join(body), height=height, desc=f"{len(labels)} batang")

@@ -89,3 +89,11 @@ def test_kecamatan_shapes_cover_every_kecamatan_and_are_cached(db, django_assert
     assert len(str(data)) < 30_000  # simplified: small enough to inline in a page
     with django_assert_num_queries(0):
         shapes.kecamatan_shapes()
+
+
+def test_named_categories_get_horizontal_bars_with_readable_labels():
+    root = parse(svg.hbar_chart("Spesies", ["Trembesi", "x" * 40], [("Pohon", [10, 5])]))
+    bars = root.findall("s:rect[@class='bar']", NS)
+    assert [float(b.get("width")) for b in bars][0] == 2 * float(bars[1].get("width"))
+    labels = [t.text for t in root.findall("s:text", NS)]
+    assert "Trembesi" in labels and "x" * 19 + "…" in labels
