@@ -8,8 +8,8 @@ band is the sum of the next finer one.
 
 Bands 8..13 also hold one row per filter value (species, year, kecamatan, community,
 campaign: `DIM_*`) so a filtered map is as cheap as an unfiltered one; bands 14..16
-only hold the unfiltered counts (a viewport there is small enough to cluster the
-filtered plantings on request). At zoom >= PIN_ZOOM the individual pins are served
+only hold the unfiltered counts (a map with one filter shows band 13 cells there; with
+several filters the matching plantings are clustered on request). At zoom >= PIN_ZOOM the individual pins are served
 when there are at most MAX_FEATURES of them in the viewport.
 
 This module holds no state: services.py writes the cells, selectors.py reads them.

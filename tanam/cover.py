@@ -14,7 +14,8 @@ Method (also shown on /tanam/tutupan/):
   by then (a tree counts as living until an observation says it died; unobserved
   trees count as living — the largest source of over-estimation).
 * Canopy of a desa = area (EPSG:32749, metres) of the UNION of the crown discs of its
-  living trees, so overlapping crowns count once. Discs are 16-gons. To stay fast,
+  living trees, so overlapping crowns count once. Discs are drawn as regular octagons
+  of the same area as the disc (circumradius × OCTAGON_EQUAL_AREA). To stay fast,
   discs are first grouped by ST_ClusterDBSCAN(eps 0): a disc that touches no other
   counts with its own area and only touching groups are unioned.
   A crown belongs to the desa of its trunk (no clipping at desa borders).
@@ -25,10 +26,14 @@ Method (also shown on /tanam/tutupan/):
 * Survival = trees not dead / trees observed at least once by the end of the year.
 """
 
+import math
+
 FIRST_YEAR = 2016
 SEEDLING_CROWN_M = 0.5
 GROUP_RADIUS_CAP_M = 50.0
 METRIC_SRID = 32749
+# A regular octagon with circumradius R has area 2·√2·R²; this factor makes it equal to π r².
+OCTAGON_EQUAL_AREA = (math.pi / (2 * math.sqrt(2))) ** 0.5
 
 # Columns per planting and year: y, desa, disc radius (m), crown growth fraction.
 _TREES = """
@@ -57,7 +62,7 @@ SQL_DESA_STATS = "".join(
     discs AS (
         SELECT desa_id, year,
                ST_Buffer(ST_Transform(point, %(srid)s),
-                         least(crown_d / 2 * sqrt(tree_count), %(cap)s), 'quad_segs=4') AS g
+                         least(crown_d / 2 * sqrt(tree_count), %(cap)s) * %(octagon)s, 'quad_segs=2') AS g
         FROM trees WHERE alive
     ),
     grouped AS (
@@ -98,6 +103,7 @@ def desa_stats_params(*, years, desa_ids=None):
         "d0": SEEDLING_CROWN_M,
         "srid": METRIC_SRID,
         "cap": GROUP_RADIUS_CAP_M,
+        "octagon": OCTAGON_EQUAL_AREA,
     }
 
 
@@ -107,7 +113,5 @@ def survival_percent(monitored, survived):
 
 def crown_diameter(*, age_years, mature_d, years_to_maturity):
     """Python twin of the SQL growth curve (used by tests and the method page)."""
-    import math
-
     d0 = min(SEEDLING_CROWN_M, mature_d)
     return d0 + max(mature_d - d0, 0) * (1 - math.exp(-3.0 * max(age_years, 0) / years_to_maturity))

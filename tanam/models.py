@@ -133,12 +133,14 @@ class Planting(models.Model):
         verbose_name_plural = _("penanaman")
         indexes = [
             GistIndex(fields=["point"], condition=Q(status="verified"), name="tanam_pl_verified_gist"),
-            models.Index(fields=["status", "species"], name="tanam_pl_status_species"),
+            # Filters of the public map: each dimension with the planting date, so a
+            # "species + year" filter is one index range (see tanam/clusters.py).
+            models.Index(fields=["status", "species", "planted_on"], name="tanam_pl_status_species"),
             models.Index(fields=["status", "planted_on"], name="tanam_pl_status_planted"),
-            models.Index(fields=["status", "kecamatan"], name="tanam_pl_status_kec"),
+            models.Index(fields=["status", "kecamatan", "planted_on"], name="tanam_pl_status_kec"),
             models.Index(fields=["status", "desa"], name="tanam_pl_status_desa"),
-            models.Index(fields=["status", "community"], name="tanam_pl_status_comm"),
-            models.Index(fields=["status", "campaign"], name="tanam_pl_status_camp"),
+            models.Index(fields=["status", "community", "planted_on"], name="tanam_pl_status_comm"),
+            models.Index(fields=["status", "campaign", "planted_on"], name="tanam_pl_status_camp"),
             models.Index(fields=["user", "created_at"], name="tanam_pl_user_created"),
         ]
 

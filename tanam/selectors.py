@@ -6,7 +6,7 @@ Two rules live here, once:
 """
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -150,21 +150,44 @@ def _cells_precomputed(band, bbox, dim, value):
         return [_cluster_feature(sx / n, sy / n, n, t, band) for n, t, sx, sy in cursor.fetchall()]
 
 
+def _filter_sql(filters):
+    """WHERE conditions (constant column names, values as parameters) for the map filters."""
+    conditions, params = [], []
+    for name, value in sorted(filters.items()):
+        if name == "year":
+            conditions.append("planted_on >= %s AND planted_on < %s")
+            params += [date(value, 1, 1), date(value + 1, 1, 1)]
+        else:
+            conditions.append(FILTER_FIELDS[name] + " = %s")
+            params.append(value)
+    return conditions, params
+
+
 def _cells_on_the_fly(band, bbox, filters):
+    """Cluster the filtered verified plantings of the viewport in SQL (bounded by _cells_for_filters)."""
     size = clusters.cell_size(band)
-    queryset = plantings_public_filtered(filters).filter(point__bboverlaps=_envelope(bbox))
-    sql, params = queryset.values("id").query.sql_with_params()
-    # The inner query is the ORM's own SQL with its parameters kept separate.
+    conditions, params = _filter_sql(filters)
+    where = " AND ".join(["status = 'verified'", "point && ST_MakeEnvelope(%s, %s, %s, %s, 4326)", *conditions])
     grouped = "".join(
         (
-            "SELECT count(*), sum(tree_count), sum(ST_X(point)), sum(ST_Y(point)) FROM tanam_planting WHERE id IN (",
-            sql,
-            ") GROUP BY floor(ST_X(point) / %s), floor(ST_Y(point) / %s)",
+            "SELECT count(*), sum(tree_count), sum(ST_X(point)), sum(ST_Y(point)) FROM tanam_planting WHERE ",
+            where,
+            " GROUP BY floor(ST_X(point) / %s), floor(ST_Y(point) / %s)",
         )
     )
     with connection.cursor() as cursor:
-        cursor.execute(grouped, [*params, size, size])
+        cursor.execute(grouped, [*bbox, *params, size, size])
         return [_cluster_feature(sx / n, sy / n, n, t, band) for n, t, sx, sy in cursor.fetchall()]
+
+
+def _cells_for_filters(band, bbox, filters):
+    """One filter: precomputed cells (band 13 at most; pins from zoom 17). Several: clustered in SQL,
+    where the (filter, planting date) indexes bound the rows read."""
+    if len(filters) > 1:
+        return _cells_on_the_fly(band, bbox, filters)
+    ((name, value),) = filters.items()
+    dim_band = min(band, clusters.MAX_DIM_BAND)
+    return _cells_precomputed(dim_band, bbox, clusters.FILTER_DIMS[name], value)
 
 
 def _envelope(bbox):
@@ -175,42 +198,41 @@ def _envelope(bbox):
     return polygon
 
 
+_PINS_SQL = """
+    SELECT p.id, ST_X(p.point), ST_Y(p.point), p.tree_count, p.planted_on, s.local_name, s.scientific_name,
+           c.name, p.renditions -> 'thumb' ->> 'jpeg', p.photo
+    FROM tanam_planting p
+    JOIN tanam_species s ON s.id = p.species_id
+    LEFT JOIN tanam_community c ON c.id = p.community_id
+    WHERE p.status = 'verified' AND p.point && ST_MakeEnvelope(%s, %s, %s, %s, 4326)
+"""
+
+
 def _pins(bbox, filters, limit):
-    rows = (
-        plantings_public_filtered(filters)
-        .filter(point__bboverlaps=_envelope(bbox))
-        .select_related("species", "community")
-        .only(
-            "id",
-            "point",
-            "tree_count",
-            "planted_on",
-            "photo",
-            "renditions",
-            "species__local_name",
-            "species__scientific_name",
-            "community__name",
-        )[: limit + 1]
-    )
-    rows = list(rows)
+    """Individual verified pins of the viewport, or None when there are more than `limit`."""
+    conditions, params = _filter_sql(filters)
+    sql = "".join((_PINS_SQL, *(" AND p." + c for c in conditions), " LIMIT %s"))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*bbox, *params, limit + 1])
+        rows = cursor.fetchall()
     if len(rows) > limit:
         return None
     return [
         {
             "type": "Feature",
-            "id": p.pk,
-            "geometry": {"type": "Point", "coordinates": [round(p.point.x, 7), round(p.point.y, 7)]},
+            "id": pk,
+            "geometry": {"type": "Point", "coordinates": [round(x, 7), round(y, 7)]},
             "properties": {
                 "cluster": False,
-                "species": p.species.local_name,
-                "scientific_name": p.species.scientific_name,
-                "trees": p.tree_count,
-                "planted_on": p.planted_on.isoformat(),
-                "community": p.community.name if p.community_id else None,
-                "photo": photo_url(p, "thumb"),
+                "species": local,
+                "scientific_name": scientific,
+                "trees": trees,
+                "planted_on": planted_on.isoformat(),
+                "community": community,
+                "photo": default_storage.url(thumb) if thumb else (default_storage.url(photo) if photo else None),
             },
         }
-        for p in rows
+        for pk, x, y, trees, planted_on, local, scientific, community, thumb, photo in rows
     ]
 
 
@@ -222,13 +244,10 @@ def clusters_geojson(*, bbox, zoom, filters):
         if pins is not None:
             return {"type": "FeatureCollection", "kind": "pins", "zoom": zoom, "features": pins}
     band = clusters.band_for(zoom, bbox)
-    if not filters:
-        features = _cells_precomputed(band, bbox, clusters.DIM_ALL, 0)
-    elif len(filters) == 1 and band <= clusters.MAX_DIM_BAND:
-        ((name, value),) = filters.items()
-        features = _cells_precomputed(band, bbox, clusters.FILTER_DIMS[name], value)
+    if filters:
+        features = _cells_for_filters(band, bbox, filters)
     else:
-        features = _cells_on_the_fly(band, bbox, filters)
+        features = _cells_precomputed(band, bbox, clusters.DIM_ALL, 0)
     return {"type": "FeatureCollection", "kind": "clusters", "zoom": zoom, "band": band, "features": features}
 
 

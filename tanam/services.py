@@ -359,7 +359,8 @@ def _planting_condition_update(planting):
 
 # --- Aggregates: cluster cells ---------------------------------------------------------------------
 
-_CLUSTER_LOCK = 7301  # advisory lock id: refreshes of cluster cells run one at a time
+_CLUSTER_LOCK = 7301  # advisory lock ids: refreshes of cluster cells / cover roll-ups run one at a time
+_COVER_LOCK = 7302
 
 
 def cluster_cells_refresh(*, points):
@@ -443,7 +444,9 @@ def cover_refresh(*, desa_ids=None, first_year=cover.FIRST_YEAR):
         rows = cursor.fetchall()
     stats = _rows_to_stats(rows, desa_by_id, years)
     kecamatan_ids = sorted({d.kecamatan_id for d in desa_by_id.values()})
-    with transaction.atomic():
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Roll-ups of concurrent refreshes (Celery, the bulk rebuild) rewrite the same rows: one at a time.
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_COVER_LOCK])
         CoverStat.objects.filter(level="desa", desa_id__in=desa_by_id, year__in=years).delete()
         CoverStat.objects.bulk_create(stats, batch_size=1000)
         _cover_roll_up(kecamatan_ids, years)
