@@ -4,3 +4,15 @@ from django.apps import AppConfig
 class TanamConfig(AppConfig):
     name = "tanam"
     verbose_name = "Gerakan Bangga Menanam"
+
+    def ready(self):
+        from celery.schedules import crontab
+
+        from blitar_portal.core.beat import register_periodic_task
+
+        # Crowns grow every day: once a night the current year's cover is recomputed for every
+        # desa (this also creates the new year's figures on 1 January). Changes are refreshed
+        # on commit by services; this is the only periodic work of the app.
+        register_periodic_task(
+            "tanam-cover-current-year", task="tanam.cover_refresh_current_year", schedule=crontab(hour=1, minute=30)
+        )

@@ -453,6 +453,11 @@ def cover_refresh(*, desa_ids=None, first_year=cover.FIRST_YEAR):
     return len(stats)
 
 
+def cover_refresh_current_year():
+    """Nightly: this year's cover of every desa (growth since yesterday; a new year's first figures)."""
+    return cover_refresh(desa_ids=None, first_year=timezone.localdate().year)
+
+
 _ROLL_UP_SQL = """
     SELECT {group}, year, sum(canopy_m2), sum(plantings), sum(trees), sum(trees_monitored),
            sum(trees_survived), sum(co2_kg_per_year)

@@ -24,3 +24,8 @@ def cover_refresh(desa_ids, first_year):
 def aggregates_rebuild():
     services.cluster_cells_rebuild()
     services.cover_refresh()
+
+
+@shared_task(name="tanam.cover_refresh_current_year")
+def cover_refresh_current_year():
+    services.cover_refresh_current_year()

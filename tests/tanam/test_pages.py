@@ -104,3 +104,19 @@ def test_home_summary_canopy_from_current_year(make_planting, desa):
     make_planting(status="verified", planted_on=date(timezone.localdate().year - 3, 1, 1), tree_count=100)
     services.cover_refresh(desa_ids=[desa.pk])
     assert home_summary()["canopy_percent"] is not None
+
+
+def test_sitemap_lists_tanam_pages(client, community):
+    body = client.get("/sitemap-tanam.xml").content.decode()
+    assert "/tanam/tutupan/" in body
+    assert "komunitas-uji-hijau" in client.get("/sitemap-tanam-komunitas.xml").content.decode()
+
+
+def test_nightly_refresh_creates_current_year_figures(make_planting, desa):
+    from tanam.models import CoverStat
+
+    make_planting(status="verified", planted_on=date(2019, 2, 1))
+    services.cover_refresh_current_year()
+    year = timezone.localdate().year
+    assert CoverStat.objects.filter(level="desa", desa=desa, year=year, trees=1).exists()
+    assert not CoverStat.objects.filter(year=year - 1).exists()
