@@ -152,6 +152,7 @@ class ShopAdmin(LeafletGeoAdmin):
         # Keep the stored search vectors in step with admin edits too.
         services.shop_refresh_search(shop_id=obj.pk)
         services.product_refresh_search(product_ids=list(obj.products.values_list("pk", flat=True)))
+        services.catalogue_changed()
 
 
 @admin.register(VerificationQueue)
@@ -225,6 +226,7 @@ class ProductAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         services.product_refresh_search(product_ids=[obj.pk])
+        services.catalogue_changed()
 
 
 @admin.register(Inquiry)

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate
 
 # Typo tolerance of the search: "kripik" vs "keripik" has word similarity 0.57,
 # under pg_trgm's default 0.6 for the %> operator. Set per connection.
@@ -17,4 +18,8 @@ class IkmConfig(AppConfig):
     verbose_name = "999 IKM Online"
 
     def ready(self):
+        from .categories import ensure_categories_after_migrate
+
         connection_created.connect(_set_trigram_threshold, dispatch_uid="ikm-trigram-threshold")
+        # A flush (transactional tests) empties the table; the category tree is reference data.
+        post_migrate.connect(ensure_categories_after_migrate, sender=self, dispatch_uid="ikm-categories")

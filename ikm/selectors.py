@@ -9,6 +9,7 @@ import datetime
 import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
@@ -28,6 +29,8 @@ from .models import (
 )
 
 IKM_TARGET = 1000
+CATALOGUE_VERSION_KEY = "ikm:catalogue-version"
+CATALOGUE_CACHE_SECONDS = 300
 MIN_QUERY_CHARS = 3
 MAX_QUERY_CHARS = 100
 EXPIRY_WARNING_DAYS = 60
@@ -156,7 +159,21 @@ def related_products(product, *, limit=4):
     return public_products().filter(category=product.category).exclude(pk=product.pk).order_by("-created_at")[:limit]
 
 
+def catalogue_version():
+    """Changes on every write that touches the public catalogue (services bump it)."""
+    return cache.get(CATALOGUE_VERSION_KEY) or 0
+
+
+def cached_catalogue(name, build):
+    """Cache a catalogue read until the catalogue changes (or 5 minutes: expiry dates move)."""
+    return cache.get_or_set(f"ikm:{name}:{catalogue_version()}", build, CATALOGUE_CACHE_SECONDS)
+
+
 def catalogue_front():
+    return cached_catalogue("front", _catalogue_front)
+
+
+def _catalogue_front():
     """Everything /ikm/ shows, in a fixed number of queries."""
     verified = public_shops().count()
     return {

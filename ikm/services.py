@@ -7,8 +7,10 @@ email to the owner) is enqueued with transaction.on_commit.
 
 import logging
 import secrets
+import time
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -35,6 +37,7 @@ from .models import (
     ProductStat,
     Shop,
 )
+from .selectors import CATALOGUE_VERSION_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +98,17 @@ def _enqueue(task, *args, sync_fallback=False):
     transaction.on_commit(send)
 
 
+def catalogue_changed():
+    """Invalidate cached catalogue pages: now (this request) and again after commit
+    (so a request that read the old rows in between cannot keep them cached)."""
+
+    def bump():
+        cache.set(CATALOGUE_VERSION_KEY, time.time_ns(), None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
 def _store_public_image(file, folder):
     """Logo/banner: validate + sanitize through the image pipeline, save to public storage."""
     data = image_sanitize(image_validate(file))
@@ -148,6 +162,7 @@ def shop_update(*, shop, logo=None, banner=None, **fields):
     _shop_set_images(shop, logo=logo, banner=banner)
     shop_refresh_search(shop_id=shop.pk)
     product_refresh_search(product_ids=list(shop.products.values_list("pk", flat=True)))
+    catalogue_changed()
     return shop
 
 
@@ -188,6 +203,7 @@ def _shop_set_status(*, shop, status, reason):
         shop.verified_at = shop.status_changed_at
     shop.full_clean()
     shop.save(update_fields=["status", "status_reason", "status_changed_at", "verified_at", "updated_at"])
+    catalogue_changed()
     return shop
 
 
@@ -240,12 +256,14 @@ def certification_save(*, shop, kind, number, expires_on=None, certification=Non
     cert.kind, cert.number, cert.expires_on = kind, (number or "").strip(), expires_on
     cert.full_clean()
     cert.save()
+    catalogue_changed()
     return cert
 
 
 @transaction.atomic
 def certification_delete(*, certification):
     certification.delete()
+    catalogue_changed()
 
 
 # --- products ------------------------------------------------------------------------------------
@@ -266,6 +284,7 @@ def product_create(*, shop, **fields):
     product.full_clean()
     product.save()
     product_refresh_search(product_ids=[product.pk])
+    catalogue_changed()
     return product
 
 
@@ -275,6 +294,7 @@ def product_update(*, product, **fields):
     product.full_clean()
     product.save()
     product_refresh_search(product_ids=[product.pk])
+    catalogue_changed()
     return product
 
 
@@ -282,6 +302,7 @@ def product_update(*, product, **fields):
 def product_delete(*, product):
     photos = list(product.photos.all())
     product.delete()
+    catalogue_changed()
     for photo in photos:
         _delete_photo_files(photo)
 
@@ -361,6 +382,7 @@ def product_photos_reorder(*, product, photo_ids):
         raise ValidationError(_("Urutan foto tidak cocok dengan foto produk ini."))
     for position, pk in enumerate(ordered, start=1):
         ProductPhoto.objects.filter(pk=pk).update(position=position)
+    catalogue_changed()
 
 
 @transaction.atomic
@@ -368,12 +390,14 @@ def product_photo_update(*, photo, alt_text):
     photo.alt_text = (alt_text or "").strip()[:200]
     photo.full_clean()
     photo.save(update_fields=["alt_text"])
+    catalogue_changed()
     return photo
 
 
 @transaction.atomic
 def product_photo_delete(*, photo):
     photo.delete()
+    catalogue_changed()
     transaction.on_commit(lambda: _delete_photo_files(photo))
 
 

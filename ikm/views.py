@@ -1,12 +1,16 @@
 """Public pages of 999 IKM Online: catalogue front, search, product and shop pages."""
 
-from urllib.parse import quote
+import hashlib
+from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
@@ -37,21 +41,42 @@ def _search_filters(data):
 @require_GET
 def search(request):
     form = SearchForm(request.GET or None)
-    context = {"form": form, "q": "", "too_short": False, "page": None, "shops": []}
+    context = {"form": form, "q": "", "too_short": False, "results": None, "filters": {}}
     if form.is_valid():
         q = selectors.normalize_query(form.cleaned_data["q"])
         filters = _search_filters(form.cleaned_data)
-        context.update(q=q, filters=filters, terms=selectors.query_terms(q))
+        context.update(q=q, filters=filters)
         if q and selectors.query_too_short(q):
             context["too_short"] = True
         else:
-            products = selectors.search_products(q=q, sort=form.cleaned_data.get("urut") or "", **filters)
-            context["page"] = selectors.products_page(products, request.GET.get("halaman"), per_page=PAGE_SIZE)
-            context["shops"] = selectors.search_shops(q) if q and context["page"].number == 1 else []
-    context["categories"] = selectors.category_choices()
-    context["kecamatan_list"] = selectors.shops_per_kecamatan()
-    context["query_string"] = _without_page(request)
+            context["results"] = _results_html(request, q, filters, form.cleaned_data.get("urut") or "")
+    context.update(selectors.cached_catalogue("facets", _facets))
     return render(request, "ikm/search.html", context)
+
+
+def _facets():
+    return {"categories": selectors.category_choices(), "kecamatan_list": selectors.shops_per_kecamatan()}
+
+
+def _results_html(request, q, filters, sort):
+    """The result list, cached per query string and language until the catalogue changes."""
+    params = urlencode(sorted((k, v) for k, values in request.GET.lists() for v in values))
+    digest = hashlib.sha256(params.encode()).hexdigest()[:32]
+    key = f"search:{get_language()}:{digest}"
+
+    def build():
+        products = selectors.search_products(q=q, sort=sort, **filters)
+        page = selectors.products_page(products, request.GET.get("halaman"), per_page=PAGE_SIZE)
+        context = {
+            "q": q,
+            "terms": selectors.query_terms(q),
+            "page": page,
+            "shops": selectors.search_shops(q) if q and page.number == 1 else [],
+            "query_string": _without_page(request),
+        }
+        return render_to_string("ikm/partials/results.html", context)
+
+    return mark_safe(selectors.cached_catalogue(key, build))  # noqa: S308 - rendered by our template
 
 
 def _without_page(request):

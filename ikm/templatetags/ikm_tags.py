@@ -1,6 +1,7 @@
 """Template helpers of 999 IKM Online: Rupiah prices, safe search highlighting, pictures, JSON-LD."""
 
 import difflib
+import functools
 import re
 
 from django import template
@@ -29,14 +30,21 @@ def price_label(product):
 
 
 def _term_matches(word, terms):
-    lower = word.lower()
+    return _matches(word.lower(), tuple(terms))
+
+
+@functools.lru_cache(maxsize=4096)
+def _matches(lower, terms):
+    """Prefix match, or a close spelling (kripik ~ keripik). Cached: result pages repeat words."""
     for term in terms:
         if len(term) < 3:
             continue
-        if lower.startswith(term) or term.startswith(lower) and len(lower) >= 4:
+        if lower.startswith(term) or (term.startswith(lower) and len(lower) >= 4):
             return True
-        if difflib.SequenceMatcher(None, lower, term).ratio() >= 0.75:
-            return True
+        if abs(len(lower) - len(term)) <= 3:
+            matcher = difflib.SequenceMatcher(None, lower, term)
+            if matcher.quick_ratio() >= 0.75 and matcher.ratio() >= 0.75:
+                return True
     return False
 
 
