@@ -15,15 +15,16 @@ SECTIONS = {
 }
 
 
-def build_section(slug, filters, *, kecamatan_list, now=None):
+def build_section(slug, filters, *, kecamatan_list, now=None, freshness=None):
     """The Section for one page: a fixed number of queries whatever the data size."""
     module, _label = SECTIONS[slug]
     now = now or timezone.now()
+    freshness = freshness or selectors.freshness(now)
     ctx = Context(
         filters=filters,
         kecamatan=kecamatan_list,
         now=timezone.localtime(now),
-        freshness=selectors.freshness(now),
+        freshness=freshness,
         snapshots=selectors.snapshots(module.SNAPSHOTS),
         metrics=selectors.Metrics(module.METRICS, filters),
     )

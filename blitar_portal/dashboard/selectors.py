@@ -175,11 +175,16 @@ def snapshots(prefixes):
 def freshness(now=None):
     """{"computed_at", "stale", "age_minutes"} of the last refresh (stale when older than the interval)."""
     now = now or timezone.now()
-    run = RefreshRun.objects.filter(status=RefreshRun.Status.OK).only("finished_at", "started_at").first()
+    run = RefreshRun.objects.filter(status=RefreshRun.Status.OK).only("id", "finished_at", "started_at").first()
     if run is None:
-        return {"computed_at": None, "stale": True, "age_minutes": None}
+        return {"run_id": 0, "computed_at": None, "stale": True, "age_minutes": None}
     age = (now - run.started_at).total_seconds()
-    return {"computed_at": run.started_at, "stale": age > REFRESH_SECONDS + 60, "age_minutes": int(age // 60)}
+    return {
+        "run_id": run.pk,
+        "computed_at": run.started_at,
+        "stale": age > REFRESH_SECONDS + 60,
+        "age_minutes": int(age // 60),
+    }
 
 
 def ikm_target(today=None):

@@ -13,6 +13,7 @@ PALETTE = ["#0b5d4b", "#d08c00", "#2b6cb0", "#a4161a", "#6b46c1", "#2f855a", "#7
 MAP_SCALE = ["#eef6f2", "#c6e3d4", "#8fc7ab", "#4f9f7c", "#1f7556", "#0b4d3a"]
 WIDTH, HEIGHT = 480, 240
 PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 48, 12, 12, 40
+MAX_TOOLTIPS = 40
 
 
 def _fmt(value):
@@ -129,6 +130,8 @@ def bar_chart(title, labels, series, *, stacked=False):
         return PAD_LEFT + slot * (i + 0.5)
 
     body = [_axes(top), _x_labels(labels, x_of)]
+    # Tooltips only on small charts: the table below has every number, and pages stay under 100 KB.
+    tips = len(labels) * len(series) <= MAX_TOOLTIPS
     for i, label in enumerate(labels):
         base = 0.0
         for index, (name, points) in enumerate(series):
@@ -136,10 +139,10 @@ def bar_chart(title, labels, series, *, stacked=False):
             h = plot_h * value / top
             x = PAD_LEFT + slot * i + slot * 0.1 + (0 if stacked else index * width)
             y = PAD_TOP + plot_h - h - (plot_h * base / top if stacked else 0)
+            tip = f"<title>{escape(str(label))} · {escape(str(name))}: {_fmt(value)}</title>" if tips else ""
             body.append(
                 f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{max(width, 1):.1f}" height="{h:.1f}" '
-                f'fill="{PALETTE[index % len(PALETTE)]}"><title>{escape(str(label))} · {escape(str(name))}: '
-                f"{_fmt(value)}</title></rect>"
+                f'fill="{PALETTE[index % len(PALETTE)]}">{tip}</rect>'
             )
             base += value if stacked else 0
     legend, extra = _legend([name for name, _points in series])

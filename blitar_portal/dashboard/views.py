@@ -1,13 +1,19 @@
 """Dashboard views: thin — check access, read the filters, build the section from stored summaries."""
 
+import functools
+import hashlib
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,7 +22,10 @@ from blitar_portal.accounts.roles import is_diskominfo
 from . import selectors, services
 from .figures import figure_csv, section_xlsx
 from .forms import FilterForm, IkmTargetForm
+from .models import REFRESH_SECONDS
 from .pages import SECTIONS, build_section
+
+BODY_CACHE_SECONDS = 2 * REFRESH_SECONDS
 
 
 def diskominfo_required(view):
@@ -33,35 +42,53 @@ def diskominfo_required(view):
     return wrapper
 
 
-def _page(request, slug):
+def _page(request, slug, *, freshness=None):
     if slug not in SECTIONS:
         raise Http404
     kecamatan_list = selectors.kecamatan_choices()
     form = FilterForm(request.GET or None, kecamatan_list=kecamatan_list)
     filters = form.filters()
-    return form, filters, build_section(slug, filters, kecamatan_list=kecamatan_list)
+    builder = functools.partial(build_section, slug, filters, kecamatan_list=kecamatan_list, freshness=freshness)
+    return form, filters, builder
+
+
+def _body_cache_key(slug, filters, freshness, target):
+    """Rendered figures are reused until the next refresh (new run id), per language and filters."""
+    parts = [slug, freshness["run_id"], get_language(), filters.querystring()]
+    if target is not None:
+        parts.append(f"{target.target}:{target.target_date.isoformat()}")
+    return "dashboard:body:" + hashlib.sha1(":".join(map(str, parts)).encode(), usedforsecurity=False).hexdigest()
 
 
 @diskominfo_required
 def section(request, slug="ringkasan"):
-    form, filters, page = _page(request, slug)
+    freshness = selectors.freshness()
+    form, filters, builder = _page(request, slug, freshness=freshness)
+    target = selectors.ikm_target() if slug == "ikm" else None
+    key = _body_cache_key(slug, filters, freshness, target)
     context = {
         "form": form,
         "filters": filters,
-        "section": page,
-        "tabs": [(key, label) for key, (_m, label) in SECTIONS.items()],
-        "freshness": selectors.freshness(),
+        "section_slug": slug,
+        "section_title": SECTIONS[slug][1],
+        "tabs": [(name, label) for name, (_m, label) in SECTIONS.items()],
+        "freshness": freshness,
     }
-    if slug == "ikm":
-        target = selectors.ikm_target()
+    body = cache.get(key)
+    if body is None:
+        context["section"] = builder()
+        body = render_to_string("dashboard/partials/section_body.html", context, request=request)
+        cache.set(key, body, BODY_CACHE_SECONDS)
+    context["body"] = mark_safe(body)  # noqa: S308 - our own rendered template
+    if target is not None:
         context["target_form"] = IkmTargetForm(initial={"target": target.target, "target_date": target.target_date})
     return render(request, "dashboard/section.html", context)
 
 
 @diskominfo_required
 def figure_download(request, slug, key):
-    _form, _filters, page = _page(request, slug)
-    figure = page.figure(key)
+    _form, _filters, builder = _page(request, slug)
+    figure = builder().figure(key)
     if figure is None:
         raise Http404
     response = HttpResponse(figure_csv(figure), content_type="text/csv; charset=utf-8")
@@ -71,7 +98,8 @@ def figure_download(request, slug, key):
 
 @diskominfo_required
 def section_download(request, slug):
-    form, filters, page = _page(request, slug)
+    _form, filters, builder = _page(request, slug)
+    page = builder()
     text = f"{filters.start.isoformat()} – {filters.end.isoformat()}"
     if filters.kecamatan:
         text += f" · {filters.kecamatan.name}"
