@@ -111,12 +111,14 @@ def cover_page(request):
         year = years[-1] if years else timezone.localdate().year
     level = "desa" if request.GET.get("tingkat") == "desa" else "kecamatan"
     page = Paginator(selectors.cover_table(level=level, year=year), 50).get_page(request.GET.get("page"))
+    regency = selectors.cover_regency(year)
     context = {
         "years": years,
         "year": year,
         "level": level,
         "page": page,
-        "regency": selectors.cover_regency(year),
+        "regency": regency,
+        "co2_tonnes": round(regency.co2_kg_per_year / 1000) if regency else None,
         "method": cover,
         "api_url": reverse("api:tanam-cover") + f"?level={level}",
     }
