@@ -5,6 +5,7 @@ Owner filtering lives here once: `hospitals_for_user(user)` and the
 """
 
 import datetime
+import hashlib
 import time
 
 from django.conf import settings
@@ -147,6 +148,26 @@ def board_data():
         rows = _board_rows()
         cache.set(key, rows, BOARD_CACHE_SECONDS)
     return rows
+
+
+def board_fragment_cached(*, variant, build, now=None):
+    """Rendered board HTML for one variant (page or results, language, filters), cached.
+
+    Valid only for the current board version (bumped by every bed change) and the
+    current minute (the HTML says "N menit lalu" and marks stale data), so it never
+    shows numbers older than the last applied change. One Redis round trip on a hit.
+    """
+    now = now or timezone.now()
+    minute = int(now.timestamp() // 60)
+    key = "ehealth:board-html:" + hashlib.sha256(variant.encode()).hexdigest()[:32]
+    got = cache.get_many([BOARD_VERSION_KEY, key])
+    version = got.get(BOARD_VERSION_KEY) or _board_version()
+    cached = got.get(key)
+    if cached and cached[0] == version and cached[1] == minute:
+        return cached[2]
+    html = build()
+    cache.set(key, (version, minute, str(html)), 120)
+    return html
 
 
 def _is_stale(row, now):

@@ -60,23 +60,40 @@ def hospital_beds_apply(*, hospital, classes, source, user=None, sync_run=None, 
         if replace_all:
             for key in existing.keys() - targets.keys():
                 targets[key] = (0, 0)
-        changes, changed = [], 0
-        for key, (capacity, available) in targets.items():
-            bed = existing.get(key)
-            if bed is not None and (bed.capacity, bed.available) == (capacity, available):
-                continue
-            old = (bed.capacity, bed.available) if bed else (None, None)
-            bed = bed or BedClass(hospital=hospital, code=key[0], room_name=key[1] if key[0] == LAINNYA else "")
-            bed.capacity, bed.available, bed.updated_at = capacity, available, now
-            bed.full_clean(validate_unique=False)
-            bed.save()
-            changed += 1
-            changes.append(_change(bed, old, source=source, user=user, sync_run=sync_run, now=now))
+        changes, updated, created = _diff_classes(hospital, existing, targets, now=now)
+        BedClass.objects.bulk_update(updated, ["capacity", "available", "updated_at"])
+        BedClass.objects.bulk_create(created)
+        changed = len(changes)
+        changes = [_change(bed, old, source=source, user=user, sync_run=sync_run, now=now) for bed, old in changes]
         BedCountChange.objects.bulk_create(changes)
         hospital.beds_confirmed_at = now
         hospital.save(update_fields=["beds_confirmed_at"])
         transaction.on_commit(selectors.board_cache_invalidate)
     return changed
+
+
+def _diff_classes(hospital, existing, targets, *, now):
+    """Validated BedClass rows to update/create and (bed, old numbers) for each change."""
+    changes, updated, created = [], [], []
+    for key, (capacity, available) in targets.items():
+        bed = existing.get(key)
+        if bed is not None and (bed.capacity, bed.available) == (capacity, available):
+            continue
+        old = (bed.capacity, bed.available) if bed else (None, None)
+        if bed is None:
+            bed = BedClass(hospital=hospital, code=key[0])
+            created.append(bed)
+        else:
+            updated.append(bed)
+        bed.room_name = key[1] if key[0] == LAINNYA else ""
+        bed.capacity, bed.available, bed.updated_at = capacity, available, now
+        # Field checks in Python; the unique and available<=capacity rules are DB constraints,
+        # so a sync costs a handful of queries whatever the number of classes.
+        bed.full_clean(exclude=["hospital"], validate_unique=False, validate_constraints=False)
+        if bed.available > bed.capacity:
+            raise ValidationError(_("Tempat tidur tersedia tidak boleh melebihi kapasitas."))
+        changes.append((bed, old))
+    return changes, updated, created
 
 
 def _change(bed, old, *, source, user, sync_run, now):

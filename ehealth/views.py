@@ -1,11 +1,18 @@
 """Public pages of E-Health: bed board, hospital page, service requests, demo feeds. Thin views."""
 
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
@@ -27,30 +34,62 @@ def _board_point(form):
     return None
 
 
+BOARD_PARAMS = {"kelas", "kecamatan", "jenis", "urut", "lat", "lon"}
+_CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+
+
+def _board_page_cacheable(request):
+    """Whole-page cache for anonymous visitors without pending messages and with only known filters."""
+    return (
+        not request.htmx
+        and set(request.GET) <= BOARD_PARAMS
+        and not request.GET.get("lat")
+        and not request.user.is_authenticated
+        and not len(messages.get_messages(request))
+    )
+
+
 @require_GET
 def board(request):
-    options = selectors.board_filter_options()
-    form = BoardFilterForm(request.GET or None, options=options)
+    """The bed board. Anonymous pages are served from a cache that every bed change invalidates."""
+    if _board_page_cacheable(request):
+        variant = f"page:{get_language()}:{request.get_full_path()}"
+        html = selectors.board_fragment_cached(variant=variant, build=lambda: _board_page(request).content.decode())
+        # Each visitor gets their own CSRF token in the (cached) language-switch form.
+        return HttpResponse(_CSRF_INPUT.sub(lambda m: m.group(1) + get_token(request) + m.group(2), html))
+    return _board_page(request)
+
+
+def _board_page(request):
+    form = BoardFilterForm(request.GET or None, options=selectors.board_filter_options())
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    filters = {k: data.get(k) or "" for k in ("kelas", "kecamatan", "jenis")}
     point = _board_point(form) if form.is_bound else None
+    if point is None:
+        variant = f"results:{get_language()}:{urlencode(sorted(filters.items()))}"
+        html = selectors.board_fragment_cached(variant=variant, build=lambda: _board_results(request, filters, None))
+        html = mark_safe(html)  # noqa: S308 - rendered from our template
+    else:
+        html = _board_results(request, filters, point)  # distances are per visitor
+    if request.htmx:
+        return HttpResponse(html)
+    return render(request, "ehealth/board.html", {"form": form, "results": html})
+
+
+def _board_results(request, filters, point):
     rows = selectors.board(
-        bed_class=data.get("kelas", ""),
-        kecamatan=data.get("kecamatan", ""),
-        hospital_type=data.get("jenis", ""),
-        point=point,
+        bed_class=filters["kelas"], kecamatan=filters["kecamatan"], hospital_type=filters["jenis"], point=point
     )
     context = {
-        "form": form,
         "rows": rows,
-        "filtered": any(data.get(k) for k in ("kelas", "kecamatan", "jenis")),
+        "filtered": any(filters.values()),
         "nearest": point is not None,
         "all_stale": bool(rows) and all(r["stale"] for r in rows),
         "no_beds": bool(rows) and not any(r["shown_available"] for r in rows),
         "now": timezone.now(),
-        "query": request.GET.urlencode(),
+        "query": request.GET.urlencode() if point else urlencode({k: v for k, v in filters.items() if v}),
     }
-    template = "ehealth/_board_results.html" if request.htmx else "ehealth/board.html"
-    return render(request, template, context)
+    return mark_safe(render_to_string("ehealth/_board_results.html", context))  # noqa: S308 - our template
 
 
 @require_GET

@@ -84,7 +84,7 @@ def test_clerk_changes_a_bed_count_and_sees_the_public_board_change(page, sign_i
     clerk = UserFactory(username="dina", first_name="Dina", groups=["Petugas RS"], is_staff=True)
     HospitalMembership.objects.create(user=clerk, hospital=wlingi)
     page.goto("/kesehatan/?kelas=ICU")
-    assert page.get_by_test_id("hospital-rsud-wlingi").locator("td .badge").first.inner_text() == "1"
+    assert page.get_by_test_id("hospital-rsud-wlingi").locator("td.av").first.inner_text() == "1"
 
     sign_in(clerk)
     page.goto("/admin/ehealth/hospital/")
@@ -97,7 +97,7 @@ def test_clerk_changes_a_bed_count_and_sees_the_public_board_change(page, sign_i
     assert "Tersimpan: 1 kelas berubah." in page.locator("body").inner_text()
 
     page.goto("/kesehatan/?kelas=ICU")
-    assert page.get_by_test_id("hospital-rsud-wlingi").locator("td .badge").first.inner_text() == "5"
+    assert page.get_by_test_id("hospital-rsud-wlingi").locator("td.av").first.inner_text() == "5"
     assert "diperbarui baru saja" in page.get_by_test_id("hospital-rsud-wlingi").inner_text()
 
 

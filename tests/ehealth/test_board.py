@@ -123,3 +123,34 @@ def test_board_queries_are_constant_in_the_number_of_hospitals(client, django_as
         client.get("/kesehatan/?urut=terdekat&lat=-8.1&lon=112.2")
     with django_assert_max_num_queries(0):
         client.get("/kesehatan/?kelas=ICU")
+
+
+def test_cached_board_gives_each_visitor_a_working_csrf_token(hospital):
+    import re
+
+    from django.test import Client
+
+    Client().get("/kesehatan/")  # fills the page cache
+    visitor = Client(enforce_csrf_checks=True)
+    html = visitor.get("/kesehatan/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    response = visitor.post("/i18n/setlang/", {"language": "en", "next": "/kesehatan/", "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert "Hospital bed availability" in visitor.get("/kesehatan/").content.decode()
+
+
+def test_signed_in_visitor_never_gets_the_anonymous_cached_page(client, hospital, bob):
+    from django.test import Client
+
+    Client().get("/kesehatan/")
+    client.force_login(bob)
+    html = client.get("/kesehatan/").content.decode()
+    assert "Akun saya" in html and "RSUD Ngudi Waluyo Wlingi" in html
+
+
+def test_cached_page_shows_new_numbers_right_after_a_bed_change(client, hospital, django_capture_on_commit_callbacks):
+    assert ">2<" in client.get("/kesehatan/?kelas=VIP").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        set_beds(hospital, {("VIP", ""): (6, 4)})
+    html = client.get("/kesehatan/?kelas=VIP").content.decode()
+    assert ">4<" in html and ">2<" not in html.split('id="board-results"')[1]
