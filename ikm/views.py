@@ -19,6 +19,7 @@ from blitar_portal.core.views import ratelimited
 
 from . import selectors, services
 from .forms import InquiryForm, SearchForm, apply_errors
+from .models import Certification
 
 PAGE_SIZE = 24
 
@@ -41,7 +42,17 @@ def _search_filters(data):
 @require_GET
 def search(request):
     form = SearchForm(request.GET or None)
-    context = {"form": form, "q": "", "too_short": False, "results": None, "filters": {}}
+    context = {
+        "form": form,
+        "q": "",
+        "too_short": False,
+        "results": None,
+        "filters": {},
+        # Plain lists: rendering Django widgets costs more than the cached results.
+        "cert_kinds": Certification.Kind.choices,
+        "sorts": SearchForm.base_fields["urut"].choices,
+        "sort": request.GET.get("urut", ""),
+    }
     if form.is_valid():
         q = selectors.normalize_query(form.cleaned_data["q"])
         filters = _search_filters(form.cleaned_data)

@@ -105,3 +105,12 @@ def test_pagination(client, catalogue):
     assert "Halaman 1 dari 2" in first
     second = client.get("/ikm/cari/", {"q": "keripik", "halaman": 2})
     assert second.status_code == 200 and "Halaman 2 dari 2" in second.content.decode()
+
+
+def test_cached_results_follow_catalogue_changes(client, catalogue):
+    assert "Keripik Tempe Sagu" in client.get("/ikm/cari/", {"q": "keripik"}).content.decode()
+    make_product(catalogue, name="Keripik Talas Baru")
+    body = client.get("/ikm/cari/", {"q": "keripik"}).content.decode()
+    assert "Keripik Talas Baru" in body.replace("<mark>", "").replace("</mark>", "")
+    services.shop_suspend(shop=catalogue, reason="Diperiksa")
+    assert "Keripik Talas" not in client.get("/ikm/cari/", {"q": "keripik"}).content.decode()
