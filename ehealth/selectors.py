@@ -150,23 +150,34 @@ def board_data():
     return rows
 
 
+# Per-process copy of rendered board HTML: {key: (version, minute, html)}. Checked against the
+# shared version key in Redis on every request, so a bed change anywhere invalidates it at once.
+_LOCAL_HTML = {}
+_LOCAL_MAX = 256
+
+
 def board_fragment_cached(*, variant, build, now=None):
     """Rendered board HTML for one variant (page or results, language, filters), cached.
 
     Valid only for the current board version (bumped by every bed change) and the
     current minute (the HTML says "N menit lalu" and marks stale data), so it never
-    shows numbers older than the last applied change. One Redis round trip on a hit.
+    shows numbers older than the last applied change. A hit costs one small Redis GET.
     """
     now = now or timezone.now()
     minute = int(now.timestamp() // 60)
     key = "ehealth:board-html:" + hashlib.sha256(variant.encode()).hexdigest()[:32]
-    got = cache.get_many([BOARD_VERSION_KEY, key])
-    version = got.get(BOARD_VERSION_KEY) or _board_version()
-    cached = got.get(key)
-    if cached and cached[0] == version and cached[1] == minute:
-        return cached[2]
+    version = _board_version()
+    for lookup in (_LOCAL_HTML.get, cache.get):
+        cached = lookup(key)
+        if cached and cached[0] == version and cached[1] == minute:
+            _LOCAL_HTML[key] = cached
+            return cached[2]
     html = build()
-    cache.set(key, (version, minute, str(html)), 120)
+    entry = (version, minute, str(html))
+    cache.set(key, entry, 120)
+    if len(_LOCAL_HTML) >= _LOCAL_MAX:
+        _LOCAL_HTML.clear()
+    _LOCAL_HTML[key] = entry
     return html
 
 
