@@ -156,7 +156,7 @@ class ProductForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("price") is None and not data.get("price_negotiable") and "price" not in self.errors:
-            self.add_error("price", _("Isi harga dalam Rupiah, atau centang \u201charga nego\u201d."))
+            self.add_error("price", _("Isi harga dalam Rupiah, atau centang “harga nego”."))
         return data
 
     @classmethod

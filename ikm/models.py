@@ -200,7 +200,7 @@ class Product(models.Model):
 
     def clean(self):
         if self.price is None and not self.price_negotiable:
-            raise ValidationError({"price": _("Isi harga dalam Rupiah, atau centang \u201charga nego\u201d.")})
+            raise ValidationError({"price": _("Isi harga dalam Rupiah, atau centang “harga nego”.")})
 
 
 class ProductPhoto(models.Model):

@@ -123,9 +123,7 @@ def product_url(product):
 
 
 def whatsapp_link(product):
-    text = _(
-        "Halo %(shop)s, saya tertarik dengan produk \u201c%(product)s\u201d di 999 IKM Online Kabupaten Blitar."
-    ) % {
+    text = _("Halo %(shop)s, saya tertarik dengan produk “%(product)s” di 999 IKM Online Kabupaten Blitar.") % {
         "shop": product.shop.name,
         "product": product.name,
     }

@@ -208,7 +208,7 @@ def owner_product(request, pk, *, shop):
 def owner_product_delete(request, pk, *, shop):
     product = get_object_or_404(selectors.owned(Product, request.user), pk=pk)
     services.product_delete(product=product)
-    messages.success(request, _("Produk \u201c%(name)s\u201d sudah dihapus.") % {"name": product.name})
+    messages.success(request, _("Produk “%(name)s” sudah dihapus.") % {"name": product.name})
     return redirect(HOME)
 
 

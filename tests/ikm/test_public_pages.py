@@ -199,3 +199,11 @@ def test_unverified_shop_is_404(client, db):
 
     shop = make_shop(UserFactory(username="draf2"), verified=False)
     assert client.get(f"/ikm/toko/{shop.slug}/").status_code == 404
+
+
+def test_product_page_in_english(client, product):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/ikm/"})
+    body = client.get(f"/ikm/produk/{product.slug}/").content.decode()
+    assert "Order via WhatsApp" in body
+    assert "Send a question or an order request" in body
+    assert "Rp 15.000 / bungkus" in body
