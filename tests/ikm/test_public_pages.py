@@ -207,3 +207,23 @@ def test_product_page_in_english(client, product):
     assert "Order via WhatsApp" in body
     assert "Send a question or an order request" in body
     assert "Rp 15.000 / bungkus" in body
+
+
+@pytest.mark.parametrize("url", ["/ikm/", "/ikm/cari/?q=keripik", "product", "shop"])
+def test_pages_stay_under_100_kb(client, shop, product, url):
+    for i in range(30):
+        make_product(shop, name=f"Keripik Varian Panjang Sekali Nomor {i}", description="Renyah " * 200)
+    url = {"product": f"/ikm/produk/{product.slug}/", "shop": f"/ikm/toko/{shop.slug}/"}.get(url, url)
+    assert len(client.get(url).content) < 100_000
+
+
+def test_owner_is_emailed_about_an_inquiry(product, settings):
+    from django.core import mail
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    inquiry = services.inquiry_create(
+        product=product, buyer_name="Budi", buyer_phone="081234567890", quantity=7, message="Ready?"
+    )
+    assert services.inquiry_notify_owner(inquiry_id=inquiry.pk) is True
+    assert mail.outbox[-1].to == [product.shop.owner.email]
+    assert "Keripik Tempe Sagu" in mail.outbox[-1].subject and "jumlah 7" in mail.outbox[-1].body
