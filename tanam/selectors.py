@@ -176,7 +176,10 @@ def _cells_on_the_fly(band, bbox, filters):
         )
     )
     with connection.cursor() as cursor:
-        cursor.execute(grouped, [*bbox, *params, size, size])
+        # Whole cells: the answer depends on the cell range only (cacheable, like the precomputed cells).
+        gx0, gy0, gx1, gy1 = clusters.cells_in_bbox(band, bbox)
+        envelope = [gx0 * size, gy0 * size, (gx1 + 1) * size, (gy1 + 1) * size]
+        cursor.execute(grouped, [*envelope, *params, size, size])
         return [_cluster_feature(sx / n, sy / n, n, t, band) for n, t, sx, sy in cursor.fetchall()]
 
 
@@ -244,11 +247,27 @@ def clusters_geojson(*, bbox, zoom, filters):
         if pins is not None:
             return {"type": "FeatureCollection", "kind": "pins", "zoom": zoom, "features": pins}
     band = clusters.band_for(zoom, bbox)
-    if filters:
-        features = _cells_for_filters(band, bbox, filters)
-    else:
-        features = _cells_precomputed(band, bbox, clusters.DIM_ALL, 0)
+    key = _clusters_cache_key(band, bbox, filters)
+    features = cache.get(key)
+    if features is None:
+        if filters:
+            features = _cells_for_filters(band, bbox, filters)
+        else:
+            features = _cells_precomputed(band, bbox, clusters.DIM_ALL, 0)
+        cache.set(key, features, CLUSTERS_CACHE_SECONDS)
     return {"type": "FeatureCollection", "kind": "clusters", "zoom": zoom, "band": band, "features": features}
+
+
+CLUSTERS_CACHE_SECONDS = 600
+CLUSTERS_VERSION_KEY = "tanam:clusters:version"
+
+
+def _clusters_cache_key(band, bbox, filters):
+    """Cells depend only on band, cell range and filters; the version changes with every cell refresh."""
+    version = cache.get(CLUSTERS_VERSION_KEY) or 0
+    cells = ":".join(str(v) for v in clusters.cells_in_bbox(band, bbox))
+    wanted = ",".join(f"{k}={v}" for k, v in sorted(filters.items()))
+    return f"tanam:clusters:{version}:{band}:{cells}:{wanted}"
 
 
 # --- Exports (streamed) --------------------------------------------------------------------------

@@ -7,11 +7,13 @@ commit, the refresh of exactly the cluster cells and desa cover figures it touch
 
 import csv
 import logging
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
 from django.contrib.gis.measure import D
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -363,9 +365,17 @@ _CLUSTER_LOCK = 7301  # advisory lock ids: refreshes of cluster cells / cover ro
 _COVER_LOCK = 7302
 
 
+def _clusters_version_bump():
+    """New cells are visible: cached map answers (keyed by this version) become unreachable."""
+    from .selectors import CLUSTERS_VERSION_KEY
+
+    cache.set(CLUSTERS_VERSION_KEY, uuid.uuid4().hex, None)
+
+
 def cluster_cells_refresh(*, points):
     """Recompute, from the plantings, every band's cell containing each (lon, lat). Idempotent."""
     with transaction.atomic(), connection.cursor() as cursor:
+        transaction.on_commit(_clusters_version_bump)
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CLUSTER_LOCK])
         for band in clusters.bands_fine_to_coarse():
             cells = {clusters.cell_of(band, lon, lat) for lon, lat in points}
@@ -378,6 +388,7 @@ def cluster_cells_refresh(*, points):
 def cluster_cells_rebuild():
     """Rebuild every band from scratch in bulk SQL (seed, repair)."""
     with transaction.atomic(), connection.cursor() as cursor:
+        transaction.on_commit(_clusters_version_bump)
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CLUSTER_LOCK])
         cursor.execute("TRUNCATE tanam_clustercell")
         for band in clusters.bands_fine_to_coarse():

@@ -24,6 +24,18 @@ def _regions_and_species(db):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_clusters_cache():
+    """Cached map answers are keyed by a version bumped on commit; a rolled-back test never commits."""
+    import uuid
+
+    from django.core.cache import cache
+
+    from tanam.selectors import CLUSTERS_VERSION_KEY
+
+    cache.set(CLUSTERS_VERSION_KEY, uuid.uuid4().hex, None)
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 

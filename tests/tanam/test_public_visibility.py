@@ -110,3 +110,17 @@ def test_clusters_bad_parameters(client, params, message):
     response = client.get(reverse("api:tanam-clusters"), params)
     assert response.status_code == 400
     assert message in response.json()["detail"]
+
+
+def test_cached_clusters_change_after_a_committed_refresh(
+    client, make_planting, desa, django_capture_on_commit_callbacks
+):
+    params = {"bbox": BBOX, "zoom": 10}
+    make_planting(status="verified", tree_count=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cluster_cells_rebuild()
+    assert _total_trees(client.get(reverse("api:tanam-clusters"), params).json()["features"]) == 2
+    planting = make_planting(status="verified", tree_count=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cluster_cells_refresh(points=[[planting.point.x, planting.point.y]])
+    assert _total_trees(client.get(reverse("api:tanam-clusters"), params).json()["features"]) == 7
