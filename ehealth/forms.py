@@ -47,7 +47,7 @@ class ServiceRequestForm(forms.Form):
     )
     visit_date = forms.DateField(
         label=_("Tanggal kunjungan"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": _("Isi tanggal kunjungan."), "invalid": _("Tanggal tidak valid.")},
     )
     name = forms.CharField(

@@ -108,6 +108,9 @@ def hospital_detail(request, slug):
             "services": selectors.hospital_services(hospital),
             "last_sync": selectors.hospital_last_sync(hospital),
             "stale": hospital.is_stale(),
+            "age_minutes": int((timezone.now() - hospital.beds_confirmed_at).total_seconds() // 60)
+            if hospital.beds_confirmed_at
+            else None,
         },
     )
 
