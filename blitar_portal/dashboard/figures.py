@@ -13,7 +13,7 @@ from django.utils.functional import cached_property
 
 from . import shapes, svg
 
-DATE_LABEL = re.compile(r"^\d{4}-\d{2}")  # dates and months run along an x axis; names get horizontal bars
+DATE_LABEL = re.compile(r"^\d{4}-(\d{2}|W\d{2})")  # dates and months run along an x axis; names get horizontal bars
 
 
 @dataclass

@@ -16,7 +16,8 @@ from blitar_portal.regions.models import Kecamatan
 from .models import REFRESH_SECONDS, DailyMetric, IkmTarget, RefreshRun, Snapshot
 
 DEFAULT_DAYS = 30
-MAX_DAILY_BUCKETS = 92  # longer ranges are shown per month
+MAX_DAILY_BUCKETS = 31  # longer ranges are shown per week…
+MAX_WEEKLY_BUCKETS_DAYS = 183  # …and longer than half a year per month (pages stay under 100 KB)
 
 
 @dataclass(frozen=True)
@@ -38,10 +39,18 @@ class Filters:
         return self.start - datetime.timedelta(days=self.days)
 
     @property
+    def granularity(self):
+        if self.days <= MAX_DAILY_BUCKETS:
+            return "day"
+        return "week" if self.days <= MAX_WEEKLY_BUCKETS_DAYS else "month"
+
+    @property
     def monthly(self):
-        return self.days > MAX_DAILY_BUCKETS
+        return self.granularity == "month"
 
     def bucket(self, day):
+        if self.granularity == "week":
+            return day - datetime.timedelta(days=day.weekday())  # the Monday of its ISO week
         return day.replace(day=1) if self.monthly else day
 
     def buckets(self):

@@ -136,12 +136,14 @@ def bar_chart(title, labels, series, *, stacked=False):
         base = 0.0
         for index, (name, points) in enumerate(series):
             value = points[i] or 0
+            if not value:
+                continue  # a zero bar draws nothing; the table shows the 0
             h = plot_h * value / top
             x = PAD_LEFT + slot * i + slot * 0.1 + (0 if stacked else index * width)
             y = PAD_TOP + plot_h - h - (plot_h * base / top if stacked else 0)
             tip = f"<title>{escape(str(label))} · {escape(str(name))}: {_fmt(value)}</title>" if tips else ""
             body.append(
-                f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{max(width, 1):.1f}" height="{h:.1f}" '
+                f'<rect class="bar" x="{x:.0f}" y="{y:.0f}" width="{max(width, 1):.0f}" height="{h:.0f}" '
                 f'fill="{PALETTE[index % len(PALETTE)]}">{tip}</rect>'
             )
             base += value if stacked else 0
@@ -186,6 +188,7 @@ def hbar_chart(title, labels, series, *, label_width=150):
     legend = 22 if len(series) > 1 else 0
     height = PAD_TOP + per_row * max(len(labels), 1) + 20 + legend
     plot_w = WIDTH - label_width - PAD_RIGHT - 40
+    tips = len(labels) * len(series) <= MAX_TOOLTIPS
     body = []
     for fraction in (0, 0.5, 1):
         x = label_width + plot_w * fraction
@@ -203,10 +206,12 @@ def hbar_chart(title, labels, series, *, label_width=150):
         )
         for index, (name, points) in enumerate(series):
             value = points[i] or 0
+            if not value:
+                continue
+            tip = f"<title>{escape(str(label))} · {escape(str(name))}: {_fmt(value)}</title>" if tips else ""
             body.append(
-                f'<rect class="bar" x="{label_width}" y="{y0 + index * 12:.1f}" width="{plot_w * value / top:.1f}" '
-                f'height="10" fill="{PALETTE[index % len(PALETTE)]}"><title>{escape(str(label))} · '
-                f"{escape(str(name))}: {_fmt(value)}</title></rect>"
+                f'<rect class="bar" x="{label_width}" y="{y0 + index * 12:.0f}" width="{plot_w * value / top:.1f}" '
+                f'height="10" fill="{PALETTE[index % len(PALETTE)]}">{tip}</rect>'
             )
     if legend:
         markup, extra = _legend([name for name, _points in series], top=height - 14, left=label_width)

@@ -149,3 +149,14 @@ def test_long_period_is_shown_per_month(alice_client, data):
     labels = [r[0] for r in page.figure("penanaman").rows]
     assert labels[-1] == today.strftime("%Y-%m") and len(labels) in (7, 8)
     assert sum(r[1] for r in page.figure("penanaman").rows) == 7
+
+
+def test_a_two_month_period_is_shown_per_iso_week(alice_client, data):
+    today = data["today"]
+    start = today - datetime.timedelta(days=59)
+    page = section(alice_client, "/dasbor/tanam/", mulai=start.isoformat(), sampai=today.isoformat())
+    labels = [r[0] for r in page.figure("penanaman").rows]
+    year, week, _day = today.isocalendar()
+    assert labels[-1] == f"{year}-W{week:02d}" and len(labels) in (9, 10)
+    assert sum(r[1] for r in page.figure("penanaman").rows) == 7
+    assert page.figure("penanaman").title == "Penanaman terverifikasi per minggu"

@@ -72,7 +72,15 @@ def admin_list(app_label, model, *, query="", fallback="/"):
 
 
 def label_of(filters, day):
+    """A bucket's label: 2026-11-28 (day), 2026-W48 (ISO week), 2026-11 (month)."""
+    if filters.granularity == "week":
+        year, week, _weekday = day.isocalendar()
+        return f"{year}-W{week:02d}"
     return day.strftime("%Y-%m") if filters.monthly else day.isoformat()
+
+
+def per_bucket(filters, day_text, week_text, month_text):
+    return {"day": day_text, "week": week_text, "month": month_text}[filters.granularity]
 
 
 def map_rows(ctx, values):

@@ -146,7 +146,7 @@ def _requests(ctx, link):
     rows = [[label_of(f, b)] + [per_status[s][i][1] for s in STATUSES] for i, b in enumerate(f.buckets())]
     return Figure(
         key="permohonan",
-        title=_("Permohonan layanan per hari menurut status"),
+        title=_("Permohonan layanan menurut status"),
         columns=[_("Tanggal")] + [_status_label(s) for s in STATUSES],
         rows=rows,
         chart="stacked",

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 
 from ..figures import Figure
-from . import Card, Section, admin_list, label_of, snapshot, snapshot_time
+from . import Card, Section, admin_list, label_of, per_bucket, snapshot, snapshot_time
 
 METRICS = ["ehealth.requests", "ikm.verified", "tanam.trees", "tanam.plantings"]
 SNAPSHOTS = ["ehealth.summary", "ehealth.hospitals", "ikm.summary", "tanam.summary"]
@@ -69,7 +69,7 @@ def build(ctx):
         ),
         Figure(
             key="harian",
-            title=_("Aktivitas per hari") if not f.monthly else _("Aktivitas per bulan"),
+            title=per_bucket(f, _("Aktivitas per hari"), _("Aktivitas per minggu"), _("Aktivitas per bulan")),
             columns=[_("Tanggal"), _("Permohonan layanan"), _("IKM terverifikasi"), _("Titik tanam")],
             rows=[
                 [label_of(f, b), a, b2, c]

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 
 from ..figures import Figure
-from . import NOT_PER_KECAMATAN, Card, Section, admin_list, label_of, map_rows, snapshot, snapshot_time
+from . import NOT_PER_KECAMATAN, Card, Section, admin_list, label_of, map_rows, per_bucket, snapshot, snapshot_time
 
 METRICS = ["tanam.trees", "tanam.plantings", "tanam.species", "tanam.community"]
 SNAPSHOTS = ["tanam."]
@@ -86,7 +86,12 @@ def _per_period(ctx):
     rows = [[label_of(f, b), trees[i][1], plantings[i][1]] for i, b in enumerate(f.buckets())]
     return Figure(
         key="penanaman",
-        title=_("Penanaman terverifikasi per hari") if not f.monthly else _("Penanaman terverifikasi per bulan"),
+        title=per_bucket(
+            f,
+            _("Penanaman terverifikasi per hari"),
+            _("Penanaman terverifikasi per minggu"),
+            _("Penanaman terverifikasi per bulan"),
+        ),
         columns=[_("Tanggal"), _("Pohon"), _("Titik tanam")],
         rows=rows,
         chart="bar",
