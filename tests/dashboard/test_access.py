@@ -48,3 +48,12 @@ def test_ikm_target_form_is_refused_to_others(client, charlie):
 
 def test_unknown_section_is_404(alice_client):
     assert alice_client.get("/dasbor/tidak-ada/").status_code == 404
+
+
+def test_dashboard_speaks_english_when_chosen(alice_client):
+    from django.conf import settings
+
+    alice_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = alice_client.get("/dasbor/kesehatan/").content.decode()
+    assert "Diskominfo dashboard" in html
+    assert "Overview" in html and "Bed occupancy rate (BOR, %) per class" in html
