@@ -10,6 +10,11 @@ RETRY_BASE_SECONDS = 15
 RETRY_MAX_SECONDS = 600
 
 
+def retry_countdown(retries):
+    """Seconds before retry number `retries + 1`: 15, 30, 60, 120 … at most RETRY_MAX_SECONDS."""
+    return min(RETRY_MAX_SECONDS, RETRY_BASE_SECONDS * 2**retries)
+
+
 @shared_task(name="ehealth.dispatch_due_syncs", ignore_result=True)
 def dispatch_due_syncs():
     """The one beat entry: fan out one task per hospital that is due (one slow hospital delays no other)."""
@@ -31,8 +36,7 @@ def sync_hospital(self, hospital_id, claimed_at=None):
         claimed_at=parse_datetime(claimed_at) if claimed_at else None,
     )
     if getattr(run, "retryable", False) and self.request.retries < self.max_retries:
-        countdown = min(RETRY_MAX_SECONDS, RETRY_BASE_SECONDS * 2**self.request.retries)
-        raise self.retry(countdown=countdown)
+        raise self.retry(countdown=retry_countdown(self.request.retries))
 
 
 @shared_task(name="ehealth.send_notification", ignore_result=True)

@@ -189,3 +189,26 @@ def test_dispatch_task_fans_out_to_a_real_worker_and_applies(feed_server, celery
         time.sleep(0.2)
     assert beds(hospital)[("ICU", "")] == (7, 1)
     assert Hospital.objects.get(pk=hospital.pk).next_sync_at is not None
+
+
+def test_sync_task_retries_transient_faults_with_bounded_backoff(feed_server):
+    from ehealth.tasks import MAX_SYNC_RETRIES, retry_countdown, sync_hospital
+
+    hospital = feed_hospital(feed_server)
+    feed_server.serve("/feed", b"", status=503)
+    # Celery's local execution runs the retries at once (countdowns are ignored): bounded attempts.
+    sync_hospital.apply(args=[hospital.pk])
+    attempts = list(SyncRun.objects.filter(hospital=hospital).order_by("started_at").values_list("attempt", flat=True))
+    assert attempts == list(range(1, MAX_SYNC_RETRIES + 2))
+    assert [retry_countdown(n) for n in range(6)] == [15, 30, 60, 120, 240, 480]
+    assert retry_countdown(10) == 600
+    # A permanent fault (invalid numbers) is recorded once, not retried.
+    SyncRun.objects.all().delete()
+    feed_server.serve("/feed", b"kelas,ruang,kapasitas,terisi\nVIP,A,-1,0\n")
+    sync_hospital.apply(args=[hospital.pk])
+    assert SyncRun.objects.filter(hospital=hospital).count() == 1
+
+
+def test_sitemap_lists_the_hospital_pages(client, hospital):
+    body = client.get("/sitemap-rumah-sakit.xml").content.decode()
+    assert "/kesehatan/rs/rsud-wlingi/" in body
