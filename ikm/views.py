@@ -22,6 +22,7 @@ from .forms import InquiryForm, SearchForm, apply_errors
 from .models import Certification
 
 PAGE_SIZE = 24
+SEARCH_PARAMS = ("q", "kategori", "kecamatan", "sertifikat", "harga_min", "harga_max", "urut", "halaman")
 
 
 @require_GET
@@ -41,53 +42,49 @@ def _search_filters(data):
 
 @require_GET
 def search(request):
+    """The whole page body is cached per query string and language until the catalogue changes:
+    a repeated search costs one cache read and the site shell."""
+    # Only the parameters the page reads make the key: junk parameters cannot multiply cache entries.
+    params = urlencode([(k, request.GET.get(k, "")[:100]) for k in SEARCH_PARAMS])
+    key = f"search:{get_language()}:{hashlib.sha256(params.encode()).hexdigest()[:32]}"
+    body = selectors.cached_catalogue(key, lambda: _search_body(request))
+    q = selectors.normalize_query(request.GET.get("q"))
+    return render(request, "ikm/search.html", {"q": q, "body": mark_safe(body)})  # noqa: S308 - our template
+
+
+def _search_body(request):
     form = SearchForm(request.GET or None)
     context = {
         "form": form,
         "q": "",
         "too_short": False,
-        "results": None,
+        "page": None,
         "filters": {},
-        # Plain lists: rendering Django widgets costs more than the cached results.
+        # Plain lists: rendering Django widgets costs more than the search itself.
         "cert_kinds": Certification.Kind.choices,
         "sorts": SearchForm.base_fields["urut"].choices,
         "sort": request.GET.get("urut", ""),
+        **selectors.cached_catalogue("facets", _facets),
     }
     if form.is_valid():
         q = selectors.normalize_query(form.cleaned_data["q"])
         filters = _search_filters(form.cleaned_data)
-        context.update(q=q, filters=filters)
+        context.update(q=q, filters=filters, terms=selectors.query_terms(q))
         if q and selectors.query_too_short(q):
             context["too_short"] = True
         else:
-            context["results"] = _results_html(request, q, filters, form.cleaned_data.get("urut") or "")
-    context.update(selectors.cached_catalogue("facets", _facets))
-    return render(request, "ikm/search.html", context)
+            products = selectors.search_products(q=q, sort=form.cleaned_data.get("urut") or "", **filters)
+            page = selectors.products_page(products, request.GET.get("halaman"), per_page=PAGE_SIZE)
+            context.update(
+                page=page,
+                shops=selectors.search_shops(q) if q and page.number == 1 else [],
+                query_string=_without_page(request),
+            )
+    return render_to_string("ikm/partials/search_body.html", context)
 
 
 def _facets():
     return {"categories": selectors.category_choices(), "kecamatan_list": selectors.shops_per_kecamatan()}
-
-
-def _results_html(request, q, filters, sort):
-    """The result list, cached per query string and language until the catalogue changes."""
-    params = urlencode(sorted((k, v) for k, values in request.GET.lists() for v in values))
-    digest = hashlib.sha256(params.encode()).hexdigest()[:32]
-    key = f"search:{get_language()}:{digest}"
-
-    def build():
-        products = selectors.search_products(q=q, sort=sort, **filters)
-        page = selectors.products_page(products, request.GET.get("halaman"), per_page=PAGE_SIZE)
-        context = {
-            "q": q,
-            "terms": selectors.query_terms(q),
-            "page": page,
-            "shops": selectors.search_shops(q) if q and page.number == 1 else [],
-            "query_string": _without_page(request),
-        }
-        return render_to_string("ikm/partials/results.html", context)
-
-    return mark_safe(selectors.cached_catalogue(key, build))  # noqa: S308 - rendered by our template
 
 
 def _without_page(request):

@@ -49,7 +49,7 @@ def _owner_registers_and_builds_shop(page, tmp_path):
     page.get_by_label("Nomor WhatsApp").fill("0812-3456-7890")
     page.get_by_label("NIB").fill("1234567890123")
     page.get_by_role("button", name="Simpan profil toko").click()
-    assert "Toko Anda sudah dibuat" in page.locator(".messages").inner_text()
+    page.get_by_text("Toko Anda sudah dibuat").wait_for()
     assert Shop.objects.get(name="Keripik Bu Sri").location is not None  # the pin was stored
 
     page.get_by_role("link", name="Tambah produk pertama").click()
@@ -60,7 +60,7 @@ def _owner_registers_and_builds_shop(page, tmp_path):
     page.get_by_label("Satuan").fill("bungkus")
     page.get_by_label("Pesanan minimum").fill("10")
     page.get_by_role("button", name="Simpan produk").click()
-    assert "Sekarang tambahkan fotonya" in page.locator(".messages").inner_text()
+    page.get_by_text("Produk sudah disimpan. Sekarang tambahkan fotonya.").wait_for()
 
     page.get_by_label("Foto produk").set_input_files(str(_photo(tmp_path)))
     page.get_by_label("Keterangan foto").fill("Keripik tempe dalam kemasan")
@@ -78,7 +78,7 @@ def _owner_registers_and_builds_shop(page, tmp_path):
 
     page.get_by_role("link", name="Ringkasan").click()
     page.get_by_role("button", name="Ajukan verifikasi").click()
-    assert "Menunggu verifikasi Diskominfo" in page.get_by_test_id("shop-status").inner_text()
+    page.get_by_text("Menunggu verifikasi Diskominfo").wait_for()
     _logout(page)
 
 
@@ -99,8 +99,9 @@ def _diskominfo_verifies(page, alice, password):
     page.locator("select[name=action]").select_option("verify_shops")
     page.locator("button[name=index]").click()
     page.get_by_label("Alasan (dikirim ke pemilik toko)").fill("Data lengkap, NIB cocok dengan OSS.")
-    page.get_by_role("button", name="Terapkan").click()
-    assert "1 toko diperbarui." in page.locator("body").inner_text()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Terapkan").click()
+    page.get_by_text("1 toko diperbarui.").wait_for()
     _logout(page)
 
 
@@ -108,9 +109,9 @@ def _buyer_finds_and_asks(page):
     page.goto("/ikm/")
     page.get_by_label("Cari produk atau toko").fill("kripik tempe")
     page.get_by_role("button", name="Cari").click()
-    assert "1 produk untuk “kripik tempe”" in page.locator("main").inner_text()
+    page.get_by_text("1 produk untuk “kripik tempe”").wait_for()
     page.get_by_role("link", name="Keripik Tempe Sagu").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Keripik Tempe Sagu"
+    page.get_by_role("heading", level=1, name="Keripik Tempe Sagu").wait_for()
     assert page.get_by_test_id("price").inner_text() == "Rp 15.000 / bungkus"
     whatsapp = page.get_by_role("link", name="Pesan via WhatsApp")
     assert whatsapp.is_visible() and whatsapp.get_attribute("href").endswith("/whatsapp/")
@@ -120,7 +121,7 @@ def _buyer_finds_and_asks(page):
     page.get_by_label("Jumlah").fill("50")
     page.get_by_role("textbox", name="Pesan").fill("Bisa kirim 50 bungkus ke Malang minggu depan?")
     page.get_by_role("button", name="Kirim pesan").click()
-    assert "Pesan Anda sudah terkirim ke Keripik Bu Sri." in page.locator(".messages").inner_text()
+    page.get_by_text("Pesan Anda sudah terkirim ke Keripik Bu Sri.").wait_for()
 
 
 def test_owner_to_buyer_journey(page, alice, password, celery_worker, tmp_path):
@@ -132,6 +133,7 @@ def test_owner_to_buyer_journey(page, alice, password, celery_worker, tmp_path):
     page.goto("/ikm/toko-saya/")
     assert "Terverifikasi" in page.get_by_test_id("shop-status").inner_text()
     page.get_by_role("link", name="1 pesan baru").click()
+    page.get_by_role("heading", name="Pesan masuk").wait_for()
     inbox = page.locator("main").inner_text()
     assert "Budi Santoso" in inbox and "Bisa kirim 50 bungkus ke Malang minggu depan?" in inbox
     assert "Keripik Tempe Sagu — jumlah 50" in inbox
