@@ -188,6 +188,55 @@ def planting_register(
     return RegistrationResult(planting=planting, warnings=warnings)
 
 
+def planting_edit_by_owner(
+    *,
+    planting,
+    user,
+    species,
+    lat=None,
+    lon=None,
+    location_source=Planting.Source.MAP,
+    gps_accuracy_m=None,
+    tree_count=1,
+    planted_on=None,
+    community=None,
+    campaign=None,
+    photo=None,
+    notes="",
+):
+    """The planter corrects a pending planting (same rules as registering); decided ones are locked."""
+    if planting.user_id != user.pk:
+        raise ValidationError(_("Penanaman tidak ditemukan."), code="not_owner")
+    if planting.status != Planting.Status.PENDING:
+        raise ValidationError(
+            _("Penanaman yang sudah diverifikasi atau ditolak tidak dapat diubah. Hubungi Diskominfo."), code="locked"
+        )
+    warnings = []
+    uploaded = image_validate(photo) if photo else None
+    point, source = _location_from_input(
+        lat=lat, lon=lon, location_source=location_source, uploaded=uploaded, warnings=warnings
+    )
+    kecamatan, desa = region_at_point(point)
+    if kecamatan is None or desa is None:
+        raise ValidationError(_("Titik berada di luar Kabupaten Blitar."), code="outside")
+    planted_on = _check_planted_on(planted_on or planting.planted_on, uploaded)
+    with transaction.atomic():
+        planting.point, planting.location_source = point, source
+        planting.gps_accuracy_m = gps_accuracy_m if source == Planting.Source.GPS else None
+        planting.kecamatan, planting.desa, planting.species = kecamatan, desa, species
+        planting.tree_count, planting.planted_on, planting.notes = tree_count, planted_on, notes or ""
+        planting.community, planting.campaign = community, campaign
+        if uploaded is not None:
+            planting.photo.save(
+                f"{user.pk}-{timezone.now():%Y%m%d%H%M%S}.jpg", ContentFile(image_sanitize(uploaded)), save=False
+            )
+            planting.renditions = {}
+            _enqueue_on_commit("tanam.planting_renditions", planting.pk)
+        planting.full_clean()
+        planting.save()
+    return RegistrationResult(planting=planting, warnings=warnings)
+
+
 def planting_renditions_build(*, planting_id):
     """Write thumb/card/large WebP+JPEG renditions of a planting's photo (idempotent)."""
     planting = Planting.objects.filter(pk=planting_id).first()

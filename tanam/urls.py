@@ -10,6 +10,7 @@ urlpatterns = [
     path("daftar/", views.register, name="register"),
     path("saya/", views.mine, name="mine"),
     path("penanaman/<int:pk>/", views.planting_detail, name="detail"),
+    path("penanaman/<int:pk>/ubah/", views.planting_edit, name="edit"),
     path("tutupan/", views.cover_page, name="cover"),
     path("komunitas/", views.communities, name="communities"),
     path("komunitas/<slug:slug>/", views.community, name="community"),

@@ -97,3 +97,57 @@ def test_overdue_check_is_flagged(client, bob, make_planting):
     make_planting(user=bob, next_check_on=timezone.localdate() - timedelta(days=3))
     client.force_login(bob)
     assert "terlambat" in client.get(reverse("tanam:mine")).content.decode()
+
+
+def _edit_data(planting, **overrides):
+    data = {
+        "lat": f"{planting.point.y:.7f}",
+        "lon": f"{planting.point.x:.7f}",
+        "location_source": "map",
+        "species": planting.species_id,
+        "tree_count": planting.tree_count,
+        "planted_on": planting.planted_on.isoformat(),
+    }
+    data.update(overrides)
+    return data
+
+
+def test_owner_edits_pending_planting(client, bob, make_planting):
+    planting = make_planting(user=bob)
+    client.force_login(bob)
+    url = reverse("tanam:edit", args=[planting.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, _edit_data(planting, tree_count=4), follow=True)
+    assert "Perubahan tersimpan" in response.content.decode()
+    planting.refresh_from_db()
+    assert planting.tree_count == 4 and planting.status == "pending"
+
+
+def test_another_user_editing_gets_404(client, bob, charlie, make_planting):
+    planting = make_planting(user=bob)
+    client.force_login(charlie)
+    url = reverse("tanam:edit", args=[planting.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, _edit_data(planting, tree_count=9)).status_code == 404
+    planting.refresh_from_db()
+    assert planting.tree_count == 1
+
+
+def test_verified_planting_is_locked_for_the_owner(client, bob, make_planting):
+    planting = make_planting(user=bob, status="verified")
+    client.force_login(bob)
+    response = client.post(reverse("tanam:edit", args=[planting.pk]), _edit_data(planting, tree_count=9))
+    assert "tidak dapat diubah" in response.content.decode()
+    planting.refresh_from_db()
+    assert planting.tree_count == 1
+
+
+def test_edit_outside_regency_changes_nothing(client, bob, make_planting):
+    planting = make_planting(user=bob)
+    client.force_login(bob)
+    response = client.post(
+        reverse("tanam:edit", args=[planting.pk]), _edit_data(planting, lat="-7.2575", lon="112.7521")
+    )
+    assert "di luar Kabupaten Blitar" in response.content.decode()
+    planting.refresh_from_db()
+    assert planting.desa_id is not None and abs(planting.point.y + 7.2575) > 0.1
