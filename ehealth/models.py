@@ -77,6 +77,24 @@ class Hospital(models.Model):
     def has_feed(self):
         return bool(self.feed_url and self.feed_format)
 
+    def clean(self):
+        """Phones are stored as 62… digits (tel: links); a feed needs both URL and format."""
+        from django.core.exceptions import ValidationError
+
+        from blitar_portal.lib.validators import normalize_phone
+
+        errors = {}
+        for field in ("phone", "igd_phone"):
+            if getattr(self, field):
+                try:
+                    setattr(self, field, normalize_phone(getattr(self, field)))
+                except ValidationError as exc:
+                    errors[field] = exc.messages
+        if bool(self.feed_url) != bool(self.feed_format):
+            errors["feed_format"] = [_("Isi alamat feed dan formatnya bersama-sama.")]
+        if errors:
+            raise ValidationError(errors)
+
     def is_stale(self, now=None):
         now = now or timezone.now()
         if self.beds_confirmed_at is None:

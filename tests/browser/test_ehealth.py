@@ -131,3 +131,16 @@ def test_diskominfo_sets_a_feed_and_runs_sync_now(page, sign_in, hospitals, alic
         assert "ICU" in card and "9" in card
     finally:
         server.close()
+
+
+def test_nearest_uses_the_browsers_location(page, hospitals):
+    _wlingi, srengat = hospitals
+    page.context.grant_permissions(["geolocation"])
+    page.context.set_geolocation({"latitude": srengat.location.y, "longitude": srengat.location.x})
+    page.goto("/kesehatan/")
+    names = page.locator(".hospital h2").all_inner_texts()
+    assert names == ["RSUD Ngudi Waluyo Wlingi", "RSUD Srengat"]
+    page.get_by_role("button", name="Terdekat dari saya").click()
+    page.wait_for_url("**urut=terdekat**")
+    assert page.locator(".hospital h2").all_inner_texts() == ["RSUD Srengat", "RSUD Ngudi Waluyo Wlingi"]
+    assert "diurutkan dari yang terdekat" in page.locator("#board-results").inner_text()

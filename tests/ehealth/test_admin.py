@@ -216,3 +216,19 @@ def test_service_request_list_has_no_add_and_clerk_service_choices_are_scoped(cl
 
 def test_sample_feeds_are_copied_into_the_repository():
     assert b"Paviliun Anggrek" in sample("sample.csv")
+
+
+def test_hospital_phones_are_normalized_and_a_feed_needs_a_format(hospital):
+    from django.core.exceptions import ValidationError
+
+    hospital.phone, hospital.igd_phone = "(0342) 691-040", "+62 342 802 100"
+    services.hospital_save(hospital=hospital)
+    hospital.refresh_from_db()
+    assert (hospital.phone, hospital.igd_phone) == ("62342691040", "62342802100")
+    hospital.phone = "telepon"
+    with pytest.raises(ValidationError) as exc:
+        services.hospital_save(hospital=hospital)
+    assert "Nomor telepon" in str(exc.value)
+    hospital.phone, hospital.feed_url, hospital.feed_format = "0342691040", "http://rs.example/feed", ""
+    with pytest.raises(ValidationError, match="bersama-sama"):
+        services.hospital_save(hospital=hospital)

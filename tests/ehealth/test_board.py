@@ -154,3 +154,13 @@ def test_cached_page_shows_new_numbers_right_after_a_bed_change(client, hospital
         set_beds(hospital, {("VIP", ""): (6, 4)})
     html = client.get("/kesehatan/?kelas=VIP").content.decode()
     assert ">4<" in html and ">2<" not in html.split('id="board-results"')[1]
+
+
+def test_board_still_renders_from_the_database_when_redis_is_down(client, hospital, settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:6390/0"},
+    }
+    response = client.get("/kesehatan/?kelas=ICU")
+    assert response.status_code == 200 and "RSUD Ngudi Waluyo Wlingi" in response.content.decode()
+    assert selectors.home_summary()["hospitals_total"] == 1
