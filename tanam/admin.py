@@ -8,10 +8,11 @@ are audited.
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
-from . import services
+from . import selectors, services
 from .forms import RejectForm
 from .models import Campaign, Community, Observation, Planting, PlantingAudit, Species
 
@@ -96,6 +97,11 @@ class PlantingAdmin(LeafletGeoAdmin):
     inlines = [ObservationInline, AuditInline]
     actions = ["verify_selected", "reject_selected"]
     show_full_result_count = False
+
+    @admin.display(description=_("Pratinjau foto"))
+    def photo_preview(self, obj):
+        url = selectors.photo_url(obj, "card") if obj and obj.pk else None
+        return format_html('<img src="{}" alt="" width="320">', url) if url else "—"
 
     @admin.action(description=_("Verifikasi penanaman terpilih"))
     def verify_selected(self, request, queryset):

@@ -108,3 +108,20 @@ def test_moving_a_pin_reassigns_desa(client, alice, make_planting):
     planting.refresh_from_db()
     assert planting.desa == other
     assert "point" in PlantingAudit.objects.get(planting=planting).changes
+
+
+def test_change_form_previews_the_photo(client, alice, bob, spot, species, photo):
+    from tanam import services
+
+    lat, lon = spot
+    planting = services.planting_register(
+        user=bob,
+        species=species,
+        lat=lat,
+        lon=lon,
+        photo=photo(),
+        planted_on=Planting._meta.get_field("planted_on").to_python("2024-01-01"),
+    ).planting
+    client.force_login(alice)
+    html = client.get(reverse("admin:tanam_planting_change", args=[planting.pk])).content.decode()
+    assert planting.photo.url in html
