@@ -7,6 +7,7 @@ import datetime
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -211,6 +212,13 @@ class CertificationAdmin(admin.ModelAdmin):
 class CategoryAdmin(admin.ModelAdmin):
     list_display = ("name", "parent", "position")
     prepopulated_fields = {"slug": ("name",)}
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Category names are part of every product's search vector.
+        ids = Product.objects.filter(Q(category=obj) | Q(category__parent=obj)).values_list("pk", flat=True)
+        services.product_refresh_search(product_ids=list(ids))
+        services.catalogue_changed()
 
 
 @admin.register(Product)

@@ -27,7 +27,14 @@ SEARCH_PARAMS = ("q", "kategori", "kecamatan", "sertifikat", "harga_min", "harga
 
 @require_GET
 def front(request):
-    return render(request, "ikm/front.html", {**selectors.catalogue_front(), "search_form": SearchForm()})
+    body = selectors.cached_catalogue(
+        f"front-body:{get_language()}", lambda: render_to_string("ikm/partials/front_body.html", _front_context())
+    )
+    return render(request, "ikm/front.html", {"body": mark_safe(body)})  # noqa: S308 - our template
+
+
+def _front_context():
+    return selectors.catalogue_front()
 
 
 def _search_filters(data):
