@@ -182,17 +182,22 @@ def snapshots(prefixes):
 
 
 def freshness(now=None):
-    """{"computed_at", "stale", "age_minutes"} of the last refresh (stale when older than the interval)."""
+    """{"run_id", "computed_at", "stale", "age_minutes", "failed"} of the last refresh.
+
+    Stale when older than the refresh interval; `failed` names the sources whose last
+    refresh failed (their figures keep the previous numbers).
+    """
     now = now or timezone.now()
-    run = RefreshRun.objects.filter(status=RefreshRun.Status.OK).only("id", "finished_at", "started_at").first()
+    run = RefreshRun.objects.only("id", "started_at", "status", "message").first()
     if run is None:
-        return {"run_id": 0, "computed_at": None, "stale": True, "age_minutes": None}
+        return {"run_id": 0, "computed_at": None, "stale": True, "age_minutes": None, "failed": ""}
     age = (now - run.started_at).total_seconds()
     return {
         "run_id": run.pk,
         "computed_at": run.started_at,
         "stale": age > REFRESH_SECONDS + 60,
         "age_minutes": int(age // 60),
+        "failed": run.message if run.status == RefreshRun.Status.ERROR else "",
     }
 
 

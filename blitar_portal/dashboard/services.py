@@ -19,20 +19,34 @@ LOCK_ID = 0x6461_7368  # pg advisory lock: one refresh at a time across workers
 QUEUED_KEY = "dashboard:refresh-queued"
 
 
-def _collect(*, since, now):
-    rows, snapshots = [], {}
-    for app_label in SOURCES:
-        module = importlib.import_module(f"blitar_portal.dashboard.sources.{app_label}")
-        app_rows, app_snapshots = module.collect(since=since, now=now)
-        rows += app_rows
-        snapshots.update(app_snapshots)
-    return rows, snapshots
+def _collect_source(app_label, *, since, now):
+    """One app's rows and snapshots, inside a savepoint: a failing source must not stop the others."""
+    module = importlib.import_module(f"blitar_portal.dashboard.sources.{app_label}")
+    with transaction.atomic():
+        return module.collect(since=since, now=now)
+
+
+def _store(app_label, rows, snapshots, *, now):
+    """Replace one source's stored rows (metrics and snapshots are prefixed with the app label)."""
+    DailyMetric.objects.filter(metric__startswith=f"{app_label}.").delete()
+    DailyMetric.objects.bulk_create(
+        [
+            DailyMetric(date=_as_date(d), metric=m, kecamatan_id=k, dimension=str(dim)[:120], value=v or 0)
+            for d, m, k, dim, v in rows
+        ],
+        batch_size=5000,
+    )
+    Snapshot.objects.filter(key__startswith=f"{app_label}.").exclude(key__in=list(snapshots)).delete()
+    for key, data in snapshots.items():
+        Snapshot.objects.update_or_create(key=key, defaults={"data": data, "computed_at": now})
 
 
 def summaries_refresh(*, trigger="beat", now=None):
     """Recompute every stored summary in one transaction; returns the RefreshRun (None if one is running).
 
-    Derived rows are bulk-inserted without full_clean(): they are computed here, not typed by anyone.
+    A source (app) that fails keeps its last good rows; the run is then marked failed with
+    the reason, and the pages say so. Derived rows are bulk-inserted without full_clean():
+    they are computed here, not typed by anyone.
     """
     now = now or timezone.now()
     started = time.monotonic()
@@ -43,24 +57,24 @@ def summaries_refresh(*, trigger="beat", now=None):
             if not cursor.fetchone()[0]:
                 logger.info("Dashboard refresh skipped: another one is running.")
                 return None
-        rows, snapshots = _collect(since=since, now=now)
-        DailyMetric.objects.all().delete()
-        DailyMetric.objects.bulk_create(
-            [
-                DailyMetric(date=_as_date(d), metric=m, kecamatan_id=k, dimension=str(dim)[:120], value=v or 0)
-                for d, m, k, dim, v in rows
-            ],
-            batch_size=5000,
-        )
-        Snapshot.objects.exclude(key__in=list(snapshots)).delete()
-        for key, data in snapshots.items():
-            Snapshot.objects.update_or_create(key=key, defaults={"data": data, "computed_at": now})
+        total, failures = 0, []
+        for app_label in SOURCES:
+            try:
+                rows, snapshots = _collect_source(app_label, since=since, now=now)
+            except Exception as exc:  # noqa: BLE001 - any failure of one source is reported, the rest goes on
+                logger.exception("Dashboard source %s failed", app_label)
+                failures.append(f"{app_label}: {exc}"[:300])
+                continue
+            _store(app_label, rows, snapshots, now=now)
+            total += len(rows)
         run = RefreshRun(
             started_at=now,
             finished_at=timezone.now(),
             duration_ms=int((time.monotonic() - started) * 1000),
             trigger=trigger,
-            metric_rows=len(rows),
+            metric_rows=total,
+            status=RefreshRun.Status.ERROR if failures else RefreshRun.Status.OK,
+            message="\n".join(failures),
         )
         run.full_clean()
         run.save()

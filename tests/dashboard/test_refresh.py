@@ -120,3 +120,18 @@ def make_more():
         _ikm(n, today, kec_a, kec_b)
         _tanam(n, today, kec_a, kec_b, Desa)
     return 3
+
+
+def test_a_failing_source_keeps_its_last_numbers_and_the_page_says_so(alice_client, monkeypatch):
+    from blitar_portal.dashboard import services
+
+    make_dataset()
+    refresh()
+    trees_before = DailyMetric.objects.filter(metric="tanam.trees").count()
+    # A source module that cannot be imported is a real failure of one part of the refresh.
+    monkeypatch.setattr(services, "SOURCES", ["ehealth", "ikm", "tidak_ada", "tanam"])
+    run = refresh()
+    assert run.status == RefreshRun.Status.ERROR and "tidak_ada" in run.message
+    assert DailyMetric.objects.filter(metric="tanam.trees").count() == trees_before
+    html = alice_client.get("/dasbor/").content.decode()
+    assert "Penyegaran terakhir gagal untuk sebagian angka" in html
