@@ -122,7 +122,8 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", "postgis://localhost/blitar_portal"),
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        # Tests: worker and live-server threads must not keep connections to the test database.
+        conn_max_age=0 if TESTING else env_int("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
@@ -142,7 +143,6 @@ CACHES = {
     }
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 default, opted into now
 
 # --- Celery ----------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
