@@ -53,9 +53,15 @@ class Figure:
         return not self.rows
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value):
     if hasattr(value, "isoformat"):
         return value.isoformat()
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        # Names typed by citizens (shops, communities) must never run as a spreadsheet formula.
+        return "'" + value
     return "" if value is None else value
 
 

@@ -105,3 +105,14 @@ def test_xlsx_of_each_section_has_a_sheet_per_figure_with_its_numbers(alice_clie
         sheet = book[sheet_name]
         values = [list(row) for row in sheet.iter_rows(min_row=3, values_only=True)]
         assert values == [[None if v == "" else v for v in row] for row in figure.rows], figure.key
+
+
+def test_exports_never_turn_a_typed_name_into_a_formula():
+    from blitar_portal.dashboard.figures import Figure, figure_csv, section_xlsx
+
+    figure = Figure(key="k", title="Komunitas", columns=["Nama", "Pohon"], rows=[["=HYPERLINK(1)", 5], ["Biasa", -2]])
+    rows = list(csv.reader(io.StringIO(figure_csv(figure).lstrip("\ufeff"))))
+    assert rows[1] == ["'=HYPERLINK(1)", "5"] and rows[2] == ["Biasa", "-2"]
+    sheet = load_workbook(io.BytesIO(section_xlsx("Uji", [figure])))["Komunitas"]
+    assert sheet["A3"].value == "'=HYPERLINK(1)" and sheet["A3"].data_type == "s"
+    assert sheet["B4"].value == -2
