@@ -7,6 +7,7 @@ simply is not found (404).
 
 import datetime
 import re
+import time
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.core.cache import cache
@@ -159,14 +160,40 @@ def related_products(product, *, limit=4):
     return public_products().filter(category=product.category).exclude(pk=product.pk).order_by("-created_at")[:limit]
 
 
+# A per-process copy of the version (re-read from Redis at most every VERSION_TTL seconds) and
+# of recently served entries: a repeated search then costs no Redis round trip at all. Another
+# process's write reaches this one within VERSION_TTL; writes in this process apply at once.
+VERSION_TTL = 2.0
+_LOCAL_MAX = 256
+_local = {"version": None, "read_at": 0.0, "entries": {}}
+
+
 def catalogue_version():
     """Changes on every write that touches the public catalogue (services bump it)."""
-    return cache.get(CATALOGUE_VERSION_KEY) or 0
+    now = time.monotonic()
+    if _local["version"] is None or now - _local["read_at"] > VERSION_TTL:
+        _local["version"], _local["read_at"] = cache.get(CATALOGUE_VERSION_KEY) or 0, now
+    return _local["version"]
+
+
+def catalogue_version_set(version):
+    cache.set(CATALOGUE_VERSION_KEY, version, None)
+    _local["version"], _local["read_at"] = version, time.monotonic()
+    _local["entries"].clear()
 
 
 def cached_catalogue(name, build):
     """Cache a catalogue read until the catalogue changes (or 5 minutes: expiry dates move)."""
-    return cache.get_or_set(f"ikm:{name}:{catalogue_version()}", build, CATALOGUE_CACHE_SECONDS)
+    key = f"ikm:{name}:{catalogue_version()}"
+    entries = _local["entries"]
+    hit = entries.get(key)
+    if hit is not None and hit[0] > time.monotonic():
+        return hit[1]
+    value = cache.get_or_set(key, build, CATALOGUE_CACHE_SECONDS)
+    if len(entries) >= _LOCAL_MAX:
+        entries.clear()
+    entries[key] = (time.monotonic() + CATALOGUE_CACHE_SECONDS, value)
+    return value
 
 
 def catalogue_front():

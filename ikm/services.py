@@ -10,7 +10,6 @@ import secrets
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -37,7 +36,7 @@ from .models import (
     ProductStat,
     Shop,
 )
-from .selectors import CATALOGUE_VERSION_KEY
+from .selectors import catalogue_version_set
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +102,7 @@ def catalogue_changed():
     (so a request that read the old rows in between cannot keep them cached)."""
 
     def bump():
-        cache.set(CATALOGUE_VERSION_KEY, time.time_ns(), None)
+        catalogue_version_set(time.time_ns())
 
     bump()
     transaction.on_commit(bump)

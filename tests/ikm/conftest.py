@@ -3,6 +3,7 @@ so search vectors, slugs and validation are the ones a user gets."""
 
 import io
 import itertools
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,6 +13,7 @@ from blitar_portal.accounts.roles import IKM_OWNER
 from blitar_portal.regions.models import Kecamatan
 from ikm import services
 from ikm.models import Category
+from ikm.selectors import catalogue_version_set
 from tests.factories import UserFactory
 
 _ip = itertools.count(1)
@@ -80,6 +82,13 @@ def product_data(**overrides):
 
 def make_product(shop, **overrides):
     return services.product_create(shop=shop, **product_data(**overrides))
+
+
+@pytest.fixture(autouse=True)
+def fresh_catalogue_cache():
+    """Each test starts with a new catalogue version: the database is rolled back between
+    tests, but Redis (and the per-process copy) are not."""
+    catalogue_version_set(time.time_ns())
 
 
 @pytest.fixture
