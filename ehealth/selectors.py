@@ -362,6 +362,34 @@ def dashboard_sync_success(*, days=7, now=None):
     ]
 
 
+def dashboard_hospital_status(*, days=7, now=None):
+    """One row per active hospital for the Diskominfo dashboard: on time or stale, sync success, last error.
+
+    Keys: slug, name, kecamatan (Kemendagri code), has_feed, on_time, runs, ok, success_percent,
+    last_sync_at, last_error (empty unless the last sync failed). 3 queries.
+    """
+    now = now or timezone.now()
+    success = {row["slug"]: row for row in dashboard_sync_success(days=days, now=now)}
+    rows = []
+    for h in Hospital.objects.filter(is_active=True).select_related("kecamatan").order_by("name"):
+        runs = success.get(h.slug, {})
+        rows.append(
+            {
+                "slug": h.slug,
+                "name": h.name,
+                "kecamatan": h.kecamatan.code,
+                "has_feed": h.has_feed,
+                "on_time": not h.is_stale(now),
+                "runs": runs.get("runs", 0),
+                "ok": runs.get("ok", 0),
+                "success_percent": runs.get("success_percent"),
+                "last_sync_at": h.last_sync_at,
+                "last_error": h.last_sync_message if h.last_sync_status == Hospital.SyncStatus.ERROR else "",
+            }
+        )
+    return rows
+
+
 def dashboard_bor_per_class(*, days=30, now=None):
     """Bed occupancy rate (BOR, %) per class at the end of each day, regency-wide.
 

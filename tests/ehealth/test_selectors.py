@@ -71,3 +71,17 @@ def test_dashboard_requests_per_day_by_status(service):
     )
     rows = selectors.dashboard_requests_per_day()
     assert rows[0]["status"] == "diajukan" and rows[0]["n"] == 1
+
+
+def test_dashboard_hospital_status_rows(hospital, other_hospital, django_assert_max_num_queries):
+    SyncRun.objects.create(hospital=hospital, status="ok")
+    SyncRun.objects.create(hospital=hospital, status="error")
+    Hospital.objects.filter(pk=other_hospital.pk).update(
+        last_sync_status="error", last_sync_message="Server RS menjawab HTTP 500, bukan 200.", beds_confirmed_at=None
+    )
+    with django_assert_max_num_queries(3):
+        rows = selectors.dashboard_hospital_status()
+    by_slug = {r["slug"]: r for r in rows}
+    assert by_slug["rsud-wlingi"]["on_time"] and by_slug["rsud-wlingi"]["success_percent"] == 50.0
+    assert not by_slug["rsud-srengat"]["on_time"] and "HTTP 500" in by_slug["rsud-srengat"]["last_error"]
+    assert by_slug["rsud-srengat"]["kecamatan"] == other_hospital.kecamatan.code
