@@ -29,6 +29,7 @@ class Figure:
     note: str = ""
     codes: list = field(default_factory=list)  # map only: kecamatan code of each row
     value_column: int = 1  # map only: which column colours the map
+    highlight: str = ""  # map only: kecamatan code outlined (the one chosen in the filter)
     series_columns: list = None  # line/bar: the columns drawn (default: every column after the first)
 
     @cached_property
@@ -39,7 +40,9 @@ class Figure:
         if self.chart == "map":
             data = shapes.kecamatan_shapes()
             values = {code: row[self.value_column] for code, row in zip(self.codes, self.rows, strict=False)}
-            return svg.choropleth(self.title, data["shapes"], values, width=data["width"], height=data["height"])
+            return svg.choropleth(
+                self.title, data["shapes"], values, width=data["width"], height=data["height"], highlight=self.highlight
+            )
         indexes = self.series_columns or range(1, len(self.columns))
         series = [(str(self.columns[i]), [row[i] for row in self.rows]) for i in indexes]
         if self.chart == "line":

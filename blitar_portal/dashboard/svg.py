@@ -159,16 +159,20 @@ def map_class(value, top):
     return min(len(MAP_SCALE) - 1, 1 + int((len(MAP_SCALE) - 1) * value / top * 0.9999))
 
 
-def choropleth(title, shapes, values, *, width, height):
-    """shapes: {code: (name, svg_path_d)}; values: {code: number}. One <path> per kecamatan."""
+def choropleth(title, shapes, values, *, width, height, highlight=""):
+    """shapes: {code: (name, svg_path_d)}; values: {code: number}. One <path> per kecamatan.
+
+    `highlight`: the code of the kecamatan chosen in the filter, outlined (drawn last, on top).
+    """
     numbers = [v for v in values.values() if v]
     top = max(numbers, default=0)
     body = []
-    for code, (name, d) in shapes.items():
+    for code, (name, d) in sorted(shapes.items(), key=lambda item: item[0] == highlight):
         value = values.get(code) or 0
         colour = MAP_SCALE[map_class(value, top)]
+        css = "area selected" if code == highlight else "area"
         body.append(
-            f'<path class="area" data-code="{escape(code)}" d="{d}" fill="{colour}">'
+            f'<path class="{css}" data-code="{escape(code)}" d="{d}" fill="{colour}">'
             f"<title>{escape(name)}: {_fmt(value)}</title></path>"
         )
     legend_y = height - 16

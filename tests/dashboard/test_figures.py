@@ -160,3 +160,10 @@ def test_a_two_month_period_is_shown_per_iso_week(alice_client, data):
     assert labels[-1] == f"{year}-W{week:02d}" and len(labels) in (9, 10)
     assert sum(r[1] for r in page.figure("penanaman").rows) == 7
     assert page.figure("penanaman").title == "Penanaman terverifikasi per minggu"
+
+
+def test_maps_outline_the_filtered_kecamatan(alice_client, data):
+    page = section(alice_client, "/dasbor/tanam/", kecamatan=data["kec_a"].slug)
+    figure = page.figure("kecamatan")
+    assert figure.highlight == data["kec_a"].code
+    assert f'class="area selected" data-code="{data["kec_a"].code}"' in str(figure.svg)

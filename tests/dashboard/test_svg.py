@@ -97,3 +97,10 @@ def test_named_categories_get_horizontal_bars_with_readable_labels():
     assert [float(b.get("width")) for b in bars][0] == 2 * float(bars[1].get("width"))
     labels = [t.text for t in root.findall("s:text", NS)]
     assert "Trembesi" in labels and "x" * 19 + "…" in labels
+
+
+def test_choropleth_outlines_the_chosen_kecamatan_on_top():
+    areas = {"A": ("Satu", "M0 0L10 0L10 10Z"), "B": ("Dua", "M10 0L20 0L20 10Z")}
+    root = parse(svg.choropleth("Peta", areas, {"A": 1, "B": 2}, width=100, height=60, highlight="A"))
+    paths = root.findall("s:path", NS)
+    assert paths[-1].get("data-code") == "A" and paths[-1].get("class") == "area selected"

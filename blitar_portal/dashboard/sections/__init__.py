@@ -92,6 +92,10 @@ def map_rows(ctx, values):
     return rows, codes
 
 
+def selected_code(ctx):
+    return ctx.filters.kecamatan.code if ctx.filters.kecamatan is not None else ""
+
+
 def snapshot(ctx, key, default=None):
     data, _at = ctx.snapshots.get(key, (default, None))
     return data if data is not None else default

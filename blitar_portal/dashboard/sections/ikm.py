@@ -5,7 +5,7 @@ import math
 from django.utils.translation import gettext as _
 
 from ..figures import Figure
-from . import NOT_PER_KECAMATAN, Card, Section, admin_list, label_of, map_rows, snapshot, snapshot_time
+from . import NOT_PER_KECAMATAN, Card, Section, admin_list, label_of, map_rows, selected_code, snapshot, snapshot_time
 
 METRICS = ["ikm.verified", "ikm.products", "ikm.inquiries", "ikm.wa_clicks", "ikm.views"]
 SNAPSHOTS = ["ikm."]
@@ -102,6 +102,7 @@ def _kecamatan(ctx):
         rows=rows,
         codes=codes,
         chart="map",
+        highlight=selected_code(ctx),
         computed_at=snapshot_time(ctx, "ikm.per_kecamatan"),
         link="/ikm/",
         link_label=_("Katalog IKM"),

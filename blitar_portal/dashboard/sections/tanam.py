@@ -3,7 +3,18 @@
 from django.utils.translation import gettext as _
 
 from ..figures import Figure
-from . import NOT_PER_KECAMATAN, Card, Section, admin_list, label_of, map_rows, per_bucket, snapshot, snapshot_time
+from . import (
+    NOT_PER_KECAMATAN,
+    Card,
+    Section,
+    admin_list,
+    label_of,
+    map_rows,
+    per_bucket,
+    selected_code,
+    snapshot,
+    snapshot_time,
+)
 
 METRICS = ["tanam.trees", "tanam.plantings", "tanam.species", "tanam.community"]
 SNAPSHOTS = ["tanam."]
@@ -127,6 +138,7 @@ def _kecamatan(ctx):
         rows=rows,
         codes=codes,
         chart="map",
+        highlight=selected_code(ctx),
         computed_at=ctx.freshness["computed_at"],
         link=admin_list("tanam", "planting", query="status__exact=verified", fallback="/tanam/"),
         link_label=_("Daftar penanaman"),
@@ -149,6 +161,7 @@ def _canopy(ctx):
         rows=rows if data else [],
         codes=codes,
         chart="map",
+        highlight=selected_code(ctx),
         computed_at=snapshot_time(ctx, "tanam.canopy"),
         link="/tanam/tutupan/",
         link_label=_("Tutupan lahan"),
