@@ -40,7 +40,6 @@ from .models import (
 
 DEMO_OWNER = "pemilik-ikm"
 UNUSABLE = make_password(None)  # other demo owners cannot sign in
-IMAGES_PER_CATEGORY = 3
 # (category slug, product base names, unit, price range, KBLI sector, shop kind)
 CATALOGUE = [
     (
@@ -292,26 +291,26 @@ def _seed_certifications(shops, rng):
 
 
 def _demo_images(categories):
-    """{category slug: [(original path, renditions dict)]}: a few generated images per category."""
+    """{(category slug, product name): (original path, renditions)}: one generated image per kind of product,
+    shared by every demo product of that kind (~60 images, whatever the scale)."""
     result = {}
     for index, (slug, names, *_rest) in enumerate(CATALOGUE):
-        result[slug] = []
-        for n in range(IMAGES_PER_CATEGORY):
+        for n, name in enumerate(names):
             folder = f"ikm/demo/{slug}-{n}"
             original = f"{folder}/original.jpg"
-            data = image_demo(text=names[n % len(names)], color=COLORS[(index + n) % len(COLORS)], seed=index * 7 + n)
+            data = image_demo(text=name, color=COLORS[(index + n) % len(COLORS)], seed=index * 7 + n)
             if not private_storage().exists(original):
                 private_storage().save(original, ContentFile(data))
             renditions = {}
-            for name, rendered in image_renditions(image_sanitize(image_validate(ContentFile(data)))).items():
+            for size, rendered in image_renditions(image_sanitize(image_validate(ContentFile(data)))).items():
                 entry = {"width": rendered["width"], "height": rendered["height"]}
                 for fmt, ext in (("webp", "webp"), ("jpeg", "jpg")):
-                    path = f"{folder}/{name}.{ext}"
+                    path = f"{folder}/{size}.{ext}"
                     if not default_storage.exists(path):
                         default_storage.save(path, ContentFile(rendered[fmt]))
                     entry[fmt] = path
-                renditions[name] = entry
-            result[slug].append((original, renditions))
+                renditions[size] = entry
+            result[(slug, name)] = (original, renditions)
     return result
 
 
@@ -320,7 +319,7 @@ def _seed_products(shops, per_shop, categories, images, rng):
     by_sector = {}
     for entry in CATALOGUE:
         by_sector.setdefault(entry[5], []).append(entry)
-    products = []
+    products, pictures = [], []
     for i, shop in enumerate(shops):
         home = CATALOGUE[i % len(CATALOGUE)]
         for j in range(per_shop):
@@ -331,6 +330,7 @@ def _seed_products(shops, per_shop, categories, images, rng):
             base = rng.choice(kind[1])
             lo, hi = kind[3]
             negotiable = kind[0].startswith("mebel") and rng.random() < 0.3
+            pictures.append(images[(kind[0], base)])
             products.append(
                 Product(
                     shop=shop,
@@ -349,8 +349,7 @@ def _seed_products(shops, per_shop, categories, images, rng):
             )
     created = Product.objects.bulk_create(products, batch_size=2000)
     photos = []
-    for product in created:
-        original, renditions = rng.choice(images[product.category.slug])
+    for product, (original, renditions) in zip(created, pictures, strict=True):
         photos.append(
             ProductPhoto(
                 product=product,
