@@ -240,3 +240,18 @@ class CoverStat(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["level", "area_code", "year"], name="tanam_cover_area_year"),
         ]
+
+
+class CanopyTile(models.Model):
+    """Canopy m² of one desa within one 500 m tile (EPSG:32749) at the end of one year (see tanam/cover.py)."""
+
+    desa = models.ForeignKey(Desa, on_delete=models.CASCADE, related_name="+")
+    tx = models.IntegerField()
+    ty = models.IntegerField()
+    year = models.PositiveSmallIntegerField()
+    canopy_m2 = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["desa", "year", "tx", "ty"], name="tanam_canopy_tile_key"),
+        ]

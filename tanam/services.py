@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +28,7 @@ from blitar_portal.regions.models import Desa, Kecamatan, Regency
 from blitar_portal.regions.selectors import point_in_regency, region_at_point
 
 from . import clusters, cover
-from .models import ClusterCell, CoverStat, Observation, Planting, PlantingAudit, Species
+from .models import CanopyTile, ClusterCell, CoverStat, Observation, Planting, PlantingAudit, Species
 
 logger = logging.getLogger(__name__)
 
@@ -262,12 +263,10 @@ def planting_renditions_build(*, planting_id):
 def _touch_aggregates(plantings):
     """After commit: refresh the cluster cells at these points and the cover of these desa."""
     points = [[p.point.x, p.point.y] for p in plantings]
-    desa_years = {}
-    for p in plantings:
-        desa_years[p.desa_id] = min(desa_years.get(p.desa_id, 9999), p.planted_on.year)
     _enqueue_on_commit("tanam.clusters_refresh", points)
-    first_year = max(cover.FIRST_YEAR, min(desa_years.values(), default=cover.FIRST_YEAR))
-    _enqueue_on_commit("tanam.cover_refresh", sorted(desa_years), first_year)
+    tiles = sorted({(p.desa_id, *cover.tile_of(p.point)) for p in plantings})
+    first_year = max(cover.FIRST_YEAR, min(p.planted_on.year for p in plantings))
+    _enqueue_on_commit("tanam.cover_refresh", [t[0] for t in tiles], first_year, [list(t) for t in tiles])
 
 
 def planting_verify(*, planting, user):
@@ -381,7 +380,9 @@ def observation_add(*, planting, user, condition, observed_on, height_m=None, ph
         observation.save()
         _planting_condition_update(planting)
         if planting.status == Planting.Status.VERIFIED:
-            _enqueue_on_commit("tanam.cover_refresh", [planting.desa_id], max(cover.FIRST_YEAR, observed_on.year))
+            tile = [planting.desa_id, *cover.tile_of(planting.point)]
+            first_year = max(cover.FIRST_YEAR, observed_on.year)
+            _enqueue_on_commit("tanam.cover_refresh", [planting.desa_id], first_year, [tile])
     return observation
 
 
@@ -452,17 +453,17 @@ def cover_years():
     return list(range(cover.FIRST_YEAR, timezone.localdate().year + 1))
 
 
-def _rows_to_stats(rows, desa_by_id, years):
-    figures = {(row[0], row[1]): row[2:] for row in rows}
+def _rows_to_stats(figure_rows, canopy, desa_by_id, years):
+    figures = {(row[0], row[1]): row[2:] for row in figure_rows}
     stats = []
     for desa_id in sorted(desa_by_id):
         desa = desa_by_id[desa_id]
         for year in years:
-            canopy, plantings, trees, monitored, survived, co2 = figures.get((desa_id, year), (0, 0, 0, 0, 0, 0))
-            figures_row = (canopy, plantings, trees, monitored or 0, survived or 0, co2)
+            plantings, trees, monitored, survived, co2 = figures.get((desa_id, year), (0, 0, 0, 0, 0))
+            row = (canopy.get((desa_id, year), 0), plantings, trees, monitored, survived, co2)
             stats.append(
                 _cover_stat(
-                    "desa", desa.code, year, desa.area_km2, figures_row, kecamatan_id=desa.kecamatan_id, desa_id=desa_id
+                    "desa", desa.code, year, desa.area_km2, row, kecamatan_id=desa.kecamatan_id, desa_id=desa_id
                 )
             )
     return stats
@@ -489,28 +490,60 @@ def _cover_stat(level, code, year, area_km2, figures_row, **fks):
     )
 
 
-def cover_refresh(*, desa_ids=None, first_year=cover.FIRST_YEAR):
-    """Recompute cover of these desa (None = all) from first_year to now, then their kecamatan and the regency."""
+def cover_refresh(*, desa_ids=None, first_year=cover.FIRST_YEAR, tiles=None):
+    """Recompute cover from first_year to now, then the kecamatan and the regency.
+
+    tiles=[(desa_id, tx, ty), ...]: only those tiles' canopy is recomputed (a change); else every
+    tile of desa_ids (None = all desa). Trees, survival and CO₂ are recomputed for the whole desa.
+    """
     years = [y for y in cover_years() if y >= first_year]
+    if tiles:
+        tiles = [tuple(t) for t in tiles]
+        desa_ids = sorted({t[0] for t in tiles})
     all_desa = desa_ids is None
     desa_qs = Desa.objects.all() if all_desa else Desa.objects.filter(pk__in=desa_ids)
     desa_by_id = {d.pk: d for d in desa_qs.only("id", "code", "area_km2", "kecamatan_id")}
     if not years or not desa_by_id:
         return 0
+    scope = "tiles" if tiles else ("all" if all_desa else "desa")
+    params = cover.sql_params(years=years, desa_ids=list(desa_by_id), tiles=tiles or ())
     with connection.cursor() as cursor:
-        cursor.execute(
-            cover.desa_stats_sql(all_desa=all_desa), cover.desa_stats_params(years=years, desa_ids=list(desa_by_id))
-        )
-        rows = cursor.fetchall()
-    stats = _rows_to_stats(rows, desa_by_id, years)
-    kecamatan_ids = sorted({d.kecamatan_id for d in desa_by_id.values()})
+        cursor.execute(cover.tile_canopy_sql(scope=scope), params)
+        tile_rows = cursor.fetchall()
+        cursor.execute(cover.desa_figures_sql(all_desa=all_desa), params)
+        figure_rows = cursor.fetchall()
     with transaction.atomic(), connection.cursor() as cursor:
         # Roll-ups of concurrent refreshes (Celery, the bulk rebuild) rewrite the same rows: one at a time.
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_COVER_LOCK])
+        _tiles_replace(tile_rows, desa_by_id, years, tiles)
+        canopy = _desa_canopy(cursor, list(desa_by_id), years)
+        stats = _rows_to_stats(figure_rows, canopy, desa_by_id, years)
         CoverStat.objects.filter(level="desa", desa_id__in=desa_by_id, year__in=years).delete()
         CoverStat.objects.bulk_create(stats, batch_size=1000)
-        _cover_roll_up(kecamatan_ids, years)
+        _cover_roll_up(sorted({d.kecamatan_id for d in desa_by_id.values()}), years)
     return len(stats)
+
+
+def _tiles_replace(tile_rows, desa_by_id, years, tiles):
+    old = CanopyTile.objects.filter(year__in=years, desa_id__in=desa_by_id)
+    if tiles:
+        match = Q()
+        for desa_id, tx, ty in tiles:
+            match |= Q(desa_id=desa_id, tx=tx, ty=ty)
+        old = old.filter(match)
+    old.delete()
+    CanopyTile.objects.bulk_create(
+        [CanopyTile(desa_id=d, tx=tx, ty=ty, year=y, canopy_m2=a) for d, tx, ty, y, a in tile_rows], batch_size=2000
+    )
+
+
+def _desa_canopy(cursor, desa_ids, years):
+    cursor.execute(
+        "SELECT desa_id, year, sum(canopy_m2) FROM tanam_canopytile"
+        " WHERE desa_id = ANY(%s) AND year = ANY(%s) GROUP BY desa_id, year",
+        [desa_ids, years],
+    )
+    return {(d, y): a for d, y, a in cursor.fetchall()}
 
 
 def cover_refresh_current_year():

@@ -16,8 +16,8 @@ def clusters_refresh(points):
 
 
 @shared_task(name="tanam.cover_refresh")
-def cover_refresh(desa_ids, first_year):
-    services.cover_refresh(desa_ids=desa_ids, first_year=first_year)
+def cover_refresh(desa_ids, first_year, tiles=None):
+    services.cover_refresh(desa_ids=desa_ids, first_year=first_year, tiles=tiles)
 
 
 @shared_task(name="tanam.aggregates_rebuild")

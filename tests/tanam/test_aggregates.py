@@ -122,3 +122,21 @@ def test_kecamatan_and_regency_are_sums_of_desa(make_planting, desa):
     assert regency.trees == 3
     assert regency.canopy_percent > 0
     assert CoverStat.objects.filter(level="regency").count() == year - cover.FIRST_YEAR + 1
+
+
+def test_tile_refresh_matches_a_full_refresh(make_planting, desa):
+    base = desa.geom.point_on_surface
+    for i in range(4):
+        make_planting(
+            status="verified", planted_on=date(2018 + i, 1, 1), point=Point(base.x + i * 0.00005, base.y, srid=4326)
+        )
+    services.cover_refresh(desa_ids=[desa.pk])
+    new = make_planting(
+        status="verified", planted_on=date(2017, 1, 1), point=Point(base.x + 0.00002, base.y, srid=4326)
+    )
+    services.cover_refresh(tiles=[(desa.pk, *cover.tile_of(new.point))], first_year=2017)
+    incremental = sorted(CoverStat.objects.filter(level="desa", desa=desa).values_list("year", "canopy_m2", "trees"))
+    services.cover_refresh(desa_ids=[desa.pk])
+    full = sorted(CoverStat.objects.filter(level="desa", desa=desa).values_list("year", "canopy_m2", "trees"))
+    assert [(y, round(a, 6), t) for y, a, t in incremental] == [(y, round(a, 6), t) for y, a, t in full]
+    assert full[-1][2] == 5
