@@ -21,8 +21,19 @@ HOME_SUMMARY_DEFAULTS = {
 }
 
 
+# The home page is the busiest page; summing a million plantings on every visit
+# would make it the slowest. Its figures are recomputed at most once a minute,
+# and the page says when they were computed.
+HOME_FIGURES_CACHE_SECONDS = 60
+
+
 def home_figures():
-    figures = {}
+    """{"ehealth": {...}, "ikm": {...}, "tanam": {...}, "computed_at": datetime}"""
+    return cache.get_or_set("core:home-figures:v1", _compute_home_figures, HOME_FIGURES_CACHE_SECONDS)
+
+
+def _compute_home_figures():
+    figures = {"computed_at": timezone.now()}
     for app_label, defaults in HOME_SUMMARY_DEFAULTS.items():
         figures[app_label] = {**defaults, **_app_summary(app_label)}
     ikm = figures["ikm"]

@@ -1,6 +1,5 @@
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -10,7 +9,8 @@ from . import selectors
 
 @require_GET
 def home(request):
-    return render(request, "core/home.html", {"figures": selectors.home_figures(), "now": timezone.now()})
+    figures = selectors.home_figures()
+    return render(request, "core/home.html", {"figures": figures, "computed_at": figures["computed_at"]})
 
 
 @never_cache

@@ -44,8 +44,8 @@ def login(page, password):
 
     def do_login(user):
         page.goto("/akun/masuk/")
-        page.get_by_label("Nama pengguna").fill(user.username)
-        page.get_by_label("Kata sandi").fill(password)
+        page.locator("#id_username").fill(user.username)
+        page.locator("#id_password").fill(password)
         page.get_by_role("button", name="Masuk").click()
         page.wait_for_load_state()
 

@@ -98,3 +98,11 @@ def test_charlie_sees_no_admin(client, charlie):
 def test_diskominfo_group_can_manage_regions_in_admin(client, alice):
     client.force_login(alice)
     assert client.get("/admin/regions/kecamatan/").status_code == 200
+
+
+def test_signup_is_rate_limited_with_a_clear_429_page(client, db):
+    for _ in range(10):
+        assert client.post("/akun/daftar/", {"username": ""}).status_code == 200
+    response = client.post("/akun/daftar/", {"username": ""})
+    assert response.status_code == 429
+    assert "Terlalu banyak permintaan" in response.content.decode()

@@ -44,3 +44,10 @@ def test_dashboard_link_only_for_diskominfo(client, alice, bob):
     assert 'href="/dasbor/"' not in client.get("/").content.decode()
     client.force_login(alice)
     assert 'href="/dasbor/"' in client.get("/").content.decode()
+
+
+def test_home_figures_are_computed_once_a_minute_not_per_visit(client, db, django_assert_num_queries):
+    client.get("/")
+    with django_assert_num_queries(0):
+        response = client.get("/")
+    assert response.context["computed_at"] is not None
