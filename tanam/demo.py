@@ -270,9 +270,10 @@ def seed(*, scale, stdout):
 
 
 def _aggregates_present():
-    from .models import ClusterCell, CoverStat
+    from .models import CanopyTile, ClusterCell, CoverStat
 
-    return ClusterCell.objects.exists() and CoverStat.objects.exists()
+    # CanopyTile came later (migration 0004): a database seeded before it must be rebuilt once.
+    return ClusterCell.objects.exists() and CoverStat.objects.exists() and CanopyTile.objects.exists()
 
 
 def aggregates_rebuild(*, stdout):
