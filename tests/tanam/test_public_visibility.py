@@ -124,3 +124,32 @@ def test_cached_clusters_change_after_a_committed_refresh(
     with django_capture_on_commit_callbacks(execute=True):
         services.cluster_cells_refresh(points=[[planting.point.x, planting.point.y]])
     assert _total_trees(client.get(reverse("api:tanam-clusters"), params).json()["features"]) == 7
+
+
+def test_more_than_1000_pins_in_view_fall_back_to_cells(client, make_planting, desa, species, bob):
+    from django.contrib.gis.geos import Point
+
+    from tanam.models import Planting
+
+    template = make_planting(status="verified", user=bob)
+    base = template.point
+    Planting.objects.bulk_create(
+        [
+            Planting(
+                user=bob,
+                point=Point(base.x + (i % 40) * 0.00001, base.y + (i // 40) * 0.00001, srid=4326),
+                kecamatan=desa.kecamatan,
+                desa=desa,
+                species=species,
+                planted_on=template.planted_on,
+                status="verified",
+            )
+            for i in range(1000)
+        ]
+    )
+    services.cluster_cells_rebuild()
+    bbox = f"{base.x - 0.0005},{base.y - 0.0005},{base.x + 0.0005},{base.y + 0.0005}"
+    data = client.get(reverse("api:tanam-clusters"), {"bbox": bbox, "zoom": 19}).json()
+    assert data["kind"] == "clusters"
+    assert len(data["features"]) <= 1000
+    assert _total_trees(data["features"]) == 1001
