@@ -29,11 +29,16 @@ def _class_label(code):
     return str(CLASS_LABELS.get(code, code))
 
 
+def _hospitals(ctx):
+    hospitals = snapshot(ctx, "ehealth.hospitals", []) or []
+    if ctx.filters.kecamatan is not None:
+        hospitals = [h for h in hospitals if h["kecamatan"] == ctx.filters.kecamatan.code]
+    return hospitals
+
+
 def build(ctx):
     m, f = ctx.metrics, ctx.filters
-    hospitals = snapshot(ctx, "ehealth.hospitals", []) or []
-    if f.kecamatan is not None:
-        hospitals = [h for h in hospitals if h["kecamatan"] == f.kecamatan.code]
+    hospitals = _hospitals(ctx)
     at = snapshot_time(ctx, "ehealth.hospitals")
     on_time = sum(1 for h in hospitals if h["on_time"])
     summary = snapshot(ctx, "ehealth.summary", {}) or {}

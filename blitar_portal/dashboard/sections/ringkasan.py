@@ -10,7 +10,11 @@ SNAPSHOTS = ["ehealth.summary", "ehealth.hospitals", "ikm.summary", "tanam.summa
 
 
 def build(ctx):
-    m, f = ctx.metrics, ctx.filters
+    return Section(slug="ringkasan", title=_("Ringkasan"), cards=_cards(ctx), figures=[_movement(ctx), _activity(ctx)])
+
+
+def _cards(ctx):
+    f = ctx.filters
     eh = snapshot(ctx, "ehealth.summary", {}) or {}
     ikm = snapshot(ctx, "ikm.summary", {}) or {}
     tanam = snapshot(ctx, "tanam.summary", {}) or {}
@@ -20,7 +24,7 @@ def build(ctx):
     on_time = sum(1 for h in hospitals if h["on_time"])
     target = ikm.get("ikm_target") or 1000
     canopy = tanam.get("canopy_percent")
-    cards = [
+    return [
         Card(
             _("Tempat tidur tersedia sekarang"),
             eh.get("beds_available", 0),
@@ -46,6 +50,10 @@ def build(ctx):
             computed_at=snapshot_time(ctx, "tanam.summary"),
         ),
     ]
+
+
+def _movement(ctx):
+    m = ctx.metrics
     movement = [
         [_("Permohonan layanan kesehatan"), m.total("ehealth.requests"), m.total("ehealth.requests", previous=True)],
         [_("IKM baru terverifikasi"), m.total("ikm.verified"), m.total("ikm.verified", previous=True)],
@@ -54,33 +62,33 @@ def build(ctx):
     ]
     for row in movement:
         row.append(row[1] - row[2])
-    at = ctx.freshness["computed_at"]
-    figures = [
-        Figure(
-            key="pergerakan",
-            title=_("Pergerakan: periode ini dibanding periode sebelumnya"),
-            columns=[_("Indikator"), _("Periode ini"), _("Periode sebelumnya"), _("Selisih")],
-            rows=movement,
-            chart="bar",
-            series_columns=[1, 2],
-            computed_at=at,
-            link=admin_list("ehealth", "servicerequest", fallback="/kesehatan/"),
-            link_label=_("Daftar permohonan layanan"),
-        ),
-        Figure(
-            key="harian",
-            title=per_bucket(f, _("Aktivitas per hari"), _("Aktivitas per minggu"), _("Aktivitas per bulan")),
-            columns=[_("Tanggal"), _("Permohonan layanan"), _("IKM terverifikasi"), _("Titik tanam")],
-            rows=[
-                [label_of(f, b), a, b2, c]
-                for (b, a), (_b, b2), (_c, c) in zip(
-                    m.series("ehealth.requests"), m.series("ikm.verified"), m.series("tanam.plantings"), strict=True
-                )
-            ],
-            chart="line",
-            computed_at=at,
-            link="/tanam/",
-            link_label=_("Peta penanaman"),
-        ),
-    ]
-    return Section(slug="ringkasan", title=_("Ringkasan"), cards=cards, figures=figures)
+    return Figure(
+        key="pergerakan",
+        title=_("Pergerakan: periode ini dibanding periode sebelumnya"),
+        columns=[_("Indikator"), _("Periode ini"), _("Periode sebelumnya"), _("Selisih")],
+        rows=movement,
+        chart="bar",
+        series_columns=[1, 2],
+        computed_at=ctx.freshness["computed_at"],
+        link=admin_list("ehealth", "servicerequest", fallback="/kesehatan/"),
+        link_label=_("Daftar permohonan layanan"),
+    )
+
+
+def _activity(ctx):
+    m, f, at = ctx.metrics, ctx.filters, ctx.freshness["computed_at"]
+    return Figure(
+        key="harian",
+        title=per_bucket(f, _("Aktivitas per hari"), _("Aktivitas per minggu"), _("Aktivitas per bulan")),
+        columns=[_("Tanggal"), _("Permohonan layanan"), _("IKM terverifikasi"), _("Titik tanam")],
+        rows=[
+            [label_of(f, b), a, b2, c]
+            for (b, a), (_b, b2), (_c, c) in zip(
+                m.series("ehealth.requests"), m.series("ikm.verified"), m.series("tanam.plantings"), strict=True
+            )
+        ],
+        chart="line",
+        computed_at=at,
+        link="/tanam/",
+        link_label=_("Peta penanaman"),
+    )

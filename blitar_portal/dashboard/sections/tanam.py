@@ -22,12 +22,35 @@ TOP = 15
 
 
 def build(ctx):
+    backlog = _backlog_rows(ctx)
+    pending_list = admin_list("tanam", "planting", query="status__exact=pending", fallback="/tanam/")
+    figures = [
+        _per_period(ctx),
+        _species(ctx),
+        _kecamatan(ctx),
+        Figure(
+            key="antrean",
+            title=_("Antrean verifikasi per kecamatan dan umurnya"),
+            columns=[_("Kecamatan"), _("Menunggu"), _("> 7 hari"), _("> 30 hari"), _("Tertua (hari)")],
+            rows=backlog,
+            chart="bar",
+            series_columns=[1, 2, 3],
+            computed_at=snapshot_time(ctx, "tanam.backlog_kecamatan"),
+            link=pending_list,
+            link_label=_("Penanaman menunggu verifikasi"),
+        ),
+        _canopy(ctx),
+        _communities(ctx),
+    ]
+    cards = _cards(ctx, backlog, pending_list)
+    return Section(slug="tanam", title=_("Bangga Menanam"), cards=cards, figures=figures)
+
+
+def _cards(ctx, backlog, pending_list):
     m, f = ctx.metrics, ctx.filters
     summary = snapshot(ctx, "tanam.summary", {}) or {}
-    backlog = _backlog_rows(ctx)
     survival = (snapshot(ctx, "tanam.survival", {}) or {}).get("percent")
-    pending_list = admin_list("tanam", "planting", query="status__exact=pending", fallback="/tanam/")
-    cards = [
+    return [
         Card(
             _("Pohon ditanam dalam periode"),
             m.total("tanam.trees"),
@@ -58,25 +81,6 @@ def build(ctx):
             computed_at=snapshot_time(ctx, "tanam.summary"),
         ),
     ]
-    figures = [
-        _per_period(ctx),
-        _species(ctx),
-        _kecamatan(ctx),
-        Figure(
-            key="antrean",
-            title=_("Antrean verifikasi per kecamatan dan umurnya"),
-            columns=[_("Kecamatan"), _("Menunggu"), _("> 7 hari"), _("> 30 hari"), _("Tertua (hari)")],
-            rows=backlog,
-            chart="bar",
-            series_columns=[1, 2, 3],
-            computed_at=snapshot_time(ctx, "tanam.backlog_kecamatan"),
-            link=pending_list,
-            link_label=_("Penanaman menunggu verifikasi"),
-        ),
-        _canopy(ctx),
-        _communities(ctx),
-    ]
-    return Section(slug="tanam", title=_("Bangga Menanam"), cards=cards, figures=figures)
 
 
 def _backlog_rows(ctx):

@@ -10,9 +10,12 @@ from . import selector
 
 
 def collect(*, since, now):
-    from ikm.models import Inquiry, Product, ProductStat, Shop
+    return _daily_rows(since=since), _snapshots()
 
-    rows, snapshots = [], {}
+
+def _snapshots():
+    """Figures the app's selectors already offer."""
+    snapshots = {}
     home_summary = selector("ikm", "home_summary")
     if home_summary:
         snapshots["ikm.summary"] = home_summary()
@@ -37,13 +40,19 @@ def collect(*, since, now):
             }
             for c in expiring().select_related("shop")
         ]
+    return snapshots
+
+
+def _daily_rows(*, since):
+    from ikm.models import Inquiry, Product, ProductStat, Shop
+
+    rows = []
     start = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
     rows += _daily(
         Shop.objects.filter(status="terverifikasi", verified_at__isnull=False),
         "verified_at",
         "kecamatan_id",
         "ikm.verified",
-        before=None,
     )
     rows += _daily(Product.objects.filter(created_at__gte=start), "created_at", "shop__kecamatan_id", "ikm.products")
     rows += _daily(
@@ -57,10 +66,10 @@ def collect(*, since, now):
     for r in stats:
         rows.append((r["date"], "ikm.wa_clicks", r["product__shop__kecamatan_id"], "", r["wa"]))
         rows.append((r["date"], "ikm.views", r["product__shop__kecamatan_id"], "", r["views"]))
-    return rows, snapshots
+    return rows
 
 
-def _daily(queryset, date_field, kecamatan_field, metric, before=None):
+def _daily(queryset, date_field, kecamatan_field, metric):
     """Rows counted per local day and kecamatan.
 
     CANDIDATE for ikm/selectors.py: the app's monthly selectors have no kecamatan split,
