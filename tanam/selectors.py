@@ -402,22 +402,37 @@ def cover_geojson(*, level):
 
 # --- Communities, campaigns, leaderboards -----------------------------------------------------------
 
-_VERIFIED = Q(plantings__status=Planting.Status.VERIFIED)
+
+def cell_totals(dim):
+    """{value: (plantings, trees)} of verified plantings per filter value, from the coarsest map band.
+
+    The cells are kept current by Celery on every verification, so these counts cost a few
+    rows instead of a scan of a million plantings (they lag a verification by seconds).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT value, sum(plantings), sum(trees) FROM tanam_clustercell"
+            " WHERE band = %s AND dim = %s GROUP BY value",
+            [clusters.MIN_BAND, dim],
+        )
+        return {value: (int(n), int(t)) for value, n, t in cursor.fetchall()}
 
 
 def communities_ranked():
-    return Community.objects.annotate(
-        trees=Sum("plantings__tree_count", filter=_VERIFIED, default=0),
-        planting_count=Count("plantings", filter=_VERIFIED),
-        member_count=Count("members", distinct=True),
-    ).order_by("-trees", "name")
+    """All communities with verified trees/plantings and member count, best first (a list)."""
+    totals = cell_totals(clusters.DIM_COMMUNITY)
+    communities = list(Community.objects.annotate(member_count=Count("members", distinct=True)))
+    for community in communities:
+        community.planting_count, community.trees = totals.get(community.pk, (0, 0))
+    return sorted(communities, key=lambda c: (-c.trees, c.name))
 
 
 def community_detail(slug):
-    community = communities_ranked().filter(slug=slug).first()
+    ranked = communities_ranked()
+    community = next((c for c in ranked if c.slug == slug), None)
     if community is None:
         raise Http404(_("Komunitas tidak ditemukan."))
-    rank = communities_ranked().filter(trees__gt=community.trees).count() + 1
+    rank = sum(1 for c in ranked if c.trees > community.trees) + 1
     plantings = plantings_public().filter(community=community)
     return {
         "community": community,
@@ -438,14 +453,15 @@ def survival_summary(plantings):
 
 
 def campaigns_with_progress():
-    return Campaign.objects.annotate(
-        trees=Sum("plantings__tree_count", filter=_VERIFIED, default=0),
-        planting_count=Count("plantings", filter=_VERIFIED),
-    ).order_by("-starts_on")
+    totals = cell_totals(clusters.DIM_CAMPAIGN)
+    campaigns = list(Campaign.objects.select_related("kecamatan", "organiser").order_by("-starts_on"))
+    for campaign in campaigns:
+        campaign.planting_count, campaign.trees = totals.get(campaign.pk, (0, 0))
+    return campaigns
 
 
 def campaign_detail(slug):
-    campaign = campaigns_with_progress().filter(slug=slug).select_related("kecamatan", "organiser").first()
+    campaign = next((c for c in campaigns_with_progress() if c.slug == slug), None)
     if campaign is None:
         raise Http404(_("Kampanye tidak ditemukan."))
     plantings = plantings_public().filter(campaign=campaign)
@@ -460,13 +476,26 @@ def campaign_detail(slug):
 
 
 def leaderboard_kecamatan():
-    """Per kecamatan: verified trees, plantings, and its top community."""
-    rows = list(
-        plantings_public()
-        .values("kecamatan__name", "kecamatan__slug")
-        .annotate(trees=Sum("tree_count"), plantings=Count("id"))
-        .order_by("-trees")
+    """Per kecamatan: verified trees, plantings (from the map cells) and its top community (cached)."""
+    totals = cell_totals(clusters.DIM_KECAMATAN)
+    kecamatan = {k.pk: k for k in Kecamatan.objects.only("id", "name", "slug")}
+    rows = sorted(
+        (
+            {"kecamatan__name": kecamatan[pk].name, "kecamatan__slug": kecamatan[pk].slug, "plantings": n, "trees": t}
+            for pk, (n, t) in totals.items()
+            if pk in kecamatan
+        ),
+        key=lambda row: -row["trees"],
     )
+    version = cache.get(CLUSTERS_VERSION_KEY) or 0  # changes whenever verified plantings change
+    tops = cache.get_or_set(f"tanam:leaderboard-top:{version}", _top_community_per_kecamatan, 600)
+    for rank, row in enumerate(rows, start=1):
+        row["rank"] = rank
+        row["top_community"] = tops.get(row["kecamatan__slug"])
+    return rows
+
+
+def _top_community_per_kecamatan():
     tops = {}
     for row in (
         plantings_public()
@@ -476,21 +505,19 @@ def leaderboard_kecamatan():
         .order_by("kecamatan__slug", "-trees")
     ):
         tops.setdefault(row["kecamatan__slug"], row["community__name"])
-    for rank, row in enumerate(rows, start=1):
-        row["rank"] = rank
-        row["top_community"] = tops.get(row["kecamatan__slug"])
-    return rows
+    return tops
 
 
 # --- Home page and Diskominfo dashboard --------------------------------------------------------------
 
 
 def home_summary():
-    totals = plantings_public().aggregate(trees=Sum("tree_count", default=0), plantings=Count("id"))
+    """Verified trees and plantings (from the map cells, current within seconds) and this year's canopy."""
+    plantings, trees = cell_totals(clusters.DIM_ALL).get(0, (0, 0))
     current = CoverStat.objects.filter(level="regency", year=timezone.localdate().year).first()
     return {
-        "trees_planted": totals["trees"],
-        "plantings_verified": totals["plantings"],
+        "trees_planted": trees,
+        "plantings_verified": plantings,
         "canopy_percent": round(current.canopy_percent, 2) if current else None,
     }
 
@@ -556,4 +583,4 @@ def dashboard_canopy_per_kecamatan():
 
 
 def dashboard_top_communities(*, limit=10):
-    return list(communities_ranked()[:limit])
+    return communities_ranked()[:limit]

@@ -22,6 +22,7 @@ def test_dashboard_figures(make_planting, desa, species):
     old = make_planting(status="pending")
     Planting.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=9))
     services.cover_refresh(desa_ids=[desa.pk], first_year=today.year - 1)
+    services.cluster_cells_rebuild()
 
     months = selectors.dashboard_plantings_per_month()
     assert sum(row["trees"] for row in months) == 4

@@ -55,6 +55,7 @@ def test_cover_page_reads_stored_figures_and_documents_method(
 def test_community_page_shows_members_rank_and_survival(client, community, make_planting, bob):
     make_planting(status="verified", community=community, tree_count=5, user=bob)
     make_planting(status="pending", community=community, tree_count=50)
+    services.cluster_cells_rebuild()
     response = client.get(reverse("tanam:community", args=[community.slug]))
     html = response.content.decode()
     assert response.context["community"].trees == 5
@@ -66,6 +67,7 @@ def test_community_page_shows_members_rank_and_survival(client, community, make_
 
 def test_campaign_progress(client, campaign, make_planting):
     make_planting(status="verified", campaign=campaign, tree_count=25)
+    services.cluster_cells_rebuild()
     response = client.get(reverse("tanam:campaign", args=[campaign.slug]))
     assert response.context["progress_percent"] == 25
     assert "25 dari target 100 pohon" in response.content.decode()
@@ -79,6 +81,7 @@ def test_unknown_community_and_campaign_are_404(client):
 
 def test_leaderboard_per_kecamatan(client, make_planting, desa, community):
     make_planting(status="verified", tree_count=7, community=community)
+    services.cluster_cells_rebuild()
     response = client.get(reverse("tanam:leaderboard"))
     row = response.context["rows"][0]
     assert row["kecamatan__name"] == desa.kecamatan.name and row["trees"] == 7
