@@ -114,3 +114,34 @@ def test_register_verify_and_see_on_map_and_cover(page, tanam_data, celery_worke
         after = _kecamatan_cover_row(page, desa.kecamatan.name)
     assert after != before
     assert re.search(r"\b3\b", after)  # three living trees in the table row
+
+
+def test_use_my_location_warns_about_poor_accuracy(browser, live_server, tanam_data, bob, password):
+    desa = tanam_data
+    point = desa.geom.point_on_surface
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 412, "height": 860},
+        locale="id-ID",
+        geolocation={"latitude": point.y, "longitude": point.x, "accuracy": 45},
+        permissions=["geolocation"],
+    )
+    page = context.new_page()
+    try:
+        _sign_in(page, bob, password)
+        page.goto("/tanam/daftar/")
+        page.wait_for_function("window['leafletmapregister-map'] !== undefined")
+        page.get_by_role("button", name="Gunakan lokasi saya").click()
+        note = page.locator("#location-note")
+        note.filter(has_text="45 m").wait_for()
+        assert "lebih dari 30 m" in note.inner_text()
+        assert abs(float(page.get_by_label("Lintang").input_value()) - point.y) < 1e-5
+        page.get_by_role("combobox", name="Spesies").select_option(label="Mahoni (Swietenia macrophylla)")
+        page.get_by_label("Tanggal tanam").fill("2024-02-01")
+        page.get_by_role("button", name="Kirim pendaftaran").click()
+        page.wait_for_load_state()
+        messages = page.locator(".messages").inner_text()
+        assert "Akurasi GPS 45 m" in messages
+        assert "menunggu verifikasi" in messages
+    finally:
+        context.close()
