@@ -13,7 +13,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordS
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Sum, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
 from blitar_portal.regions.models import Kecamatan
@@ -235,7 +235,7 @@ def shops_per_kecamatan():
     return list(
         Kecamatan.objects.annotate(n=Count("shop", filter=Q(shop__status=Shop.Status.VERIFIED)))
         .order_by("-n", "name")
-        .values("name", "slug", "n")
+        .values("code", "name", "slug", "n")
     )
 
 
@@ -408,6 +408,35 @@ def growth_report_totals():
         )
         .order_by("period_end")
     )
+
+
+def daily_activity(*, since):
+    """Per local day and kecamatan id, for the dashboard's date filter:
+    {metric: [{"day", "kecamatan_id", "n"}]} with metrics verified, products, inquiries,
+    wa_clicks and views."""
+    start = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
+
+    def per_day(qs, field, kecamatan):
+        qs = qs.annotate(day=TruncDate(field)).values("day", kecamatan).annotate(n=Count("id"))
+        return [{"day": r["day"], "kecamatan_id": r[kecamatan], "n": r["n"]} for r in qs.order_by("day")]
+
+    stats = (
+        ProductStat.objects.filter(date__gte=since)
+        .values("date", "product__shop__kecamatan_id")
+        .annotate(wa=Sum("wa_clicks"), views=Sum("views"))
+        .order_by("date")
+    )
+    return {
+        "verified": per_day(Shop.objects.filter(verified_at__gte=start), "verified_at", "kecamatan_id"),
+        "products": per_day(Product.objects.filter(created_at__gte=start), "created_at", "shop__kecamatan_id"),
+        "inquiries": per_day(
+            Inquiry.objects.filter(created_at__gte=start), "created_at", "product__shop__kecamatan_id"
+        ),
+        "wa_clicks": [
+            {"day": r["date"], "kecamatan_id": r["product__shop__kecamatan_id"], "n": r["wa"]} for r in stats
+        ],
+        "views": [{"day": r["date"], "kecamatan_id": r["product__shop__kecamatan_id"], "n": r["views"]} for r in stats],
+    }
 
 
 def certifications_expiring(*, days=EXPIRY_WARNING_DAYS):

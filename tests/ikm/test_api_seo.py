@@ -106,3 +106,16 @@ def test_demo_seed_is_idempotent(db, monkeypatch):
     demo.seed(scale=1, stdout=io.StringIO())
     assert counts == (Shop.objects.count(), Product.objects.count()) == (3, 6)
     assert Product.objects.filter(search_vector__isnull=False).count() == 6
+
+
+def test_daily_activity_per_kecamatan(product):
+    services.product_stat_increment(product_id=product.pk, field="views")
+    services.inquiry_create(product=product, buyer_name="B", buyer_phone="081234567890", quantity=1, message="x")
+    today = timezone.localdate()
+    activity = selectors.daily_activity(since=today - datetime.timedelta(days=7))
+    kec = product.shop.kecamatan_id
+    assert activity["verified"] == [{"day": today, "kecamatan_id": kec, "n": 1}]
+    assert activity["products"] == [{"day": today, "kecamatan_id": kec, "n": 1}]
+    assert activity["inquiries"] == [{"day": today, "kecamatan_id": kec, "n": 1}]
+    assert activity["views"] == [{"day": today, "kecamatan_id": kec, "n": 1}]
+    assert activity["wa_clicks"] == [{"day": today, "kecamatan_id": kec, "n": 0}]
