@@ -20,6 +20,10 @@ class FilterForm(forms.Form):
     def __init__(self, data=None, *, kecamatan_list, today=None):
         self.today = today or timezone.localdate()
         start = self.today - datetime.timedelta(days=DEFAULT_DAYS - 1)
+        if data is not None and not (data.get("mulai") or data.get("sampai")):
+            # Only a kecamatan chosen: keep showing (and applying) the default period.
+            data = data.copy()
+            data["mulai"], data["sampai"] = start.isoformat(), self.today.isoformat()
         super().__init__(data, initial={"mulai": start, "sampai": self.today})
         self.kecamatan_by_slug = {k.slug: k for k in kecamatan_list}
         self.fields["kecamatan"].choices = [("", _("Semua kecamatan"))] + [(k.slug, k.name) for k in kecamatan_list]

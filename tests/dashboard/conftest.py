@@ -206,3 +206,9 @@ def _tanam(n, today, kec_a, kec_b, Desa):
         )
         if status == "pending":
             Planting.objects.filter(pk=planting.pk).update(created_at=timezone.now() - datetime.timedelta(days=10))
+    # The app's derived map cells (its home figures read them) are rebuilt by its own service.
+    from tanam import services as tanam_services
+
+    rebuild = getattr(tanam_services, "cluster_cells_rebuild", None)
+    if rebuild is not None:
+        rebuild()

@@ -167,3 +167,11 @@ def test_maps_outline_the_filtered_kecamatan(alice_client, data):
     figure = page.figure("kecamatan")
     assert figure.highlight == data["kec_a"].code
     assert f'class="area selected" data-code="{data["kec_a"].code}"' in str(figure.svg)
+
+
+def test_choosing_only_a_kecamatan_keeps_the_default_period_in_the_form(alice_client, data):
+    response = alice_client.get("/dasbor/", {"kecamatan": data["kec_a"].slug})
+    html = response.content.decode()
+    start = data["today"] - datetime.timedelta(days=29)
+    assert f'value="{start.isoformat()}"' in html and f'value="{data["today"].isoformat()}"' in html
+    assert response.context["filters"].kecamatan == data["kec_a"]
