@@ -13,6 +13,13 @@ from .feeds import CLASS_LABELS, LAINNYA
 STALE_AFTER_FAILURES = 3
 
 
+def bed_class_label(code, room_name=""):
+    """What a person reads for a class code: "Kelas 3", "ICU", "Lainnya: Ruang Kemo" (never KELAS_3)."""
+    if code == LAINNYA:
+        return f"{CLASS_LABELS[LAINNYA]}: {room_name}" if room_name else str(CLASS_LABELS[LAINNYA])
+    return str(CLASS_LABELS.get(code, code))
+
+
 class Hospital(models.Model):
     class Type(models.TextChoices):
         RSUD = "RSUD", _("RSUD (pemerintah daerah)")
@@ -132,9 +139,7 @@ class BedClass(models.Model):
 
     @property
     def label(self):
-        if self.code == LAINNYA:
-            return f"{CLASS_LABELS[LAINNYA]}: {self.room_name}"
-        return str(CLASS_LABELS.get(self.code, self.code))
+        return bed_class_label(self.code, self.room_name)
 
     @property
     def occupied(self):

@@ -11,14 +11,23 @@ import time
 from django.conf import settings
 from django.contrib.gis.db.models.functions import Distance
 from django.core.cache import cache
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from blitar_portal.accounts.roles import HOSPITAL_STAFF, has_role, is_diskominfo
 
 from .feeds import CANONICAL_CLASSES, CLASS_LABELS, LAINNYA
-from .models import BedClass, BedCountChange, Hospital, NotificationOutbox, Service, ServiceRequest, SyncRun
+from .models import (
+    BedClass,
+    BedCountChange,
+    Hospital,
+    NotificationOutbox,
+    Service,
+    ServiceRequest,
+    SyncRun,
+    bed_class_label,
+)
 
 BOARD_VERSION_KEY = "ehealth:board:version"
 BOARD_CACHE_SECONDS = 600
@@ -251,27 +260,60 @@ def hospital_classes(hospital):
 
 
 def hospital_trend(hospital, *, days=7, now=None):
-    """Total available beds at the end of each of the last `days` days, from the change history.
+    """Available beds per class at the end of each of the last `days` days, from the change history.
 
-    Walks back from today's numbers by undoing later changes (one query).
+    Starts from today's numbers and walks back by undoing later changes, so it costs two
+    queries whatever the number of classes. A class is listed when it had beds in service on
+    any of those days. Returns {"days": [date], "series": [{"code", "room_name", "label",
+    "values": [available per day]}], "totals": [sum per day]}.
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
-    first_day = today - datetime.timedelta(days=days - 1)
-    start = timezone.make_aware(datetime.datetime.combine(first_day, datetime.time.min))
-    current = hospital.bed_classes.aggregate(total=Sum("available"))["total"] or 0
-    deltas = {}
-    for changed_at, old, new in BedCountChange.objects.filter(hospital=hospital, changed_at__gte=start).values_list(
-        "changed_at", "old_available", "new_available"
-    ):
-        day = timezone.localdate(changed_at)
-        deltas[day] = deltas.get(day, 0) + new - (old or 0)
-    points, value = [], current
+    state = {
+        (code, room): (capacity, available)
+        for code, room, capacity, available in BedClass.objects.filter(hospital=hospital).values_list(
+            "code", "room_name", "capacity", "available"
+        )
+    }
+    start = _day_start(today - datetime.timedelta(days=days - 1))
+    changes = iter(
+        BedCountChange.objects.filter(hospital=hospital, changed_at__gte=start)
+        .order_by("-changed_at", "-pk")
+        .values_list("code", "room_name", "old_capacity", "old_available", "changed_at")
+    )
+    history, pending = [], next(changes, None)
     for offset in range(days):
         day = today - datetime.timedelta(days=offset)
-        points.append((day, value))
-        value -= deltas.get(day, 0)
-    return list(reversed(points))
+        history.append(dict(state))
+        day_start = _day_start(day)
+        while pending is not None and pending[4] >= day_start:
+            code, room, old_capacity, old_available, _at = pending
+            state[(code, room)] = (old_capacity or 0, old_available or 0)
+            pending = next(changes, None)
+    history.reverse()
+    return _trend_series(history, today=today, days=days)
+
+
+def _day_start(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _trend_series(history, *, today, days):
+    keys = {key for snapshot in history for key, (capacity, _avail) in snapshot.items() if capacity}
+    series = [
+        {
+            "code": code,
+            "room_name": room,
+            "label": bed_class_label(code, room),
+            "values": [snapshot.get((code, room), (0, 0))[1] for snapshot in history],
+        }
+        for code, room in sorted(keys, key=lambda k: (CLASS_ORDER.get(k[0], 99), k[1]))
+    ]
+    return {
+        "days": [today - datetime.timedelta(days=days - 1 - i) for i in range(days)],
+        "series": series,
+        "totals": [sum(s["values"][i] for s in series) for i in range(days)],
+    }
 
 
 def hospital_services(hospital):

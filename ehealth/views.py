@@ -104,7 +104,8 @@ def hospital_detail(request, slug):
         {
             "hospital": hospital,
             "classes": selectors.hospital_classes(hospital),
-            "chart": charts.bar_chart(trend),
+            "trend": trend,
+            "chart": charts.line_chart(trend["days"], trend["series"]),
             "services": selectors.hospital_services(hospital),
             "last_sync": selectors.hospital_last_sync(hospital),
             "stale": hospital.is_stale(),

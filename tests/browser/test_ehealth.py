@@ -51,7 +51,15 @@ def test_citizen_filters_to_icu_opens_a_hospital_books_and_tracks_the_request(pa
     card.get_by_role("link", name="RSUD Ngudi Waluyo Wlingi").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", level=1).inner_text() == "RSUD Ngudi Waluyo Wlingi"
-    assert page.locator("svg rect").count() == 7
+    trend = page.locator("section", has=page.get_by_role("heading", name="Tren 7 hari"))
+    assert trend.locator("polyline").count() == 3
+    assert trend.locator(".legend li").all_inner_texts() == ["VIP", "Kelas 3", "ICU"]
+    table = trend.get_by_role("table")
+    assert not table.is_visible()
+    trend.get_by_text("Tabel angka grafik").click()
+    assert table.get_by_role("row", name="Kelas 3").locator("td").all_inner_texts() == ["0"] * 6 + [
+        "3"
+    ]  # beds set up today
     page.get_by_role("link", name="Daftar layanan online").click()
     page.wait_for_load_state()
 
