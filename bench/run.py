@@ -61,8 +61,8 @@ class Context:
             capture_output=capture,
         )
 
-    def wrk(self, path, concurrency=10, seconds=None):
-        """Load `path` with wrk; returns rps, p50/p95 in ms, request and error counts."""
+    def wrk(self, path, concurrency=10, seconds=None, headers=None):
+        """Load `path` with wrk (optional extra headers); returns rps, p50/p95 in ms, requests, errors."""
         seconds = seconds or self.seconds
         threads = min(2, concurrency)
         out = subprocess.run(
@@ -158,8 +158,9 @@ def main():
         print_row("home page /", home, ctx.baseline, "(reported)", None)
         for module in scenarios:
             for target in getattr(module, "http_targets", lambda ctx: [])(ctx):
-                ctx.wrk(target["path"], target.get("concurrency", 10), 2)  # warm caches
-                result = ctx.wrk(target["path"], target.get("concurrency", 10))
+                concurrency, headers = target.get("concurrency", 10), target.get("headers")
+                ctx.wrk(target["path"], concurrency, 2, headers)  # warm caches
+                result = ctx.wrk(target["path"], concurrency, headers=headers)
                 ok = target["check"](result, ctx.baseline) if "check" in target else None
                 results.append(ok)
                 print_row(target["name"], result, ctx.baseline, target.get("bar", ""), ok)
