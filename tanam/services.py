@@ -131,22 +131,20 @@ def _check_duplicate(user, point):
         )
 
 
-def planting_register(
-    *,
-    user,
-    species,
-    lat=None,
-    lon=None,
-    location_source=Planting.Source.MAP,
-    gps_accuracy_m=None,
-    tree_count=1,
-    planted_on=None,
-    community=None,
-    campaign=None,
-    photo=None,
-    notes="",
-):
-    """Validate everything, then save one pending planting (or nothing). Returns RegistrationResult."""
+@dataclass
+class _CheckedInput:
+    point: object
+    source: str
+    kecamatan: object
+    desa: object
+    planted_on: date
+    gps_accuracy_m: float | None
+    uploaded: object
+    warnings: list
+
+
+def _check_input(*, lat, lon, location_source, gps_accuracy_m, planted_on, photo):
+    """Every rule of a registration (photo, location, regency, date, GPS accuracy) before any write."""
     warnings = []
     uploaded = image_validate(photo) if photo else None
     point, source = _location_from_input(
@@ -156,54 +154,57 @@ def planting_register(
     if kecamatan is None or desa is None:
         raise ValidationError(_("Titik berada di luar Kabupaten Blitar."), code="outside")
     planted_on = _check_planted_on(planted_on, uploaded)
-    if source == Planting.Source.GPS and gps_accuracy_m and gps_accuracy_m > GPS_ACCURACY_WARN_M:
-        warnings.append(
-            _("Akurasi GPS %(m)d m (lebih dari 30 m): periksa lagi titiknya di peta.") % {"m": gps_accuracy_m}
-        )
+    accuracy = gps_accuracy_m if source == Planting.Source.GPS else None
+    if accuracy and accuracy > GPS_ACCURACY_WARN_M:
+        warnings.append(_("Akurasi GPS %(m)d m (lebih dari 30 m): periksa lagi titiknya di peta.") % {"m": accuracy})
+    return _CheckedInput(point, source, kecamatan, desa, planted_on, accuracy, uploaded, warnings)
+
+
+def _store_photo(planting, user, uploaded):
+    # Only the re-encoded JPEG is stored: the EXIF (with its GPS) is gone.
+    name = f"{user.pk}-{timezone.now():%Y%m%d%H%M%S}.jpg"
+    planting.photo.save(name, ContentFile(image_sanitize(uploaded)), save=False)
+    planting.renditions = {}
+    _enqueue_on_commit("tanam.planting_renditions", planting.pk)
+
+
+def _apply_input(planting, checked, *, species, tree_count, community, campaign, notes):
+    planting.point, planting.location_source = checked.point, checked.source
+    planting.gps_accuracy_m = checked.gps_accuracy_m
+    planting.kecamatan, planting.desa, planting.species = checked.kecamatan, checked.desa, species
+    planting.tree_count, planting.planted_on, planting.notes = tree_count, checked.planted_on, notes or ""
+    planting.community, planting.campaign = community, campaign
+
+
+def planting_register(*, user, species, tree_count=1, community=None, campaign=None, notes="", photo=None, **location):
+    """Validate everything, then save one pending planting (or nothing). Returns RegistrationResult.
+
+    location: lat, lon, location_source (map/gps/exif), gps_accuracy_m, planted_on.
+    """
+    checked = _check_input(photo=photo, **_location_args(location))
     with transaction.atomic():
-        _check_duplicate(user, point)
-        planting = Planting(
-            user=user,
-            point=point,
-            gps_accuracy_m=gps_accuracy_m if source == Planting.Source.GPS else None,
-            location_source=source,
-            kecamatan=kecamatan,
-            desa=desa,
+        _check_duplicate(user, checked.point)
+        planting = Planting(user=user)
+        _apply_input(
+            planting,
+            checked,
             species=species,
             tree_count=tree_count,
-            planted_on=planted_on,
             community=community,
             campaign=campaign,
-            notes=notes or "",
-            next_check_on=planted_on + timedelta(days=CHECK_INTERVAL_DAYS),
+            notes=notes,
         )
-        if uploaded is not None:
-            # Only the re-encoded JPEG is stored: the EXIF (with its GPS) is gone.
-            planting.photo.save(
-                f"{user.pk}-{timezone.now():%Y%m%d%H%M%S}.jpg", ContentFile(image_sanitize(uploaded)), save=False
-            )
+        planting.next_check_on = checked.planted_on + timedelta(days=CHECK_INTERVAL_DAYS)
         planting.full_clean()
         planting.save()
-        if uploaded is not None:
-            _enqueue_on_commit("tanam.planting_renditions", planting.pk)
-    return RegistrationResult(planting=planting, warnings=warnings)
+        if checked.uploaded is not None:
+            _store_photo(planting, user, checked.uploaded)
+            planting.save(update_fields=["photo", "renditions"])
+    return RegistrationResult(planting=planting, warnings=checked.warnings)
 
 
 def planting_edit_by_owner(
-    *,
-    planting,
-    user,
-    species,
-    lat=None,
-    lon=None,
-    location_source=Planting.Source.MAP,
-    gps_accuracy_m=None,
-    tree_count=1,
-    planted_on=None,
-    community=None,
-    campaign=None,
-    photo=None,
-    notes="",
+    *, planting, user, species, tree_count=1, community=None, campaign=None, notes="", photo=None, **location
 ):
     """The planter corrects a pending planting (same rules as registering); decided ones are locked."""
     if planting.user_id != user.pk:
@@ -212,30 +213,37 @@ def planting_edit_by_owner(
         raise ValidationError(
             _("Penanaman yang sudah diverifikasi atau ditolak tidak dapat diubah. Hubungi Diskominfo."), code="locked"
         )
-    warnings = []
-    uploaded = image_validate(photo) if photo else None
-    point, source = _location_from_input(
-        lat=lat, lon=lon, location_source=location_source, uploaded=uploaded, warnings=warnings
-    )
-    kecamatan, desa = region_at_point(point)
-    if kecamatan is None or desa is None:
-        raise ValidationError(_("Titik berada di luar Kabupaten Blitar."), code="outside")
-    planted_on = _check_planted_on(planted_on or planting.planted_on, uploaded)
+    args = _location_args(location)
+    args["planted_on"] = args["planted_on"] or planting.planted_on
+    checked = _check_input(photo=photo, **args)
     with transaction.atomic():
-        planting.point, planting.location_source = point, source
-        planting.gps_accuracy_m = gps_accuracy_m if source == Planting.Source.GPS else None
-        planting.kecamatan, planting.desa, planting.species = kecamatan, desa, species
-        planting.tree_count, planting.planted_on, planting.notes = tree_count, planted_on, notes or ""
-        planting.community, planting.campaign = community, campaign
-        if uploaded is not None:
-            planting.photo.save(
-                f"{user.pk}-{timezone.now():%Y%m%d%H%M%S}.jpg", ContentFile(image_sanitize(uploaded)), save=False
-            )
-            planting.renditions = {}
-            _enqueue_on_commit("tanam.planting_renditions", planting.pk)
+        _apply_input(
+            planting,
+            checked,
+            species=species,
+            tree_count=tree_count,
+            community=community,
+            campaign=campaign,
+            notes=notes,
+        )
+        if checked.uploaded is not None:
+            _store_photo(planting, user, checked.uploaded)
         planting.full_clean()
         planting.save()
-    return RegistrationResult(planting=planting, warnings=warnings)
+    return RegistrationResult(planting=planting, warnings=checked.warnings)
+
+
+def _location_args(location):
+    unknown = set(location) - {"lat", "lon", "location_source", "gps_accuracy_m", "planted_on"}
+    if unknown:
+        raise TypeError(f"unexpected arguments: {sorted(unknown)}")
+    return {
+        "lat": location.get("lat"),
+        "lon": location.get("lon"),
+        "location_source": location.get("location_source") or Planting.Source.MAP,
+        "gps_accuracy_m": location.get("gps_accuracy_m"),
+        "planted_on": location.get("planted_on"),
+    }
 
 
 def planting_renditions_build(*, planting_id):
