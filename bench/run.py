@@ -37,6 +37,7 @@ def bench_env():
         SITE_URL=f"http://127.0.0.1:{PORT}",
         GUNICORN_BIND=f"127.0.0.1:{PORT}",
         GUNICORN_ACCESSLOG="/dev/null",
+        GUNICORN_MAX_REQUESTS="0",
         CELERY_QUEUE="bench",
         LOG_LEVEL="WARNING",
     )
