@@ -148,6 +148,18 @@ def bed_formset_initial(hospital):
     return rows
 
 
+class RejectForm(forms.Form):
+    """The reason asked on the admin's "tolak" confirmation page (sent to the citizen)."""
+
+    reason = forms.CharField(
+        label=_("Alasan penolakan"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Dikirim ke warga bersama status Ditolak."),
+        error_messages={"required": _("Alasan penolakan wajib diisi.")},
+    )
+
+
 class HospitalFeedForm(forms.ModelForm):
     """Admin form: the feed token is write-only (never rendered back)."""
 
