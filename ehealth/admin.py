@@ -20,6 +20,7 @@ from blitar_portal.accounts.roles import HOSPITAL_STAFF, has_role
 from blitar_portal.lib.validators import mask_name, mask_nik
 
 from . import selectors, services
+from .feeds import CLASS_LABELS
 from .forms import BedCountFormSet, HospitalFeedForm, RejectForm, bed_formset_initial
 from .models import (
     BedCountChange,
@@ -240,13 +241,25 @@ class HospitalAdmin(ScopedAdmin, LeafletGeoAdmin):
         return TemplateResponse(request, "admin/ehealth/bed_counts.html", context)
 
 
+class BedClassCodeFilter(admin.SimpleListFilter):
+    """Filter by class, offered by label (Kelas 3), not by code (KELAS_3)."""
+
+    title = gettext_lazy("kelas")
+    parameter_name = "code"
+
+    def lookups(self, request, model_admin):
+        return [(code, str(label)) for code, label in CLASS_LABELS.items()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(code=self.value()) if self.value() else queryset
+
+
 @admin.register(BedCountChange)
 class BedCountChangeAdmin(ReadOnlyScopedAdmin):
     list_display = [
         "changed_at",
         "hospital",
-        "code",
-        "room_name",
+        "class_label",
         "old_capacity",
         "new_capacity",
         "old_available",
@@ -254,9 +267,25 @@ class BedCountChangeAdmin(ReadOnlyScopedAdmin):
         "source",
         "user",
     ]
-    list_filter = ["source", "code"]
+    list_filter = ["source", BedClassCodeFilter]
     date_hierarchy = "changed_at"
     list_select_related = ["hospital", "user"]
+    fields = [
+        "hospital",
+        "class_label",
+        "old_capacity",
+        "new_capacity",
+        "old_available",
+        "new_available",
+        "source",
+        "user",
+        "sync_run",
+        "changed_at",
+    ]
+
+    @admin.display(description=gettext_lazy("kelas"), ordering="code")
+    def class_label(self, obj):
+        return obj.label
 
 
 @admin.register(SyncRun)

@@ -144,7 +144,9 @@ def bed_formset_initial(hospital):
     rows = []
     order = list(CANONICAL_CLASSES) + [LAINNYA]
     for (code, room), bed in sorted(existing.items(), key=lambda kv: (order.index(kv[0][0]), kv[0][1])):
-        rows.append({"code": code, "room_name": room, "capacity": bed.capacity, "available": bed.available})
+        rows.append(
+            {"code": code, "room_name": room, "capacity": bed.capacity, "available": bed.available, "label": bed.label}
+        )
     return rows
 
 
