@@ -5,6 +5,7 @@ Every model admin filters through selectors.scoped_for_user and answers 404
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
@@ -19,7 +20,8 @@ from blitar_portal.accounts.roles import HOSPITAL_STAFF, has_role
 from blitar_portal.lib.validators import mask_name, mask_nik
 
 from . import selectors, services
-from .forms import BedCountFormSet, HospitalFeedForm, bed_formset_initial
+from .feeds import CLASS_LABELS
+from .forms import BedCountFormSet, HospitalFeedForm, RejectForm, bed_formset_initial
 from .models import (
     BedCountChange,
     Hospital,
@@ -239,13 +241,25 @@ class HospitalAdmin(ScopedAdmin, LeafletGeoAdmin):
         return TemplateResponse(request, "admin/ehealth/bed_counts.html", context)
 
 
+class BedClassCodeFilter(admin.SimpleListFilter):
+    """Filter by class, offered by label (Kelas 3), not by code (KELAS_3)."""
+
+    title = gettext_lazy("kelas")
+    parameter_name = "code"
+
+    def lookups(self, request, model_admin):
+        return [(code, str(label)) for code, label in CLASS_LABELS.items()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(code=self.value()) if self.value() else queryset
+
+
 @admin.register(BedCountChange)
 class BedCountChangeAdmin(ReadOnlyScopedAdmin):
     list_display = [
         "changed_at",
         "hospital",
-        "code",
-        "room_name",
+        "class_label",
         "old_capacity",
         "new_capacity",
         "old_available",
@@ -253,9 +267,25 @@ class BedCountChangeAdmin(ReadOnlyScopedAdmin):
         "source",
         "user",
     ]
-    list_filter = ["source", "code"]
+    list_filter = ["source", BedClassCodeFilter]
     date_hierarchy = "changed_at"
     list_select_related = ["hospital", "user"]
+    fields = [
+        "hospital",
+        "class_label",
+        "old_capacity",
+        "new_capacity",
+        "old_available",
+        "new_available",
+        "source",
+        "user",
+        "sync_run",
+        "changed_at",
+    ]
+
+    @admin.display(description=gettext_lazy("kelas"), ordering="code")
+    def class_label(self, obj):
+        return obj.label
 
 
 @admin.register(SyncRun)
@@ -286,14 +316,15 @@ class ServiceAdmin(ScopedAdmin):
 
 
 class StatusAction:
-    def __init__(self, status):
+    def __init__(self, status, *, reason=""):
         self.status = status
+        self.reason = reason
 
     def __call__(self, modeladmin, request, queryset):
         done = 0
         for item in queryset:
             try:
-                services.service_request_set_status(service_request=item, status=self.status)
+                services.service_request_set_status(service_request=item, status=self.status, reason=self.reason)
                 done += 1
             except ValidationError as exc:
                 modeladmin.message_user(request, f"{item.code}: {' '.join(exc.messages)}", messages.ERROR)
@@ -349,7 +380,29 @@ class ServiceRequestAdmin(ScopedAdmin):
         _status_action(ServiceRequest.Status.DITERIMA, gettext_lazy("Terima permohonan terpilih")),
         _status_action(ServiceRequest.Status.DILAYANI, gettext_lazy("Tandai sedang dilayani")),
         _status_action(ServiceRequest.Status.SELESAI, gettext_lazy("Tandai selesai")),
+        "reject_selected",
     ]
+
+    @admin.action(description=gettext_lazy("Tolak permohonan terpilih (dengan alasan)"))
+    def reject_selected(self, request, queryset):
+        """Asks for the reason on a confirmation page, then applies the same service as the change form.
+
+        The queryset is already scoped to the user's hospitals (get_queryset), so a clerk
+        can never reject another hospital's request, even with a forged id.
+        """
+        form = RejectForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            StatusAction(ServiceRequest.Status.DITOLAK, reason=form.cleaned_data["reason"])(self, request, queryset)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Tolak permohonan layanan"),
+            "opts": self.model._meta,
+            "form": form,
+            "queryset": queryset.select_related("service"),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/ehealth/reject_requests.html", context)
 
     def get_readonly_fields(self, request, obj=None):
         return [f for f in self.fields if f not in ("status", "reject_reason")]

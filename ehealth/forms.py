@@ -144,8 +144,22 @@ def bed_formset_initial(hospital):
     rows = []
     order = list(CANONICAL_CLASSES) + [LAINNYA]
     for (code, room), bed in sorted(existing.items(), key=lambda kv: (order.index(kv[0][0]), kv[0][1])):
-        rows.append({"code": code, "room_name": room, "capacity": bed.capacity, "available": bed.available})
+        rows.append(
+            {"code": code, "room_name": room, "capacity": bed.capacity, "available": bed.available, "label": bed.label}
+        )
     return rows
+
+
+class RejectForm(forms.Form):
+    """The reason asked on the admin's "tolak" confirmation page (sent to the citizen)."""
+
+    reason = forms.CharField(
+        label=_("Alasan penolakan"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Dikirim ke warga bersama status Ditolak."),
+        error_messages={"required": _("Alasan penolakan wajib diisi.")},
+    )
 
 
 class HospitalFeedForm(forms.ModelForm):

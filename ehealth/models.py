@@ -199,7 +199,12 @@ class BedCountChange(models.Model):
         indexes = [models.Index(fields=["hospital", "changed_at"]), models.Index(fields=["changed_at"])]
 
     def __str__(self):
-        return f"{self.code} {self.old_available}→{self.new_available}"
+        old = "–" if self.old_available is None else self.old_available
+        return f"{self.label} {old}→{self.new_available}"
+
+    @property
+    def label(self):
+        return bed_class_label(self.code, self.room_name)
 
 
 class HospitalMembership(models.Model):

@@ -10,10 +10,11 @@ import time
 
 from django.conf import settings
 from django.contrib.gis.db.models.functions import Distance
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from redis.exceptions import RedisError
 
 from blitar_portal.accounts.roles import HOSPITAL_STAFF, has_role, is_diskominfo
 
@@ -84,8 +85,33 @@ def board_cache_invalidate():
     cache.set(BOARD_VERSION_KEY, time.time_ns(), None)
 
 
+# One redis client per process for the version read on every board request: Django's cache
+# builds a new client object and a pickled key per call, which costs as much as the
+# round trip itself on the board's hot path. {"backend": cache backend, "client": redis client}.
+_VERSION_READER = {}
+
+
+def _read_board_version():
+    """The shared board version with one raw GET (Django stores ints unpickled); None if unknown."""
+    backend = caches["default"]
+    if _VERSION_READER.get("backend") is not backend:
+        get_client = getattr(getattr(backend, "_cache", None), "get_client", None)
+        _VERSION_READER.update(backend=backend, client=get_client(write=False) if get_client else None)
+    client = _VERSION_READER["client"]
+    if client is None:
+        return backend.get(BOARD_VERSION_KEY)
+    try:
+        raw = client.get(backend.make_and_validate_key(BOARD_VERSION_KEY))
+    except (RedisError, OSError):
+        return None
+    try:
+        return int(raw) if raw is not None else None
+    except ValueError:
+        return backend.get(BOARD_VERSION_KEY)
+
+
 def _board_version():
-    version = cache.get(BOARD_VERSION_KEY)
+    version = _read_board_version()
     if version is None:
         version = time.time_ns()
         cache.add(BOARD_VERSION_KEY, version, None)
@@ -166,7 +192,9 @@ _LOCAL_MAX = 256
 
 
 def board_fragment_cached(*, variant, build, now=None):
-    """Rendered board HTML for one variant (page or results, language, filters), cached.
+    """Rendered board HTML (or what `build` makes of it) for one variant, cached.
+
+    A variant is page or results, language and filters.
 
     Valid only for the current board version (bumped by every bed change) and the
     current minute (the HTML says "N menit lalu" and marks stale data), so it never
@@ -181,13 +209,13 @@ def board_fragment_cached(*, variant, build, now=None):
         if cached and cached[0] == version and cached[1] == minute:
             _LOCAL_HTML[key] = cached
             return cached[2]
-    html = build()
-    entry = (version, minute, str(html))
+    value = build()
+    entry = (version, minute, str(value) if isinstance(value, str) else value)
     cache.set(key, entry, 120)
     if len(_LOCAL_HTML) >= _LOCAL_MAX:
         _LOCAL_HTML.clear()
     _LOCAL_HTML[key] = entry
-    return html
+    return value
 
 
 def _is_stale(row, now):

@@ -35,7 +35,8 @@ def _board_point(form):
 
 
 BOARD_PARAMS = {"kelas", "kecamatan", "jenis", "urut", "lat", "lon"}
-_CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+# The token inside every CSRF input of a rendered page (the language switch in base.html).
+_CSRF_VALUE = re.compile(r'(?<=name="csrfmiddlewaretoken" value=")[^"]*(?=")')
 
 
 def _board_page_cacheable(request):
@@ -53,11 +54,18 @@ def _board_page_cacheable(request):
 def board(request):
     """The bed board. Anonymous pages are served from a cache that every bed change invalidates."""
     if _board_page_cacheable(request):
-        variant = f"page:{get_language()}:{request.get_full_path()}"
-        html = selectors.board_fragment_cached(variant=variant, build=lambda: _board_page(request).content.decode())
-        # Each visitor gets their own CSRF token in the (cached) language-switch form.
-        return HttpResponse(_CSRF_INPUT.sub(lambda m: m.group(1) + get_token(request) + m.group(2), html))
+        # "page-bytes": cached as encoded pieces (a key of its own, so a process still running an
+        # older release, which cached the page as one string, never reads this shape, nor we its).
+        variant = f"page-bytes:{get_language()}:{request.get_full_path()}"
+        parts = selectors.board_fragment_cached(variant=variant, build=lambda: _board_page_parts(request))
+        # Each visitor gets their own CSRF token in the (cached) language-switch form: the page is
+        # cached as encoded pieces around the token, so serving it is one join, no regex, no encoding.
+        return HttpResponse(get_token(request).encode().join(parts))
     return _board_page(request)
+
+
+def _board_page_parts(request):
+    return tuple(part.encode() for part in _CSRF_VALUE.split(_board_page(request).content.decode()))
 
 
 def _board_page(request):

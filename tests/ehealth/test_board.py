@@ -1,13 +1,14 @@
 """The public bed board /kesehatan/: filters, nearest, states, htmx partial, constant queries."""
 
 import datetime
+import time
 
 import pytest
 from django.utils import timezone
 
 from ehealth import selectors
 from ehealth.feeds import CANONICAL_CLASSES
-from ehealth.models import Hospital
+from ehealth.models import BedClass, Hospital
 
 from .conftest import make_hospital, set_beds
 
@@ -164,3 +165,32 @@ def test_board_still_renders_from_the_database_when_redis_is_down(client, hospit
     response = client.get("/kesehatan/?kelas=ICU")
     assert response.status_code == 200 and "RSUD Ngudi Waluyo Wlingi" in response.content.decode()
     assert selectors.home_summary()["hospitals_total"] == 1
+
+
+def test_warm_board_checks_the_shared_version_so_a_change_by_another_process_shows_at_once(client, hospital):
+    """The per-process page copy is only served while Redis holds the same version (no local grace time)."""
+    import redis
+    from django.conf import settings
+    from django.core.cache import cache
+
+    assert ">2<" in client.get("/kesehatan/?kelas=VIP").content.decode()  # warm: this process holds a copy
+    # Another process (a Celery worker) applies a change: the database row and the shared version key.
+    BedClass.objects.filter(hospital=hospital, code="VIP").update(available=5)
+    other_process = redis.Redis.from_url(settings.REDIS_URL)
+    version = time.time_ns()
+    other_process.set(cache.make_key(selectors.BOARD_VERSION_KEY), version)
+    assert selectors._read_board_version() == version  # one raw GET, same value Django's cache stores
+    html = client.get("/kesehatan/?kelas=VIP").content.decode()
+    assert ">5<" in html.split('id="board-results"')[1] and ">2<" not in html.split('id="board-results"')[1]
+
+
+def test_cached_page_is_the_same_for_every_visitor_except_their_own_csrf_token(hospital):
+    import re
+
+    from django.test import Client
+
+    token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    first, second = (Client().get("/kesehatan/").content.decode() for _ in range(2))
+    assert token.search(first).group(1) != token.search(second).group(1)
+    assert token.sub("", first) == token.sub("", second)
+    assert "RSUD Ngudi Waluyo Wlingi" in first
