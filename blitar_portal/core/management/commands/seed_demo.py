@@ -9,6 +9,7 @@ import time
 
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 
 class Command(BaseCommand):
@@ -38,3 +39,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Seeding {config.label} (scale {scale})…")
             module.seed(scale=scale, stdout=self.stdout)
             self.stdout.write(self.style.SUCCESS(f"  {config.label} done in {time.monotonic() - started:.1f} s"))
+        # Bulk inserts leave the planner with stale statistics until autovacuum gets to
+        # them (measured: IKM's misspelt search 150 ms before, 25 ms after ANALYZE).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
