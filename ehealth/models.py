@@ -179,18 +179,26 @@ class BedCountChange(models.Model):
         USER = "user", _("petugas")
         FEED = "feed", _("feed")
 
-    hospital = models.ForeignKey(Hospital, on_delete=models.CASCADE, related_name="bed_changes")
-    bed_class = models.ForeignKey(BedClass, on_delete=models.SET_NULL, null=True, related_name="changes")
-    code = models.CharField(max_length=16)
-    room_name = models.CharField(max_length=120, blank=True)
+    hospital = models.ForeignKey(
+        Hospital, on_delete=models.CASCADE, related_name="bed_changes", verbose_name=_("rumah sakit")
+    )
+    bed_class = models.ForeignKey(
+        BedClass, on_delete=models.SET_NULL, null=True, related_name="changes", verbose_name=_("kelas tempat tidur")
+    )
+    code = models.CharField(_("kode kelas"), max_length=16)
+    room_name = models.CharField(_("nama ruang"), max_length=120, blank=True)
     source = models.CharField(_("sumber"), max_length=8, choices=Source.choices)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
-    sync_run = models.ForeignKey(SyncRun, on_delete=models.SET_NULL, null=True, blank=True)
-    old_capacity = models.PositiveIntegerField(null=True, blank=True)
-    new_capacity = models.PositiveIntegerField()
-    old_available = models.PositiveIntegerField(null=True, blank=True)
-    new_available = models.PositiveIntegerField()
-    changed_at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("petugas")
+    )
+    sync_run = models.ForeignKey(
+        SyncRun, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("sinkronisasi")
+    )
+    old_capacity = models.PositiveIntegerField(_("kapasitas lama"), null=True, blank=True)
+    new_capacity = models.PositiveIntegerField(_("kapasitas baru"))
+    old_available = models.PositiveIntegerField(_("tersedia lama"), null=True, blank=True)
+    new_available = models.PositiveIntegerField(_("tersedia baru"))
+    changed_at = models.DateTimeField(_("waktu"), default=timezone.now)
 
     class Meta:
         ordering = ["-changed_at"]

@@ -52,6 +52,8 @@ def test_history_changelist_shows_labels_and_filters_by_label(client, clerk, his
     text = visible_text(client.get("/admin/ehealth/bedcountchange/").content.decode())
     assert "Kelas 3" in text and "Lainnya: Ruang Kemo" in text
     assert "KELAS_3" not in text and "LAINNYA" not in text
+    lowered = text.lower()  # column headers are named in Bahasa Indonesia, not field names
+    assert "waktu" in lowered and "tersedia baru" in lowered and "changed at" not in lowered
     filtered = visible_text(client.get("/admin/ehealth/bedcountchange/?code=KELAS_3").content.decode())
     assert "Kelas 3" in filtered and "Ruang Kemo" not in filtered
     assert "KELAS_3" not in filtered
