@@ -12,6 +12,7 @@ import secrets
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -62,16 +63,27 @@ class Context:
             capture_output=capture,
         )
 
-    def wrk(self, path, concurrency=10, seconds=None, headers=None):
-        """Load `path` with wrk (optional extra headers); returns rps, p50/p95 in ms, requests, errors."""
+    def wrk(self, path, concurrency=10, seconds=None, headers=None, paths=None):
+        """Load `path` with wrk (optional extra headers); returns rps, p50/p95 in ms, requests, errors.
+
+        With `paths` (a list), the requests walk through those paths instead: each request a
+        different URL, e.g. searches no cache has seen."""
         seconds = seconds or self.seconds
         threads = min(2, concurrency)
-        out = subprocess.run(
-            ["wrk", f"-t{threads}", f"-c{concurrency}", f"-d{seconds}s", "--latency", "-s", LUA, self.base_url + path],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
+        env = dict(os.environ, WRK_PATHS="", WRK_THREADS=str(threads))
+        with tempfile.NamedTemporaryFile("w", suffix=".paths") as listing:
+            if paths:
+                listing.write("\n".join(paths) + "\n")
+                listing.flush()
+                env["WRK_PATHS"] = listing.name
+            out = subprocess.run(
+                ["wrk", f"-t{threads}", f"-c{concurrency}", f"-d{seconds}s", "--latency", "-s", LUA]
+                + [self.base_url + path],
+                capture_output=True,
+                text=True,
+                check=True,
+                env=env,
+            ).stdout
         line = next(line for line in out.splitlines() if line.startswith("JSON "))
         raw = json.loads(line[5:])
         return {
@@ -160,8 +172,10 @@ def main():
         for module in scenarios:
             for target in getattr(module, "http_targets", lambda ctx: [])(ctx):
                 concurrency, headers = target.get("concurrency", 10), target.get("headers")
-                ctx.wrk(target["path"], concurrency, 2, headers)  # warm caches
-                result = ctx.wrk(target["path"], concurrency, headers=headers)
+                # Warm the workers (and, for a single path, its caches); a target with its own
+                # `paths` warms on `warm_paths` so its measured URLs stay unseen.
+                ctx.wrk(target["path"], concurrency, 2, headers, target.get("warm_paths"))
+                result = ctx.wrk(target["path"], concurrency, headers=headers, paths=target.get("paths"))
                 ok = target["check"](result, ctx.baseline) if "check" in target else None
                 results.append(ok)
                 print_row(target["name"], result, ctx.baseline, target.get("bar", ""), ok)

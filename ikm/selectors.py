@@ -9,10 +9,10 @@ import datetime
 import re
 import time
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity, TrigramWordSimilarity
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Sum, Value
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Sum, Value, Window
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
@@ -26,6 +26,7 @@ from .models import (
     Product,
     ProductPhoto,
     ProductStat,
+    SearchWord,
     Shop,
 )
 
@@ -122,7 +123,9 @@ def _ready_photos():
 
 
 # Columns a product list never shows: the kecamatan polygon alone is ~50 KB per row.
-LIST_DEFERRED = ("search_vector", "search_text", "shop__search_vector", "shop__kecamatan__geom", "shop__story")
+# (The shop's point is not shown either: building a GEOS object per card is pure cost.)
+NEVER_SHOWN = ("search_vector", "search_text", "shop__search_vector", "shop__kecamatan__geom", "shop__location")
+LIST_DEFERRED = (*NEVER_SHOWN, "shop__story")
 
 
 def public_products():
@@ -137,7 +140,7 @@ def public_products():
 def public_product(slug):
     """One public product with everything its page shows (constant number of queries)."""
     certs = Prefetch("shop__certifications", queryset=Certification.objects.order_by("kind"))
-    product = public_products().defer(None).defer(*LIST_DEFERRED[:-1]).prefetch_related(certs)
+    product = public_products().defer(None).defer(*NEVER_SHOWN).prefetch_related(certs)
     return product.filter(slug=slug).first()
 
 
@@ -262,39 +265,149 @@ def _text_query(q):
 
 
 def search_products(*, q, category=None, kecamatan=None, certification=None, price_min=None, price_max=None, sort=""):
-    """Public products matching `q`, filtered and sorted.
+    """Public products matching `q`, filtered and sorted (a queryset, for the API): the
+    first of `_attempts` that finds anything."""
+    base = _apply_filters(public_products(), **_filters(category, kecamatan, certification, price_min, price_max))
+    if not q:
+        return _sorted(base, sort, ranked=False)
+    qs = None
+    for _used, qs in _attempts(base, q, sort):
+        if qs.exists():
+            return qs
+    return qs
 
-    Full text first (stored vector, GIN index); only when that finds nothing — a typo,
-    "kripik" for "keripik" — fall back to trigram word similarity (trigram GIN index).
-    A broad trigram match on every query would rank thousands of rows for nothing.
+
+def search_page(*, q, number, per_page, **filters):
+    """One page of search results with its products loaded (see `search_ids_page`)."""
+    return _load_products(search_ids_page(q=q, number=number, per_page=per_page, **filters))
+
+
+def search_ids_page(
+    *, q, number, per_page, category=None, kecamatan=None, certification=None, price_min=None, price_max=None, sort=""
+):
+    """One page of matching ids, by the same rule as `search_products`; `page.search_query`
+    is the query that found them (the spelling-corrected one, when that was needed).
+
+    Each attempt's page and total come from ONE query (a window count), so a results page
+    costs one index scan per attempt, not three (exists, count, page)."""
+    base = _apply_filters(public_products(), **_filters(category, kecamatan, certification, price_min, price_max))
+    if not q:
+        page = ids_page(_sorted(base, sort, ranked=False), number, per_page=per_page)
+        page.search_query = q
+        return page
+    for used, qs in _attempts(base, q, sort):
+        page = ids_page(qs, number, per_page=per_page)
+        page.search_query = used
+        if page.paginator.count:
+            break
+    return page
+
+
+def _attempts(base, q, sort):
+    """The search rule, in order, lazily: (query used, ranked queryset).
+
+    1. Full text (stored vector, GIN index) for `q` as typed.
+    2. Only when that finds nothing: full text for `q` with each word the catalogue does not
+       know replaced by its most similar known word ("kripik tempe" → "keripik tempe").
+    3. Only when that finds nothing too: trigram word similarity over the products' text
+       (trigram GIN index) — the slowest, for what word-by-word correction cannot fix.
     """
-    filters = {
+    yield q, _full_text(base, q, sort)
+    corrected = corrected_query(q)
+    if corrected:
+        yield corrected, _full_text(base, corrected, sort)
+    yield q, _trigram(base, q, sort)
+
+
+def corrected_query(q):
+    """`q` with each word of 3+ letters unknown to the catalogue replaced by the most similar
+    catalogue word (trigram similarity over `SearchWord`), or None when nothing changes."""
+    words = re.findall(r"\w+", q.lower())[:8]
+    unknown = [w for w in dict.fromkeys(words) if len(w) >= MIN_QUERY_CHARS]
+    unknown = set(unknown) - set(SearchWord.objects.filter(word__in=unknown).values_list("word", flat=True))
+    replacements = {}
+    for word in unknown:
+        best = (
+            SearchWord.objects.filter(word__trigram_similar=word)
+            .annotate(similarity=TrigramSimilarity("word", word))
+            .order_by("-similarity", "word")
+            .values_list("word", flat=True)
+            .first()
+        )
+        if best:
+            replacements[word] = best
+    if not replacements:
+        return None
+    return " ".join(replacements.get(w, w) for w in words)
+
+
+def _filters(category, kecamatan, certification, price_min, price_max):
+    return {
         "category": category,
         "kecamatan": kecamatan,
         "certification": certification,
         "price_min": price_min,
         "price_max": price_max,
     }
-    qs = _apply_filters(public_products(), **filters)
-    if q:
-        tsquery = _text_query(q)
-        full_text = qs.filter(search_vector=tsquery)
-        if full_text.exists():
-            qs = full_text.annotate(rank=SearchRank(F("search_vector"), tsquery))
-        else:
-            qs = qs.filter(search_text__trigram_word_similar=q).annotate(
-                rank=TrigramWordSimilarity(Value(q), "search_text")
-            )
+
+
+def _full_text(qs, q, sort):
+    tsquery = _text_query(q)
+    qs = qs.filter(search_vector=tsquery).annotate(rank=SearchRank(F("search_vector"), tsquery))
+    return _sorted(qs, sort, ranked=True)
+
+
+def _trigram(qs, q, sort):
+    qs = qs.filter(search_text__trigram_word_similar=q).annotate(rank=TrigramWordSimilarity(Value(q), "search_text"))
+    return _sorted(qs, sort, ranked=True)
+
+
+def _sorted(qs, sort, *, ranked):
     order = SORTS.get(sort)
     if order is None:
-        order = ("-rank", "-created_at") if q else ("-created_at",)
+        order = ("-rank", "-created_at") if ranked else ("-created_at",)
     return qs.order_by(*order, "pk")
 
 
+class _CountedIds:
+    """The ids of one page plus the total, shaped for Django's Paginator (count + slicing)."""
+
+    def __init__(self, ids, total, offset):
+        self.ids, self.total, self.offset = ids, total, offset
+
+    def count(self):
+        return self.total
+
+    def __len__(self):
+        return self.total
+
+    def __getitem__(self, window):
+        return self.ids[window.start - self.offset : window.stop - self.offset]
+
+
 def products_page(products, number, *, per_page):
-    """Paginate in two steps: rank and count over narrow rows (ids), then load the page's
-    24 full products. Sorting thousands of wide rows is what makes a naive search slow."""
-    page = Paginator(products.values_list("pk", flat=True), per_page).get_page(number)
+    """A page of full products from a queryset of products (see `ids_page`)."""
+    return _load_products(ids_page(products, number, per_page=per_page))
+
+
+def ids_page(products, number, *, per_page):
+    """The page's ids and the total in ONE narrow query (a window count over the matches).
+    Sorting thousands of wide rows, or counting and paging in two scans, is what makes a
+    naive search slow; the page's 24 full products are loaded afterwards."""
+    try:
+        wanted = max(1, int(number))
+    except (TypeError, ValueError):
+        wanted = 1
+    offset = (wanted - 1) * per_page
+    rows = list(products.annotate(total=Window(Count("pk"))).values_list("pk", "total")[offset : offset + per_page])
+    if rows or wanted == 1:
+        counted = _CountedIds([pk for pk, _ in rows], rows[0][1] if rows else 0, offset)
+        return Paginator(counted, per_page).page(wanted)
+    # Past the last page: Django's rule, the last page (a rare second query).
+    return Paginator(products.values_list("pk", flat=True), per_page).get_page(wanted)
+
+
+def _load_products(page):
     by_id = public_products().in_bulk(list(page.object_list))
     page.object_list = [by_id[pk] for pk in page.object_list if pk in by_id]
     return page

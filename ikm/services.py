@@ -307,7 +307,8 @@ def product_delete(*, product):
 
 
 def product_refresh_search(*, product_ids):
-    """Rebuild the stored search vector and trigram text of these products (one UPDATE)."""
+    """Rebuild the stored search vector and trigram text of these products (one UPDATE),
+    and add their words to the spelling vocabulary (`SearchWord`)."""
     if not product_ids:
         return
     with connection.cursor() as cursor:
@@ -325,6 +326,17 @@ def product_refresh_search(*, product_ids):
             """,
             [list(product_ids)],
         )
+        cursor.execute(SEARCH_WORDS_INSERT, [list(product_ids)])
+
+
+# The words of these products' `search_text` (3 to 100 characters) into the spelling vocabulary.
+SEARCH_WORDS_INSERT = """
+    INSERT INTO ikm_searchword (word)
+    SELECT DISTINCT w.word FROM ikm_product p
+    CROSS JOIN LATERAL unnest(tsvector_to_array(to_tsvector('simple', p.search_text))) AS w(word)
+    WHERE p.id = ANY(%s) AND length(w.word) BETWEEN 3 AND 100
+    ON CONFLICT DO NOTHING
+"""
 
 
 # --- photos ---------------------------------------------------------------------------------------

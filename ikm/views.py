@@ -68,10 +68,10 @@ def _search_body(request):
         "page": None,
         "filters": {},
         # Plain lists: rendering Django widgets costs more than the search itself.
-        "cert_kinds": Certification.Kind.choices,
-        "sorts": SearchForm.base_fields["urut"].choices,
+        "cert_options": [(value, str(label)) for value, label in Certification.Kind.choices],
+        "sort_options": [(value, str(label)) for value, label in SearchForm.base_fields["urut"].choices],
         "sort": request.GET.get("urut", ""),
-        **selectors.cached_catalogue("facets", _facets),
+        **selectors.cached_catalogue("facet-options", _facets),
     }
     if form.is_valid():
         q = selectors.normalize_query(form.cleaned_data["q"])
@@ -80,8 +80,15 @@ def _search_body(request):
         if q and selectors.query_too_short(q):
             context["too_short"] = True
         else:
-            products = selectors.search_products(q=q, sort=form.cleaned_data.get("urut") or "", **filters)
-            page = selectors.products_page(products, request.GET.get("halaman"), per_page=PAGE_SIZE)
+            page = selectors.search_page(
+                q=q,
+                number=request.GET.get("halaman"),
+                per_page=PAGE_SIZE,
+                sort=form.cleaned_data.get("urut") or "",
+                **filters,
+            )
+            if page.search_query != q:  # spelling corrected: say so, highlight what was found
+                context.update(corrected=page.search_query, terms=selectors.query_terms(page.search_query))
             context.update(
                 page=page,
                 shops=selectors.search_shops(q) if q and page.number == 1 else [],
@@ -91,7 +98,13 @@ def _search_body(request):
 
 
 def _facets():
-    return {"categories": selectors.category_choices(), "kecamatan_list": selectors.shops_per_kecamatan()}
+    """The filter choices as (value, label) pairs, cached with the catalogue."""
+    return {
+        "category_options": [(c.slug, f"— {c.name}" if c.parent_id else c.name) for c in selectors.category_choices()],
+        "kecamatan_options": sorted(
+            ((k["slug"], k["name"]) for k in selectors.shops_per_kecamatan()), key=lambda pair: pair[1]
+        ),
+    }
 
 
 def _without_page(request):

@@ -4,8 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ikm import services
-from ikm.models import Category, Product
+from ikm import selectors, services
+from ikm.models import Category, Product, SearchWord
+from ikm.templatetags.ikm_tags import highlight, options
 from tests.factories import UserFactory
 
 from .conftest import make_product, make_shop
@@ -114,3 +115,39 @@ def test_cached_results_follow_catalogue_changes(client, catalogue):
     assert "Keripik Talas Baru" in body.replace("<mark>", "").replace("</mark>", "")
     services.shop_suspend(shop=catalogue, reason="Diperiksa")
     assert "Keripik Talas" not in client.get("/ikm/cari/", {"q": "keripik"}).content.decode()
+
+
+def test_misspelt_words_are_corrected_against_the_catalogue_vocabulary(client, catalogue):
+    # Product saves keep the vocabulary; the correction is said on the page and highlighted.
+    assert SearchWord.objects.filter(word__in=["keripik", "tempe", "sambal"]).count() == 3
+    assert selectors.corrected_query("kripik tempe") == "keripik tempe"
+    assert selectors.corrected_query("keripik tempe") is None  # nothing to correct
+    body = client.get("/ikm/cari/", {"q": "sambel pecel"}).content.decode()
+    assert "Ejaan disesuaikan: menampilkan hasil untuk “sambal pecel”." in body
+    assert "<mark>Sambal</mark> <mark>Pecel</mark> Pedas" in body
+    assert "Keripik Tempe" not in body
+
+
+def test_a_results_page_costs_one_search_query_when_full_text_finds_it(catalogue):
+    with CaptureQueriesContext(connection) as ctx:
+        page = selectors.search_ids_page(q="keripik", number=1, per_page=24)
+    searches = [q["sql"] for q in ctx.captured_queries if "ikm_product" in q["sql"]]
+    assert len(searches) == 1 and "OVER ()" in searches[0]  # page and total in one query
+    assert page.paginator.count == len(page.object_list) >= 1 and page.search_query == "keripik"
+
+
+def test_a_page_past_the_last_shows_the_last_page(client, catalogue):
+    for i in range(30):
+        make_product(catalogue, name=f"Keripik Nomor {i}")
+    body = client.get("/ikm/cari/", {"q": "keripik", "halaman": 9}).content.decode()
+    assert "Halaman 2 dari 2" in body
+
+
+def test_highlighting_leaves_escaped_markup_and_entities_alone():
+    html = highlight('Keripik & <b>"tempe"</b>', ["keripik", "amp", "tempe"])
+    assert html == "<mark>Keripik</mark> &amp; &lt;b&gt;&quot;<mark>tempe</mark>&quot;&lt;/b&gt;"
+
+
+def test_filter_options_mark_the_chosen_value_and_escape_labels():
+    html = options([("a", "Satu <1>"), ("b", "Dua")], "b")
+    assert html == '<option value="a">Satu &lt;1&gt;</option><option value="b" selected>Dua</option>'

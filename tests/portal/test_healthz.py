@@ -75,3 +75,12 @@ def test_a_real_worker_consumes_the_heartbeat_task(celery_worker, settings):
         time.sleep(0.1)
     beat = WorkerHeartbeat.objects.get(queue=settings.CELERY_TASK_DEFAULT_QUEUE)
     assert (timezone.now() - beat.beat_at).total_seconds() < 30
+
+
+def test_the_cache_reuses_one_redis_client_per_connection_pool():
+    from django.core.cache import cache
+
+    cache.set("reuse-check", 1, 5)
+    assert cache.get("reuse-check") == 1
+    client = cache._cache.get_client(write=True)
+    assert cache._cache.get_client(write=False) is client
