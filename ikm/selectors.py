@@ -309,24 +309,31 @@ def _attempts(base, q, sort):
     1. Full text (stored vector, GIN index) for `q` as typed.
     2. Only when that finds nothing: full text for `q` with each word the catalogue does not
        know replaced by its most similar known word ("kripik tempe" → "keripik tempe").
-    3. Only when that finds nothing too: trigram word similarity over the products' text
-       (trigram GIN index) — the slowest, for what word-by-word correction cannot fix.
+    3. Only when a word is unknown and has no similar known word: trigram word similarity
+       over the products' text (trigram GIN index; slow for common trigrams, so never run
+       for words the catalogue knows — those are found by full text or not at all).
     """
     yield q, _full_text(base, q, sort)
-    corrected = corrected_query(q)
+    corrected, unresolved = _spelling(q)
     if corrected:
         yield corrected, _full_text(base, corrected, sort)
-    yield q, _trigram(base, q, sort)
+    if unresolved:
+        yield q, _trigram(base, q, sort)
 
 
 def corrected_query(q):
     """`q` with each word of 3+ letters unknown to the catalogue replaced by the most similar
     catalogue word (trigram similarity over `SearchWord`), or None when nothing changes."""
+    return _spelling(q)[0]
+
+
+def _spelling(q):
+    """(corrected query or None, whether a word stayed unknown with no similar known word)."""
     words = re.findall(r"\w+", q.lower())[:8]
-    unknown = [w for w in dict.fromkeys(words) if len(w) >= MIN_QUERY_CHARS]
-    unknown = set(unknown) - set(SearchWord.objects.filter(word__in=unknown).values_list("word", flat=True))
+    unknown = {w for w in words if len(w) >= MIN_QUERY_CHARS}
+    unknown -= set(SearchWord.objects.filter(word__in=unknown).values_list("word", flat=True))
     replacements = {}
-    for word in unknown:
+    for word in sorted(unknown):
         best = (
             SearchWord.objects.filter(word__trigram_similar=word)
             .annotate(similarity=TrigramSimilarity("word", word))
@@ -336,9 +343,8 @@ def corrected_query(q):
         )
         if best:
             replacements[word] = best
-    if not replacements:
-        return None
-    return " ".join(replacements.get(w, w) for w in words)
+    corrected = " ".join(replacements.get(w, w) for w in words) if replacements else None
+    return corrected, len(replacements) < len(unknown)
 
 
 def _filters(category, kecamatan, certification, price_min, price_max):
