@@ -132,14 +132,14 @@ class Metrics:
             )
         )
 
-    def series(self, metric, *, dimension=None, average=False):
-        """[(bucket, value)] over the current period; `average` for rates (BOR), else sums."""
+    def series(self, metric, *, dimension=None, average=False, monthly_metric=False):
+        """[(bucket, value)] over the current period; `average` for rates, else sums."""
         sums, counts = defaultdict(float), defaultdict(int)
         for (m, dim, day), v in self._daily.items():
             if (
                 m == metric
                 and (dimension is None or dim == dimension)
-                and self.filters.start <= day <= self.filters.end
+                and self._in(day, self.filters.start, self.filters.end, monthly_metric)
             ):
                 sums[self.filters.bucket(day)] += v
                 counts[self.filters.bucket(day)] += 1
@@ -148,12 +148,12 @@ class Metrics:
             for b in self.filters.buckets()
         ]
 
-    def ratio_series(self, numerator, denominator, *, dimension=None, percent=True):
+    def ratio_series(self, numerator, denominator, *, dimension=None, percent=True, monthly_metric=False):
         """[(bucket, sum(numerator) / sum(denominator))] over the current period (None where the
         denominator is 0): e.g. occupied bed-days / bed-days gives the BOR of a week."""
-        top = dict(self.series(numerator, dimension=dimension))
+        top = dict(self.series(numerator, dimension=dimension, monthly_metric=monthly_metric))
         result = []
-        for bucket, bottom in self.series(denominator, dimension=dimension):
+        for bucket, bottom in self.series(denominator, dimension=dimension, monthly_metric=monthly_metric):
             value = (100 if percent else 1) * top[bucket] / bottom if bottom else None
             result.append((bucket, round(value, 1) if value is not None else None))
         return result

@@ -77,6 +77,19 @@ def test_weekly_bor_weighs_bed_days(alice_client, data):
     assert figure.rows[-1][2] == 60.0
 
 
+def test_monthly_bor_sums_the_bed_days_of_the_month(alice_client, data):
+    today = data["today"]
+    start = today - datetime.timedelta(days=200)
+    figure = section(alice_client, "/dasbor/kesehatan/", mulai=start.isoformat(), sampai=today.isoformat()).figure(
+        "bor"
+    )
+    assert figure.rows[-1][0] == today.strftime("%Y-%m")
+    # This month: today.day days, all but today with 30 of 40 Kelas 1 beds occupied, today 20 of 40.
+    days = today.day
+    assert figure.rows[-1][1] == round(100 * (30 * (days - 1) + 20) / (40 * days), 1)
+    assert figure.rows[0][1:] == [75.0, 60.0]  # an earlier month: no change in the history
+
+
 def test_requests_by_status_and_per_hospital(alice_client, data):
     page = section(alice_client, "/dasbor/kesehatan/")
     requests = page.figure("permohonan")

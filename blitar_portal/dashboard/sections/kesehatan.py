@@ -8,6 +8,8 @@ from . import NOT_PER_KECAMATAN, Card, Section, admin_list, label_of, per_bucket
 METRICS = [
     "ehealth.bed_capacity",
     "ehealth.bed_occupied",
+    "ehealth.bed_capacity_month",
+    "ehealth.bed_occupied_month",
     "ehealth.requests",
     "ehealth.requests_hospital",
     "ehealth.outcome",
@@ -128,9 +130,15 @@ def _sync(hospitals, at):
 def _bor(ctx):
     """BOR per class and bucket = occupied bed-days / bed-days (a week's BOR weighs each day's beds)."""
     m, f = ctx.metrics, ctx.filters
-    codes = sorted(m.dimensions("ehealth.bed_capacity"), key=_class_label)
+    suffix = "_month" if f.monthly else ""  # a month's bed-days are stored summed (daily rows: recent only)
+    codes = sorted(m.dimensions(f"ehealth.bed_capacity{suffix}"), key=_class_label)
     columns = [per_bucket(f, _("Tanggal"), _("Minggu"), _("Bulan"))] + [_class_label(c) for c in codes]
-    per_code = [m.ratio_series("ehealth.bed_occupied", "ehealth.bed_capacity", dimension=c) for c in codes]
+    per_code = [
+        m.ratio_series(
+            f"ehealth.bed_occupied{suffix}", f"ehealth.bed_capacity{suffix}", dimension=c, monthly_metric=f.monthly
+        )
+        for c in codes
+    ]
     rows = (
         [[label_of(f, b)] + [series[i][1] for series in per_code] for i, b in enumerate(f.buckets())] if codes else []
     )
@@ -148,7 +156,8 @@ def _bor(ctx):
         computed_at=ctx.freshness["computed_at"],
         note=_(
             "Dari riwayat jumlah tempat tidur: tempat tidur terisi dibagi kapasitas pada akhir tiap hari; "
-            "per minggu/bulan = hari-tempat tidur terisi dibagi hari-tempat tidur tersedia."
+            "per minggu/bulan = hari-tempat tidur terisi dibagi hari-tempat tidur tersedia. Per hari dan per minggu "
+            "untuk 183 hari terakhir, per bulan (bulan penuh) untuk 400 hari terakhir."
         ),
         link=admin_list("ehealth", "bedcountchange", fallback="/kesehatan/"),
         link_label=_("Riwayat jumlah tempat tidur"),
