@@ -375,11 +375,18 @@ class ServiceRequestAdmin(ScopedAdmin):
         "created_at",
         "status",
         "reject_reason",
+        "accepted_at",
+        "served_at",
+        "completed_at",
+        "rejected_at",
+        "cancelled_at",
+        "no_show_at",
     ]
     actions = [
         _status_action(ServiceRequest.Status.DITERIMA, gettext_lazy("Terima permohonan terpilih")),
         _status_action(ServiceRequest.Status.DILAYANI, gettext_lazy("Tandai sedang dilayani")),
         _status_action(ServiceRequest.Status.SELESAI, gettext_lazy("Tandai selesai")),
+        _status_action(ServiceRequest.Status.TIDAK_HADIR, gettext_lazy("Tandai tidak hadir")),
         "reject_selected",
     ]
 

@@ -309,6 +309,18 @@ def _bulk_history(hospitals, *, now, stdout):
         stdout.write(f"  ehealth: bed history for {len(todo)} hospitals")
 
 
+# Outcome of a request whose visit day has passed (weights): most are served, some never show up.
+PAST_OUTCOMES = [
+    ("selesai", 70),
+    ("tidak_hadir", 8),
+    ("dibatalkan", 9),
+    ("ditolak", 5),
+    ("diterima", 5),
+    ("diajukan", 3),
+]
+TODAY_OUTCOMES = [("diajukan", 30), ("diterima", 40), ("dilayani", 15), ("selesai", 15)]
+
+
 def _bulk_requests(hospitals, *, target, stdout):
     existing = ServiceRequest.objects.count()
     if existing >= target:
@@ -316,7 +328,6 @@ def _bulk_requests(hospitals, *, target, stdout):
     services = list(Service.objects.filter(hospital__in=hospitals).select_related("hospital"))
     rng = _rng("requests", existing)
     today = timezone.localdate()
-    statuses = [s for s, _label in ServiceRequest.Status.choices]
     now = timezone.now()
     batch, made, counters = [], existing, {}
     while made < target:
@@ -324,6 +335,7 @@ def _bulk_requests(hospitals, *, target, stdout):
         day = today - datetime.timedelta(days=rng.randint(0, 364))
         key = (service.pk, day)
         counters[key] = counters.get(key, _max_queue(service, day, existing)) + 1
+        status, times = _request_story(rng, service=service, day=day, today=today, now=now)
         batch.append(
             ServiceRequest(
                 code=f"D{made:09d}",
@@ -331,15 +343,15 @@ def _bulk_requests(hospitals, *, target, stdout):
                 service=service,
                 visit_date=day,
                 queue_number=counters[key],
-                status=rng.choice(statuses),
+                status=status,
                 name="Warga Demo",
                 nik="3505014101900001",
                 phone="6281234567890",
                 complaint="Kontrol rutin (data demo).",
                 consent_version="2026-01",
-                consent_at=now,
-                created_at=now - datetime.timedelta(days=(today - day).days),
-                status_changed_at=now,
+                consent_at=times["created_at"],
+                status_changed_at=max(times.values()),
+                **times,
             )
         )
         made += 1
@@ -348,6 +360,36 @@ def _bulk_requests(hospitals, *, target, stdout):
             batch = []
     ServiceRequest.objects.bulk_create(batch)
     stdout.write(f"  ehealth: {target - existing} service requests")
+
+
+def _weighted(rng, choices):
+    return rng.choices([c for c, _w in choices], weights=[w for _c, w in choices])[0]
+
+
+def _request_story(rng, *, service, day, today, now):
+    """(status, {time field: when}) of a plausible request for a visit on `day`, never later than now.
+
+    Made 0-6 days before the visit; accepted within a day; served from the opening hour on the
+    visit day, finished within two hours; no-shows marked in the afternoon of the visit day.
+    """
+    status = _weighted(rng, PAST_OUTCOMES if day < today else TODAY_OUTCOMES)
+    hours = datetime.timedelta(hours=1)
+    opens = timezone.make_aware(datetime.datetime.combine(day, service.opens_at))
+    created = min(opens - rng.randint(0, 6) * 24 * hours - rng.uniform(1, 14) * hours, now)
+    times = {"created_at": created}
+    if status == "ditolak":
+        times["rejected_at"] = created + rng.uniform(0.5, 24) * hours
+    elif status == "dibatalkan":
+        times["cancelled_at"] = created + rng.uniform(0.2, 48) * hours
+    elif status != "diajukan":
+        times["accepted_at"] = created + rng.uniform(0.2, 20) * hours
+        if status == "tidak_hadir":
+            times["no_show_at"] = opens + rng.uniform(6, 9) * hours
+        elif status in ("dilayani", "selesai"):
+            times["served_at"] = max(opens + rng.uniform(0, 4) * hours, times["accepted_at"])
+            if status == "selesai":
+                times["completed_at"] = times["served_at"] + rng.uniform(0.25, 2) * hours
+    return status, {field: min(at, now) for field, at in times.items()}
 
 
 def _max_queue(service, day, existing):

@@ -262,6 +262,7 @@ class ServiceRequest(models.Model):
         SELESAI = "selesai", _("Selesai")
         DITOLAK = "ditolak", _("Ditolak")
         DIBATALKAN = "dibatalkan", _("Dibatalkan")
+        TIDAK_HADIR = "tidak_hadir", _("Tidak hadir")
 
     code = models.CharField(_("kode booking"), max_length=12, unique=True)
     hospital = models.ForeignKey(Hospital, on_delete=models.PROTECT, related_name="service_requests")
@@ -283,6 +284,24 @@ class ServiceRequest(models.Model):
     submit_token = models.CharField(max_length=64, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     status_changed_at = models.DateTimeField(default=timezone.now)
+    # When the request entered each status (null: never did, or not known for rows older than
+    # these fields). Set only by services.service_request_set_status; see STATUS_TIME_FIELDS.
+    accepted_at = models.DateTimeField(_("waktu diterima"), null=True, blank=True)
+    served_at = models.DateTimeField(_("waktu mulai dilayani"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("waktu selesai"), null=True, blank=True)
+    rejected_at = models.DateTimeField(_("waktu ditolak"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("waktu dibatalkan"), null=True, blank=True)
+    no_show_at = models.DateTimeField(_("waktu ditandai tidak hadir"), null=True, blank=True)
+
+    # status -> the field stamped when a request enters it ("diajukan" is created_at).
+    STATUS_TIME_FIELDS = {
+        Status.DITERIMA: "accepted_at",
+        Status.DILAYANI: "served_at",
+        Status.SELESAI: "completed_at",
+        Status.DITOLAK: "rejected_at",
+        Status.DIBATALKAN: "cancelled_at",
+        Status.TIDAK_HADIR: "no_show_at",
+    }
 
     class Meta:
         ordering = ["-created_at"]
@@ -297,6 +316,12 @@ class ServiceRequest(models.Model):
 
     def __str__(self):
         return self.code
+
+    def status_history(self):
+        """[(status label, time)] of the steps this request went through, oldest first (known times only)."""
+        steps = [(self.Status.DIAJUKAN.label, self.created_at)]
+        steps += [(self.Status(s).label, getattr(self, f)) for s, f in self.STATUS_TIME_FIELDS.items()]
+        return sorted(((label, at) for label, at in steps if at is not None), key=lambda step: step[1])
 
 
 class NotificationOutbox(models.Model):

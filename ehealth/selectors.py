@@ -11,8 +11,8 @@ import time
 from django.conf import settings
 from django.contrib.gis.db.models.functions import Distance
 from django.core.cache import cache, caches
-from django.db.models import Count, Q
-from django.db.models.functions import TruncDate
+from django.db.models import Aggregate, Case, Count, DateField, DurationField, F, Q, When
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 from redis.exceptions import RedisError
 
@@ -509,3 +509,131 @@ def dashboard_requests_per_day(*, days=30, now=None):
         .annotate(n=Count("id"))
         .order_by("day", "status")
     )
+
+
+class _MedianDuration(Aggregate):
+    """PostgreSQL percentile_cont(0.5) over an interval; rows where it is null are ignored."""
+
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = DurationField()
+
+
+def _local_midnight(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def dashboard_requests_per_day_by_area(*, since):
+    """Requests created per local day since `since`, split by hospital kecamatan and current status,
+    and by kecamatan and hospital: {"by_status": [{day, kecamatan_id, status, n}],
+    "by_hospital": [{day, kecamatan_id, hospital, n}]}. Two queries."""
+    base = ServiceRequest.objects.filter(created_at__gte=_local_midnight(since)).annotate(day=TruncDate("created_at"))
+    by_status = base.values("day", "hospital__kecamatan_id", "status").annotate(n=Count("id"))
+    by_hospital = base.values("day", "hospital__kecamatan_id", "hospital__name").annotate(n=Count("id"))
+    return {
+        "by_status": [
+            {"day": r["day"], "kecamatan_id": r["hospital__kecamatan_id"], "status": r["status"], "n": r["n"]}
+            for r in by_status
+        ],
+        "by_hospital": [
+            {"day": r["day"], "kecamatan_id": r["hospital__kecamatan_id"], "hospital": r["hospital__name"], "n": r["n"]}
+            for r in by_hospital
+        ],
+    }
+
+
+OUTCOME_STATUSES = (
+    ServiceRequest.Status.DIBATALKAN,
+    ServiceRequest.Status.DITOLAK,
+    ServiceRequest.Status.TIDAK_HADIR,
+)
+
+
+def dashboard_outcomes_per_day(*, since):
+    """Cancellations, rejections and no-shows per local day the status was set, from the statuses
+    themselves (status + its time field): [{day, kecamatan_id, status, n}]. One query."""
+    fields = ServiceRequest.STATUS_TIME_FIELDS
+    start = _local_midnight(since)
+    condition = Q()
+    for status in OUTCOME_STATUSES:
+        condition |= Q(status=status, **{f"{fields[status]}__gte": start})
+    day = Case(*[When(status=s, then=TruncDate(fields[s])) for s in OUTCOME_STATUSES], output_field=DateField())
+    rows = (
+        ServiceRequest.objects.filter(condition)
+        .annotate(day=day)
+        .values("day", "hospital__kecamatan_id", "status")
+        .annotate(n=Count("id"))
+    )
+    return [
+        {"day": r["day"], "kecamatan_id": r["hospital__kecamatan_id"], "status": r["status"], "n": r["n"]} for r in rows
+    ]
+
+
+def dashboard_median_hours(*, since):
+    """Exact median hours from request to "diterima" and to "selesai", per month the request was made,
+    regency-wide: [{"month": date, "to_accepted": hours|None, "to_completed": hours|None}].
+
+    Measured on every request that reached the step (accepted_at / completed_at set), whatever
+    its status now; requests from before those times were recorded have them null and are left out.
+    One query.
+    """
+    start = _local_midnight(since.replace(day=1))
+    rows = (
+        ServiceRequest.objects.filter(created_at__gte=start)
+        .filter(Q(accepted_at__isnull=False) | Q(completed_at__isnull=False))
+        .annotate(month=TruncMonth("created_at"))
+        .values("month")
+        .annotate(
+            to_accepted=_MedianDuration(F("accepted_at") - F("created_at")),
+            to_completed=_MedianDuration(F("completed_at") - F("created_at")),
+        )
+        .order_by("month")
+    )
+
+    def hours(value):
+        return round(value.total_seconds() / 3600, 2) if value is not None else None
+
+    return [
+        {
+            "month": timezone.localdate(r["month"]),
+            "to_accepted": hours(r["to_accepted"]),
+            "to_completed": hours(r["to_completed"]),
+        }
+        for r in rows
+    ]
+
+
+def dashboard_bed_days(*, days=30, now=None):
+    """Beds in service and occupied per class and kecamatan at the end of each of the last `days` days.
+
+    From the bed history (undoing later changes from today's numbers, as `dashboard_bor_per_class`).
+    Returns [(date, kecamatan_id, code, capacity, occupied)] for classes with beds in service; BOR over
+    any set of days and areas is sum(occupied) / sum(capacity) (occupied bed-days / bed-days). 3 queries.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    area = dict(Hospital.objects.values_list("id", "kecamatan_id"))
+    state = {
+        (b.hospital_id, b.code, b.room_name): (b.capacity, b.available)
+        for b in BedClass.objects.only("hospital_id", "code", "room_name", "capacity", "available")
+    }
+    changes = iter(
+        BedCountChange.objects.filter(changed_at__gte=_local_midnight(today - datetime.timedelta(days=days - 1)))
+        .order_by("-changed_at", "-pk")
+        .values_list("hospital_id", "code", "room_name", "old_capacity", "old_available", "changed_at")
+    )
+    result, pending = [], next(changes, None)
+    for offset in range(days):
+        day = today - datetime.timedelta(days=offset)
+        totals = {}
+        for (hospital_id, code, _room), (capacity, available) in state.items():
+            key = (area.get(hospital_id), code)
+            cap, occ = totals.get(key, (0, 0))
+            totals[key] = (cap + capacity, occ + capacity - available)
+        result += [(day, k, code, cap, occ) for (k, code), (cap, occ) in totals.items() if cap]
+        day_start = _local_midnight(day)
+        while pending is not None and pending[5] >= day_start:
+            hospital_id, code, room, old_capacity, old_available, _at = pending
+            state[(hospital_id, code, room)] = (old_capacity or 0, old_available or 0)
+            pending = next(changes, None)
+    return result

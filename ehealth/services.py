@@ -352,13 +352,19 @@ TRANSITIONS = {
         ServiceRequest.Status.DILAYANI,
         ServiceRequest.Status.DITOLAK,
         ServiceRequest.Status.DIBATALKAN,
+        ServiceRequest.Status.TIDAK_HADIR,
     },
     ServiceRequest.Status.DILAYANI: {ServiceRequest.Status.SELESAI},
 }
 
 
-def service_request_set_status(*, service_request, status, reason=""):
-    """Move a request through the workflow; a rejection needs a reason. Queues a status email."""
+def service_request_set_status(*, service_request, status, reason="", now=None):
+    """Move a request through the workflow; a rejection needs a reason. Queues a status email.
+
+    The one place a status changes (admin form, admin list actions, citizen cancel, API):
+    it stamps status_changed_at and the time field of the new status (STATUS_TIME_FIELDS).
+    """
+    now = now or timezone.now()
     with transaction.atomic():
         request = ServiceRequest.objects.select_for_update().get(pk=service_request.pk)
         if status == request.status:
@@ -370,9 +376,15 @@ def service_request_set_status(*, service_request, status, reason=""):
             )
         if status == ServiceRequest.Status.DITOLAK and not reason.strip():
             raise ValidationError({"reject_reason": [_("Alasan penolakan wajib diisi.")]})
+        if status == ServiceRequest.Status.TIDAK_HADIR and request.visit_date > timezone.localdate(now):
+            raise ValidationError(
+                _("Permohonan baru dapat ditandai tidak hadir pada atau setelah tanggal kunjungan (%(date)s).")
+                % {"date": request.visit_date.strftime("%d-%m-%Y")}
+            )
         request.status = status
         request.reject_reason = reason.strip() if status == ServiceRequest.Status.DITOLAK else ""
-        request.status_changed_at = timezone.now()
+        request.status_changed_at = now
+        setattr(request, ServiceRequest.STATUS_TIME_FIELDS[status], now)
         request.full_clean()
         request.save()
         _notify(

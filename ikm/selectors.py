@@ -578,3 +578,35 @@ def shops_for_export():
         .prefetch_related("certifications")
         .order_by("kecamatan__name", "name")
     )
+
+
+# --- Diskominfo dashboard (per period, kecamatan and KBLI sector) --------------------------------
+
+
+def dashboard_verified_per_day():
+    """IKM online now, counted on the local day they were verified, per kecamatan id and KBLI sector:
+    [{"day", "kecamatan_id", "sector", "n"}] (all time: the dashboard draws a cumulative line). One query."""
+    rows = (
+        public_shops()
+        .filter(verified_at__isnull=False)
+        .annotate(day=TruncDate("verified_at"))
+        .values("day", "kecamatan_id", "kbli_sector")
+        .annotate(n=Count("id"))
+        .order_by("day")
+    )
+    return [{"day": r["day"], "kecamatan_id": r["kecamatan_id"], "sector": r["kbli_sector"], "n": r["n"]} for r in rows]
+
+
+def dashboard_online_per_sector_and_kecamatan():
+    """IKM online now per KBLI sector and kecamatan id: [{"sector", "label", "kecamatan_id", "n"}]. One query."""
+    labels = dict(Shop.Sector.choices)
+    rows = public_shops().values("kbli_sector", "kecamatan_id").annotate(n=Count("id")).order_by("kbli_sector")
+    return [
+        {
+            "sector": r["kbli_sector"],
+            "label": str(labels.get(r["kbli_sector"], r["kbli_sector"])),
+            "kecamatan_id": r["kecamatan_id"],
+            "n": r["n"],
+        }
+        for r in rows
+    ]

@@ -584,3 +584,95 @@ def dashboard_canopy_per_kecamatan():
 
 def dashboard_top_communities(*, limit=10):
     return communities_ranked()[:limit]
+
+
+# --- Diskominfo dashboard (per day, month and kecamatan for its filters) ----------------------------
+
+
+def dashboard_plantings_per_day(*, since):
+    """Verified plantings and trees per planting day and kecamatan id since `since`:
+    [{"day", "kecamatan_id", "plantings", "trees"}]. One query."""
+    rows = (
+        plantings_public()
+        .filter(planted_on__gte=since)
+        .values("planted_on", "kecamatan_id")
+        .annotate(plantings=Count("id"), trees=Sum("tree_count"))
+    )
+    return [
+        {"day": r["planted_on"], "kecamatan_id": r["kecamatan_id"], "plantings": r["plantings"], "trees": r["trees"]}
+        for r in rows
+    ]
+
+
+DASHBOARD_MONTHLY_LABELS = {"species": "species__local_name", "community": "community__name"}
+
+
+def dashboard_trees_per_month(*, since, by):
+    """Verified trees per planting month, kecamatan id and species or community (`by`) since `since`:
+    [{"month", "kecamatan_id", "label", "trees"}]. Plantings without a community are left out. One query."""
+    field = DASHBOARD_MONTHLY_LABELS[by]
+    qs = plantings_public().filter(planted_on__gte=since)
+    if by == "community":
+        qs = qs.filter(community__isnull=False)
+    rows = (
+        qs.annotate(month=TruncMonth("planted_on"))
+        .values("month", "kecamatan_id", field)
+        .annotate(trees=Sum("tree_count"))
+    )
+    return [
+        {"month": r["month"], "kecamatan_id": r["kecamatan_id"], "label": r[field] or "", "trees": r["trees"]}
+        for r in rows
+    ]
+
+
+def dashboard_backlog_per_kecamatan(*, now=None):
+    """Pending plantings per kecamatan id with their age: {kecamatan_id: {"pending", "over_7", "over_30",
+    "oldest_age_days"}}. One query."""
+    now = now or timezone.now()
+
+    def older(days):
+        return Q(created_at__lt=now - timedelta(days=days))
+
+    rows = (
+        Planting.objects.filter(status=Planting.Status.PENDING)
+        .values("kecamatan_id")
+        .annotate(
+            pending=Count("id"),
+            over_7=Count("id", filter=older(7)),
+            over_30=Count("id", filter=older(30)),
+            oldest=Min("created_at"),
+        )
+    )
+    return {
+        r["kecamatan_id"]: {
+            "pending": r["pending"],
+            "over_7": r["over_7"],
+            "over_30": r["over_30"],
+            "oldest_age_days": (now - r["oldest"]).days if r["oldest"] else None,
+        }
+        for r in rows
+    }
+
+
+def dashboard_survival_per_planting_year():
+    """Trees monitored and still alive per planting year and kecamatan id (the rule of `survival_summary`:
+    a planting counts once observed; alive while it has no `dead_since`):
+    [{"year", "kecamatan_id", "monitored", "survived"}]. One query."""
+    from django.db.models.functions import ExtractYear
+
+    monitored = Q(first_observed_on__isnull=False)
+    rows = (
+        plantings_public()
+        .filter(monitored)
+        .annotate(year=ExtractYear("planted_on"))
+        .values("year", "kecamatan_id")
+        .annotate(
+            monitored=Sum("tree_count", default=0),
+            survived=Sum("tree_count", filter=Q(dead_since__isnull=True), default=0),
+        )
+        .order_by("year")
+    )
+    return [
+        {"year": r["year"], "kecamatan_id": r["kecamatan_id"], "monitored": r["monitored"], "survived": r["survived"]}
+        for r in rows
+    ]

@@ -103,13 +103,15 @@ class Metrics:
         ):
             self._daily[(metric, dim, day)] += value
             self._dims[metric].add(dim)
-        self._by_kecamatan = defaultdict(float)
-        for metric, kecamatan_id, value in (
+        # Per kecamatan: the exact period for daily metrics, whole months for monthly ones.
+        self._by_kecamatan, self._by_kecamatan_months = defaultdict(float), defaultdict(float)
+        for metric, kecamatan_id, months, exact in (
             qs.filter(date__gte=filters.start.replace(day=1), date__lte=filters.end, kecamatan__isnull=False)
             .values_list("metric", "kecamatan_id")
-            .annotate(v=Sum("value"))
+            .annotate(v=Sum("value"), exact=Sum("value", filter=Q(date__gte=filters.start), default=0))
         ):
-            self._by_kecamatan[(metric, kecamatan_id)] += value
+            self._by_kecamatan_months[(metric, kecamatan_id)] += months
+            self._by_kecamatan[(metric, kecamatan_id)] += exact
 
     def dimensions(self, metric):
         return sorted(self._dims.get(metric, ()))
@@ -130,14 +132,14 @@ class Metrics:
             )
         )
 
-    def series(self, metric, *, dimension=None, average=False):
-        """[(bucket, value)] over the current period; `average` for rates (BOR), else sums."""
+    def series(self, metric, *, dimension=None, average=False, monthly_metric=False):
+        """[(bucket, value)] over the current period; `average` for rates, else sums."""
         sums, counts = defaultdict(float), defaultdict(int)
         for (m, dim, day), v in self._daily.items():
             if (
                 m == metric
                 and (dimension is None or dim == dimension)
-                and self.filters.start <= day <= self.filters.end
+                and self._in(day, self.filters.start, self.filters.end, monthly_metric)
             ):
                 sums[self.filters.bucket(day)] += v
                 counts[self.filters.bucket(day)] += 1
@@ -145,6 +147,16 @@ class Metrics:
             (b, (round(sums[b] / counts[b], 1) if counts[b] else None) if average else number(sums.get(b, 0)))
             for b in self.filters.buckets()
         ]
+
+    def ratio_series(self, numerator, denominator, *, dimension=None, percent=True, monthly_metric=False):
+        """[(bucket, sum(numerator) / sum(denominator))] over the current period (None where the
+        denominator is 0): e.g. occupied bed-days / bed-days gives the BOR of a week."""
+        top = dict(self.series(numerator, dimension=dimension, monthly_metric=monthly_metric))
+        result = []
+        for bucket, bottom in self.series(denominator, dimension=dimension, monthly_metric=monthly_metric):
+            value = (100 if percent else 1) * top[bucket] / bottom if bottom else None
+            result.append((bucket, round(value, 1) if value is not None else None))
+        return result
 
     def monthly(self, metric, *, dimension=None):
         """[(month, value)] of a metric stored per month, over the months the period touches."""
@@ -161,8 +173,10 @@ class Metrics:
             dim: self.total(metric, dimension=dim, monthly_metric=monthly_metric) for dim in self.dimensions(metric)
         }
 
-    def by_kecamatan(self, metric):
-        return {k: number(v) for (m, k), v in self._by_kecamatan.items() if m == metric}
+    def by_kecamatan(self, metric, *, monthly_metric=False):
+        """{kecamatan_id: total over the period} (months the period touches for monthly metrics)."""
+        source = self._by_kecamatan_months if monthly_metric else self._by_kecamatan
+        return {k: number(v) for (m, k), v in source.items() if m == metric}
 
 
 def cumulative_before(metric, filters):

@@ -10,10 +10,10 @@ from tests.dashboard.conftest import make_dataset, refresh
 pytestmark = pytest.mark.browser
 
 SECTIONS = [
-    ("Ringkasan", "/dasbor/", "pergerakan"),
-    ("E-Health", "/dasbor/kesehatan/", "bor"),
-    ("IKM", "/dasbor/ikm/", "kecamatan"),
-    ("Bangga Menanam", "/dasbor/tanam/", "penanaman"),
+    ("Ringkasan", "/dasbor/", ["pergerakan"]),
+    ("E-Health", "/dasbor/kesehatan/", ["bor", "batal", "median"]),
+    ("IKM", "/dasbor/ikm/", ["kecamatan", "sektor"]),
+    ("Bangga Menanam", "/dasbor/tanam/", ["penanaman", "hidup"]),
 ]
 
 
@@ -36,20 +36,33 @@ def test_staff_opens_each_section_and_sees_a_chart_and_its_table(page, alice, pa
     sign_in(page, alice, password)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Ringkasan")
     tabs = page.get_by_role("navigation", name="Bagian dasbor")
-    for tab, url, key in SECTIONS:
+    for tab, url, keys in SECTIONS:
         tabs.get_by_role("link", name=tab, exact=True).click()
         page.wait_for_load_state()
         assert page.url.split("?")[0].endswith(url)
-        figure = page.locator(f"#fig-{key}")
-        chart = figure.locator("svg.chart")
-        expect(chart).to_be_visible()
-        assert chart.locator("rect.bar, polyline.series, path.area").count() > 0
-        table = figure.locator("details.dash-table")
-        if table.get_attribute("open") is None:
-            table.locator("summary").click()
-        expect(table.get_by_role("table")).to_be_visible()
-        assert table.get_by_role("row").count() > 1
+        for key in keys:
+            figure = page.locator(f"#fig-{key}")
+            chart = figure.locator("svg.chart")
+            expect(chart).to_be_visible()
+            assert chart.locator("rect.bar, polyline.series, path.area").count() > 0, key
+            table = figure.locator("details.dash-table")
+            if table.get_attribute("open") is None:
+                table.locator("summary").click()
+            expect(table.get_by_role("table")).to_be_visible()
+            assert table.get_by_role("row").count() > 1, key
+            csv_link = figure.locator(f'a[href*="{key}.csv"]')
+            expect(csv_link).to_have_count(1)
         expect(page.get_by_test_id("freshness")).to_contain_text("Angka dihitung pada")
+
+
+def test_new_e_health_figures_show_the_hand_made_numbers(page, alice, password, dataset):
+    sign_in(page, alice, password, "/dasbor/kesehatan/")
+    outcomes = page.locator("#fig-batal")
+    headers = outcomes.locator("thead th")
+    expect(headers).to_have_text(["Tanggal", "Dibatalkan", "Ditolak", "Tidak hadir"])
+    medians = page.locator("#fig-median")
+    row = medians.locator("tbody tr", has_text=dataset["month_start"].strftime("%Y-%m"))
+    expect(row.locator("td")).to_have_text(["1,5", "4"])  # Indonesian decimal comma
 
 
 def test_kecamatan_filter_changes_the_figures(page, alice, password, dataset):

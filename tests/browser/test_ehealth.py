@@ -152,3 +152,36 @@ def test_nearest_uses_the_browsers_location(page, hospitals):
     page.wait_for_url("**urut=terdekat**")
     assert page.locator(".hospital h2").all_inner_texts() == ["RSUD Srengat", "RSUD Ngudi Waluyo Wlingi"]
     assert "diurutkan dari yang terdekat" in page.locator("#board-results").inner_text()
+
+
+def test_clerk_marks_a_no_show_and_the_citizen_sees_it_when_tracking(page, sign_in, hospitals):
+    from ehealth import services
+
+    wlingi, _srengat = hospitals
+    clerk = UserFactory(username="dina", first_name="Dina", groups=["Petugas RS"], is_staff=True)
+    HospitalMembership.objects.create(user=clerk, hospital=wlingi)
+    req, _warnings = services.service_request_create(
+        service=Service.objects.get(hospital=wlingi),
+        visit_date=timezone.localdate(),
+        name="Siti Aminah",
+        nik="3505014101900001",
+        phone="081234567890",
+        complaint="Demam",
+        consent=True,
+    )
+    services.service_request_set_status(service_request=req, status=ServiceRequest.Status.DITERIMA)
+
+    sign_in(clerk)
+    page.goto("/admin/ehealth/servicerequest/")
+    page.locator(f'input[name="_selected_action"][value="{req.pk}"]').check()
+    page.locator('select[name="action"]').select_option("mark_tidak_hadir")
+    page.locator('button[name="index"]').click()
+    page.wait_for_load_state()
+    assert "1 permohonan diperbarui" in page.locator(".messagelist").inner_text()
+
+    page.goto(f"/kesehatan/permohonan/{req.code}/")
+    assert page.get_by_test_id("status").inner_text() == "Tidak hadir"
+    assert "tidak datang pada tanggal kunjungan" in page.get_by_test_id("no-show-note").inner_text()
+    history = page.get_by_test_id("status-history").locator("li")
+    assert history.count() == 3  # diajukan, diterima, tidak hadir
+    assert page.get_by_role("button", name="Batalkan permohonan").count() == 0

@@ -73,7 +73,7 @@ def _ehealth(n, today, kec_a, kec_b):
 
     from django.utils import timezone
 
-    from ehealth.models import BedClass, Hospital, Service, ServiceRequest
+    from ehealth.models import BedClass, BedCountChange, Hospital, Service, ServiceRequest
 
     now = timezone.now()
     h1 = Hospital.objects.create(
@@ -87,22 +87,37 @@ def _ehealth(n, today, kec_a, kec_b):
     h2 = Hospital.objects.create(slug=f"rs-dua-{n}", name=f"RS Dua {n}", kecamatan=kec_b, address="Jl. 2")
     BedClass.objects.create(hospital=h1, code="VIP", capacity=10, available=4)
     BedClass.objects.create(hospital=h1, code="KELAS_1", capacity=20, available=5)
-    BedClass.objects.create(hospital=h2, code="KELAS_1", capacity=20, available=15)
+    h2_k1 = BedClass.objects.create(hospital=h2, code="KELAS_1", capacity=20, available=15)
+    # RS Dua's Kelas 1 had 5 free (15 occupied) until a minute after midnight today.
+    BedCountChange.objects.create(
+        hospital=h2,
+        bed_class=h2_k1,
+        code="KELAS_1",
+        source="user",
+        old_capacity=20,
+        old_available=5,
+        new_capacity=20,
+        new_available=15,
+        changed_at=local_dt(today, 0) + datetime.timedelta(minutes=1),
+    )
     s1 = Service.objects.create(hospital=h1, name="Poli Umum")
     s2 = Service.objects.create(hospital=h2, name="Poli Anak")
     month_start = local_dt(today.replace(day=1))
-    hour = datetime.timedelta(hours=1)
     rows = [
-        # hospital, service, status, created, status changed after, visit offset from today
-        (h1, s1, "diajukan", month_start, 0, 3),
-        (h1, s1, "selesai", month_start, 2, 0),
-        (h1, s1, "dibatalkan", month_start, 1, 1),
-        (h2, s2, "ditolak", month_start, 1, 1),
-        (h2, s2, "diterima", month_start, 1, -2),
-        (h1, s1, "selesai", month_start, 6, 0),
-        (h1, s1, "selesai", now - datetime.timedelta(days=45), 1, -44),
+        # hospital, service, status, created, {time field: hours after created}, visit offset from today
+        (h1, s1, "diajukan", month_start, {}, 3),
+        (h1, s1, "selesai", month_start, {"accepted_at": 1, "served_at": 1.5, "completed_at": 2}, 0),
+        (h1, s1, "dibatalkan", month_start, {"cancelled_at": 1}, 1),
+        (h2, s2, "ditolak", month_start, {"rejected_at": 1}, 1),
+        (h2, s2, "diterima", month_start, {"accepted_at": 1}, -2),
+        (h1, s1, "selesai", month_start, {"accepted_at": 3, "served_at": 5, "completed_at": 6}, 0),
+        (h2, s2, "tidak_hadir", month_start, {"accepted_at": 2, "no_show_at": 5}, 0),
+        # Finished before the step times were recorded: only its last change is known (migration backfill).
+        (h1, s1, "selesai", month_start, {"completed_at": 4}, 0),
+        (h1, s1, "selesai", now - datetime.timedelta(days=45), {"accepted_at": 0.5, "completed_at": 1}, -44),
     ]
-    for i, (hospital, service, status, created, after, visit) in enumerate(rows):
+    for i, (hospital, service, status, created, times, visit) in enumerate(rows):
+        stamps = {field: created + datetime.timedelta(hours=h) for field, h in times.items()}
         ServiceRequest.objects.create(
             code=f"K{n:03d}{i:04d}",
             hospital=hospital,
@@ -117,7 +132,8 @@ def _ehealth(n, today, kec_a, kec_b):
             consent_version="1",
             consent_at=created,
             created_at=created,
-            status_changed_at=created + after * hour,
+            status_changed_at=max(stamps.values(), default=created),
+            **stamps,
         )
 
 
@@ -206,6 +222,10 @@ def _tanam(n, today, kec_a, kec_b, Desa):
         )
         if status == "pending":
             Planting.objects.filter(pk=planting.pk).update(created_at=timezone.now() - datetime.timedelta(days=10))
+        elif trees == 2:  # monitored once and found dead since: survival 5 of 7 trees
+            Planting.objects.filter(pk=planting.pk).update(first_observed_on=today, dead_since=today)
+        else:
+            Planting.objects.filter(pk=planting.pk).update(first_observed_on=today)
     # The app's derived map cells (its home figures read them) are rebuilt by its own service.
     from tanam import services as tanam_services
 

@@ -86,7 +86,7 @@ def test_csv_follows_the_filters(alice_client, data):
         f"/dasbor/pergerakan.csv?kecamatan={kec.slug}".replace("pergerakan", "ringkasan/pergerakan")
     )
     rows = list(csv.reader(io.StringIO(body.content.decode("utf-8-sig"))))
-    assert rows[1][:2] == ["Permohonan layanan kesehatan", "4"]
+    assert rows[1][:2] == ["Permohonan layanan kesehatan", "5"]
 
 
 def test_unknown_figure_csv_is_404(alice_client, data):

@@ -29,7 +29,7 @@ def test_the_refresh_task_fills_the_summary_tables_on_the_real_worker(celery_wor
     refresh_summaries.delay(trigger="test")
     assert wait_for(lambda: RefreshRun.objects.filter(trigger="test").exists())
     assert DailyMetric.objects.filter(metric="tanam.trees").exists()
-    assert DailyMetric.objects.filter(metric="ehealth.bor").exists()
+    assert DailyMetric.objects.filter(metric="ehealth.bed_occupied").exists()
     assert Snapshot.objects.filter(key="ikm.summary").get().data["ikm_online"] == 3
 
 

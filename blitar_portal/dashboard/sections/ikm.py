@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ..figures import Figure
 from . import NOT_PER_KECAMATAN, Card, Section, admin_list, label_of, map_rows, selected_code, snapshot, snapshot_time
 
-METRICS = ["ikm.verified", "ikm.products", "ikm.inquiries", "ikm.wa_clicks", "ikm.views"]
+METRICS = ["ikm.verified", "ikm.verified_sector", "ikm.products", "ikm.inquiries", "ikm.wa_clicks", "ikm.views"]
 SNAPSHOTS = ["ikm."]
 
 
@@ -91,36 +91,50 @@ def _verified(ctx, target):
 
 
 def _kecamatan(ctx):
+    """Verified in the period (colours the map) next to the IKM online now, per kecamatan."""
     data = snapshot(ctx, "ikm.per_kecamatan", []) or []
     by_code = {r["code"]: r["n"] for r in data}
-    values = {k.id: by_code.get(k.code, 0) for k in ctx.kecamatan}
-    rows, codes = map_rows(ctx, values)
+    in_period = ctx.metrics.by_kecamatan("ikm.verified")
+    rows, codes = map_rows(ctx, in_period)
+    for row, code in zip(rows, codes, strict=True):
+        row.append(by_code.get(code, 0))
     return Figure(
         key="kecamatan",
-        title=_("IKM online per kecamatan"),
-        columns=[_("Kecamatan"), _("IKM online")],
+        title=_("IKM terverifikasi per kecamatan dalam periode"),
+        columns=[_("Kecamatan"), _("Terverifikasi dalam periode"), _("IKM online (total)")],
         rows=rows,
         codes=codes,
         chart="map",
         highlight=selected_code(ctx),
-        computed_at=snapshot_time(ctx, "ikm.per_kecamatan"),
-        link="/ikm/",
-        link_label=_("Katalog IKM"),
+        computed_at=ctx.freshness["computed_at"],
+        link=admin_list("ikm", "shop", query="status__exact=terverifikasi", fallback="/ikm/"),
+        link_label=_("Daftar toko IKM"),
+        note=_("Peta diwarnai menurut IKM terverifikasi dalam periode."),
     )
 
 
 def _sectors(ctx):
-    data = snapshot(ctx, "ikm.sectors", []) or []
+    """Per KBLI sector: verified in the period and online now, both inside the chosen kecamatan."""
+    kecamatan = ctx.filters.kecamatan
+    totals, labels = {}, {}
+    for r in snapshot(ctx, "ikm.sectors", []) or []:
+        if kecamatan is None or r["kecamatan_id"] == kecamatan.id:
+            totals[r["sector"]] = totals.get(r["sector"], 0) + r["n"]
+        labels[r["sector"]] = r["label"]
+    in_period = ctx.metrics.by_dimension("ikm.verified_sector")
+    sectors = sorted(
+        (s for s in set(totals) | set(in_period) if totals.get(s) or in_period.get(s)),
+        key=lambda s: (-in_period.get(s, 0), -totals.get(s, 0), s),
+    )
     return Figure(
         key="sektor",
-        title=_("IKM online per sektor KBLI"),
-        columns=[_("Sektor KBLI"), _("IKM online")],
-        rows=[[r["label"], r["n"]] for r in data],
+        title=_("IKM per sektor KBLI: terverifikasi dalam periode dan total"),
+        columns=[_("Sektor KBLI"), _("Terverifikasi dalam periode"), _("IKM online (total)")],
+        rows=[[labels.get(s, s), in_period.get(s, 0), totals.get(s, 0)] for s in sectors],
         chart="bar",
-        computed_at=snapshot_time(ctx, "ikm.sectors"),
-        link=admin_list("ikm", "shop", fallback="/ikm/"),
+        computed_at=ctx.freshness["computed_at"],
+        link=admin_list("ikm", "shop", query="status__exact=terverifikasi", fallback="/ikm/"),
         link_label=_("Daftar toko IKM"),
-        note=NOT_PER_KECAMATAN,
     )
 
 

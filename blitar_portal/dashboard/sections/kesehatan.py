@@ -3,18 +3,21 @@
 from django.utils.translation import gettext as _
 
 from ..figures import Figure
-from . import NOT_PER_KECAMATAN, Card, Section, admin_list, label_of, snapshot, snapshot_time
+from . import NOT_PER_KECAMATAN, Card, Section, admin_list, label_of, per_bucket, snapshot, snapshot_time
 
 METRICS = [
-    "ehealth.bor",
+    "ehealth.bed_capacity",
+    "ehealth.bed_occupied",
+    "ehealth.bed_capacity_month",
+    "ehealth.bed_occupied_month",
     "ehealth.requests",
     "ehealth.requests_hospital",
-    "ehealth.no_show",
-    "ehealth.median_diterima",
-    "ehealth.median_selesai",
+    "ehealth.outcome",
+    "ehealth.median_to_accepted",
+    "ehealth.median_to_completed",
 ]
 SNAPSHOTS = ["ehealth."]
-STATUSES = ["diajukan", "diterima", "dilayani", "selesai", "ditolak", "dibatalkan"]
+STATUSES = ["diajukan", "diterima", "dilayani", "selesai", "ditolak", "dibatalkan", "tidak_hadir"]
 
 
 def _status_label(code):
@@ -125,21 +128,37 @@ def _sync(hospitals, at):
 
 
 def _bor(ctx):
+    """BOR per class and bucket = occupied bed-days / bed-days (a week's BOR weighs each day's beds)."""
     m, f = ctx.metrics, ctx.filters
-    codes = m.dimensions("ehealth.bor")
-    columns = [_("Tanggal")] + [_class_label(c) for c in codes]
-    per_code = [m.series("ehealth.bor", dimension=c, average=True) for c in codes]
+    suffix = "_month" if f.monthly else ""  # a month's bed-days are stored summed (daily rows: recent only)
+    codes = sorted(m.dimensions(f"ehealth.bed_capacity{suffix}"), key=_class_label)
+    columns = [per_bucket(f, _("Tanggal"), _("Minggu"), _("Bulan"))] + [_class_label(c) for c in codes]
+    per_code = [
+        m.ratio_series(
+            f"ehealth.bed_occupied{suffix}", f"ehealth.bed_capacity{suffix}", dimension=c, monthly_metric=f.monthly
+        )
+        for c in codes
+    ]
     rows = (
         [[label_of(f, b)] + [series[i][1] for series in per_code] for i, b in enumerate(f.buckets())] if codes else []
     )
     return Figure(
         key="bor",
-        title=_("Tingkat hunian tempat tidur (BOR, %) per kelas"),
+        title=per_bucket(
+            f,
+            _("Tingkat hunian tempat tidur (BOR, %) per kelas per hari"),
+            _("Tingkat hunian tempat tidur (BOR, %) per kelas per minggu"),
+            _("Tingkat hunian tempat tidur (BOR, %) per kelas per bulan"),
+        ),
         columns=columns,
         rows=rows,
         chart="line",
         computed_at=ctx.freshness["computed_at"],
-        note=NOT_PER_KECAMATAN,
+        note=_(
+            "Dari riwayat jumlah tempat tidur: tempat tidur terisi dibagi kapasitas pada akhir tiap hari; "
+            "per minggu/bulan = hari-tempat tidur terisi dibagi hari-tempat tidur tersedia. Per hari dan per minggu "
+            "untuk 183 hari terakhir, per bulan (bulan penuh) untuk 400 hari terakhir."
+        ),
         link=admin_list("ehealth", "bedcountchange", fallback="/kesehatan/"),
         link_label=_("Riwayat jumlah tempat tidur"),
     )
@@ -178,27 +197,26 @@ def _per_hospital(ctx, link):
 
 def _outcomes(ctx, link):
     m, f = ctx.metrics, ctx.filters
-    cancelled = m.series("ehealth.requests", dimension="dibatalkan")
-    rejected = m.series("ehealth.requests", dimension="ditolak")
-    no_show = m.series("ehealth.no_show")
-    rows = [[label_of(f, b), cancelled[i][1], rejected[i][1], no_show[i][1]] for i, b in enumerate(f.buckets())]
+    statuses = ["dibatalkan", "ditolak", "tidak_hadir"]
+    series = [m.series("ehealth.outcome", dimension=s) for s in statuses]
+    rows = [[label_of(f, b)] + [s[i][1] for s in series] for i, b in enumerate(f.buckets())]
     return Figure(
         key="batal",
-        title=_("Pembatalan, penolakan, dan tidak datang"),
-        columns=[_("Tanggal"), _("Dibatalkan"), _("Ditolak"), _("Tidak datang")],
+        title=_("Pembatalan, penolakan, dan tidak hadir"),
+        columns=[_("Tanggal")] + [_status_label(s) for s in statuses],
         rows=rows,
         chart="bar",
         computed_at=ctx.freshness["computed_at"],
-        link=link,
+        link=link.split("?")[0] + "?status__in=" + ",".join(statuses),
         link_label=_("Daftar permohonan layanan"),
-        note=_("Dibatalkan/ditolak menurut tanggal permohonan; tidak datang menurut tanggal kunjungan."),
+        note=_("Menurut tanggal status ditetapkan (dibatalkan, ditolak, atau ditandai tidak hadir)."),
     )
 
 
 def _medians(ctx, link):
     m = ctx.metrics
-    to_accept = m.monthly("ehealth.median_diterima")
-    to_done = m.monthly("ehealth.median_selesai")
+    to_accept = m.monthly("ehealth.median_to_accepted")
+    to_done = m.monthly("ehealth.median_to_completed")
     rows = [[month.strftime("%Y-%m"), a, d] for (month, a), (_mo, d) in zip(to_accept, to_done, strict=True)]
     return Figure(
         key="median",
@@ -210,7 +228,7 @@ def _medians(ctx, link):
         link=link,
         link_label=_("Daftar permohonan layanan"),
         note=_(
-            "Per bulan permohonan dibuat, seluruh kabupaten. 'Sampai diterima' diukur pada permohonan yang "
-            "statusnya masih diterima (aplikasi hanya menyimpan waktu perubahan status terakhir)."
+            "Median tepat per bulan permohonan dibuat, seluruh kabupaten, dari waktu tiap status. "
+            "Permohonan lama yang waktu langkahnya tidak tercatat tidak dihitung."
         ),
     )

@@ -4,7 +4,6 @@ from django.utils.translation import gettext as _
 
 from ..figures import Figure
 from . import (
-    NOT_PER_KECAMATAN,
     Card,
     Section,
     admin_list,
@@ -39,6 +38,7 @@ def build(ctx):
             link=pending_list,
             link_label=_("Penanaman menunggu verifikasi"),
         ),
+        _survival(ctx),
         _canopy(ctx),
         _communities(ctx),
     ]
@@ -50,6 +50,9 @@ def _cards(ctx, backlog, pending_list):
     m, f = ctx.metrics, ctx.filters
     summary = snapshot(ctx, "tanam.summary", {}) or {}
     survival = (snapshot(ctx, "tanam.survival", {}) or {}).get("percent")
+    if f.kecamatan is not None:
+        monitored, survived = _survival_totals(ctx).get(None, (0, 0))
+        survival = round(100 * survived / monitored, 1) if monitored else None
     return [
         Card(
             _("Pohon ditanam dalam periode"),
@@ -70,7 +73,7 @@ def _cards(ctx, backlog, pending_list):
             survival,
             suffix="%",
             link=admin_list("tanam", "observation", fallback="/tanam/"),
-            detail=NOT_PER_KECAMATAN if f.kecamatan else _("pohon hidup dari pohon yang pernah dipantau"),
+            detail=_("pohon hidup dari pohon yang pernah dipantau"),
             computed_at=snapshot_time(ctx, "tanam.survival"),
         ),
         Card(
@@ -146,6 +149,41 @@ def _kecamatan(ctx):
         computed_at=ctx.freshness["computed_at"],
         link=admin_list("tanam", "planting", query="status__exact=verified", fallback="/tanam/"),
         link_label=_("Daftar penanaman"),
+    )
+
+
+def _survival_totals(ctx):
+    """{planting year: (monitored, survived)} inside the chosen kecamatan, plus None: the sums."""
+    kecamatan = ctx.filters.kecamatan
+    totals = {}
+    for r in snapshot(ctx, "tanam.survival_years", []) or []:
+        if kecamatan is not None and r["kecamatan_id"] != kecamatan.id:
+            continue
+        for key in (r["year"], None):
+            monitored, survived = totals.get(key, (0, 0))
+            totals[key] = (monitored + r["monitored"], survived + r["survived"])
+    return totals
+
+
+def _survival(ctx):
+    totals = _survival_totals(ctx)
+    rows = [
+        [str(year), monitored, survived, round(100 * survived / monitored, 1) if monitored else None]
+        for year, (monitored, survived) in sorted((k, v) for k, v in totals.items() if k is not None)
+    ]
+    return Figure(
+        key="hidup",
+        title=_("Tingkat hidup pohon per tahun tanam (%)"),
+        columns=[_("Tahun tanam"), _("Pohon dipantau"), _("Pohon hidup"), _("Tingkat hidup (%)")],
+        rows=rows,
+        chart="bar",
+        series_columns=[3],
+        computed_at=snapshot_time(ctx, "tanam.survival_years"),
+        link=admin_list("tanam", "observation", fallback="/tanam/"),
+        link_label=_("Daftar pemantauan"),
+        note=_(
+            "Semua tahun tanam (tidak mengikuti periode); pohon yang pernah dipantau, hidup bila belum tercatat mati."
+        ),
     )
 
 
