@@ -437,15 +437,18 @@ def _apply_filters(qs, *, category, kecamatan, certification, price_min, price_m
 
 
 def search_shops(q, *, limit=4):
+    """Shops whose name matches `q` by full text (GIN). Pass the query the product search
+    used (`page.search_query`): shop names are in the spelling vocabulary, so a misspelt
+    shop name arrives here already corrected."""
     if not q:
         return []
     tsquery = SearchQuery(q, config="simple", search_type="websearch")
     return list(
         public_shops()
-        .filter(Q(search_vector=tsquery) | Q(name__trigram_word_similar=q))
+        .filter(search_vector=tsquery)
         .select_related("kecamatan")
-        .defer("kecamatan__geom", "search_vector", "story")
-        .annotate(rank=SearchRank(F("search_vector"), tsquery) + TrigramWordSimilarity(Value(q), "name"))
+        .defer("kecamatan__geom", "search_vector", "story", "location")
+        .annotate(rank=SearchRank(F("search_vector"), tsquery))
         .order_by("-rank", "name")[:limit]
     )
 

@@ -91,7 +91,7 @@ def _search_body(request):
                 context.update(corrected=page.search_query, terms=selectors.query_terms(page.search_query))
             context.update(
                 page=page,
-                shops=selectors.search_shops(q) if q and page.number == 1 else [],
+                shops=selectors.search_shops(page.search_query) if q and page.number == 1 else [],
                 query_string=_without_page(request),
             )
     return render_to_string("ikm/partials/search_body.html", context)

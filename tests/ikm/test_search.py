@@ -151,3 +151,8 @@ def test_highlighting_leaves_escaped_markup_and_entities_alone():
 def test_filter_options_mark_the_chosen_value_and_escape_labels():
     html = options([("a", "Satu <1>"), ("b", "Dua")], "b")
     assert html == '<option value="a">Satu &lt;1&gt;</option><option value="b" selected>Dua</option>'
+
+
+def test_shops_are_found_by_name_also_misspelt(client, catalogue):
+    body = client.get("/ikm/cari/", {"q": "kripik sri"}).content.decode()
+    assert 'id="toko-h"' in body and ">Keripik Bu Sri</a>" in body
