@@ -299,7 +299,8 @@ def search_ids_page(
         page = ids_page(qs, number, per_page=per_page)
         page.search_query = used
         if page.paginator.count:
-            break
+            return page
+    page.search_query = q  # nothing found: no correction to announce
     return page
 
 

@@ -156,3 +156,8 @@ def test_filter_options_mark_the_chosen_value_and_escape_labels():
 def test_shops_are_found_by_name_also_misspelt(client, catalogue):
     body = client.get("/ikm/cari/", {"q": "kripik sri"}).content.decode()
     assert 'id="toko-h"' in body and ">Keripik Bu Sri</a>" in body
+
+
+def test_no_correction_is_announced_when_nothing_is_found(client, catalogue):
+    body = client.get("/ikm/cari/", {"q": "kripik", "kecamatan": "wlingi"}).content.decode()
+    assert "Tidak ada produk yang cocok" in body and "Ejaan disesuaikan" not in body
