@@ -5,8 +5,10 @@ Search (design §8): every Product keeps a stored `search_vector` (GIN index) bu
 names in the `simple` configuration (weight A/B, no stemming: brand and product names
 must match as typed) and the description in the `indonesian` configuration (Snowball
 stemmer; the migration creates it as a copy of `simple` on a PostgreSQL without it).
-`search_text` (lower-case name, shop and category) has a trigram GIN index for typos
-("kripik tempe" → "keripik tempe").
+A misspelt word ("kripik tempe") is first corrected against `SearchWord`, the
+vocabulary of those names ("keripik tempe"), then searched by full text again;
+`search_text` (lower-case name, shop and category, trigram GIN index) is the last resort
+for a word nothing in the vocabulary resembles (`selectors._attempts` has the rule).
 
 The GIN indexes are built without a pending list (`fastupdate=False`): with one, every
 insert lands in an unsorted list that every search scans linearly until a VACUUM, which
