@@ -10,7 +10,9 @@ Bands 8..13 also hold one row per filter value (species, year, kecamatan, commun
 campaign: `DIM_*`) so a filtered map is as cheap as an unfiltered one; bands 14..16
 only hold the unfiltered counts (a map with one filter shows band 13 cells there; with
 several filters the matching plantings are clustered on request). At zoom >= PIN_ZOOM the individual pins are served
-when there are at most MAX_FEATURES of them in the viewport.
+when there are at most MAX_FEATURES of them in the viewport. The zoom used is never finer than what a
+screen of VIEWPORT_PX would need for the bbox (`viewport_zoom`), so a huge bbox at a high zoom is
+answered from coarse cells, not from pins.
 
 This module holds no state: services.py writes the cells, selectors.py reads them.
 """
@@ -20,6 +22,8 @@ import math
 MIN_BAND, MAX_BAND, MAX_DIM_BAND = 8, 16, 13
 PIN_ZOOM = 17
 MAX_FEATURES = 1000
+# The largest screen (CSS px, either side) a bbox is assumed to be drawn on; Leaflet tiles are 256 px.
+VIEWPORT_PX, TILE_PX = 2048, 256
 DIM_ALL, DIM_SPECIES, DIM_YEAR, DIM_KECAMATAN, DIM_COMMUNITY, DIM_CAMPAIGN = range(6)
 DIM_COLUMNS = {
     DIM_SPECIES: "species_id",
@@ -53,9 +57,23 @@ def cells_in_bbox(band, bbox):
     return math.floor(minx / size), math.floor(miny / size), math.floor(maxx / size), math.floor(maxy / size)
 
 
+def viewport_zoom(zoom, bbox):
+    """The zoom to cluster at: the requested one, or coarser when the bbox is wider than a screen.
+
+    A client may ask for a large bbox at a high zoom (the whole regency at zoom 16). A real
+    map of VIEWPORT_PX pixels showing that bbox would be at the zoom returned here, so the
+    answer never depends on trusting the zoom parameter: never pins and never fine cells
+    for a bbox that no screen shows at that zoom.
+    """
+    minx, miny, maxx, maxy = bbox
+    extent = max(maxx - minx, maxy - miny, 1e-9)
+    fits = math.floor(math.log2(VIEWPORT_PX * 360.0 / (TILE_PX * extent)))
+    return max(0, min(int(zoom), fits))
+
+
 def band_for(zoom, bbox):
-    """The finest band not finer than the zoom whose cells in bbox stay within MAX_FEATURES."""
-    band = max(MIN_BAND, min(MAX_BAND, int(zoom)))
+    """The band for this viewport: the bbox's viewport zoom, coarsened until its cells stay within MAX_FEATURES."""
+    band = max(MIN_BAND, min(MAX_BAND, viewport_zoom(zoom, bbox)))
     while band > MIN_BAND:
         gx0, gy0, gx1, gy1 = cells_in_bbox(band, bbox)
         if (gx1 - gx0 + 1) * (gy1 - gy0 + 1) <= MAX_FEATURES:
