@@ -239,10 +239,30 @@ def _pins(bbox, filters, limit):
     ]
 
 
+def _pins_surely_too_many(bbox, filters):
+    """True when the finest stored cells lying wholly inside bbox already hold more than MAX_FEATURES
+    matching plantings: then the pins are not read at all (a dense street view costs a few cell rows)."""
+    if len(filters) > 1:
+        return False
+    ((name, value),) = filters.items() if filters else (("", 0),)
+    dim = clusters.FILTER_DIMS[name] if filters else clusters.DIM_ALL
+    band = clusters.MAX_DIM_BAND if filters else clusters.MAX_BAND
+    gx0, gy0, gx1, gy1 = clusters.cells_in_bbox(band, bbox)
+    if gx1 - gx0 < 2 or gy1 - gy0 < 2:
+        return False  # no cell lies wholly inside
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT coalesce(sum(plantings), 0) FROM tanam_clustercell"
+            " WHERE band = %s AND dim = %s AND value = %s AND gx BETWEEN %s AND %s AND gy BETWEEN %s AND %s",
+            [band, dim, value, gx0 + 1, gx1 - 1, gy0 + 1, gy1 - 1],
+        )
+        return cursor.fetchone()[0] > clusters.MAX_FEATURES
+
+
 def clusters_geojson(*, bbox, zoom, filters):
     """At most ~MAX_FEATURES features for this viewport: pins when few enough, else grid cells."""
     zoom = int(zoom)
-    if zoom >= clusters.PIN_ZOOM:
+    if clusters.viewport_zoom(zoom, bbox) >= clusters.PIN_ZOOM and not _pins_surely_too_many(bbox, filters):
         pins = _pins(bbox, filters, clusters.MAX_FEATURES)
         if pins is not None:
             return {"type": "FeatureCollection", "kind": "pins", "zoom": zoom, "features": pins}
@@ -321,6 +341,47 @@ def plantings_export_rows(filters):
             community or "",
             campaign or "",
         )
+
+
+def plantings_public_page(filters, *, after=None, before=None, size=200):
+    """One page of verified plantings in id order, by keyset: no OFFSET and no COUNT(*) of a million rows.
+
+    after=id: the page following that id; before=id: the page preceding it. Returns
+    {"plantings": [...], "next_after": id | None, "previous_before": id | None}.
+    """
+    related = ("species", "kecamatan", "desa", "community", "campaign")
+    queryset = plantings_public_filtered(filters).select_related(*related)
+    if before is not None:
+        rows = list(queryset.filter(id__lt=before).order_by("-id")[: size + 1])
+        more_before = len(rows) > size
+        rows = rows[:size][::-1]
+        more_after = True
+    else:
+        if after is not None:
+            queryset = queryset.filter(id__gt=after)
+        rows = list(queryset.order_by("id")[: size + 1])
+        more_after = len(rows) > size
+        rows = rows[:size]
+        more_before = after is not None
+    return {
+        "plantings": rows,
+        "next_after": rows[-1].pk if rows and more_after else None,
+        "previous_before": rows[0].pk if rows and more_before else None,
+    }
+
+
+def plantings_public_total_estimate(filters):
+    """Verified plantings matching at most one filter, read from the coarsest map cells (a few rows).
+
+    The cells follow verifications within seconds (Celery), so this is an estimate; with
+    several filters there is no precomputed figure and None is returned.
+    """
+    if len(filters) > 1:
+        return None
+    dim, value = clusters.DIM_ALL, 0
+    for name, v in filters.items():
+        dim, value = clusters.FILTER_DIMS[name], v
+    return cell_totals(dim).get(value, (0, 0))[0]
 
 
 # --- Citizen pages ---------------------------------------------------------------------------------
