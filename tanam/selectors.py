@@ -184,13 +184,12 @@ def _cells_on_the_fly(band, bbox, filters):
 
 
 def _cells_for_filters(band, bbox, filters):
-    """One filter: precomputed cells (band 13 at most; pins from zoom 17). Several: clustered in SQL,
-    where the (filter, planting date) indexes bound the rows read."""
-    if len(filters) > 1:
+    """One filter, or a year and one other: precomputed cells (band 13 at most; pins from zoom 17).
+    Other combinations: clustered in SQL, where the (filter, planting date) indexes bound the rows read."""
+    key = clusters.precomputed_key(filters)
+    if key is None:
         return _cells_on_the_fly(band, bbox, filters)
-    ((name, value),) = filters.items()
-    dim_band = min(band, clusters.MAX_DIM_BAND)
-    return _cells_precomputed(dim_band, bbox, clusters.FILTER_DIMS[name], value)
+    return _cells_precomputed(min(band, clusters.MAX_DIM_BAND), bbox, *key)
 
 
 def _envelope(bbox):
@@ -242,10 +241,10 @@ def _pins(bbox, filters, limit):
 def _pins_surely_too_many(bbox, filters):
     """True when the finest stored cells lying wholly inside bbox already hold more than MAX_FEATURES
     matching plantings: then the pins are not read at all (a dense street view costs a few cell rows)."""
-    if len(filters) > 1:
+    key = clusters.precomputed_key(filters)
+    if key is None:
         return False
-    ((name, value),) = filters.items() if filters else (("", 0),)
-    dim = clusters.FILTER_DIMS[name] if filters else clusters.DIM_ALL
+    dim, value = key
     band = clusters.MAX_DIM_BAND if filters else clusters.MAX_BAND
     gx0, gy0, gx1, gy1 = clusters.cells_in_bbox(band, bbox)
     if gx1 - gx0 < 2 or gy1 - gy0 < 2:
@@ -371,16 +370,15 @@ def plantings_public_page(filters, *, after=None, before=None, size=200):
 
 
 def plantings_public_total_estimate(filters):
-    """Verified plantings matching at most one filter, read from the coarsest map cells (a few rows).
+    """Verified plantings matching the filters, read from the coarsest map cells (a few rows).
 
-    The cells follow verifications within seconds (Celery), so this is an estimate; with
-    several filters there is no precomputed figure and None is returned.
+    The cells follow verifications within seconds (Celery), so this is an estimate; for filter
+    combinations without precomputed cells (see clusters.precomputed_key) None is returned.
     """
-    if len(filters) > 1:
+    key = clusters.precomputed_key(filters)
+    if key is None:
         return None
-    dim, value = clusters.DIM_ALL, 0
-    for name, v in filters.items():
-        dim, value = clusters.FILTER_DIMS[name], v
+    dim, value = key
     return cell_totals(dim).get(value, (0, 0))[0]
 
 

@@ -100,9 +100,14 @@ def test_get_pages_by_keyset_without_counting(client, make_planting, monkeypatch
     assert "after=" in back["next"] and "before=" in back["previous"]
 
 
-def test_get_with_several_filters_has_no_estimate(client, make_planting, species):
+def test_get_estimate_only_where_cells_are_precomputed(client, make_planting, species):
     planting = make_planting(status="verified")
-    data = client.get(URL, {"species": species.pk, "year": planting.planted_on.year}).json()
+    services.cluster_cells_rebuild()
+    year = planting.planted_on.year
+    data = client.get(URL, {"species": species.pk, "year": year}).json()
+    assert [f["id"] for f in data["features"]] == [planting.pk]
+    assert data["total_estimate"] == 1  # a year and one other filter: precomputed
+    data = client.get(URL, {"species": species.pk, "year": year, "kecamatan": planting.kecamatan_id}).json()
     assert [f["id"] for f in data["features"]] == [planting.pk]
     assert data["total_estimate"] is None
 

@@ -99,3 +99,54 @@ def test_sparse_street_view_still_gets_pins(client, make_planting):
     data = client.get(URL, {"bbox": _bbox((p.x - 0.003, p.y - 0.002, p.x + 0.003, p.y + 0.002)), "zoom": 17}).json()
     assert data["kind"] == "pins"
     assert [f["id"] for f in data["features"]] == [planting.pk]
+
+
+@pytest.mark.parametrize("other", ["species", "kecamatan", "community", "campaign"])
+def test_year_with_one_other_filter_reads_precomputed_cells(client, make_planting, species, other):
+    from datetime import date
+
+    from tanam.models import Campaign, Community
+
+    community = Community.objects.create(name="Komunitas Uji", slug="komunitas-uji")
+    campaign = Campaign.objects.create(
+        name="Kampanye Uji",
+        slug="kampanye-uji",
+        target_trees=10,
+        starts_on=date(2020, 1, 1),
+        ends_on=date(2020, 12, 31),
+    )
+    match = make_planting(
+        status="verified", tree_count=4, planted_on=date(2020, 3, 1), community=community, campaign=campaign
+    )
+    make_planting(status="verified", tree_count=7, planted_on=date(2021, 3, 1), community=community, campaign=campaign)
+    services.cluster_cells_rebuild()
+    value = {
+        "species": species.pk,
+        "kecamatan": match.kecamatan_id,
+        "community": community.pk,
+        "campaign": campaign.pk,
+    }[other]
+    for zoom in (9, 11, 16):
+        with CaptureQueriesContext(connection) as queries:
+            data = client.get(URL, {"bbox": _bbox(REGENCY), "zoom": zoom, "year": 2020, other: value}).json()
+        assert sum(f["properties"]["trees"] for f in data["features"]) == 4
+        assert _planting_reads(queries) == []
+
+
+def test_three_filters_are_clustered_on_request(client, make_planting, species):
+    planting = make_planting(status="verified", tree_count=6)
+    services.cluster_cells_rebuild()
+    params = {"year": planting.planted_on.year, "species": species.pk, "kecamatan": planting.kecamatan_id}
+    data = client.get(URL, {"bbox": _bbox(REGENCY), "zoom": 11, **params}).json()
+    assert sum(f["properties"]["trees"] for f in data["features"]) == 6
+
+
+def test_precomputed_key_encodes_year_pairs():
+    assert clusters.precomputed_key({}) == (clusters.DIM_ALL, 0)
+    assert clusters.precomputed_key({"year": 2024}) == (clusters.DIM_YEAR, 2024)
+    assert clusters.precomputed_key({"year": 2024, "species": 7}) == (
+        clusters.PAIR_DIM_OFFSET + clusters.DIM_SPECIES,
+        7 * clusters.YEAR_SLOTS + 2024,
+    )
+    assert clusters.precomputed_key({"species": 7, "kecamatan": 3}) is None
+    assert clusters.precomputed_key({"year": 2024, "species": -1}) is None
