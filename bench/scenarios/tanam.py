@@ -48,7 +48,7 @@ VIEWS = [
     ("regency z11, year=2024 + species=1", REGENCY, 11, "&year=2024&species=1"),
     ("regency z11, year=2025 + kecamatan=8", REGENCY, 11, "&year=2025&kecamatan=8"),
     ("regency z11, year=2025 + community=8", REGENCY, 11, "&year=2025&community=8"),
-    ("regency z11, year=2024 + campaign=4", REGENCY, 11, "&year=2024&campaign=4"),
+    ("regency z11, year=2025 + campaign=4", REGENCY, 11, "&year=2025&campaign=4"),
     # Other combinations are clustered on request from the filter indexes.
     ("regency z11, species=3 + community=8 (on request)", REGENCY, 11, "&species=3&community=8"),
     ("regency z11, year + species + kecamatan (on request)", REGENCY, 11, "&year=2025&species=1&kecamatan=8"),
