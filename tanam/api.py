@@ -1,8 +1,10 @@
 """DRF views for /api/v1/tanam/ (included by blitar_portal/urls.py). Same services and rules as the web."""
 
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
@@ -33,7 +35,15 @@ class PlantingInputSerializer(serializers.Serializer):
     lon = serializers.CharField(required=False, allow_blank=True, help_text="Bujur (desimal), mis. 112.1609")
     location_source = serializers.ChoiceField(choices=Planting.Source.choices, default=Planting.Source.MAP)
     gps_accuracy_m = serializers.FloatField(required=False, allow_null=True, min_value=0)
-    species = serializers.PrimaryKeyRelatedField(queryset=Species.objects.all())
+    species = serializers.PrimaryKeyRelatedField(
+        queryset=Species.objects.all(),
+        error_messages={
+            "required": gettext_lazy("Pilih spesies pohon."),
+            "null": gettext_lazy("Pilih spesies pohon."),
+            "does_not_exist": gettext_lazy("Spesies tidak dikenal."),
+            "incorrect_type": gettext_lazy("Spesies tidak dikenal."),
+        },
+    )
     tree_count = serializers.IntegerField(
         min_value=1,
         max_value=MAX_TREES_PER_POINT,
@@ -251,7 +261,8 @@ class ClustersView(APIView):
             return Response({"detail": _("zoom harus berupa bilangan bulat.")}, status=status.HTTP_400_BAD_REQUEST)
         except ValidationError as exc:
             return _error(exc)
-        return Response(selectors.clusters_geojson(bbox=bbox, zoom=zoom, filters=filters))
+        body = selectors.clusters_geojson_bytes(bbox=bbox, zoom=zoom, filters=filters)
+        return HttpResponse(body, content_type="application/json")
 
 
 class CoverView(APIView):

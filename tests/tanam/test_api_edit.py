@@ -124,3 +124,13 @@ def test_fresh_planting_is_not_its_own_duplicate(client, bob, make_planting):
     assert response.status_code == 200, response.content
     fresh.refresh_from_db()
     assert fresh.notes == "koreksi"
+
+
+def test_put_without_species_is_400_in_bahasa(client, bob, own):
+    client.force_login(bob)
+    body = {"lat": f"{own.point.y:.7f}", "lon": f"{own.point.x:.7f}", "tree_count": 3}
+    response = client.put(_url(own), body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["detail"] == "Pilih spesies pohon."
+    own.refresh_from_db()
+    assert own.tree_count == 2
