@@ -160,6 +160,12 @@ class Planting(models.Model):
             models.Index(fields=["status", "community", "planted_on"], name="tanam_pl_status_comm"),
             models.Index(fields=["status", "campaign", "planted_on"], name="tanam_pl_status_camp"),
             models.Index(fields=["user", "created_at"], name="tanam_pl_user_created"),
+            # Keyset pages of the open-data list (id order) with one filter: an index range, not a
+            # scan of the primary key that skips every non-matching planting (0.3 s for a campaign).
+            *(
+                models.Index(fields=[column, "id"], condition=Q(status="verified"), name=f"tanam_pl_ver_{column}_id")
+                for column in ("species", "kecamatan", "community", "campaign")
+            ),
         ]
 
     def __str__(self):
