@@ -1,8 +1,10 @@
 """DRF views for /api/v1/tanam/ (included by blitar_portal/urls.py). Same services and rules as the web."""
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
@@ -12,7 +14,7 @@ from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from . import selectors, services
-from .models import Campaign, Community, Planting, Species
+from .models import MAX_TREES_PER_POINT, TREE_COUNT_ERRORS, Campaign, Community, Planting, Species
 
 FILTER_PARAMS = [
     OpenApiParameter("species", int, description="ID spesies"),
@@ -33,8 +35,22 @@ class PlantingInputSerializer(serializers.Serializer):
     lon = serializers.CharField(required=False, allow_blank=True, help_text="Bujur (desimal), mis. 112.1609")
     location_source = serializers.ChoiceField(choices=Planting.Source.choices, default=Planting.Source.MAP)
     gps_accuracy_m = serializers.FloatField(required=False, allow_null=True, min_value=0)
-    species = serializers.PrimaryKeyRelatedField(queryset=Species.objects.all())
-    tree_count = serializers.IntegerField(min_value=1, max_value=10000, default=1)
+    species = serializers.PrimaryKeyRelatedField(
+        queryset=Species.objects.all(),
+        error_messages={
+            "required": gettext_lazy("Pilih spesies pohon."),
+            "null": gettext_lazy("Pilih spesies pohon."),
+            "does_not_exist": gettext_lazy("Spesies tidak dikenal."),
+            "incorrect_type": gettext_lazy("Spesies tidak dikenal."),
+        },
+    )
+    tree_count = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_TREES_PER_POINT,
+        default=1,
+        error_messages={"null": TREE_COUNT_ERRORS["invalid"], **TREE_COUNT_ERRORS},
+        help_text="Jumlah pohon di titik ini (penanaman kelompok), 1–1.000",
+    )
     planted_on = serializers.DateField(required=False, allow_null=True)
     community = serializers.PrimaryKeyRelatedField(queryset=Community.objects.all(), required=False, allow_null=True)
     campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all(), required=False, allow_null=True)
@@ -67,6 +83,27 @@ GEOJSON = inline_serializer(
 )
 
 
+GEOJSON_PAGE = inline_serializer(
+    "GeoJSONFeaturePage",
+    fields={
+        "type": serializers.CharField(),
+        "total_estimate": serializers.IntegerField(allow_null=True),
+        "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True),
+        "features": serializers.ListField(child=serializers.DictField()),
+    },
+)
+
+
+def _cursor(params, name):
+    raw = (params.get(name) or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise ValidationError(_("Parameter %(name)s harus berupa id (bilangan bulat).") % {"name": name})
+    return int(raw)
+
+
 class RegistrationThrottle(UserRateThrottle):
     rate = "30/hour"
 
@@ -81,35 +118,44 @@ class PlantingsView(APIView):
     PAGE_SIZE = 200
 
     @extend_schema(
-        summary="Penanaman terverifikasi (GeoJSON, berhalaman)",
-        parameters=[*FILTER_PARAMS, OpenApiParameter("page", int)],
-        responses={200: GEOJSON},
+        summary="Penanaman terverifikasi (GeoJSON, berhalaman dengan kursor)",
+        description=(
+            "Urut menurut id. Halaman berikutnya: ikuti `next` (`after=<id>`), sebelumnya: `previous` "
+            "(`before=<id>`). Tidak ada hitungan persis; `total_estimate` berasal dari agregat peta "
+            "(tertinggal beberapa detik dari verifikasi) dan null bila lebih dari satu saringan."
+        ),
+        parameters=[
+            *FILTER_PARAMS,
+            OpenApiParameter("after", int, description="Halaman setelah id ini"),
+            OpenApiParameter("before", int, description="Halaman sebelum id ini"),
+        ],
+        responses={200: GEOJSON_PAGE, 400: OpenApiTypes.OBJECT},
     )
     def get(self, request):
         try:
             filters = selectors.map_filters_parse(request.query_params)
+            after, before = _cursor(request.query_params, "after"), _cursor(request.query_params, "before")
         except ValidationError as exc:
             return _error(exc)
-        queryset = (
-            selectors.plantings_public_filtered(filters)
-            .select_related("species", "kecamatan", "desa", "community", "campaign")
-            .order_by("id")
-        )
-        page = Paginator(queryset, self.PAGE_SIZE).get_page(request.query_params.get("page"))
+        page = selectors.plantings_public_page(filters, after=after, before=before, size=self.PAGE_SIZE)
         base = request.build_absolute_uri(request.path)
-        query = request.query_params.copy()
 
-        def link(number):
-            query["page"] = number
+        def link(name, value):
+            if value is None:
+                return None
+            query = request.query_params.copy()
+            query.pop("after", None)
+            query.pop("before", None)
+            query[name] = value
             return f"{base}?{query.urlencode()}"
 
         return Response(
             {
                 "type": "FeatureCollection",
-                "count": page.paginator.count,
-                "next": link(page.next_page_number()) if page.has_next() else None,
-                "previous": link(page.previous_page_number()) if page.has_previous() else None,
-                "features": [planting_feature(p) for p in page.object_list],
+                "total_estimate": selectors.plantings_public_total_estimate(filters),
+                "next": link("after", page["next_after"]),
+                "previous": link("before", page["previous_before"]),
+                "features": [planting_feature(p) for p in page["plantings"]],
             }
         )
 
@@ -132,6 +178,66 @@ class PlantingsView(APIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
+def _owner_input(planting):
+    """The stored values of a pending planting, as an API client would send them (base of a PATCH)."""
+    return {
+        "lat": f"{planting.point.y:.7f}",
+        "lon": f"{planting.point.x:.7f}",
+        "location_source": planting.location_source,
+        "gps_accuracy_m": planting.gps_accuracy_m,
+        "species": planting.species_id,
+        "tree_count": planting.tree_count,
+        "planted_on": planting.planted_on,
+        "community": planting.community_id,
+        "campaign": planting.campaign_id,
+        "notes": planting.notes,
+    }
+
+
+class PlantingDetailView(APIView):
+    """The planter's own planting (any status); another user's planting is 404, never 403."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    throttle_classes = [RegistrationThrottle]
+
+    @extend_schema(summary="Penanaman milik saya (status apa pun)", responses={200: GEOJSON, 404: OpenApiTypes.OBJECT})
+    def get(self, request, pk):
+        return Response(planting_feature(selectors.planting_for_user_or_404(request.user, pk)))
+
+    @extend_schema(
+        summary="Ubah penanaman saya yang masih menunggu verifikasi (semua isian)",
+        request={"multipart/form-data": PlantingInputSerializer, "application/json": PlantingInputSerializer},
+        responses={200: GEOJSON, 400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+    )
+    def put(self, request, pk):
+        return self._edit(request, pk, partial=False)
+
+    @extend_schema(
+        summary="Ubah sebagian isian penanaman saya yang masih menunggu verifikasi",
+        request={"multipart/form-data": PlantingInputSerializer, "application/json": PlantingInputSerializer},
+        responses={200: GEOJSON, 400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+    )
+    def patch(self, request, pk):
+        return self._edit(request, pk, partial=True)
+
+    def _edit(self, request, pk, *, partial):
+        planting = selectors.planting_for_user_or_404(request.user, pk)
+        incoming = request.data.dict() if hasattr(request.data, "dict") else dict(request.data)
+        data = {**_owner_input(planting), **incoming} if partial else incoming
+        serializer = PlantingInputSerializer(data=data)
+        if not serializer.is_valid():
+            first = next(iter(serializer.errors.values()))[0]
+            return Response({"detail": str(first), "errors": serializer.errors}, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            result = services.planting_edit_by_owner(planting=planting, user=request.user, **serializer.validated_data)
+        except ValidationError as exc:
+            return _error(exc)
+        body = planting_feature(result.planting)
+        body["properties"]["warnings"] = [str(w) for w in result.warnings]
+        return Response(body)
+
+
 class ClustersView(APIView):
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
@@ -152,10 +258,11 @@ class ClustersView(APIView):
             zoom = int(request.query_params.get("zoom", ""))
             filters = selectors.map_filters_parse(request.query_params)
         except ValueError:
-            return Response({"detail": "zoom harus berupa bilangan bulat."}, status=status.HTTP_400_BAD_REQUEST)
+            return Response({"detail": _("zoom harus berupa bilangan bulat.")}, status=status.HTTP_400_BAD_REQUEST)
         except ValidationError as exc:
             return _error(exc)
-        return Response(selectors.clusters_geojson(bbox=bbox, zoom=zoom, filters=filters))
+        body = selectors.clusters_geojson_bytes(bbox=bbox, zoom=zoom, filters=filters)
+        return HttpResponse(body, content_type="application/json")
 
 
 class CoverView(APIView):
@@ -173,6 +280,7 @@ class CoverView(APIView):
 
 urlpatterns = [
     path("tanam/plantings/", PlantingsView.as_view(), name="tanam-plantings"),
+    path("tanam/plantings/<int:pk>/", PlantingDetailView.as_view(), name="tanam-planting"),
     path("tanam/clusters/", ClustersView.as_view(), name="tanam-clusters"),
     path("tanam/cover/", CoverView.as_view(), name="tanam-cover"),
 ]

@@ -7,10 +7,13 @@ CELL(b) = 360 / 2**(b + 2) degrees (about 64 screen pixels at zoom b), anchored 
 band is the sum of the next finer one.
 
 Bands 8..13 also hold one row per filter value (species, year, kecamatan, community,
-campaign: `DIM_*`) so a filtered map is as cheap as an unfiltered one; bands 14..16
+campaign: `DIM_*`) and per (year, other filter value) pair (`PAIR_DIM_OFFSET`), so a map
+filtered by one value, or by a year and one value, is as cheap as an unfiltered one; bands 14..16
 only hold the unfiltered counts (a map with one filter shows band 13 cells there; with
 several filters the matching plantings are clustered on request). At zoom >= PIN_ZOOM the individual pins are served
-when there are at most MAX_FEATURES of them in the viewport.
+when there are at most MAX_FEATURES of them in the viewport. The zoom used is never finer than what a
+screen of VIEWPORT_PX would need for the bbox (`viewport_zoom`), so a huge bbox at a high zoom is
+answered from coarse cells, not from pins.
 
 This module holds no state: services.py writes the cells, selectors.py reads them.
 """
@@ -20,6 +23,8 @@ import math
 MIN_BAND, MAX_BAND, MAX_DIM_BAND = 8, 16, 13
 PIN_ZOOM = 17
 MAX_FEATURES = 1000
+# The largest screen (CSS px, either side) a bbox is assumed to be drawn on; Leaflet tiles are 256 px.
+VIEWPORT_PX, TILE_PX = 2048, 256
 DIM_ALL, DIM_SPECIES, DIM_YEAR, DIM_KECAMATAN, DIM_COMMUNITY, DIM_CAMPAIGN = range(6)
 DIM_COLUMNS = {
     DIM_SPECIES: "species_id",
@@ -35,6 +40,24 @@ FILTER_DIMS = {
     "community": DIM_COMMUNITY,
     "campaign": DIM_CAMPAIGN,
 }
+# A year with one other filter (the map's usual "this species planted in 2024") is precomputed too:
+# dim = PAIR_DIM_OFFSET + the other filter's dim, value = other id * YEAR_SLOTS + year.
+PAIR_DIM_OFFSET, YEAR_SLOTS = 10, 10000
+PAIR_COLUMNS = {PAIR_DIM_OFFSET + dim: col for dim, col in DIM_COLUMNS.items() if dim != DIM_YEAR}
+
+
+def precomputed_key(filters):
+    """(dim, value) of the stored cells answering these filters, or None (clustered on request)."""
+    if not filters:
+        return DIM_ALL, 0
+    if len(filters) == 1:
+        ((name, value),) = filters.items()
+        return FILTER_DIMS[name], value
+    if len(filters) == 2 and "year" in filters and 0 <= filters["year"] < YEAR_SLOTS:
+        ((name, value),) = ((k, v) for k, v in filters.items() if k != "year")
+        if 0 <= value < 2**31 // YEAR_SLOTS - 1:
+            return PAIR_DIM_OFFSET + FILTER_DIMS[name], value * YEAR_SLOTS + filters["year"]
+    return None
 
 
 def cell_size(band):
@@ -53,9 +76,23 @@ def cells_in_bbox(band, bbox):
     return math.floor(minx / size), math.floor(miny / size), math.floor(maxx / size), math.floor(maxy / size)
 
 
+def viewport_zoom(zoom, bbox):
+    """The zoom to cluster at: the requested one, or coarser when the bbox is wider than a screen.
+
+    A client may ask for a large bbox at a high zoom (the whole regency at zoom 16). A real
+    map of VIEWPORT_PX pixels showing that bbox would be at the zoom returned here, so the
+    answer never depends on trusting the zoom parameter: never pins and never fine cells
+    for a bbox that no screen shows at that zoom.
+    """
+    minx, miny, maxx, maxy = bbox
+    extent = max(maxx - minx, maxy - miny, 1e-9)
+    fits = math.floor(math.log2(VIEWPORT_PX * 360.0 / (TILE_PX * extent)))
+    return max(0, min(int(zoom), fits))
+
+
 def band_for(zoom, bbox):
-    """The finest band not finer than the zoom whose cells in bbox stay within MAX_FEATURES."""
-    band = max(MIN_BAND, min(MAX_BAND, int(zoom)))
+    """The band for this viewport: the bbox's viewport zoom, coarsened until its cells stay within MAX_FEATURES."""
+    band = max(MIN_BAND, min(MAX_BAND, viewport_zoom(zoom, bbox)))
     while band > MIN_BAND:
         gx0, gy0, gx1, gy1 = cells_in_bbox(band, bbox)
         if (gx1 - gx0 + 1) * (gy1 - gy0 + 1) <= MAX_FEATURES:
@@ -93,9 +130,20 @@ SQL_INSERT_ALL_BAND = "".join(
     )
 )
 
-_DIM_CASE = " ".join(f"WHEN GROUPING({col}) = 0 THEN {dim}" for dim, col in DIM_COLUMNS.items())
-_VALUE_CASE = " ".join(f"WHEN GROUPING({col}) = 0 THEN {col}" for col in DIM_COLUMNS.values())
-_SETS = ", ".join(["(gx, gy)"] + [f"(gx, gy, {col})" for col in DIM_COLUMNS.values()])
+# Pairs (column, yr) first: their rows also have GROUPING(yr) = 0.
+_DIM_CASE = " ".join(
+    [f"WHEN GROUPING({col}) = 0 AND GROUPING(yr) = 0 THEN {dim}" for dim, col in PAIR_COLUMNS.items()]
+    + [f"WHEN GROUPING({col}) = 0 THEN {dim}" for dim, col in DIM_COLUMNS.items()]
+)
+_VALUE_CASE = " ".join(
+    [f"WHEN GROUPING({col}) = 0 AND GROUPING(yr) = 0 THEN {col} * {YEAR_SLOTS} + yr" for col in PAIR_COLUMNS.values()]
+    + [f"WHEN GROUPING({col}) = 0 THEN {col}" for col in DIM_COLUMNS.values()]
+)
+_SETS = ", ".join(
+    ["(gx, gy)"]
+    + [f"(gx, gy, {col})" for col in DIM_COLUMNS.values()]
+    + [f"(gx, gy, {col}, yr)" for col in PAIR_COLUMNS.values()]
+)
 
 SQL_INSERT_DIM_BAND = "".join(
     (

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Campaign, Community, Observation, Planting, Species
+from .models import MAX_TREES_PER_POINT, TREE_COUNT_ERRORS, Campaign, Community, Observation, Planting, Species
 
 
 class PlantingForm(forms.Form):
@@ -32,13 +32,13 @@ class PlantingForm(forms.Form):
     tree_count = forms.IntegerField(
         label=_("Jumlah pohon di titik ini"),
         min_value=1,
-        max_value=10000,
+        max_value=MAX_TREES_PER_POINT,
         initial=1,
-        error_messages={
-            "min_value": _("Jumlah pohon minimal 1."),
-            "max_value": _("Jumlah pohon maksimal 10.000 per titik."),
-            "invalid": _("Jumlah pohon harus berupa bilangan bulat."),
-        },
+        help_text=_(
+            "Satu titik boleh mewakili penanaman kelompok: isi jumlah bibit di sekitar titik ini (1–1.000). "
+            "Penanaman yang lebih luas didaftarkan sebagai beberapa titik."
+        ),
+        error_messages={"required": _("Isi jumlah pohon (minimal 1)."), **TREE_COUNT_ERRORS},
     )
     planted_on = forms.DateField(
         label=_("Tanggal tanam"),

@@ -184,13 +184,12 @@ def _cells_on_the_fly(band, bbox, filters):
 
 
 def _cells_for_filters(band, bbox, filters):
-    """One filter: precomputed cells (band 13 at most; pins from zoom 17). Several: clustered in SQL,
-    where the (filter, planting date) indexes bound the rows read."""
-    if len(filters) > 1:
+    """One filter, or a year and one other: precomputed cells (band 13 at most; pins from zoom 17).
+    Other combinations: clustered in SQL, where the (filter, planting date) indexes bound the rows read."""
+    key = clusters.precomputed_key(filters)
+    if key is None:
         return _cells_on_the_fly(band, bbox, filters)
-    ((name, value),) = filters.items()
-    dim_band = min(band, clusters.MAX_DIM_BAND)
-    return _cells_precomputed(dim_band, bbox, clusters.FILTER_DIMS[name], value)
+    return _cells_precomputed(min(band, clusters.MAX_DIM_BAND), bbox, *key)
 
 
 def _envelope(bbox):
@@ -239,23 +238,55 @@ def _pins(bbox, filters, limit):
     ]
 
 
+def _pins_surely_too_many(bbox, filters):
+    """True when the finest stored cells lying wholly inside bbox already hold more than MAX_FEATURES
+    matching plantings: then the pins are not read at all (a dense street view costs a few cell rows)."""
+    key = clusters.precomputed_key(filters)
+    if key is None:
+        return False
+    dim, value = key
+    band = clusters.MAX_DIM_BAND if filters else clusters.MAX_BAND
+    gx0, gy0, gx1, gy1 = clusters.cells_in_bbox(band, bbox)
+    if gx1 - gx0 < 2 or gy1 - gy0 < 2:
+        return False  # no cell lies wholly inside
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT coalesce(sum(plantings), 0) FROM tanam_clustercell"
+            " WHERE band = %s AND dim = %s AND value = %s AND gx BETWEEN %s AND %s AND gy BETWEEN %s AND %s",
+            [band, dim, value, gx0 + 1, gx1 - 1, gy0 + 1, gy1 - 1],
+        )
+        return cursor.fetchone()[0] > clusters.MAX_FEATURES
+
+
 def clusters_geojson(*, bbox, zoom, filters):
     """At most ~MAX_FEATURES features for this viewport: pins when few enough, else grid cells."""
+    return json.loads(clusters_geojson_bytes(bbox=bbox, zoom=zoom, filters=filters))
+
+
+def clusters_geojson_bytes(*, bbox, zoom, filters):
+    """clusters_geojson as UTF-8 JSON. Cell answers are cached already encoded: a cache hit is one
+    Redis GET and no per-request encoding of up to 1,000 features."""
     zoom = int(zoom)
-    if zoom >= clusters.PIN_ZOOM:
+    if clusters.viewport_zoom(zoom, bbox) >= clusters.PIN_ZOOM and not _pins_surely_too_many(bbox, filters):
         pins = _pins(bbox, filters, clusters.MAX_FEATURES)
         if pins is not None:
-            return {"type": "FeatureCollection", "kind": "pins", "zoom": zoom, "features": pins}
+            return _json_bytes({"type": "FeatureCollection", "kind": "pins", "zoom": zoom, "features": pins})
     band = clusters.band_for(zoom, bbox)
-    key = _clusters_cache_key(band, bbox, filters)
-    features = cache.get(key)
-    if features is None:
+    key = f"{_clusters_cache_key(band, bbox, filters)}:z{zoom}"
+    body = cache.get(key)
+    if body is None:
         if filters:
             features = _cells_for_filters(band, bbox, filters)
         else:
             features = _cells_precomputed(band, bbox, clusters.DIM_ALL, 0)
-        cache.set(key, features, CLUSTERS_CACHE_SECONDS)
-    return {"type": "FeatureCollection", "kind": "clusters", "zoom": zoom, "band": band, "features": features}
+        collection = {"type": "FeatureCollection", "kind": "clusters", "zoom": zoom, "band": band, "features": features}
+        body = _json_bytes(collection)
+        cache.set(key, body, CLUSTERS_CACHE_SECONDS)
+    return body
+
+
+def _json_bytes(data):
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 CLUSTERS_CACHE_SECONDS = 600
@@ -321,6 +352,46 @@ def plantings_export_rows(filters):
             community or "",
             campaign or "",
         )
+
+
+def plantings_public_page(filters, *, after=None, before=None, size=200):
+    """One page of verified plantings in id order, by keyset: no OFFSET and no COUNT(*) of a million rows.
+
+    after=id: the page following that id; before=id: the page preceding it. Returns
+    {"plantings": [...], "next_after": id | None, "previous_before": id | None}.
+    """
+    related = ("species", "kecamatan", "desa", "community", "campaign")
+    queryset = plantings_public_filtered(filters).select_related(*related)
+    if before is not None:
+        rows = list(queryset.filter(id__lt=before).order_by("-id")[: size + 1])
+        more_before = len(rows) > size
+        rows = rows[:size][::-1]
+        more_after = True
+    else:
+        if after is not None:
+            queryset = queryset.filter(id__gt=after)
+        rows = list(queryset.order_by("id")[: size + 1])
+        more_after = len(rows) > size
+        rows = rows[:size]
+        more_before = after is not None
+    return {
+        "plantings": rows,
+        "next_after": rows[-1].pk if rows and more_after else None,
+        "previous_before": rows[0].pk if rows and more_before else None,
+    }
+
+
+def plantings_public_total_estimate(filters):
+    """Verified plantings matching the filters, read from the coarsest map cells (a few rows).
+
+    The cells follow verifications within seconds (Celery), so this is an estimate; for filter
+    combinations without precomputed cells (see clusters.precomputed_key) None is returned.
+    """
+    key = clusters.precomputed_key(filters)
+    if key is None:
+        return None
+    dim, value = key
+    return cell_totals(dim).get(value, (0, 0))[0]
 
 
 # --- Citizen pages ---------------------------------------------------------------------------------

@@ -116,11 +116,14 @@ def _check_planted_on(planted_on, uploaded):
     return planted_on
 
 
-def _check_duplicate(user, point):
+def _check_duplicate(user, point, *, exclude_pk=None):
+    """Another pin of the same user within 10 m registered in the last 10 minutes (an edit ignores itself)."""
     since = timezone.now() - timedelta(minutes=DUPLICATE_MINUTES)
-    duplicate = Planting.objects.filter(
-        user=user, created_at__gte=since, point__distance_lte=(point, D(m=DUPLICATE_METRES))
-    ).exists()
+    duplicate = (
+        Planting.objects.filter(user=user, created_at__gte=since, point__distance_lte=(point, D(m=DUPLICATE_METRES)))
+        .exclude(pk=exclude_pk)
+        .exists()
+    )
     if duplicate:
         raise ValidationError(
             _(
@@ -217,6 +220,7 @@ def planting_edit_by_owner(
     args["planted_on"] = args["planted_on"] or planting.planted_on
     checked = _check_input(photo=photo, **args)
     with transaction.atomic():
+        _check_duplicate(user, checked.point, exclude_pk=planting.pk)
         _apply_input(
             planting,
             checked,

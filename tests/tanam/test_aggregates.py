@@ -61,6 +61,10 @@ def test_dimension_rows_sum_to_the_filtered_total(make_planting, species):
     assert sum(r.trees for r in rows) == 3
     rows = ClusterCell.objects.filter(band=13, dim=clusters.DIM_SPECIES, value=species.pk)
     assert sum(r.trees for r in rows) == 5
+    for band in (8, 11, 13):
+        dim, value = clusters.precomputed_key({"year": 2021, "species": species.pk})
+        rows = ClusterCell.objects.filter(band=band, dim=dim, value=value)
+        assert sum(r.trees for r in rows) == 2
 
 
 def test_crown_grows_towards_mature_diameter():

@@ -1,5 +1,7 @@
 /* Gerakan Bangga Menanam maps: public clusters, registration pin, land-cover choropleth.
-   Leaflet comes from django-leaflet's static files; no tiles are needed for any of this. */
+   Leaflet comes from django-leaflet's static files; no tiles are needed for any of this.
+   Every text a person reads comes from the page (data-* attributes rendered with {% translate %}),
+   so it is in the visitor's language; this file holds no words. */
 (function () {
   "use strict";
 
@@ -65,9 +67,8 @@
           pointToLayer: function (f, latlng) { return f.properties.cluster ? clusterMarker(f, latlng) : pinMarker(f, latlng); }
         }).eachLayer(function (l) { layer.addLayer(l); });
         wrap.dataset.loaded = data.kind;
-        status.textContent = data.features.length ? "" : (document.documentElement.lang === "en" ?
-          "No verified plantings in this view." : "Belum ada penanaman terverifikasi di tampilan ini.");
-      }).catch(function () { status.textContent = "Peta gagal dimuat. Coba lagi."; });
+        status.textContent = data.features.length ? "" : wrap.dataset.textEmpty;
+      }).catch(function () { status.textContent = wrap.dataset.textError; });
     }
     map.on("moveend", refresh);
     refresh();
@@ -84,7 +85,7 @@
 
     function place(latlng, how, acc) {
       if (!marker) {
-        marker = L.marker(latlng, { draggable: true, title: "Titik tanam", alt: "Titik tanam" }).addTo(map);
+        marker = L.marker(latlng, { draggable: true, title: button.dataset.markerText, alt: button.dataset.markerText }).addTo(map);
         marker.on("dragend", function () { place(marker.getLatLng(), "map"); });
       } else { marker.setLatLng(latlng); }
       lat.value = latlng.lat.toFixed(7);
@@ -176,7 +177,7 @@
         }
       }).addTo(map);
       wrap.dataset.loaded = "1";
-    });
+    }).catch(function () { document.getElementById("cover-legend").textContent = wrap.dataset.textError; });
     slider.addEventListener("input", function () {
       label.textContent = slider.value;
       if (layer) { layer.setStyle(style); }
