@@ -118,6 +118,7 @@ class PlantingsView(APIView):
     PAGE_SIZE = 200
 
     @extend_schema(
+        operation_id="tanam_plantings_list",
         summary="Penanaman terverifikasi (GeoJSON, berhalaman dengan kursor)",
         description=(
             "Urut menurut id. Halaman berikutnya: ikuti `next` (`after=<id>`), sebelumnya: `previous` "
@@ -201,7 +202,11 @@ class PlantingDetailView(APIView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
     throttle_classes = [RegistrationThrottle]
 
-    @extend_schema(summary="Penanaman milik saya (status apa pun)", responses={200: GEOJSON, 404: OpenApiTypes.OBJECT})
+    @extend_schema(
+        operation_id="tanam_plantings_mine_retrieve",
+        summary="Penanaman milik saya (status apa pun)",
+        responses={200: GEOJSON, 404: OpenApiTypes.OBJECT},
+    )
     def get(self, request, pk):
         return Response(planting_feature(selectors.planting_for_user_or_404(request.user, pk)))
 
