@@ -128,9 +128,15 @@ NEVER_SHOWN = ("search_vector", "search_text", "shop__search_vector", "shop__kec
 LIST_DEFERRED = (*NEVER_SHOWN, "shop__story")
 
 
+def public_product_rows():
+    """The rule of what is public (active product of a verified shop), with nothing loaded
+    alongside: for ids, counts and aggregates."""
+    return Product.objects.filter(is_active=True, shop__status=Shop.Status.VERIFIED)
+
+
 def public_products():
     return (
-        Product.objects.filter(is_active=True, shop__status=Shop.Status.VERIFIED)
+        public_product_rows()
         .select_related("shop", "shop__kecamatan", "category")
         .defer(*LIST_DEFERRED)
         .prefetch_related(_ready_photos())
@@ -290,7 +296,7 @@ def search_ids_page(
 
     Each attempt's page and total come from ONE query (a window count), so a results page
     costs one index scan per attempt, not three (exists, count, page)."""
-    base = _apply_filters(public_products(), **_filters(category, kecamatan, certification, price_min, price_max))
+    base = _apply_filters(public_product_rows(), **_filters(category, kecamatan, certification, price_min, price_max))
     if not q:
         page = ids_page(_sorted(base, sort, ranked=False), number, per_page=per_page)
         page.search_query = q
