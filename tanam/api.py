@@ -179,22 +179,6 @@ class PlantingsView(APIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-def _owner_input(planting):
-    """The stored values of a pending planting, as an API client would send them (base of a PATCH)."""
-    return {
-        "lat": f"{planting.point.y:.7f}",
-        "lon": f"{planting.point.x:.7f}",
-        "location_source": planting.location_source,
-        "gps_accuracy_m": planting.gps_accuracy_m,
-        "species": planting.species_id,
-        "tree_count": planting.tree_count,
-        "planted_on": planting.planted_on,
-        "community": planting.community_id,
-        "campaign": planting.campaign_id,
-        "notes": planting.notes,
-    }
-
-
 class PlantingDetailView(APIView):
     """The planter's own planting (any status); another user's planting is 404, never 403."""
 
@@ -229,7 +213,7 @@ class PlantingDetailView(APIView):
     def _edit(self, request, pk, *, partial):
         planting = selectors.planting_for_user_or_404(request.user, pk)
         incoming = request.data.dict() if hasattr(request.data, "dict") else dict(request.data)
-        data = {**_owner_input(planting), **incoming} if partial else incoming
+        data = {**selectors.planting_input(planting), **incoming} if partial else incoming
         serializer = PlantingInputSerializer(data=data)
         if not serializer.is_valid():
             first = next(iter(serializer.errors.values()))[0]

@@ -747,3 +747,20 @@ def dashboard_survival_per_planting_year():
         {"year": r["year"], "kecamatan_id": r["kecamatan_id"], "monitored": r["monitored"], "survived": r["survived"]}
         for r in rows
     ]
+
+
+def planting_input(planting):
+    """A planting's stored values as the registration form and the API take them: the
+    initial values of the edit page and the base of an API PATCH."""
+    return {
+        "lat": f"{planting.point.y:.7f}",
+        "lon": f"{planting.point.x:.7f}",
+        "location_source": planting.location_source,
+        "gps_accuracy_m": planting.gps_accuracy_m,
+        "species": planting.species_id,
+        "tree_count": planting.tree_count,
+        "planted_on": planting.planted_on,
+        "community": planting.community_id,
+        "campaign": planting.campaign_id,
+        "notes": planting.notes,
+    }

@@ -71,26 +71,11 @@ def register(request):
     return render(request, "tanam/register.html", {"form": form, "warn_accuracy_m": services.GPS_ACCURACY_WARN_M})
 
 
-def _planting_initial(planting):
-    return {
-        "lat": f"{planting.point.y:.7f}",
-        "lon": f"{planting.point.x:.7f}",
-        "location_source": planting.location_source,
-        "gps_accuracy_m": planting.gps_accuracy_m,
-        "species": planting.species_id,
-        "tree_count": planting.tree_count,
-        "planted_on": planting.planted_on,
-        "community": planting.community_id,
-        "campaign": planting.campaign_id,
-        "notes": planting.notes,
-    }
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def planting_edit(request, pk):
     planting = selectors.planting_for_user_or_404(request.user, pk)
-    form = PlantingForm(request.POST or None, request.FILES or None, initial=_planting_initial(planting))
+    form = PlantingForm(request.POST or None, request.FILES or None, initial=selectors.planting_input(planting))
     if request.method == "POST" and form.is_valid():
         try:
             result = services.planting_edit_by_owner(planting=planting, user=request.user, **form.cleaned_data)
