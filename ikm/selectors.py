@@ -8,12 +8,13 @@ simply is not found (404).
 import datetime
 import re
 import time
+from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity, TrigramWordSimilarity
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Sum, Value, Window
-from django.db.models.functions import Coalesce, TruncDate, TruncMonth
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Sum, Value, Window
+from django.db.models.functions import Coalesce, JSONObject, TruncDate, TruncMonth
 from django.utils import timezone
 
 from blitar_portal.regions.models import Kecamatan
@@ -162,11 +163,62 @@ def public_shop(slug):
 
 
 def shop_products(shop):
-    return public_products().filter(shop=shop).order_by("-is_featured", "-created_at")
+    """The shop page's products, as cards."""
+    return public_product_rows().filter(shop=shop).order_by("-is_featured", "-created_at", "pk")
 
 
 def related_products(product, *, limit=4):
-    return public_products().filter(category=product.category).exclude(pk=product.pk).order_by("-created_at")[:limit]
+    rows = public_product_rows().filter(category=product.category_id).exclude(pk=product.pk)
+    return product_cards(rows.order_by("-created_at", "pk")[:limit])
+
+
+# --- product cards ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CardPhoto:
+    renditions: dict
+    alt_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProductCard:
+    """What a product card shows, and nothing else: every list of products (search results,
+    the front page, a shop page, related products) renders these. Built from one narrow
+    query — full model instances with their shop, kecamatan and photo prefetch cost more
+    than the search that found them."""
+
+    id: int
+    slug: str
+    name: str
+    description: str
+    price: int | None
+    unit: str
+    shop_name: str
+    kecamatan_name: str
+    photo: CardPhoto | None
+
+
+# The first ready photo of each product, in the same row (one query for a whole page).
+_FIRST_PHOTO = Subquery(
+    ProductPhoto.objects.filter(product=OuterRef("pk"), status=ProductPhoto.Status.READY)
+    .order_by("position", "id")
+    .values(json=JSONObject(renditions="renditions", alt_text="alt_text"))[:1]
+)
+_CARD_COLUMNS = {
+    "shop_name": F("shop__name"),
+    "kecamatan_name": F("shop__kecamatan__name"),
+    "first_photo": _FIRST_PHOTO,
+}
+
+
+def product_cards(products):
+    """`ProductCard`s of a queryset of products (its filters, order and slice are kept)."""
+    cards = []
+    for row in products.values("id", "slug", "name", "description", "price", "unit", **_CARD_COLUMNS):
+        photo = row.pop("first_photo")
+        cards.append(ProductCard(**row, photo=CardPhoto(**photo) if photo else None))
+    return cards
 
 
 # A per-process copy of the version (re-read from Redis at most every VERSION_TTL seconds) and
@@ -216,9 +268,9 @@ def _catalogue_front():
         "ikm_online": verified,
         "ikm_target": IKM_TARGET,
         "progress_percent": min(100, round(100 * verified / IKM_TARGET)),
-        "product_count": public_products().count(),
-        "featured": list(public_products().filter(is_featured=True).order_by("-updated_at")[:8]),
-        "newest": list(public_products().order_by("-created_at")[:8]),
+        "product_count": public_product_rows().count(),
+        "featured": product_cards(public_product_rows().filter(is_featured=True).order_by("-updated_at", "pk")[:8]),
+        "newest": product_cards(public_product_rows().order_by("-created_at", "pk")[:8]),
         "categories": categories_with_counts(),
         "per_kecamatan": shops_per_kecamatan(),
     }
@@ -399,7 +451,7 @@ class _CountedIds:
 
 
 def products_page(products, number, *, per_page):
-    """A page of full products from a queryset of products (see `ids_page`)."""
+    """A page of product cards from a queryset of products (see `ids_page`)."""
     return _load_products(ids_page(products, number, per_page=per_page))
 
 
@@ -421,7 +473,8 @@ def ids_page(products, number, *, per_page):
 
 
 def _load_products(page):
-    by_id = public_products().in_bulk(list(page.object_list))
+    """Replace the page's ids by their product cards, in the page's order."""
+    by_id = {card.id: card for card in product_cards(public_product_rows().filter(pk__in=list(page.object_list)))}
     page.object_list = [by_id[pk] for pk in page.object_list if pk in by_id]
     return page
 

@@ -5,7 +5,6 @@ from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -129,7 +128,7 @@ def _render_product(request, product, inquiry_form, status=200):
         "photos": product.ready_photos,
         "certifications": list(product.shop.certifications.all()),
         "inquiry_form": inquiry_form,
-        "related": list(selectors.related_products(product)),
+        "related": selectors.related_products(product),
         "canonical_url": request.build_absolute_uri(product_url(product)),
     }
     return render(request, "ikm/product.html", context, status=status)
@@ -185,7 +184,7 @@ def shop_detail(request, slug):
     shop = selectors.public_shop(slug)
     if shop is None:
         raise Http404(_("Toko tidak ditemukan."))
-    page = Paginator(selectors.shop_products(shop), PAGE_SIZE).get_page(request.GET.get("halaman"))
+    page = selectors.products_page(selectors.shop_products(shop), request.GET.get("halaman"), per_page=PAGE_SIZE)
     return render(
         request,
         "ikm/shop.html",

@@ -6,6 +6,7 @@ import re
 
 from django import template
 from django.core.files.storage import default_storage
+from django.urls import reverse
 from django.utils.html import escape, json_script
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -113,6 +114,23 @@ def picture(photo, name="card", alt="", loading="lazy", sizes=""):
     return mark_safe(  # noqa: S308 - every value escaped
         f'<picture><source srcset="{escape(rendition_url(photo, name, "webp"))}" type="image/webp">'
         f'<img src="{escape(jpeg)}" alt="{escape(alt)}"{size} loading="{escape(loading)}" decoding="async"></picture>'
+    )
+
+
+@register.simple_tag
+def product_card(product, terms=None):
+    """One product card (a `selectors.ProductCard`): search results, the front page, shop
+    pages and related products all show these. Built in Python for the same reason as
+    `picture`: a page holds 24 of them. Every value is escaped; `highlight` escapes too."""
+    name = highlight(product.name, terms) if terms else escape(product.name)
+    snippet_html = ""
+    if terms and product.description:
+        snippet_html = f'<p class="muted ikm-snippet">{highlight(snippet(product.description, terms), terms)}</p>'
+    return mark_safe(  # noqa: S308 - every value escaped
+        f'<article class="card ikm-card"><a href="{escape(reverse("ikm:product", args=[product.slug]))}" '
+        f'class="ikm-card-link">{picture(product.photo, "card", alt=product.name)}<h3>{name}</h3></a>'
+        f'<p class="ikm-price">{escape(price_label(product))}</p>'
+        f'<p class="muted">{escape(product.shop_name)} · {escape(product.kecamatan_name)}</p>{snippet_html}</article>'
     )
 
 
