@@ -251,6 +251,14 @@ class ProductPhoto(models.Model):
         ordering = ["position", "id"]
         verbose_name = _("foto produk")
         verbose_name_plural = _("foto produk")
+        # A product card's photo: the first ready one, found without a sort.
+        indexes = [
+            models.Index(
+                fields=["product", "position", "id"],
+                condition=models.Q(status="ready"),
+                name="ikm_photo_ready_order",
+            )
+        ]
 
     def __str__(self):
         return self.alt_text or f"foto {self.pk}"

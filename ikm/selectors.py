@@ -474,7 +474,8 @@ def ids_page(products, number, *, per_page):
 
 def _load_products(page):
     """Replace the page's ids by their product cards, in the page's order."""
-    by_id = {card.id: card for card in product_cards(public_product_rows().filter(pk__in=list(page.object_list)))}
+    rows = public_product_rows().filter(pk__in=list(page.object_list)).order_by()
+    by_id = {card.id: card for card in product_cards(rows)}
     page.object_list = [by_id[pk] for pk in page.object_list if pk in by_id]
     return page
 
@@ -497,19 +498,17 @@ def _apply_filters(qs, *, category, kecamatan, certification, price_min, price_m
 
 
 def search_shops(q, *, limit=4):
-    """Shops whose name matches `q` by full text (GIN). Pass the query the product search
-    used (`page.search_query`): shop names are in the spelling vocabulary, so a misspelt
-    shop name arrives here already corrected."""
+    """[{slug, name, kecamatan_name}] of shops whose name matches `q` by full text (GIN).
+    Pass the query the product search used (`page.search_query`): shop names are in the
+    spelling vocabulary, so a misspelt shop name arrives here already corrected."""
     if not q:
         return []
     tsquery = SearchQuery(q, config="simple", search_type="websearch")
     return list(
         public_shops()
         .filter(search_vector=tsquery)
-        .select_related("kecamatan")
-        .defer("kecamatan__geom", "search_vector", "story", "location")
-        .annotate(rank=SearchRank(F("search_vector"), tsquery))
-        .order_by("-rank", "name")[:limit]
+        .order_by(SearchRank(F("search_vector"), tsquery).desc(), "name")
+        .values("slug", "name", kecamatan_name=F("kecamatan__name"))[:limit]
     )
 
 
@@ -523,11 +522,23 @@ def search_products_unindexed(q):
 
 
 def category_by_slug(slug):
-    return Category.objects.filter(slug=slug).first() if slug else None
+    return _by_slug()["category"].get(slug) if slug else None
 
 
 def kecamatan_by_slug(slug):
-    return Kecamatan.objects.filter(slug=slug).only("id", "name", "slug").first() if slug else None
+    return _by_slug()["kecamatan"].get(slug) if slug else None
+
+
+def _by_slug():
+    """The search filters' categories and kecamatan by slug, cached with the catalogue (a
+    category edit in the admin bumps its version): a search runs no query to read them."""
+    return cached_catalogue(
+        "by-slug",
+        lambda: {
+            "category": {c.slug: c for c in Category.objects.all()},
+            "kecamatan": {k.slug: k for k in Kecamatan.objects.only("id", "name", "slug")},
+        },
+    )
 
 
 # --- home page and Diskominfo dashboard ---------------------------------------------------------
