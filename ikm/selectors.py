@@ -163,7 +163,7 @@ def public_shop(slug):
 
 
 def shop_products(shop):
-    """The shop page's products, as cards."""
+    """The shop page's products in its order (rows: `products_page` turns a page into cards)."""
     return public_product_rows().filter(shop=shop).order_by("-is_featured", "-created_at", "pk")
 
 
