@@ -1,5 +1,7 @@
 #!/usr/bin/env python
-"""`make bench`: performance figures as ratios to a trivial view, measured in one run (design §8).
+"""`make bench`: performance figures as ratios to a trivial view, measured in one run.
+
+Targets: docs/architecture.md §6.
 
 Usage: .venv/bin/python bench/run.py [--scale 100] [--seconds 10] [--no-seed] [--only ehealth ikm]
 """
