@@ -149,7 +149,7 @@ def test_double_submit_of_the_same_form_creates_one_request(client, service):
 
 
 def test_rate_limit_blocks_a_flood_of_submissions(client, service, settings):
-    settings.EHEALTH_REQUEST_RATE = "3/m"
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "service-request": "3/m"}
     codes = [
         client.post("/kesehatan/permohonan/baru/", form_data(service), REMOTE_ADDR="10.9.8.7").status_code
         for _ in range(4)
