@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -53,13 +54,17 @@ class RequestBodyLimitMiddleware:
             return self._refuse(request, 400, _("Header Content-Length tidak valid."))
         limit = settings.MAX_REQUEST_BODY_BYTES
         if int(declared) > limit:
-            message = _("Kiriman terlalu besar: maksimal %(size)s MB. Perkecil foto lalu coba lagi.") % {
-                "size": limit // (1024 * 1024)
+            message = _("Kiriman terlalu besar: maksimal %(size)s. Perkecil foto lalu coba lagi.") % {
+                "size": filesizeformat(limit)
             }
             return self._refuse(request, 413, message)
         return self.get_response(request)
 
     def _refuse(self, request, status, message):
         if request.path.startswith("/api/"):
-            return JsonResponse({"detail": message}, status=status)
-        return render(request, "request_refused.html", {"message": message}, status=status)
+            response = JsonResponse({"detail": message}, status=status)
+        else:
+            response = render(request, "request_refused.html", {"message": message}, status=status)
+        # Framed by its length: the client reads the answer while the rest of its body is unread.
+        response["Content-Length"] = str(len(response.content))
+        return response
