@@ -164,7 +164,10 @@ def test_the_page_429_speaks_english_when_chosen(client, db, settings):
 # --- Lockout --------------------------------------------------------------------------------------
 
 
-def login(client, username, password="salah-sekali", **meta):
+WRONG = "salah-sekali"
+
+
+def login(client, username, password=WRONG, **meta):
     return client.post("/akun/masuk/", {"username": username, "password": password}, **meta)
 
 

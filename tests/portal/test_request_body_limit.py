@@ -57,9 +57,8 @@ def test_a_50_mb_upload_to_the_api_is_answered_413_json(live_server, settings):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_413_speaks_english_when_chosen(live_server):
-    status, _headers, body, _sent = raw_post(
-        live_server, "/ikm/toko-saya/", "multipart/form-data; boundary=x", extra_headers="Cookie: django_language=en\r\n"
-    )
+    english = "Cookie: django_language=en\r\n"
+    status, _headers, body, _sent = raw_post(live_server, "/ikm/toko-saya/", "multipart/x; b=x", extra_headers=english)
     assert status == 413
     assert "The upload is too large" in body
 
