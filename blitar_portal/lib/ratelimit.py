@@ -130,3 +130,32 @@ def scoped(group, *, key="ip", method=ALL):
 def api_throttles(*extra):
     """`throttle_classes` for a view: DEFAULT_THROTTLE_CLASSES plus `extra` (a view's own list replaces the default)."""
     return [*api_settings.DEFAULT_THROTTLE_CLASSES, *extra]
+
+
+_DETAIL_BODY = {
+    "application/json": {
+        "schema": {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
+    }
+}
+
+
+def document_limits(result, generator, request, public):
+    """drf-spectacular postprocessing hook: every operation may answer 429 (throttled, with
+    Retry-After), and every operation with a body 413 (RequestBodyLimitMiddleware)."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            responses.setdefault(
+                "429",
+                {
+                    "description": "Terlalu banyak permintaan; coba lagi setelah Retry-After detik.",
+                    "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "detik"}},
+                    "content": _DETAIL_BODY,
+                },
+            )
+            if "requestBody" in operation:
+                responses.setdefault(
+                    "413",
+                    {"description": "Kiriman melebihi MAX_REQUEST_BODY_BYTES.", "content": _DETAIL_BODY},
+                )
+    return result

@@ -296,3 +296,12 @@ def test_every_limit_is_a_setting_from_the_environment(settings):
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=settings.BASE_DIR, timeout=60
     )
     assert result.stdout.split() == ["['7/h']", "1", "6", "40", "1800.0", "1048576"], result.stderr
+
+
+def test_the_api_schema_documents_429_with_retry_after_and_413(client, db):
+    schema = client.get("/api/v1/schema/", {"format": "json"}).json()
+    lookup_get = schema["paths"]["/api/v1/service-requests/{code}/"]["get"]["responses"]
+    create_post = schema["paths"]["/api/v1/service-requests/"]["post"]["responses"]
+    assert "Retry-After" in lookup_get["429"]["headers"]
+    assert "413" not in lookup_get
+    assert {"429", "413"} <= set(create_post)
