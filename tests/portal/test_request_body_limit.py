@@ -15,16 +15,17 @@ FIFTY_MB = 50 * 1024 * 1024
 SENT = 64 * 1024
 
 
-def raw_post(live_server, path, content_type, *, declared=FIFTY_MB, extra_headers=""):
-    """POST with a declared Content-Length, send only SENT bytes of it, return (status, headers, body, sent)."""
+def raw_post(live_server, path, content_type, *, extra_headers="", chunked=False):
+    """POST announcing 50 MB (or chunked), send only SENT bytes of it, return (status, headers, body, sent)."""
     url = urlsplit(live_server.url)
+    framing = "Transfer-Encoding: chunked" if chunked else f"Content-Length: {FIFTY_MB}"
     with socket.create_connection((url.hostname, url.port), timeout=20) as sock:
         head = (
             f"POST {path} HTTP/1.1\r\nHost: {url.hostname}:{url.port}\r\n"
-            f"Content-Type: {content_type}\r\nContent-Length: {declared}\r\n{extra_headers}\r\n"
+            f"Content-Type: {content_type}\r\n{framing}\r\n{extra_headers}\r\n"
         )
         sock.sendall(head.encode())
-        sock.sendall(b"x" * SENT)
+        sock.sendall(f"{SENT:x}\r\n".encode() + b"x" * SENT + b"\r\n" if chunked else b"x" * SENT)
         response = b""
         while b"\r\n\r\n" not in response:
             response += sock.recv(65536)
@@ -72,10 +73,11 @@ def test_the_limit_is_the_setting(client, db, settings):
     assert at_limit.status_code == 200  # the login form again: the body was read and judged
 
 
-def test_a_chunked_body_without_length_is_refused(client, db):
-    response = client.generic("POST", "/akun/masuk/", b"", HTTP_TRANSFER_ENCODING="chunked", CONTENT_LENGTH="")
-    assert response.status_code == 411
-    assert "Content-Length" in response.content.decode()
+@pytest.mark.django_db(transaction=True)
+def test_a_chunked_upload_without_length_is_refused_411(live_server):
+    status, _headers, body, _sent = raw_post(live_server, "/tanam/daftar/", "multipart/x; b=x", chunked=True)
+    assert status == 411
+    assert "Kiriman harus menyebut ukurannya (header Content-Length)." in body
 
 
 def test_a_malformed_content_length_is_a_400(client, db):
