@@ -306,7 +306,7 @@ MAX_UPLOAD_IMAGE_BYTES = env_int("MAX_UPLOAD_IMAGE_BYTES", 8 * 1024 * 1024)
 # A whole request body may be up to MAX_REQUEST_BODY_BYTES: the largest form carries two
 # photos (shop logo and banner) plus its fields. Larger bodies are refused with 413 from
 # their Content-Length, before anything reads them (core.middleware.RequestBodyLimitMiddleware);
-# the proxy in front refuses them too (nginx client_max_body_size, docs/operations.md).
+# the proxy in front refuses them too (nginx client_max_body_size, README "Behind a reverse proxy").
 MAX_REQUEST_BODY_BYTES = env_int("MAX_REQUEST_BODY_BYTES", 2 * MAX_UPLOAD_IMAGE_BYTES + 1024 * 1024)
 # Django's own limits inside that body: uploaded files above 2.5 MB are streamed to a
 # temporary file instead of memory; the non-file fields may not exceed the body limit.

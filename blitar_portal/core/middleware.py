@@ -37,7 +37,7 @@ class RequestBodyLimitMiddleware:
     The declared length is the cap: Django's WSGIRequest never reads past Content-Length,
     and reads nothing when it is absent. A chunked body without a length is refused (411),
     because it would silently arrive empty. Behind nginx (client_max_body_size, see
-    docs/operations.md) bodies always arrive with a length. (The unread rest is the
+    README "Behind a reverse proxy") bodies always arrive with a length. (The unread rest is the
     server's business: gunicorn's sync workers close the connection after each response.)
     """
 
