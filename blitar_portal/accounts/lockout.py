@@ -25,7 +25,7 @@ class LockoutHandler(AxesDatabaseHandler):
         it reaches AXES_IP_FAILURE_LIMIT: ip * limit // ip_limit >= limit <=> ip >= ip_limit.
         """
         per_account, per_ip = (_failures(attempts) for attempts in self.get_user_attempts(request, credentials))
-        return max(per_account, per_ip * settings.AXES_FAILURE_LIMIT // settings.AXES_IP_FAILURE_LIMIT)
+        return max(per_account, per_ip * settings.AXES_FAILURE_LIMIT // max(settings.AXES_IP_FAILURE_LIMIT, 1))
 
     def reset_user_attempts(self, request, credentials=None):
         """A successful login clears that account's failures from this IP only, never the
