@@ -333,6 +333,32 @@ class GrowthReport(models.Model):
         return f"{self.shop} {self.period_start}–{self.period_end}"
 
 
+class IkmTarget(models.Model):
+    """The IKM online target and the date Diskominfo wants to reach it by (one row, edited on the dashboard).
+
+    Read only through `selectors.ikm_target()` (home page, /ikm/ and every dashboard tab);
+    written only by `services.ikm_target_set()`.
+    """
+
+    target = models.PositiveIntegerField(_("target IKM online"), default=1000)
+    target_date = models.DateField(_("tanggal target"))
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("target IKM")
+        verbose_name_plural = _("target IKM")
+
+    def __str__(self):
+        return f"{self.target} @ {self.target_date}"
+
+    def progress_percent(self, online):
+        """How far `online` IKM are towards the target, 0–100 (the progress bar and its label)."""
+        return min(100, round(100 * online / self.target)) if self.target else 0
+
+
 class VerificationQueue(Shop):
     """Admin entry: shops waiting for Diskominfo."""
 

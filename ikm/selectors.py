@@ -23,6 +23,7 @@ from .models import (
     Category,
     Certification,
     GrowthReport,
+    IkmTarget,
     Inquiry,
     Product,
     ProductPhoto,
@@ -31,7 +32,6 @@ from .models import (
     Shop,
 )
 
-IKM_TARGET = 1000
 CATALOGUE_VERSION_KEY = "ikm:catalogue-version"
 CATALOGUE_CACHE_SECONDS = 300
 MIN_QUERY_CHARS = 3
@@ -266,14 +266,34 @@ def _catalogue_front():
     verified = public_shops().count()
     return {
         "ikm_online": verified,
-        "ikm_target": IKM_TARGET,
-        "progress_percent": min(100, round(100 * verified / IKM_TARGET)),
+        **ikm_target_progress(verified),
         "product_count": public_product_rows().count(),
         "featured": product_cards(public_product_rows().filter(is_featured=True).order_by("-updated_at", "pk")[:8]),
         "newest": product_cards(public_product_rows().order_by("-created_at", "pk")[:8]),
         "categories": categories_with_counts(),
         "per_kecamatan": shops_per_kecamatan(),
     }
+
+
+TARGET_CACHE_KEY = "ikm:target:v1"
+TARGET_CACHE_SECONDS = 3600  # `services.ikm_target_set` deletes it; the hour lets the default date follow the year
+
+
+def ikm_target():
+    """The IKM online target: the one row Diskominfo edits, or until then the model's default
+    (1,000) by the end of this year. The only reader of IkmTarget: the home page, /ikm/ and every
+    dashboard tab show this one value. Cached (no query on the busy home page)."""
+    target = cache.get(TARGET_CACHE_KEY)
+    if target is None:
+        target = IkmTarget.objects.first() or IkmTarget(target_date=datetime.date(timezone.localdate().year, 12, 31))
+        cache.set(TARGET_CACHE_KEY, target, TARGET_CACHE_SECONDS)
+    return target
+
+
+def ikm_target_progress(online):
+    """{"ikm_target", "progress_percent"} shown next to the number of IKM online (home page and /ikm/)."""
+    target = ikm_target()
+    return {"ikm_target": target.target, "progress_percent": target.progress_percent(online)}
 
 
 def categories_with_counts():
@@ -541,51 +561,7 @@ def _by_slug():
     )
 
 
-# --- home page and Diskominfo dashboard ---------------------------------------------------------
-
-
-def home_summary():
-    return {
-        "ikm_online": public_shops().count(),
-        "ikm_target": IKM_TARGET,
-        "products": Product.objects.filter(is_active=True, shop__status=Shop.Status.VERIFIED).count(),
-    }
-
-
-def verified_shops_by_month():
-    """[{month, n, cumulative}] of first verification dates."""
-    rows = (
-        Shop.objects.filter(verified_at__isnull=False)
-        .annotate(month=TruncMonth("verified_at"))
-        .values("month")
-        .annotate(n=Count("id"))
-        .order_by("month")
-    )
-    total, result = 0, []
-    for row in rows:
-        total += row["n"]
-        result.append({"month": row["month"], "n": row["n"], "cumulative": total})
-    return result
-
-
-def shops_per_sector():
-    labels = dict(Shop.Sector.choices)
-    rows = public_shops().values("kbli_sector").annotate(n=Count("id")).order_by("-n")
-    return [
-        {"sector": r["kbli_sector"], "label": labels.get(r["kbli_sector"], r["kbli_sector"]), "n": r["n"]} for r in rows
-    ]
-
-
-def buyer_activity_by_month(*, months=12):
-    """[{month, views, wa_clicks, inquiries}] over all products."""
-    since = (timezone.localdate().replace(day=1) - datetime.timedelta(days=31 * (months - 1))).replace(day=1)
-    return list(
-        ProductStat.objects.filter(date__gte=since)
-        .annotate(month=TruncMonth("date"))
-        .values("month")
-        .annotate(views=Sum("views"), wa_clicks=Sum("wa_clicks"), inquiries=Sum("inquiries"))
-        .order_by("month")
-    )
+# --- Diskominfo dashboard (read by ikm/dashboard.py) --------------------------------------------
 
 
 def growth_report_totals():
@@ -652,35 +628,3 @@ def shops_for_export():
         .prefetch_related("certifications")
         .order_by("kecamatan__name", "name")
     )
-
-
-# --- Diskominfo dashboard (per period, kecamatan and KBLI sector) --------------------------------
-
-
-def dashboard_verified_per_day():
-    """IKM online now, counted on the local day they were verified, per kecamatan id and KBLI sector:
-    [{"day", "kecamatan_id", "sector", "n"}] (all time: the dashboard draws a cumulative line). One query."""
-    rows = (
-        public_shops()
-        .filter(verified_at__isnull=False)
-        .annotate(day=TruncDate("verified_at"))
-        .values("day", "kecamatan_id", "kbli_sector")
-        .annotate(n=Count("id"))
-        .order_by("day")
-    )
-    return [{"day": r["day"], "kecamatan_id": r["kecamatan_id"], "sector": r["kbli_sector"], "n": r["n"]} for r in rows]
-
-
-def dashboard_online_per_sector_and_kecamatan():
-    """IKM online now per KBLI sector and kecamatan id: [{"sector", "label", "kecamatan_id", "n"}]. One query."""
-    labels = dict(Shop.Sector.choices)
-    rows = public_shops().values("kbli_sector", "kecamatan_id").annotate(n=Count("id")).order_by("kbli_sector")
-    return [
-        {
-            "sector": r["kbli_sector"],
-            "label": str(labels.get(r["kbli_sector"], r["kbli_sector"])),
-            "kecamatan_id": r["kecamatan_id"],
-            "n": r["n"],
-        }
-        for r in rows
-    ]

@@ -10,6 +10,7 @@ import secrets
 import time
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -30,13 +31,14 @@ from .models import (
     MAX_PHOTOS,
     Certification,
     GrowthReport,
+    IkmTarget,
     Inquiry,
     Product,
     ProductPhoto,
     ProductStat,
     Shop,
 )
-from .selectors import catalogue_version_set
+from .selectors import TARGET_CACHE_KEY, catalogue_version_set
 
 logger = logging.getLogger(__name__)
 
@@ -522,3 +524,22 @@ def growth_report_create(*, shop, period_start, period_end, output, capacity, un
     report.full_clean()
     report.save()
     return report
+
+
+@transaction.atomic
+def ikm_target_set(*, target, target_date, user):
+    """Diskominfo's IKM online target (one row). The home page, /ikm/ and the dashboard show it at once."""
+    row = IkmTarget.objects.first() or IkmTarget(target_date=target_date)
+    row.target = target
+    row.target_date = target_date
+    row.updated_by = user
+    row.full_clean()
+    row.save()
+
+    def forget():
+        cache.delete(TARGET_CACHE_KEY)
+
+    forget()
+    transaction.on_commit(forget)  # a request that read the old row in between must not keep it cached
+    catalogue_changed()  # /ikm/ shows the target in its cached front page
+    return row

@@ -6,14 +6,13 @@ Two rules live here, once:
 """
 
 import json
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import connection
-from django.db.models import Count, Max, Min, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -577,176 +576,6 @@ def _top_community_per_kecamatan():
     ):
         tops.setdefault(row["kecamatan__slug"], row["community__name"])
     return tops
-
-
-# --- Home page and Diskominfo dashboard --------------------------------------------------------------
-
-
-def home_summary():
-    """Verified trees and plantings (from the map cells, current within seconds) and this year's canopy."""
-    plantings, trees = cell_totals(clusters.DIM_ALL).get(0, (0, 0))
-    current = CoverStat.objects.filter(level="regency", year=timezone.localdate().year).first()
-    return {
-        "trees_planted": trees,
-        "plantings_verified": plantings,
-        "canopy_percent": round(current.canopy_percent, 2) if current else None,
-    }
-
-
-def dashboard_plantings_per_month(*, months=24):
-    since = timezone.localdate().replace(day=1) - timedelta(days=31 * months)
-    return list(
-        plantings_public()
-        .filter(planted_on__gte=since)
-        .annotate(month=TruncMonth("planted_on"))
-        .values("month")
-        .annotate(plantings=Count("id"), trees=Sum("tree_count"))
-        .order_by("month")
-    )
-
-
-def dashboard_plantings_per_species(*, limit=15):
-    return list(
-        plantings_public()
-        .values("species__local_name")
-        .annotate(plantings=Count("id"), trees=Sum("tree_count"))
-        .order_by("-trees")[:limit]
-    )
-
-
-def dashboard_plantings_per_kecamatan():
-    return list(
-        plantings_public()
-        .values("kecamatan__name")
-        .annotate(plantings=Count("id"), trees=Sum("tree_count"))
-        .order_by("-trees")
-    )
-
-
-def dashboard_verification_backlog():
-    pending = Planting.objects.filter(status=Planting.Status.PENDING)
-    totals = pending.aggregate(count=Count("id"), oldest=Min("created_at"), newest=Max("created_at"))
-    oldest = totals["oldest"]
-    totals["oldest_age_days"] = (timezone.now() - oldest).days if oldest else None
-    totals["older_than_7_days"] = pending.filter(created_at__lt=timezone.now() - timedelta(days=7)).count()
-    return totals
-
-
-def dashboard_survival():
-    return survival_summary(plantings_public())
-
-
-def dashboard_canopy_per_kecamatan():
-    """[{kecamatan, year → percent, change vs previous year}] for the last two stored years."""
-    years = cover_years_available()[-2:]
-    rows = {}
-    for stat in CoverStat.objects.filter(level="kecamatan", year__in=years).select_related("kecamatan"):
-        row = rows.setdefault(stat.kecamatan.name, {"kecamatan": stat.kecamatan.name})
-        row[stat.year] = stat.canopy_percent
-    result = []
-    for row in rows.values():
-        current = row.get(years[-1]) if years else None
-        previous = row.get(years[0]) if len(years) == 2 else None
-        row["canopy_percent"] = current
-        row["change"] = (current - previous) if current is not None and previous is not None else None
-        result.append(row)
-    return sorted(result, key=lambda r: -(r["canopy_percent"] or 0))
-
-
-def dashboard_top_communities(*, limit=10):
-    return communities_ranked()[:limit]
-
-
-# --- Diskominfo dashboard (per day, month and kecamatan for its filters) ----------------------------
-
-
-def dashboard_plantings_per_day(*, since):
-    """Verified plantings and trees per planting day and kecamatan id since `since`:
-    [{"day", "kecamatan_id", "plantings", "trees"}]. One query."""
-    rows = (
-        plantings_public()
-        .filter(planted_on__gte=since)
-        .values("planted_on", "kecamatan_id")
-        .annotate(plantings=Count("id"), trees=Sum("tree_count"))
-    )
-    return [
-        {"day": r["planted_on"], "kecamatan_id": r["kecamatan_id"], "plantings": r["plantings"], "trees": r["trees"]}
-        for r in rows
-    ]
-
-
-DASHBOARD_MONTHLY_LABELS = {"species": "species__local_name", "community": "community__name"}
-
-
-def dashboard_trees_per_month(*, since, by):
-    """Verified trees per planting month, kecamatan id and species or community (`by`) since `since`:
-    [{"month", "kecamatan_id", "label", "trees"}]. Plantings without a community are left out. One query."""
-    field = DASHBOARD_MONTHLY_LABELS[by]
-    qs = plantings_public().filter(planted_on__gte=since)
-    if by == "community":
-        qs = qs.filter(community__isnull=False)
-    rows = (
-        qs.annotate(month=TruncMonth("planted_on"))
-        .values("month", "kecamatan_id", field)
-        .annotate(trees=Sum("tree_count"))
-    )
-    return [
-        {"month": r["month"], "kecamatan_id": r["kecamatan_id"], "label": r[field] or "", "trees": r["trees"]}
-        for r in rows
-    ]
-
-
-def dashboard_backlog_per_kecamatan(*, now=None):
-    """Pending plantings per kecamatan id with their age: {kecamatan_id: {"pending", "over_7", "over_30",
-    "oldest_age_days"}}. One query."""
-    now = now or timezone.now()
-
-    def older(days):
-        return Q(created_at__lt=now - timedelta(days=days))
-
-    rows = (
-        Planting.objects.filter(status=Planting.Status.PENDING)
-        .values("kecamatan_id")
-        .annotate(
-            pending=Count("id"),
-            over_7=Count("id", filter=older(7)),
-            over_30=Count("id", filter=older(30)),
-            oldest=Min("created_at"),
-        )
-    )
-    return {
-        r["kecamatan_id"]: {
-            "pending": r["pending"],
-            "over_7": r["over_7"],
-            "over_30": r["over_30"],
-            "oldest_age_days": (now - r["oldest"]).days if r["oldest"] else None,
-        }
-        for r in rows
-    }
-
-
-def dashboard_survival_per_planting_year():
-    """Trees monitored and still alive per planting year and kecamatan id (the rule of `survival_summary`:
-    a planting counts once observed; alive while it has no `dead_since`):
-    [{"year", "kecamatan_id", "monitored", "survived"}]. One query."""
-    from django.db.models.functions import ExtractYear
-
-    monitored = Q(first_observed_on__isnull=False)
-    rows = (
-        plantings_public()
-        .filter(monitored)
-        .annotate(year=ExtractYear("planted_on"))
-        .values("year", "kecamatan_id")
-        .annotate(
-            monitored=Sum("tree_count", default=0),
-            survived=Sum("tree_count", filter=Q(dead_since__isnull=True), default=0),
-        )
-        .order_by("year")
-    )
-    return [
-        {"year": r["year"], "kecamatan_id": r["kecamatan_id"], "monitored": r["monitored"], "survived": r["survived"]}
-        for r in rows
-    ]
 
 
 def planting_input(planting):

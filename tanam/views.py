@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from blitar_portal.lib.ratelimit import UNSAFE, rate_limit
 from blitar_portal.regions.selectors import kecamatan_outlines_geojson, regency_outline_geojson
 
-from . import cover, selectors, services
+from . import cover, dashboard, selectors, services
 from .forms import ObservationForm, PlantingForm
 
 
@@ -37,7 +37,7 @@ def map_page(request):
         "choices": selectors.map_filter_choices(),
         "filters": filters,
         "filters_error": filters_error,
-        "summary": selectors.home_summary(),
+        "summary": dashboard.home_summary(),
         "export_query": request.GET.urlencode(),
     }
     return render(request, "tanam/map.html", context)

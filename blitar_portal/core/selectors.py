@@ -1,6 +1,5 @@
 """Reads of the portal shell: the health of its parts and the home page figures."""
 
-import importlib
 import logging
 
 from django.conf import settings
@@ -8,17 +7,14 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
+from ehealth import dashboard as ehealth_dashboard
+from ikm import dashboard as ikm_dashboard
+from ikm import selectors as ikm_selectors
+from tanam import dashboard as tanam_dashboard
+
 from .models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
-
-# Each quick-win app exposes `home_summary()` in its selectors.py returning
-# these keys; until it does, the home page shows zeros.
-HOME_SUMMARY_DEFAULTS = {
-    "ehealth": {"hospitals_total": 0, "hospitals_reporting": 0, "beds_available": 0},
-    "ikm": {"ikm_online": 0, "ikm_target": 1000, "products": 0},
-    "tanam": {"trees_planted": 0, "plantings_verified": 0, "canopy_percent": None},
-}
 
 
 # The home page is the busiest page; summing a million plantings on every visit
@@ -28,26 +24,24 @@ HOME_FIGURES_CACHE_SECONDS = 60
 
 
 def home_figures():
-    """{"ehealth": {...}, "ikm": {...}, "tanam": {...}, "computed_at": datetime}"""
-    return cache.get_or_set("core:home-figures:v1", _compute_home_figures, HOME_FIGURES_CACHE_SECONDS)
+    """{"ehealth": {...}, "ikm": {...}, "tanam": {...}, "computed_at": datetime}
+
+    Each app's figures come from its `dashboard.home_summary()`; the IKM target and the
+    progress towards it from `ikm.selectors.ikm_target_progress` (cached apart, so a new
+    target shows at once).
+    """
+    figures = cache.get_or_set("core:home-figures:v2", _compute_home_figures, HOME_FIGURES_CACHE_SECONDS)
+    ikm = figures["ikm"]
+    return {**figures, "ikm": {**ikm, **ikm_selectors.ikm_target_progress(ikm["ikm_online"])}}
 
 
 def _compute_home_figures():
-    figures = {"computed_at": timezone.now()}
-    for app_label, defaults in HOME_SUMMARY_DEFAULTS.items():
-        figures[app_label] = {**defaults, **_app_summary(app_label)}
-    ikm = figures["ikm"]
-    ikm["progress_percent"] = min(100, round(100 * ikm["ikm_online"] / ikm["ikm_target"])) if ikm["ikm_target"] else 0
-    return figures
-
-
-def _app_summary(app_label):
-    try:
-        module = importlib.import_module(f"{app_label}.selectors")
-    except ImportError:
-        return {}
-    summary = getattr(module, "home_summary", None)
-    return summary() if summary else {}
+    return {
+        "computed_at": timezone.now(),
+        "ehealth": ehealth_dashboard.home_summary(),
+        "ikm": ikm_dashboard.home_summary(),
+        "tanam": tanam_dashboard.home_summary(),
+    }
 
 
 def _check_database():

@@ -1,13 +1,15 @@
-"""The sitemap index collects each app's `sitemaps.SITEMAPS` dict, if it has one.
+"""The sitemap index: the portal's pages and each app's `sitemaps.SITEMAPS` dict.
 
 django.contrib.sitemaps paginates each section at 50,000 URLs, and
 /sitemap.xml is an index of the sections and their pages.
 """
 
-import importlib
-
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
+
+from ehealth import sitemaps as ehealth_sitemaps
+from ikm import sitemaps as ikm_sitemaps
+from tanam import sitemaps as tanam_sitemaps
 
 
 class StaticPagesSitemap(Sitemap):
@@ -22,13 +24,9 @@ class StaticPagesSitemap(Sitemap):
 
 
 def collect_sitemaps():
-    sitemaps = {"portal": StaticPagesSitemap}
-    for app in ("ehealth", "ikm", "tanam"):
-        try:
-            module = importlib.import_module(f"{app}.sitemaps")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.sitemaps":
-                raise
-            continue
-        sitemaps.update(module.SITEMAPS)
-    return sitemaps
+    return {
+        "portal": StaticPagesSitemap,
+        **ehealth_sitemaps.SITEMAPS,
+        **ikm_sitemaps.SITEMAPS,
+        **tanam_sitemaps.SITEMAPS,
+    }

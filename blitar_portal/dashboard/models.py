@@ -1,10 +1,9 @@
 """Stored summaries the dashboard pages read (never the apps' raw rows on request).
 
 All rows are derived: `services.summaries_refresh` rebuilds them from the apps'
-selectors (and `sources/`), at most every REFRESH_SECONDS and on demand.
+`dashboard.collect()`, at most every REFRESH_SECONDS and on demand.
 """
 
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -37,7 +36,7 @@ class DailyMetric(models.Model):
 
 
 class Snapshot(models.Model):
-    """A point-in-time figure (a table of rows) keyed like "ehealth.sync"."""
+    """A point-in-time figure (a table of rows) keyed like "ehealth.hospitals" (names in `<app>/dashboard.py`)."""
 
     key = models.CharField(max_length=60, unique=True)
     data = models.JSONField(encoder=DjangoJSONEncoder, default=dict)
@@ -71,21 +70,3 @@ class RefreshRun(models.Model):
 
     def __str__(self):
         return f"{self.finished_at:%Y-%m-%d %H:%M} {self.status}"
-
-
-class IkmTarget(models.Model):
-    """The IKM online target and the date Diskominfo wants to reach it by (one row)."""
-
-    target = models.PositiveIntegerField(_("target IKM online"), default=1000)
-    target_date = models.DateField(_("tanggal target"))
-    updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-
-    class Meta:
-        verbose_name = _("target IKM")
-        verbose_name_plural = _("target IKM")
-
-    def __str__(self):
-        return f"{self.target} @ {self.target_date}"

@@ -1,17 +1,26 @@
-"""Assembles a dashboard page: reads the stored summaries once and lets the section compose its figures."""
+"""Assembles a dashboard page: reads the stored summaries once and lets the section compose its figures.
+
+Each app's tab is its own `<app>/dashboard.py` (METRICS, SNAPSHOTS, build), imported here by name:
+a missing one fails at import, never silently.
+"""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ehealth import dashboard as ehealth_dashboard
+from ikm import dashboard as ikm_dashboard
+from ikm.selectors import ikm_target
+from tanam import dashboard as tanam_dashboard
+
 from . import selectors
-from .sections import Context, ikm, kesehatan, ringkasan, tanam
+from .sections import Context, ringkasan
 
 # slug -> (module, tab label); the order is the order of the tabs.
 SECTIONS = {
     "ringkasan": (ringkasan, _("Ringkasan")),
-    "kesehatan": (kesehatan, _("E-Health")),
-    "ikm": (ikm, _("IKM")),
-    "tanam": (tanam, _("Bangga Menanam")),
+    "kesehatan": (ehealth_dashboard, _("E-Health")),
+    "ikm": (ikm_dashboard, _("IKM")),
+    "tanam": (tanam_dashboard, _("Bangga Menanam")),
 }
 
 
@@ -27,7 +36,6 @@ def build_section(slug, filters, *, kecamatan_list, now=None, freshness=None):
         freshness=freshness,
         snapshots=selectors.snapshots(module.SNAPSHOTS),
         metrics=selectors.Metrics(module.METRICS, filters),
+        target=ikm_target(),
     )
-    if slug == "ikm":
-        ctx.target = selectors.ikm_target(timezone.localdate(now))
     return module.build(ctx)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from blitar_portal.regions.models import Kecamatan
 
-from .models import REFRESH_SECONDS, DailyMetric, IkmTarget, RefreshRun, Snapshot
+from .models import REFRESH_SECONDS, DailyMetric, RefreshRun, Snapshot
 
 DEFAULT_DAYS = 30
 MAX_DAILY_BUCKETS = 31  # longer ranges are shown per week…
@@ -187,12 +187,9 @@ def cumulative_before(metric, filters):
     return qs.aggregate(v=Sum("value"))["v"] or 0
 
 
-def snapshots(prefixes):
-    """{key: (data, computed_at)} of the snapshots whose key starts with one of `prefixes`. One query."""
-    condition = Q()
-    for prefix in prefixes:
-        condition |= Q(key__startswith=prefix)
-    return {s.key: (s.data, s.computed_at) for s in Snapshot.objects.filter(condition)}
+def snapshots(keys):
+    """{key: (data, computed_at)} of the snapshots named `keys`. One query."""
+    return {s.key: (s.data, s.computed_at) for s in Snapshot.objects.filter(key__in=keys)}
 
 
 def freshness(now=None):
@@ -213,11 +210,3 @@ def freshness(now=None):
         "age_minutes": int(age // 60),
         "failed": run.message if run.status == RefreshRun.Status.ERROR else "",
     }
-
-
-def ikm_target(today=None):
-    row = IkmTarget.objects.first()
-    if row is not None:
-        return row
-    today = today or timezone.localdate()
-    return IkmTarget(target=1000, target_date=datetime.date(today.year, 12, 31))

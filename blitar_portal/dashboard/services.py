@@ -1,7 +1,6 @@
-"""Writes of the dashboard: rebuilding the stored summaries, queueing a refresh, the IKM target."""
+"""Writes of the dashboard: rebuilding the stored summaries and queueing a refresh."""
 
 import datetime
-import importlib
 import logging
 import time
 
@@ -9,21 +8,29 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import REFRESH_SECONDS, DailyMetric, IkmTarget, RefreshRun, Snapshot
+from ehealth import dashboard as ehealth_dashboard
+from ikm import dashboard as ikm_dashboard
+from tanam import dashboard as tanam_dashboard
+
+from .models import REFRESH_SECONDS, DailyMetric, RefreshRun, Snapshot
 
 logger = logging.getLogger(__name__)
 
-SOURCES = ["ehealth", "ikm", "tanam"]
+# app label (the prefix of its metric and snapshot names) -> its `collect(*, since, now)`
+SOURCES = {
+    "ehealth": ehealth_dashboard.collect,
+    "ikm": ikm_dashboard.collect,
+    "tanam": tanam_dashboard.collect,
+}
 HISTORY_DAYS = 731  # daily metrics are kept for two years; the date filter says so
 LOCK_ID = 0x6461_7368  # pg advisory lock: one refresh at a time across workers
 QUEUED_KEY = "dashboard:refresh-queued"
 
 
-def _collect_source(app_label, *, since, now):
+def _collect_source(collect, *, since, now):
     """One app's rows and snapshots, inside a savepoint: a failing source must not stop the others."""
-    module = importlib.import_module(f"blitar_portal.dashboard.sources.{app_label}")
     with transaction.atomic():
-        return module.collect(since=since, now=now)
+        return collect(since=since, now=now)
 
 
 def _store(app_label, rows, snapshots, *, now):
@@ -58,9 +65,9 @@ def summaries_refresh(*, trigger="beat", now=None):
                 logger.info("Dashboard refresh skipped: another one is running.")
                 return None
         total, failures = 0, []
-        for app_label in SOURCES:
+        for app_label, collect in SOURCES.items():
             try:
-                rows, snapshots = _collect_source(app_label, since=since, now=now)
+                rows, snapshots = _collect_source(collect, since=since, now=now)
             except Exception as exc:  # noqa: BLE001 - any failure of one source is reported, the rest goes on
                 logger.exception("Dashboard source %s failed", app_label)
                 failures.append(f"{app_label}: {exc}"[:300])
@@ -97,13 +104,3 @@ def refresh_enqueue(*, user):
         return False
     transaction.on_commit(lambda: refresh_summaries.delay(trigger="staff"))
     return True
-
-
-def ikm_target_set(*, target, target_date, user):
-    row = IkmTarget.objects.first() or IkmTarget(target_date=target_date)
-    row.target = target
-    row.target_date = target_date
-    row.updated_by = user
-    row.full_clean()
-    row.save()
-    return row

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from blitar_portal.accounts.roles import is_diskominfo
+from ikm import selectors as ikm_selectors
+from ikm import services as ikm_services
 
 from . import selectors, services
 from .figures import figure_csv, section_xlsx
@@ -53,10 +55,10 @@ def _page(request, slug, *, freshness=None):
 
 
 def _body_cache_key(slug, filters, freshness, target):
-    """Rendered figures are reused until the next refresh (new run id), per language and filters."""
+    """Rendered figures are reused until the next refresh (new run id) or a new IKM target,
+    per language and filters."""
     parts = [slug, freshness["run_id"], get_language(), filters.querystring()]
-    if target is not None:
-        parts.append(f"{target.target}:{target.target_date.isoformat()}")
+    parts.append(f"{target.target}:{target.target_date.isoformat()}")
     return "dashboard:body:" + hashlib.sha1(":".join(map(str, parts)).encode(), usedforsecurity=False).hexdigest()
 
 
@@ -64,7 +66,7 @@ def _body_cache_key(slug, filters, freshness, target):
 def section(request, slug="ringkasan"):
     freshness = selectors.freshness()
     form, filters, builder = _page(request, slug, freshness=freshness)
-    target = selectors.ikm_target() if slug == "ikm" else None
+    target = ikm_selectors.ikm_target()
     key = _body_cache_key(slug, filters, freshness, target)
     context = {
         "form": form,
@@ -80,7 +82,7 @@ def section(request, slug="ringkasan"):
         body = render_to_string("dashboard/partials/section_body.html", context, request=request)
         cache.set(key, body, BODY_CACHE_SECONDS)
     context["body"] = mark_safe(body)  # noqa: S308 - our own rendered template
-    if target is not None:
+    if slug == "ikm":
         context["target_form"] = IkmTargetForm(initial={"target": target.target, "target_date": target.target_date})
     return render(request, "dashboard/section.html", context)
 
@@ -129,7 +131,7 @@ def refresh(request):
 def ikm_target(request):
     form = IkmTargetForm(request.POST)
     if form.is_valid():
-        services.ikm_target_set(user=request.user, **form.cleaned_data)
+        ikm_services.ikm_target_set(user=request.user, **form.cleaned_data)
         messages.success(request, _("Target IKM disimpan."))
     else:
         for errors in form.errors.values():

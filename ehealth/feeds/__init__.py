@@ -2,10 +2,11 @@
 
 One module per format; each exposes `parse(body, *, url=None, fetch=None)` that
 returns a list of `FeedRow` or raises `FeedError` naming the row and field.
+A hospital's format is data (a setting), so `PARSERS` maps it to the modules,
+imported explicitly at the end of this file (they use the helpers above).
 `load_feed()` fetches, parses and sums rows into canonical classes.
 """
 
-import importlib
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -30,7 +31,6 @@ CANONICAL_CLASSES = {
 }
 LAINNYA = "LAINNYA"
 CLASS_LABELS = {**CANONICAL_CLASSES, LAINNYA: _("Lainnya")}
-FORMATS = ("fhir", "aplicares", "sirs", "csv")
 ACCEPT = {
     "fhir": "application/fhir+json",
     "aplicares": "application/json",
@@ -110,9 +110,9 @@ def sum_rows(rows):
 
 
 def parser_for(feed_format):
-    if feed_format not in FORMATS:
+    if feed_format not in PARSERS:
         raise FeedError(_("Format feed tidak dikenal: %(format)s.") % {"format": feed_format})
-    return importlib.import_module(f"ehealth.feeds.{feed_format}")
+    return PARSERS[feed_format]
 
 
 def parse_feed(feed_format, body, *, url=None, fetch=None):
@@ -138,3 +138,9 @@ def json_body(body):
         return json.loads(text)
     except (UnicodeDecodeError, ValueError) as exc:
         raise FeedError(_("Feed bukan JSON yang sah: %(error)s") % {"error": str(exc)[:200]}) from None
+
+
+# The format modules import the helpers above, so they come last.
+from . import aplicares, csv, fhir, sirs  # noqa: E402
+
+PARSERS = {"fhir": fhir, "aplicares": aplicares, "sirs": sirs, "csv": csv}

@@ -157,7 +157,7 @@ def test_ikm_figures_by_hand(alice_client, data):
 
 
 def test_ikm_pace_needed(alice_client, data):
-    from blitar_portal.dashboard.sections.ikm import pace_per_month
+    from ikm.dashboard import pace_per_month
 
     today = datetime.date(2026, 1, 1)
     assert pace_per_month(online=400, target=1000, today=today, target_date=datetime.date(2027, 1, 1)) == 50

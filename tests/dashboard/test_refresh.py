@@ -128,10 +128,16 @@ def test_a_failing_source_keeps_its_last_numbers_and_the_page_says_so(alice_clie
     make_dataset()
     refresh()
     trees_before = DailyMetric.objects.filter(metric="tanam.trees").count()
-    # A source module that cannot be imported is a real failure of one part of the refresh.
-    monkeypatch.setattr(services, "SOURCES", ["ehealth", "ikm", "tidak_ada", "tanam"])
+
+    def broken(*, since, now):
+        raise RuntimeError("sumber rusak")
+
+    # One app's collect() failing (before tanam's turn) is a real failure of one part of the refresh.
+    sources = dict(services.SOURCES)
+    tanam = sources.pop("tanam")
+    monkeypatch.setattr(services, "SOURCES", {**sources, "tidak_ada": broken, "tanam": tanam})
     run = refresh()
-    assert run.status == RefreshRun.Status.ERROR and "tidak_ada" in run.message
+    assert run.status == RefreshRun.Status.ERROR and "tidak_ada: sumber rusak" in run.message
     assert DailyMetric.objects.filter(metric="tanam.trees").count() == trees_before
     html = alice_client.get("/dasbor/").content.decode()
     assert "Penyegaran terakhir gagal untuk sebagian angka" in html

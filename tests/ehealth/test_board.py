@@ -6,7 +6,7 @@ import time
 import pytest
 from django.utils import timezone
 
-from ehealth import selectors
+from ehealth import dashboard, selectors
 from ehealth.feeds import CANONICAL_CLASSES
 from ehealth.models import BedClass, Hospital
 
@@ -164,7 +164,7 @@ def test_board_still_renders_from_the_database_when_redis_is_down(client, hospit
     }
     response = client.get("/kesehatan/?kelas=ICU")
     assert response.status_code == 200 and "RSUD Ngudi Waluyo Wlingi" in response.content.decode()
-    assert selectors.home_summary()["hospitals_total"] == 1
+    assert dashboard.home_summary()["hospitals_total"] == 1
 
 
 def test_warm_board_checks_the_shared_version_so_a_change_by_another_process_shows_at_once(client, hospital):

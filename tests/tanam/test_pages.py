@@ -101,7 +101,7 @@ def test_pages_in_english(client):
 
 
 def test_home_summary_canopy_from_current_year(make_planting, desa):
-    from tanam.selectors import home_summary
+    from tanam.dashboard import home_summary
 
     assert home_summary()["canopy_percent"] is None
     make_planting(status="verified", planted_on=date(timezone.localdate().year - 3, 1, 1), tree_count=100)

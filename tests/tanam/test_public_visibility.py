@@ -80,7 +80,7 @@ def test_export_rejects_bad_filter(client):
 
 
 def test_home_summary_counts_only_verified(plantings):
-    from tanam.selectors import home_summary
+    from tanam.dashboard import home_summary
 
     summary = home_summary()
     assert summary["trees_planted"] == 1

@@ -1,7 +1,9 @@
-"""The dashboard's sections: each one composes Figures from the stored summaries.
+"""The building blocks of the dashboard's sections (tabs): cards, sections, the context and helpers.
 
-A section builder is `build(ctx) -> Section`; ctx carries the filters, the
-kecamatan list and the snapshots/metrics it read (a fixed number of queries).
+A section is a module with METRICS, SNAPSHOTS and `build(ctx) -> Section`: each app's tab is
+its `<app>/dashboard.py`; the cross-app "Ringkasan" is `sections/ringkasan.py`. ctx carries the
+filters, the kecamatan list, the snapshots/metrics it read (a fixed number of queries) and the
+IKM target (`ikm.selectors.ikm_target`).
 """
 
 from dataclasses import dataclass, field
@@ -53,6 +55,7 @@ class Context:
     freshness: dict
     snapshots: dict = field(default_factory=dict)
     metrics: object = None
+    target: object = None  # ikm.models.IkmTarget
 
     @property
     def by_id(self):

@@ -2,11 +2,17 @@
 
 from django.utils.translation import gettext as _
 
+from ehealth import dashboard as ehealth_dashboard
+from ikm import dashboard as ikm_dashboard
+from tanam import dashboard as tanam_dashboard
+
 from ..figures import Figure
 from . import Card, Section, admin_list, label_of, per_bucket, snapshot, snapshot_time
 
-METRICS = ["ehealth.requests", "ikm.verified", "tanam.trees", "tanam.plantings"]
-SNAPSHOTS = ["ehealth.summary", "ehealth.hospitals", "ikm.summary", "tanam.summary"]
+REQUESTS, VERIFIED = ehealth_dashboard.REQUESTS, ikm_dashboard.VERIFIED
+TREES, PLANTINGS = tanam_dashboard.TREES, tanam_dashboard.PLANTINGS
+METRICS = [REQUESTS, VERIFIED, TREES, PLANTINGS]
+SNAPSHOTS = [ehealth_dashboard.SUMMARY, ehealth_dashboard.HOSPITALS, ikm_dashboard.SUMMARY, tanam_dashboard.SUMMARY]
 
 
 def build(ctx):
@@ -15,14 +21,14 @@ def build(ctx):
 
 def _cards(ctx):
     f = ctx.filters
-    eh = snapshot(ctx, "ehealth.summary", {}) or {}
-    ikm = snapshot(ctx, "ikm.summary", {}) or {}
-    tanam = snapshot(ctx, "tanam.summary", {}) or {}
-    hospitals = snapshot(ctx, "ehealth.hospitals", []) or []
+    eh = snapshot(ctx, ehealth_dashboard.SUMMARY, {}) or {}
+    ikm = snapshot(ctx, ikm_dashboard.SUMMARY, {}) or {}
+    tanam = snapshot(ctx, tanam_dashboard.SUMMARY, {}) or {}
+    hospitals = snapshot(ctx, ehealth_dashboard.HOSPITALS, []) or []
     if f.kecamatan is not None:
         hospitals = [h for h in hospitals if h["kecamatan"] == f.kecamatan.code]
     on_time = sum(1 for h in hospitals if h["on_time"])
-    target = ikm.get("ikm_target") or 1000
+    online = ikm.get("ikm_online", 0)
     canopy = tanam.get("canopy_percent")
     return [
         Card(
@@ -30,15 +36,15 @@ def _cards(ctx):
             eh.get("beds_available", 0),
             link="/kesehatan/",
             detail=_("%(on)s dari %(all)s rumah sakit melapor tepat waktu") % {"on": on_time, "all": len(hospitals)},
-            computed_at=snapshot_time(ctx, "ehealth.summary"),
+            computed_at=snapshot_time(ctx, ehealth_dashboard.SUMMARY),
         ),
         Card(
             _("IKM online"),
-            ikm.get("ikm_online", 0),
+            online,
             link=admin_list("ikm", "shop", fallback="/ikm/"),
             detail=_("dari target %(target)s (%(pct)s%%)")
-            % {"target": target, "pct": round(100 * ikm.get("ikm_online", 0) / target) if target else 0},
-            computed_at=snapshot_time(ctx, "ikm.summary"),
+            % {"target": ctx.target.target, "pct": ctx.target.progress_percent(online)},
+            computed_at=snapshot_time(ctx, ikm_dashboard.SUMMARY),
         ),
         Card(
             _("Pohon tertanam (terverifikasi)"),
@@ -47,7 +53,7 @@ def _cards(ctx):
             detail=(_("Tutupan tajuk %(pct)s%% wilayah") % {"pct": canopy})
             if canopy is not None
             else _("Tutupan lahan belum dihitung."),
-            computed_at=snapshot_time(ctx, "tanam.summary"),
+            computed_at=snapshot_time(ctx, tanam_dashboard.SUMMARY),
         ),
     ]
 
@@ -55,10 +61,10 @@ def _cards(ctx):
 def _movement(ctx):
     m = ctx.metrics
     movement = [
-        [_("Permohonan layanan kesehatan"), m.total("ehealth.requests"), m.total("ehealth.requests", previous=True)],
-        [_("IKM baru terverifikasi"), m.total("ikm.verified"), m.total("ikm.verified", previous=True)],
-        [_("Pohon ditanam (terverifikasi)"), m.total("tanam.trees"), m.total("tanam.trees", previous=True)],
-        [_("Titik tanam (terverifikasi)"), m.total("tanam.plantings"), m.total("tanam.plantings", previous=True)],
+        [_("Permohonan layanan kesehatan"), m.total(REQUESTS), m.total(REQUESTS, previous=True)],
+        [_("IKM baru terverifikasi"), m.total(VERIFIED), m.total(VERIFIED, previous=True)],
+        [_("Pohon ditanam (terverifikasi)"), m.total(TREES), m.total(TREES, previous=True)],
+        [_("Titik tanam (terverifikasi)"), m.total(PLANTINGS), m.total(PLANTINGS, previous=True)],
     ]
     for row in movement:
         row.append(row[1] - row[2])
@@ -84,7 +90,7 @@ def _activity(ctx):
         rows=[
             [label_of(f, b), a, b2, c]
             for (b, a), (_b, b2), (_c, c) in zip(
-                m.series("ehealth.requests"), m.series("ikm.verified"), m.series("tanam.plantings"), strict=True
+                m.series(REQUESTS), m.series(VERIFIED), m.series(PLANTINGS), strict=True
             )
         ],
         chart="line",

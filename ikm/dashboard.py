@@ -1,14 +1,140 @@
-"""999 IKM Online: verified IKM against the target and its pace, areas, sectors, buyers, growth, certificates."""
+"""999 IKM Online's contribution to the home page and the Diskominfo dashboard (as admin.py is to the admin).
+
+* reads: `home_summary()` and the dashboard's aggregates (with `shops_per_kecamatan`, `daily_activity`,
+  `growth_report_totals` and `certifications_expiring` of selectors.py);
+* `collect()`: those rows reshaped into stored metrics and snapshots (`summaries_refresh`, every 5 min);
+* `build(ctx)`: the "IKM" tab's cards and figures from the stored rows and the target (`selectors.ikm_target`);
+* the metric and snapshot names, defined once here and imported wherever they are read.
+"""
 
 import math
 
+from django.db.models import Count
+from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
-from ..figures import Figure
-from . import NOT_PER_KECAMATAN, Card, Section, admin_list, label_of, map_rows, selected_code, snapshot, snapshot_time
+from blitar_portal.dashboard.figures import Figure
+from blitar_portal.dashboard.sections import (
+    NOT_PER_KECAMATAN,
+    Card,
+    Section,
+    admin_list,
+    label_of,
+    map_rows,
+    selected_code,
+    snapshot,
+    snapshot_time,
+)
+from blitar_portal.dashboard.selectors import cumulative_before
 
-METRICS = ["ikm.verified", "ikm.verified_sector", "ikm.products", "ikm.inquiries", "ikm.wa_clicks", "ikm.views"]
-SNAPSHOTS = ["ikm."]
+from .models import Product, Shop
+from .selectors import (
+    certifications_expiring,
+    daily_activity,
+    growth_report_totals,
+    public_shops,
+    shops_per_kecamatan,
+)
+
+# --- Metric and snapshot names (stored rows are prefixed with the app label) --------------------
+
+VERIFIED = "ikm.verified"  # IKM online now, per day verified and kecamatan
+VERIFIED_SECTOR = "ikm.verified_sector"  # … and KBLI sector
+PRODUCTS = "ikm.products"  # new products per day and kecamatan
+INQUIRIES = "ikm.inquiries"
+WA_CLICKS = "ikm.wa_clicks"
+VIEWS = "ikm.views"
+SUMMARY = "ikm.summary"  # snapshot: home_summary()
+PER_KECAMATAN = "ikm.per_kecamatan"  # snapshot: IKM online per kecamatan
+SECTORS = "ikm.sectors"  # snapshot: IKM online per sector and kecamatan
+GROWTH = "ikm.growth"  # snapshot: growth report totals per period
+CERTS_EXPIRING = "ikm.certs_expiring"  # snapshot: certificates expiring soon
+
+METRICS = [VERIFIED, VERIFIED_SECTOR, PRODUCTS, INQUIRIES, WA_CLICKS, VIEWS]
+SNAPSHOTS = [SUMMARY, PER_KECAMATAN, SECTORS, GROWTH, CERTS_EXPIRING]
+ACTIVITY = {"products": PRODUCTS, "inquiries": INQUIRIES, "wa_clicks": WA_CLICKS, "views": VIEWS}
+
+
+# --- Reads -----------------------------------------------------------------------------------
+
+
+def home_summary():
+    """IKM online (verified shops) and their active products; the target is `selectors.ikm_target()`."""
+    return {
+        "ikm_online": public_shops().count(),
+        "products": Product.objects.filter(is_active=True, shop__status=Shop.Status.VERIFIED).count(),
+    }
+
+
+def verified_per_day():
+    """IKM online now, counted on the local day they were verified, per kecamatan id and KBLI sector:
+    [{"day", "kecamatan_id", "sector", "n"}] (all time: the dashboard draws a cumulative line). One query."""
+    rows = (
+        public_shops()
+        .filter(verified_at__isnull=False)
+        .annotate(day=TruncDate("verified_at"))
+        .values("day", "kecamatan_id", "kbli_sector")
+        .annotate(n=Count("id"))
+        .order_by("day")
+    )
+    return [{"day": r["day"], "kecamatan_id": r["kecamatan_id"], "sector": r["kbli_sector"], "n": r["n"]} for r in rows]
+
+
+def online_per_sector_and_kecamatan():
+    """IKM online now per KBLI sector and kecamatan id: [{"sector", "label", "kecamatan_id", "n"}]. One query."""
+    labels = dict(Shop.Sector.choices)
+    rows = public_shops().values("kbli_sector", "kecamatan_id").annotate(n=Count("id")).order_by("kbli_sector")
+    return [
+        {
+            "sector": r["kbli_sector"],
+            "label": str(labels.get(r["kbli_sector"], r["kbli_sector"])),
+            "kecamatan_id": r["kecamatan_id"],
+            "n": r["n"],
+        }
+        for r in rows
+    ]
+
+
+# --- Stored summaries ------------------------------------------------------------------------
+
+
+def collect(*, since, now):
+    """(metric rows, snapshots) for `summaries_refresh` (see ehealth.dashboard.collect)."""
+    return _daily_rows(since=since), _snapshots()
+
+
+def _snapshots():
+    return {
+        SUMMARY: home_summary(),
+        PER_KECAMATAN: [{"code": r["code"], "name": r["name"], "n": r["n"]} for r in shops_per_kecamatan()],
+        SECTORS: online_per_sector_and_kecamatan(),
+        GROWTH: growth_report_totals(),
+        CERTS_EXPIRING: [
+            {
+                "shop": c.shop.name,
+                "kecamatan": c.shop.kecamatan_id,
+                "kind": c.get_kind_display(),
+                "number": c.number,
+                "expires_on": c.expires_on,
+            }
+            for c in certifications_expiring().select_related("shop")
+        ],
+    }
+
+
+def _daily_rows(*, since):
+    """Verified IKM (per day and kecamatan, and per sector) and the buyer activity."""
+    rows = []
+    for r in verified_per_day():
+        rows.append((r["day"], VERIFIED, r["kecamatan_id"], "", r["n"]))
+        rows.append((r["day"], VERIFIED_SECTOR, r["kecamatan_id"], r["sector"], r["n"]))
+    activity = daily_activity(since=since)
+    for name, metric in ACTIVITY.items():
+        rows += [(r["day"], metric, r["kecamatan_id"], "", r["n"]) for r in activity[name]]
+    return rows
+
+
+# --- The "IKM" tab ---------------------------------------------------------------------------
 
 
 def pace_per_month(*, online, target, today, target_date):
@@ -25,30 +151,30 @@ def pace_per_month(*, online, target, today, target_date):
 
 def build(ctx):
     f = ctx.filters
-    summary = snapshot(ctx, "ikm.summary", {}) or {}
+    summary = snapshot(ctx, SUMMARY, {}) or {}
     online = summary.get("ikm_online", 0)
     target = ctx.target
     pace = pace_per_month(online=online, target=target.target, today=ctx.now.date(), target_date=target.target_date)
-    verified_now = ctx.metrics.total("ikm.verified")
+    verified_now = ctx.metrics.total(VERIFIED)
     cards = [
         Card(
             _("IKM online"),
             online,
             link=admin_list("ikm", "shop", query="status__exact=terverifikasi", fallback="/ikm/"),
             detail=_("dari target %(t)s") % {"t": target.target},
-            computed_at=snapshot_time(ctx, "ikm.summary"),
+            computed_at=snapshot_time(ctx, SUMMARY),
         ),
         Card(
             _("Laju yang dibutuhkan"),
             pace,
             suffix=_("IKM/bulan"),
             detail=_("untuk mencapai target pada %(d)s") % {"d": target.target_date.isoformat()},
-            computed_at=snapshot_time(ctx, "ikm.summary"),
+            computed_at=snapshot_time(ctx, SUMMARY),
         ),
         Card(
             _("IKM baru terverifikasi dalam periode"),
             verified_now,
-            previous=ctx.metrics.total("ikm.verified", previous=True),
+            previous=ctx.metrics.total(VERIFIED, previous=True),
             link=admin_list("ikm", "shop", fallback="/ikm/"),
             computed_at=ctx.freshness["computed_at"],
         ),
@@ -66,12 +192,10 @@ def build(ctx):
 
 
 def _verified(ctx, target):
-    from ..selectors import cumulative_before
-
     f = ctx.filters
-    running = cumulative_before("ikm.verified", f)
+    running = cumulative_before(VERIFIED, f)
     rows = []
-    for bucket, n in ctx.metrics.series("ikm.verified"):
+    for bucket, n in ctx.metrics.series(VERIFIED):
         running += n
         row = [label_of(f, bucket), running]
         if f.kecamatan is None:
@@ -92,9 +216,9 @@ def _verified(ctx, target):
 
 def _kecamatan(ctx):
     """Verified in the period (colours the map) next to the IKM online now, per kecamatan."""
-    data = snapshot(ctx, "ikm.per_kecamatan", []) or []
+    data = snapshot(ctx, PER_KECAMATAN, []) or []
     by_code = {r["code"]: r["n"] for r in data}
-    in_period = ctx.metrics.by_kecamatan("ikm.verified")
+    in_period = ctx.metrics.by_kecamatan(VERIFIED)
     rows, codes = map_rows(ctx, in_period)
     for row, code in zip(rows, codes, strict=True):
         row.append(by_code.get(code, 0))
@@ -117,11 +241,11 @@ def _sectors(ctx):
     """Per KBLI sector: verified in the period and online now, both inside the chosen kecamatan."""
     kecamatan = ctx.filters.kecamatan
     totals, labels = {}, {}
-    for r in snapshot(ctx, "ikm.sectors", []) or []:
+    for r in snapshot(ctx, SECTORS, []) or []:
         if kecamatan is None or r["kecamatan_id"] == kecamatan.id:
             totals[r["sector"]] = totals.get(r["sector"], 0) + r["n"]
         labels[r["sector"]] = r["label"]
-    in_period = ctx.metrics.by_dimension("ikm.verified_sector")
+    in_period = ctx.metrics.by_dimension(VERIFIED_SECTOR)
     sectors = sorted(
         (s for s in set(totals) | set(in_period) if totals.get(s) or in_period.get(s)),
         key=lambda s: (-in_period.get(s, 0), -totals.get(s, 0), s),
@@ -140,7 +264,7 @@ def _sectors(ctx):
 
 def _activity(ctx):
     m, f = ctx.metrics, ctx.filters
-    series = [m.series(name) for name in ("ikm.products", "ikm.inquiries", "ikm.wa_clicks", "ikm.views")]
+    series = [m.series(name) for name in (PRODUCTS, INQUIRIES, WA_CLICKS, VIEWS)]
     rows = [[label_of(f, b)] + [s[i][1] for s in series] for i, b in enumerate(f.buckets())]
     return Figure(
         key="aktivitas",
@@ -156,7 +280,7 @@ def _activity(ctx):
 
 
 def _growth(ctx, online):
-    data = snapshot(ctx, "ikm.growth", []) or []
+    data = snapshot(ctx, GROWTH, []) or []
     rows = [
         [
             str(r["period_end"])[:10],
@@ -184,7 +308,7 @@ def _growth(ctx, online):
         rows=rows,
         chart="bar",
         series_columns=[2],
-        computed_at=snapshot_time(ctx, "ikm.growth"),
+        computed_at=snapshot_time(ctx, GROWTH),
         link=admin_list("ikm", "growthreport", fallback="/ikm/"),
         link_label=_("Daftar laporan perkembangan"),
         note=NOT_PER_KECAMATAN,
@@ -192,7 +316,7 @@ def _growth(ctx, online):
 
 
 def _certs(ctx):
-    data = snapshot(ctx, "ikm.certs_expiring", []) or []
+    data = snapshot(ctx, CERTS_EXPIRING, []) or []
     if ctx.filters.kecamatan is not None:
         data = [r for r in data if r["kecamatan"] == ctx.filters.kecamatan.id]
     return Figure(
@@ -201,7 +325,7 @@ def _certs(ctx):
         columns=[_("Toko"), _("Jenis"), _("Nomor"), _("Berlaku sampai")],
         rows=[[r["shop"], r["kind"], r["number"], str(r["expires_on"])[:10]] for r in data],
         chart="table",
-        computed_at=snapshot_time(ctx, "ikm.certs_expiring"),
+        computed_at=snapshot_time(ctx, CERTS_EXPIRING),
         link=admin_list("ikm", "expiringcertification", fallback="/ikm/"),
         link_label=_("Daftar sertifikat"),
     )
