@@ -242,7 +242,9 @@ class ProductPhoto(models.Model):
     alt_text = models.CharField(_("teks alternatif"), max_length=200, blank=True)
     original = models.FileField(storage=private_storage, upload_to="ikm/originals/%Y/%m/", max_length=200)
     # {"thumb": {"webp": "path", "jpeg": "path", "width": 160, "height": 120}, "card": …, "large": …}
-    renditions = models.JSONField(default=dict, blank=True)
+    renditions = models.JSONField(default=dict, blank=True)  # private paths (blitar_portal/lib/media.py)
+    # Public copies of the renditions while the product is public ({} otherwise).
+    published = models.JSONField(default=dict, blank=True, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROCESSING)
     error = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from blitar_portal.core.views import ratelimited
+from blitar_portal.lib.media import rendition_response
 
 from . import selectors, services
 from .forms import InquiryForm, SearchForm, apply_errors
@@ -190,3 +191,13 @@ def shop_detail(request, slug):
         "ikm/shop.html",
         {"shop": shop, "page": page, "certifications": list(shop.certifications.all())},
     )
+
+
+@require_GET
+def photo(request, pk, size, ext):
+    """A private rendition for whoever may see the photo (owner, Diskominfo, anyone once the product is
+    public and its copies are still being made); 404 otherwise."""
+    response = rendition_response(selectors.photo_renditions_or_404(request.user, pk), size, ext)
+    if response is None:
+        raise Http404("photo")
+    return response

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
+from blitar_portal.lib.media import rendition_response
 from blitar_portal.regions.selectors import kecamatan_outlines_geojson, regency_outline_geojson
 
 from . import cover, selectors, services
@@ -121,6 +122,15 @@ def planting_detail(request, pk):
         "form": form,
     }
     return render(request, "tanam/detail.html", context)
+
+
+@require_http_methods(["GET", "HEAD"])
+def planting_photo(request, pk, size, ext):
+    """A private rendition for whoever may see the planting (owner, staff, anyone once verified); 404 otherwise."""
+    response = rendition_response(selectors.planting_photo_or_404(request.user, pk), size, ext)
+    if response is None:
+        raise Http404(_("Foto tidak ditemukan."))
+    return response
 
 
 def cover_page(request):
