@@ -171,6 +171,16 @@ def _store_photo(planting, user, uploaded):
     _enqueue_on_commit("tanam.planting_renditions", planting.pk)
 
 
+# Written only by the photo services (with .update()): a stale copy in memory must never undo them.
+_PHOTO_STATE_FIELDS = {"photo", "renditions", "published"}
+
+
+def _save(planting, *photo_fields):
+    """Save an existing planting's own fields, leaving its photo state alone unless named."""
+    fields = [f.name for f in Planting._meta.concrete_fields if not f.primary_key and f.name not in _PHOTO_STATE_FIELDS]
+    planting.save(update_fields=[*fields, *photo_fields])
+
+
 def _apply_input(planting, checked, *, species, tree_count, community, campaign, notes):
     planting.point, planting.location_source = checked.point, checked.source
     planting.gps_accuracy_m = checked.gps_accuracy_m
@@ -233,7 +243,7 @@ def planting_edit_by_owner(
         if checked.uploaded is not None:
             _store_photo(planting, user, checked.uploaded)
         planting.full_clean()
-        planting.save()
+        _save(planting, *(["photo", "renditions"] if checked.uploaded is not None else []))
     return RegistrationResult(planting=planting, warnings=checked.warnings)
 
 
@@ -342,7 +352,7 @@ def planting_verify(*, planting, user):
         planting.verified_by = user
         planting.verified_at = timezone.now()
         planting.full_clean()
-        planting.save()
+        _save(planting)
         _touch_aggregates([planting])
         _photos_sync_on_commit(planting)
     return planting
@@ -361,7 +371,7 @@ def planting_reject(*, planting, user, reason):
         planting.verified_by = user
         planting.verified_at = timezone.now()
         planting.full_clean()
-        planting.save()
+        _save(planting)
         if was_verified:
             _touch_aggregates([planting])
         _photos_sync_on_commit(planting)
@@ -407,7 +417,7 @@ def planting_update(*, planting, user, original, changed_fields):
         planting.kecamatan, planting.desa = kecamatan, desa
     with transaction.atomic():
         planting.full_clean()
-        planting.save()
+        _save(planting)
         changes = {
             name: [_audit_value(getattr(original, name)), _audit_value(getattr(planting, name))]
             for name in AUDITED_FIELDS
