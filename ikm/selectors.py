@@ -3,7 +3,8 @@
 Owner filtering lives in ONE place: `owned(model, user)`. Every "Toko Saya" view and
 every owner-only URL (private originals) fetches through it, so another owner's id
 simply is not found (404). Who may load a product photo is `photos_visible_to(user)`:
-photos of public products, the owner's own, every photo for Diskominfo staff.
+photos of public products, the owner's own, every photo for Diskominfo staff (the same
+for a shop's logo and banner: `shops_visible_to(user)`).
 """
 
 import datetime
@@ -178,6 +179,23 @@ def photos_visible_to(user):
     if not getattr(user, "is_authenticated", False):
         return public
     return public | owned(ProductPhoto, user)
+
+
+def shops_visible_to(user):
+    """The shops whose logo and banner `user` may load: public ones, their own, all for Diskominfo."""
+    if is_diskominfo(user):
+        return Shop.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return public_shops()
+    return public_shops() | owned(Shop, user)
+
+
+def shop_images_or_404(user, pk):
+    """{"logo": {"jpeg": private path}, "banner": …} of a shop `user` may see; 404 for anyone else."""
+    row = shops_visible_to(user).filter(pk=pk).values("logo", "banner").first()
+    if row is None:
+        raise Http404("shop")
+    return {name: {"jpeg": path} for name, path in row.items() if path}
 
 
 def photo_renditions_or_404(user, pk):

@@ -12,7 +12,6 @@ import time
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.mail import send_mail
 from django.core.validators import URLValidator
 from django.db import IntegrityError, connection, transaction
@@ -38,7 +37,7 @@ from .models import (
     ProductStat,
     Shop,
 )
-from .selectors import catalogue_version_set, public_product_rows
+from .selectors import catalogue_version_set, public_product_rows, public_shops
 
 logger = logging.getLogger(__name__)
 
@@ -111,10 +110,11 @@ def catalogue_changed():
     transaction.on_commit(bump)
 
 
-def _store_public_image(file, folder):
-    """Logo/banner: validate + sanitize through the image pipeline, save to public storage."""
+def _store_shop_image(file, folder):
+    """Logo/banner: validate + sanitize through the image pipeline, save to private storage
+    (published with the shop's photos while the shop is public)."""
     data = image_sanitize(image_validate(file))
-    return default_storage.save(f"{folder}/{secrets.token_hex(8)}.jpg", ContentFile(data))
+    return media.private_storage().save(f"{folder}/{secrets.token_hex(8)}.jpg", ContentFile(data))
 
 
 # --- owners and shops ---------------------------------------------------------------------
@@ -160,7 +160,10 @@ def shop_update(*, shop, logo=None, banner=None, **fields):
     except ValidationError as exc:
         raise _as_field_error(exc, "whatsapp") from None
     shop.full_clean()
-    shop.save()
+    # Not the public copies of its images: only shop_images_sync writes those (the copy in memory may be stale).
+    shop.save(
+        update_fields=[f.name for f in Shop._meta.concrete_fields if not f.primary_key and f.name != "published_images"]
+    )
     _shop_set_images(shop, logo=logo, banner=banner)
     shop_refresh_search(shop_id=shop.pk)
     product_refresh_search(product_ids=list(shop.products.values_list("pk", flat=True)))
@@ -176,15 +179,19 @@ def _shop_set_images(shop, *, logo, banner):
     changed = []
     try:
         if logo:
-            shop.logo.name = _store_public_image(logo, "ikm/logo")
+            shop.logo.name = _store_shop_image(logo, "ikm/logo")
             changed.append("logo")
         if banner:
-            shop.banner.name = _store_public_image(banner, "ikm/banner")
+            shop.banner.name = _store_shop_image(banner, "ikm/banner")
             changed.append("banner")
     except ValidationError as exc:
         raise ValidationError({"logo" if "logo" not in changed and logo else "banner": exc.messages}) from None
     if changed:
-        shop.save(update_fields=changed)
+        stale = Shop.objects.filter(pk=shop.pk).values_list("published_images", flat=True).first()
+        shop.published_images = {}
+        shop.save(update_fields=[*changed, "published_images"])
+        transaction.on_commit(lambda: _withdraw(stale))
+        _shop_images_sync_on_commit(shop)
 
 
 @transaction.atomic
@@ -207,6 +214,7 @@ def _shop_set_status(*, shop, status, reason):
     shop.save(update_fields=["status", "status_reason", "status_changed_at", "verified_at", "updated_at"])
     catalogue_changed()
     _photos_sync_on_commit(ProductPhoto.objects.filter(product__shop=shop))
+    _shop_images_sync_on_commit(shop)
     return shop
 
 
@@ -381,11 +389,16 @@ def product_photo_render(*, photo_id):
         return None
     with transaction.atomic():
         stale = ProductPhoto.objects.select_for_update().values_list("published", flat=True).get(pk=photo_id)
+        # A photo of a public product is ready only once it is published (pages link the copies at once).
+        public = public_product_rows().filter(pk=photo.product_id).exists()
         ProductPhoto.objects.filter(pk=photo_id).update(
-            renditions=renditions, published={}, status=ProductPhoto.Status.READY, error=""
+            renditions=renditions,
+            published=photo_renditions_publish(renditions) if public else {},
+            status=ProductPhoto.Status.READY,
+            error="",
         )
         transaction.on_commit(lambda: _withdraw(stale))
-    product_photos_sync(photo_ids=[photo_id])
+    product_photos_sync(photo_ids=[photo_id])  # the shop's status may have changed meanwhile
     catalogue_changed()
     return renditions
 
@@ -423,6 +436,35 @@ def product_photos_sync(*, photo_ids):
     return changed
 
 
+def shop_images_of(shop):
+    """The shop's logo and banner in the renditions shape of blitar_portal/lib/media.py (private paths)."""
+    return {name: {"jpeg": getattr(shop, name).name} for name in ("logo", "banner") if getattr(shop, name)}
+
+
+def shop_images_sync(*, shop_id):
+    """Publish the logo and banner of a public shop (`public_shops`) under a random name, withdraw
+    them from any other shop (idempotent)."""
+    with transaction.atomic():
+        shop = Shop.objects.select_for_update().only("logo", "banner", "published_images").filter(pk=shop_id).first()
+        if shop is None:
+            return
+        public = public_shops().filter(pk=shop_id).exists()
+        images = shop_images_of(shop)
+        if public and images and not shop.published_images:
+            published = media.renditions_publish(images, PUBLIC_PHOTO_PREFIX)
+        elif not public and shop.published_images:
+            published, stale = {}, shop.published_images
+            transaction.on_commit(lambda: _withdraw(stale))
+        else:
+            return
+        Shop.objects.filter(pk=shop_id).update(published_images=published)
+
+
+def _shop_images_sync_on_commit(shop):
+    shop_id = shop.pk
+    transaction.on_commit(lambda: shop_images_sync(shop_id=shop_id))
+
+
 def _photos_sync_on_commit(photos):
     """After the change commits, publish or withdraw these photos in this process: a withdrawal must
     not wait for a broker (nor be lost when it is down)."""
@@ -438,7 +480,17 @@ def product_photos_sync_all(*, stdout=None):
     paths = set()
     for renditions in ProductPhoto.objects.exclude(renditions={}).values_list("renditions", flat=True).iterator():
         paths.update(entry[fmt] for entry in renditions.values() for fmt in media.FORMATS if entry.get(fmt))
+    for logo, banner in Shop.objects.values_list("logo", "banner").iterator():
+        paths.update(path for path in (logo, banner) if path)
     moved = sum(media.move_to_private(path) for path in sorted(paths))
+    shop_ids = [
+        *public_shops().filter(published_images={}).exclude(logo="", banner="").values_list("pk", flat=True),
+        *Shop.objects.exclude(pk__in=public_shops().values("pk"))
+        .exclude(published_images={})
+        .values_list("pk", flat=True),
+    ]
+    for shop_id in shop_ids:
+        shop_images_sync(shop_id=shop_id)
     ready = ProductPhoto.objects.filter(status=ProductPhoto.Status.READY)
     ids = [
         *ready.filter(published={}, product__in=public_product_rows()).values_list("pk", flat=True),
@@ -447,8 +499,11 @@ def product_photos_sync_all(*, stdout=None):
     for start in range(0, len(ids), 500):
         product_photos_sync(photo_ids=ids[start : start + 500])
     if stdout is not None:
-        stdout.write(f"  ikm: {moved} files moved to private storage, {len(ids)} photos published/withdrawn")
-    return moved, len(ids)
+        stdout.write(
+            f"  ikm: {moved} files moved to private storage, {len(ids)} photos and {len(shop_ids)} shops' "
+            "logos/banners published/withdrawn"
+        )
+    return moved, len(ids) + len(shop_ids)
 
 
 def photo_renditions_publish(renditions):

@@ -201,3 +201,12 @@ def photo(request, pk, size, ext):
     if response is None:
         raise Http404("photo")
     return response
+
+
+@require_GET
+def shop_image(request, pk, size, ext):
+    """A shop's private logo or banner, by the same rule as product photos; 404 otherwise."""
+    response = rendition_response(selectors.shop_images_or_404(request.user, pk), size, ext)
+    if response is None:
+        raise Http404("image")
+    return response

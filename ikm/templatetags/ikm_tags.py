@@ -99,6 +99,19 @@ def rendition_url(photo, name="card", fmt="jpeg"):
 
 
 @register.simple_tag
+def shop_image_url(shop, name):
+    """The URL of a shop's logo or banner by the same rule: the public copy while the shop is public,
+    else the permission-checked view, else "" (no image)."""
+    path = getattr(shop, name).name
+    return image_url(
+        renditions={name: {"jpeg": path}} if path else {},
+        published=shop.published_images,
+        size=name,
+        private_url=lambda size, ext: reverse("ikm:shop_image", args=[shop.pk, size, ext]),
+    )
+
+
+@register.simple_tag
 def photo_url(photo, name="card", fmt="jpeg"):
     return rendition_url(photo, name, fmt)
 

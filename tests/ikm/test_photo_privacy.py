@@ -175,6 +175,10 @@ def test_upgrade_command_moves_old_renditions_and_publishes_public_ones(client, 
             renditions[size] = {"jpeg": public.save(path, ContentFile(image_demo(text=size))), "width": 10}
         ProductPhoto.objects.filter(pk=photo.pk).update(renditions=renditions)
         photos[key] = photo
+        logo = f"ikm/logo/legacy-{shop.pk}.jpg"
+        if public.exists(logo):
+            public.delete(logo)
+        Shop.objects.filter(pk=shop.pk).update(logo=public.save(logo, ContentFile(image_demo(text="logo"))))
     old = {key: f"/media/ikm/photos/{photo.pk}/card.jpg" for key, photo in photos.items()}
     assert client.get(old["draft"]).status_code == 200  # the leak the command closes
 
@@ -188,6 +192,14 @@ def test_upgrade_command_moves_old_renditions_and_publishes_public_ones(client, 
     assert photos["public"].published and _loads_image(client, rendition_url(photos["public"], "card"))
     assert photos["draft"].published == {}
     assert client.get(rendition_url(photos["draft"], "card")).status_code == 404
+    from ikm.templatetags.ikm_tags import shop_image_url
+
+    for shop in shops.values():
+        shop.refresh_from_db()
+        assert client.get(f"/media/{shop.logo.name}").status_code == 404
+        assert storages["private"].exists(shop.logo.name)
+    assert _loads_image(client, shop_image_url(shops["public"], "logo"))
+    assert client.get(shop_image_url(shops["draft"], "logo")).status_code == 404
 
 
 def test_demo_seed_publishes_photos_of_public_shops_only(db, client, monkeypatch):
@@ -204,3 +216,42 @@ def test_demo_seed_publishes_photos_of_public_shops_only(db, client, monkeypatch
             assert photo.published == {} and client.get(url).status_code == 404
     assert {p.product.shop.status for p in photos} == {"terverifikasi", "menunggu", "ditangguhkan"}
     assert not storages["default"].exists(photos[0].renditions["card"]["jpeg"])
+
+
+def test_logo_and_banner_are_private_until_the_shop_is_verified(
+    client, owner, bob, alice, django_capture_on_commit_callbacks
+):
+    from ikm.templatetags.ikm_tags import shop_image_url
+
+    with django_capture_on_commit_callbacks(execute=True):
+        shop = make_shop(owner, verified=False, logo=upload("logo.png"), banner=upload("banner.jpg"))
+    shop.refresh_from_db()
+    assert shop.published_images == {}
+    client.force_login(owner)
+    html = client.get("/ikm/toko-saya/profil/").content.decode()
+    logo = shop_image_url(shop, "logo")
+    assert logo == f"/ikm/gambar-toko/{shop.pk}/logo.jpg" and logo in html
+    urls = {logo, shop_image_url(shop, "banner")}
+    assert all(_loads_image(client, url) for url in urls)
+    client.force_login(alice)
+    assert all(_loads_image(client, url) for url in urls)
+    client.force_login(bob)
+    assert {client.get(url).status_code for url in urls} == {404}
+    client.logout()
+    assert {client.get(url).status_code for url in urls} == {404}
+    assert client.get(f"/media/{shop.logo.name}").status_code == 404
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.shop_verify(shop=shop)
+    shop.refresh_from_db()
+    public = {shop_image_url(shop, "logo"), shop_image_url(shop, "banner")}
+    assert all(url.startswith("/media/ikm/publik/") for url in public)
+    assert all(_loads_image(client, url) for url in public)
+    page = client.get(f"/ikm/toko/{shop.slug}/").content.decode()
+    assert all(url in page for url in public)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.shop_suspend(shop=shop, reason="NIB tidak cocok.")
+    shop.refresh_from_db()
+    assert shop.published_images == {}
+    assert {client.get(url).status_code for url in public | urls} == {404}
