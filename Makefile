@@ -24,6 +24,7 @@ setup-test:
 
 seed:
 	$(PY) manage.py seed_demo
+	$(PY) manage.py photos_publish
 
 serve: setup ## Production-style: gunicorn + WhiteNoise (set DEBUG=0, SECRET_KEY, ALLOWED_HOSTS)
 	$(PY) manage.py collectstatic --noinput -v0

@@ -50,4 +50,9 @@ urlpatterns += [path(prefix, include(f"{app}.urls")) for app, prefix in APPS]
 
 if settings.SERVE_MEDIA:
     # Development and benchmarks only; production serves MEDIA_ROOT from the web server/object storage.
-    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+
+    def serve_media(request, path):
+        # MEDIA_ROOT read per request (tests point it at a temporary folder).
+        return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve_media)]

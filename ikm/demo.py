@@ -16,12 +16,12 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.contrib.gis.geos import Point
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
 from blitar_portal.accounts.demo import ensure_demo_user
 from blitar_portal.accounts.roles import IKM_OWNER
+from blitar_portal.lib import media
 from blitar_portal.lib.images import image_demo, image_renditions, image_sanitize, image_validate
 from blitar_portal.regions.models import Kecamatan
 
@@ -291,8 +291,10 @@ def _seed_certifications(shops, rng):
 
 
 def _demo_images(categories):
-    """{(category slug, product name): (original path, renditions)}: one generated image per kind of product,
-    shared by every demo product of that kind (~60 images, whatever the scale)."""
+    """{(category slug, product name): (original path, renditions, published)}: one generated image per kind
+    of product, shared by every demo product of that kind (~60 images, whatever the scale). Originals and
+    renditions are private like any upload; the public copy is shared too (see
+    `services.photo_renditions_publish`) and only given to photos of public products."""
     result = {}
     for index, (slug, names, *_rest) in enumerate(CATALOGUE):
         for n, name in enumerate(names):
@@ -304,13 +306,14 @@ def _demo_images(categories):
             renditions = {}
             for size, rendered in image_renditions(image_sanitize(image_validate(ContentFile(data)))).items():
                 entry = {"width": rendered["width"], "height": rendered["height"]}
-                for fmt, ext in (("webp", "webp"), ("jpeg", "jpg")):
+                for fmt, ext in media.FORMATS.items():
                     path = f"{folder}/{size}.{ext}"
-                    if not default_storage.exists(path):
-                        default_storage.save(path, ContentFile(rendered[fmt]))
+                    media.move_to_private(path)  # an older seed wrote renditions to public storage
+                    if not private_storage().exists(path):
+                        private_storage().save(path, ContentFile(rendered[fmt]))
                     entry[fmt] = path
                 renditions[size] = entry
-            result[(slug, name)] = (original, renditions)
+            result[(slug, name)] = (original, renditions, services.photo_renditions_publish(renditions))
     return result
 
 
@@ -349,7 +352,7 @@ def _seed_products(shops, per_shop, categories, images, rng):
             )
     created = Product.objects.bulk_create(products, batch_size=2000)
     photos = []
-    for product, (original, renditions) in zip(created, pictures, strict=True):
+    for product, (original, renditions, published) in zip(created, pictures, strict=True):
         photos.append(
             ProductPhoto(
                 product=product,
@@ -357,6 +360,7 @@ def _seed_products(shops, per_shop, categories, images, rng):
                 alt_text=product.name,
                 original=original,
                 renditions=renditions,
+                published=published if product.shop.status == Shop.Status.VERIFIED and product.is_active else {},
                 status=ProductPhoto.Status.READY,
             )
         )

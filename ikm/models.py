@@ -33,6 +33,7 @@ MAX_PHOTOS = 8
 
 
 def private_storage():
+    # Referenced by migrations; the same storage as blitar_portal.lib.media.private_storage.
     return storages["private"]
 
 
@@ -84,8 +85,10 @@ class Shop(models.Model):
     name = models.CharField(_("nama usaha"), max_length=120)
     slug = models.SlugField(max_length=140, unique=True, editable=False)
     story = models.TextField(_("cerita usaha"), blank=True, max_length=5000)
-    logo = models.FileField(_("logo"), upload_to="ikm/logo/", blank=True, max_length=200)
-    banner = models.FileField(_("banner"), upload_to="ikm/banner/", blank=True, max_length=200)
+    # Private like every upload; `published_images` holds their public copies while the shop is public.
+    logo = models.FileField(_("logo"), upload_to="ikm/logo/", blank=True, max_length=200, storage=private_storage)
+    banner = models.FileField(_("banner"), upload_to="ikm/banner/", blank=True, max_length=200, storage=private_storage)
+    published_images = models.JSONField(default=dict, blank=True, editable=False)
     kecamatan = models.ForeignKey("regions.Kecamatan", on_delete=models.PROTECT, verbose_name=_("kecamatan"))
     address = models.CharField(_("alamat"), max_length=255)
     location = models.PointField(_("lokasi"), srid=4326, null=True, blank=True)
@@ -242,7 +245,9 @@ class ProductPhoto(models.Model):
     alt_text = models.CharField(_("teks alternatif"), max_length=200, blank=True)
     original = models.FileField(storage=private_storage, upload_to="ikm/originals/%Y/%m/", max_length=200)
     # {"thumb": {"webp": "path", "jpeg": "path", "width": 160, "height": 120}, "card": …, "large": …}
-    renditions = models.JSONField(default=dict, blank=True)
+    renditions = models.JSONField(default=dict, blank=True)  # private paths (blitar_portal/lib/media.py)
+    # Public copies of the renditions while the product is public ({} otherwise).
+    published = models.JSONField(default=dict, blank=True, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROCESSING)
     error = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -2,7 +2,9 @@
 
 Owner filtering lives in ONE place: `owned(model, user)`. Every "Toko Saya" view and
 every owner-only URL (private originals) fetches through it, so another owner's id
-simply is not found (404).
+simply is not found (404). Who may load a product photo is `photos_visible_to(user)`:
+photos of public products, the owner's own, every photo for Diskominfo staff (the same
+for a shop's logo and banner: `shops_visible_to(user)`).
 """
 
 import datetime
@@ -15,8 +17,10 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Sum, Value, Window
 from django.db.models.functions import Coalesce, JSONObject, TruncDate, TruncMonth
+from django.http import Http404
 from django.utils import timezone
 
+from blitar_portal.accounts.roles import is_diskominfo
 from blitar_portal.regions.models import Kecamatan
 
 from .models import (
@@ -167,6 +171,41 @@ def shop_products(shop):
     return public_product_rows().filter(shop=shop).order_by("-is_featured", "-created_at", "pk")
 
 
+def photos_visible_to(user):
+    """The product photos `user` may load: those of public products, their own shop's, all for Diskominfo."""
+    if is_diskominfo(user):
+        return ProductPhoto.objects.all()
+    public = ProductPhoto.objects.filter(product__in=public_product_rows())
+    if not getattr(user, "is_authenticated", False):
+        return public
+    return public | owned(ProductPhoto, user)
+
+
+def shops_visible_to(user):
+    """The shops whose logo and banner `user` may load: public ones, their own, all for Diskominfo."""
+    if is_diskominfo(user):
+        return Shop.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return public_shops()
+    return public_shops() | owned(Shop, user)
+
+
+def shop_images_or_404(user, pk):
+    """{"logo": {"jpeg": private path}, "banner": …} of a shop `user` may see; 404 for anyone else."""
+    row = shops_visible_to(user).filter(pk=pk).values("logo", "banner").first()
+    if row is None:
+        raise Http404("shop")
+    return {name: {"jpeg": path} for name, path in row.items() if path}
+
+
+def photo_renditions_or_404(user, pk):
+    """The (private) renditions of a photo `user` may see; 404 for anyone else."""
+    renditions = photos_visible_to(user).filter(pk=pk).values_list("renditions", flat=True).first()
+    if renditions is None:
+        raise Http404("photo")
+    return renditions
+
+
 def related_products(product, *, limit=4):
     rows = public_product_rows().filter(category=product.category_id).exclude(pk=product.pk)
     return product_cards(rows.order_by("-created_at", "pk")[:limit])
@@ -177,8 +216,14 @@ def related_products(product, *, limit=4):
 
 @dataclass(frozen=True, slots=True)
 class CardPhoto:
+    id: int
     renditions: dict
+    published: dict
     alt_text: str
+
+    @property
+    def pk(self):
+        return self.id
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,7 +248,7 @@ class ProductCard:
 _FIRST_PHOTO = Subquery(
     ProductPhoto.objects.filter(product=OuterRef("pk"), status=ProductPhoto.Status.READY)
     .order_by("position", "id")
-    .values(json=JSONObject(renditions="renditions", alt_text="alt_text"))[:1]
+    .values(json=JSONObject(id="id", renditions="renditions", published="published", alt_text="alt_text"))[:1]
 )
 _CARD_COLUMNS = {
     "shop_name": F("shop__name"),

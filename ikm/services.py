@@ -13,17 +13,18 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.mail import send_mail
 from django.core.validators import URLValidator
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from blitar_portal.accounts.roles import IKM_OWNER
 from blitar_portal.accounts.services import user_add_role
+from blitar_portal.lib import media
 from blitar_portal.lib.images import image_renditions, image_sanitize, image_validate
 from blitar_portal.lib.validators import normalize_mobile, normalize_phone
 
@@ -38,12 +39,13 @@ from .models import (
     ProductStat,
     Shop,
 )
-from .selectors import TARGET_CACHE_KEY, catalogue_version_set
+from .selectors import TARGET_CACHE_KEY, catalogue_version_set, public_product_rows, public_shops
 
 logger = logging.getLogger(__name__)
 
 MAX_MARKETPLACE_LINKS = 5
 DEMO_MEDIA_PREFIX = "ikm/demo/"
+PUBLIC_PHOTO_PREFIX = "ikm/publik"
 SHOP_FIELDS = (
     "name story kecamatan address location whatsapp nib kbli_sector legal_form year_founded workers "
     "monthly_capacity capacity_unit marketplace_links"
@@ -110,10 +112,11 @@ def catalogue_changed():
     transaction.on_commit(bump)
 
 
-def _store_public_image(file, folder):
-    """Logo/banner: validate + sanitize through the image pipeline, save to public storage."""
+def _store_shop_image(file, folder):
+    """Logo/banner: validate + sanitize through the image pipeline, save to private storage
+    (published with the shop's photos while the shop is public)."""
     data = image_sanitize(image_validate(file))
-    return default_storage.save(f"{folder}/{secrets.token_hex(8)}.jpg", ContentFile(data))
+    return media.private_storage().save(f"{folder}/{secrets.token_hex(8)}.jpg", ContentFile(data))
 
 
 # --- owners and shops ---------------------------------------------------------------------
@@ -159,7 +162,10 @@ def shop_update(*, shop, logo=None, banner=None, **fields):
     except ValidationError as exc:
         raise _as_field_error(exc, "whatsapp") from None
     shop.full_clean()
-    shop.save()
+    # Not the public copies of its images: only shop_images_sync writes those (the copy in memory may be stale).
+    shop.save(
+        update_fields=[f.name for f in Shop._meta.concrete_fields if not f.primary_key and f.name != "published_images"]
+    )
     _shop_set_images(shop, logo=logo, banner=banner)
     shop_refresh_search(shop_id=shop.pk)
     product_refresh_search(product_ids=list(shop.products.values_list("pk", flat=True)))
@@ -175,15 +181,19 @@ def _shop_set_images(shop, *, logo, banner):
     changed = []
     try:
         if logo:
-            shop.logo.name = _store_public_image(logo, "ikm/logo")
+            shop.logo.name = _store_shop_image(logo, "ikm/logo")
             changed.append("logo")
         if banner:
-            shop.banner.name = _store_public_image(banner, "ikm/banner")
+            shop.banner.name = _store_shop_image(banner, "ikm/banner")
             changed.append("banner")
     except ValidationError as exc:
         raise ValidationError({"logo" if "logo" not in changed and logo else "banner": exc.messages}) from None
     if changed:
-        shop.save(update_fields=changed)
+        stale = Shop.objects.filter(pk=shop.pk).values_list("published_images", flat=True).first()
+        shop.published_images = {}
+        shop.save(update_fields=[*changed, "published_images"])
+        transaction.on_commit(lambda: _withdraw(stale))
+        _shop_images_sync_on_commit(shop)
 
 
 @transaction.atomic
@@ -205,6 +215,8 @@ def _shop_set_status(*, shop, status, reason):
     shop.full_clean()
     shop.save(update_fields=["status", "status_reason", "status_changed_at", "verified_at", "updated_at"])
     catalogue_changed()
+    _photos_sync_on_commit(ProductPhoto.objects.filter(product__shop=shop))
+    _shop_images_sync_on_commit(shop)
     return shop
 
 
@@ -296,6 +308,7 @@ def product_update(*, product, **fields):
     product.save()
     product_refresh_search(product_ids=[product.pk])
     catalogue_changed()
+    _photos_sync_on_commit(product.photos.all())  # `is_active` decides whether its photos are public
     return product
 
 
@@ -364,27 +377,147 @@ def product_photo_add(*, product, file, alt_text=""):
 
 
 def product_photo_render(*, photo_id):
-    """Make the thumbnail/card/large renditions (WebP + JPEG) of one photo. Idempotent."""
+    """Make the thumbnail/card/large renditions (WebP + JPEG) of one photo in private storage,
+    then publish them if its product is public. Idempotent."""
     photo = ProductPhoto.objects.filter(pk=photo_id).first()
     if photo is None:
         return None
     try:
         with photo.original.open("rb") as handle:
             sanitized = image_sanitize(image_validate(handle))
-        renditions = {}
-        for name, result in image_renditions(sanitized).items():
-            entry = {"width": result["width"], "height": result["height"]}
-            for fmt, ext in (("webp", "webp"), ("jpeg", "jpg")):
-                path = f"ikm/photos/{photo.pk}/{name}.{ext}"
-                if default_storage.exists(path):
-                    default_storage.delete(path)
-                entry[fmt] = default_storage.save(path, ContentFile(result[fmt]))
-            renditions[name] = entry
+        renditions = media.renditions_save(f"ikm/photos/{photo.pk}", image_renditions(sanitized))
     except (ValidationError, OSError) as exc:
         ProductPhoto.objects.filter(pk=photo_id).update(status=ProductPhoto.Status.FAILED, error=str(exc)[:200])
         return None
-    ProductPhoto.objects.filter(pk=photo_id).update(renditions=renditions, status=ProductPhoto.Status.READY, error="")
+    with transaction.atomic():
+        stale = ProductPhoto.objects.select_for_update().values_list("published", flat=True).get(pk=photo_id)
+        # A photo of a public product is ready only once it is published (pages link the copies at once).
+        public = public_product_rows().filter(pk=photo.product_id).exists()
+        ProductPhoto.objects.filter(pk=photo_id).update(
+            renditions=renditions,
+            published=photo_renditions_publish(renditions) if public else {},
+            status=ProductPhoto.Status.READY,
+            error="",
+        )
+        transaction.on_commit(lambda: _withdraw(stale))
+    product_photos_sync(photo_ids=[photo_id])  # the shop's status may have changed meanwhile
+    catalogue_changed()
     return renditions
+
+
+def _withdraw(published):
+    # Demo photos share their public copies between many products: those stay.
+    media.renditions_withdraw(published, keep_prefix=DEMO_MEDIA_PREFIX)
+
+
+def product_photos_sync(*, photo_ids):
+    """Make the public copies of these photos' renditions match their product's visibility
+    (idempotent): published under a random folder while the product is public
+    (`public_product_rows`: active, of a verified shop), withdrawn otherwise."""
+    changed = False
+    with transaction.atomic():
+        rows = list(
+            ProductPhoto.objects.select_for_update()
+            .filter(pk__in=list(photo_ids), status=ProductPhoto.Status.READY)
+            .values("pk", "product_id", "renditions", "published")
+            .order_by("pk")
+        )
+        public = set(public_product_rows().filter(pk__in={r["product_id"] for r in rows}).values_list("pk", flat=True))
+        for row in rows:
+            if row["product_id"] in public and row["renditions"] and not row["published"]:
+                published = photo_renditions_publish(row["renditions"])
+            elif row["product_id"] not in public and row["published"]:
+                published, stale = {}, row["published"]
+                transaction.on_commit(lambda stale=stale: _withdraw(stale))
+            else:
+                continue
+            ProductPhoto.objects.filter(pk=row["pk"]).update(published=published)
+            changed = True
+        if changed:
+            catalogue_changed()
+    return changed
+
+
+def shop_images_of(shop):
+    """The shop's logo and banner in the renditions shape of blitar_portal/lib/media.py (private paths)."""
+    return {name: {"jpeg": getattr(shop, name).name} for name in ("logo", "banner") if getattr(shop, name)}
+
+
+def shop_images_sync(*, shop_id):
+    """Publish the logo and banner of a public shop (`public_shops`) under a random name, withdraw
+    them from any other shop (idempotent)."""
+    with transaction.atomic():
+        shop = Shop.objects.select_for_update().only("logo", "banner", "published_images").filter(pk=shop_id).first()
+        if shop is None:
+            return
+        public = public_shops().filter(pk=shop_id).exists()
+        images = shop_images_of(shop)
+        if public and images and not shop.published_images:
+            published = media.renditions_publish(images, PUBLIC_PHOTO_PREFIX)
+        elif not public and shop.published_images:
+            published, stale = {}, shop.published_images
+            transaction.on_commit(lambda: _withdraw(stale))
+        else:
+            return
+        Shop.objects.filter(pk=shop_id).update(published_images=published)
+
+
+def _shop_images_sync_on_commit(shop):
+    shop_id = shop.pk
+    transaction.on_commit(lambda: shop_images_sync(shop_id=shop_id))
+
+
+def _photos_sync_on_commit(photos):
+    """After the change commits, publish or withdraw these photos in this process: a withdrawal must
+    not wait for a broker (nor be lost when it is down)."""
+    photo_ids = list(photos.values_list("pk", flat=True))
+    if photo_ids:
+        transaction.on_commit(lambda: product_photos_sync(photo_ids=photo_ids))
+
+
+def product_photos_sync_all(*, stdout=None):
+    """Repair/upgrade: move renditions an older version wrote to public storage (predictable
+    `ikm/photos/<id>/…` and `ikm/demo/…` URLs) into private storage, then publish the photos of
+    public products and withdraw all others. Idempotent."""
+    paths = set()
+    for renditions in ProductPhoto.objects.exclude(renditions={}).values_list("renditions", flat=True).iterator():
+        paths.update(entry[fmt] for entry in renditions.values() for fmt in media.FORMATS if entry.get(fmt))
+    for logo, banner in Shop.objects.values_list("logo", "banner").iterator():
+        paths.update(path for path in (logo, banner) if path)
+    moved = sum(media.move_to_private(path) for path in sorted(paths))
+    shop_ids = [
+        *public_shops().filter(published_images={}).exclude(logo="", banner="").values_list("pk", flat=True),
+        *Shop.objects.exclude(pk__in=public_shops().values("pk"))
+        .exclude(published_images={})
+        .values_list("pk", flat=True),
+    ]
+    for shop_id in shop_ids:
+        shop_images_sync(shop_id=shop_id)
+    ready = ProductPhoto.objects.filter(status=ProductPhoto.Status.READY)
+    ids = [
+        *ready.filter(published={}, product__in=public_product_rows()).values_list("pk", flat=True),
+        *ready.exclude(published={}).exclude(product__in=public_product_rows()).values_list("pk", flat=True),
+    ]
+    for start in range(0, len(ids), 500):
+        product_photos_sync(photo_ids=ids[start : start + 500])
+    if stdout is not None:
+        stdout.write(
+            f"  ikm: {moved} files moved to private storage, {len(ids)} photos and {len(shop_ids)} shops' "
+            "logos/banners published/withdrawn"
+        )
+    return moved, len(ids) + len(shop_ids)
+
+
+def photo_renditions_publish(renditions):
+    """Public copies of one photo's renditions. Demo renditions (one image shared by many demo products)
+    get one shared copy, in a folder named by a keyed hash of their private folder (unguessable without
+    SECRET_KEY, the same for every product that shares it)."""
+    first = next((entry.get("jpeg") for entry in renditions.values() if entry.get("jpeg")), "")
+    if first.startswith(DEMO_MEDIA_PREFIX):
+        folder = first.rsplit("/", 1)[0]
+        token = salted_hmac("ikm.demo-photo", folder).hexdigest()[:24]
+        return media.renditions_publish(renditions, DEMO_MEDIA_PREFIX + "publik", token=token)
+    return media.renditions_publish(renditions, PUBLIC_PHOTO_PREFIX)
 
 
 @transaction.atomic
@@ -417,14 +550,12 @@ def product_photo_delete(*, photo):
 def _delete_photo_files(photo):
     if photo.original.name.startswith(DEMO_MEDIA_PREFIX):
         return  # demo photos share a small set of files between many products
+    _withdraw(photo.published)
     try:
         photo.original.delete(save=False)
-        for entry in (photo.renditions or {}).values():
-            for fmt in ("webp", "jpeg"):
-                if entry.get(fmt):
-                    default_storage.delete(entry[fmt])
     except OSError as exc:
-        logger.warning("Could not delete files of photo %s: %s", photo.pk, exc)
+        logger.warning("Could not delete the original of photo %s: %s", photo.pk, exc)
+    media.renditions_delete(photo.renditions)
 
 
 # --- buyers: inquiries and counters ------------------------------------------------------------

@@ -11,6 +11,8 @@ urlpatterns = [
     path("produk/<slug:slug>/whatsapp/", views.product_whatsapp, name="product_whatsapp"),
     path("produk/<slug:slug>/pesan/", views.product_inquiry, name="product_inquiry"),
     path("toko/<slug:slug>/", views.shop_detail, name="shop"),
+    path("foto/<int:pk>/<slug:size>.<slug:ext>", views.photo, name="photo"),
+    path("gambar-toko/<int:pk>/<slug:size>.<slug:ext>", views.shop_image, name="shop_image"),
     # Toko Saya: the owner's own shop.
     path("toko-saya/", views_owner.owner_home, name="owner_home"),
     path("toko-saya/daftar/", views_owner.owner_register, name="owner_register"),

@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from blitar_portal.lib.media import rendition_response
 from blitar_portal.lib.ratelimit import rate_limit
 
 from . import selectors, services
@@ -186,3 +187,22 @@ def shop_detail(request, slug):
         "ikm/shop.html",
         {"shop": shop, "page": page, "certifications": list(shop.certifications.all())},
     )
+
+
+@require_GET
+def photo(request, pk, size, ext):
+    """A private rendition for whoever may see the photo (owner, Diskominfo, anyone once the product is
+    public and its copies are still being made); 404 otherwise."""
+    response = rendition_response(selectors.photo_renditions_or_404(request.user, pk), size, ext)
+    if response is None:
+        raise Http404("photo")
+    return response
+
+
+@require_GET
+def shop_image(request, pk, size, ext):
+    """A shop's private logo or banner, by the same rule as product photos; 404 otherwise."""
+    response = rendition_response(selectors.shop_images_or_404(request.user, pk), size, ext)
+    if response is None:
+        raise Http404("image")
+    return response

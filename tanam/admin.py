@@ -79,7 +79,7 @@ class PlantingAdmin(LeafletGeoAdmin):
         "condition",
         "next_check_on",
         "created_at",
-        "renditions",
+        "photo_preview",
     )
     fields = (
         "point",
@@ -88,7 +88,6 @@ class PlantingAdmin(LeafletGeoAdmin):
         "planted_on",
         "community",
         "campaign",
-        "photo",
         "notes",
         "location_source",
         "gps_accuracy_m",

@@ -100,15 +100,15 @@ def _campaigns(communities):
 
 _BULK_SQL = """
     INSERT INTO tanam_planting (user_id, point, gps_accuracy_m, location_source, kecamatan_id, desa_id, species_id,
-        tree_count, planted_on, community_id, campaign_id, photo, renditions, notes, status, rejection_reason,
-        verified_by_id, verified_at, condition, next_check_on, created_at, updated_at)
+        tree_count, planted_on, community_id, campaign_id, photo, renditions, published, notes, status,
+        rejection_reason, verified_by_id, verified_at, condition, next_check_on, created_at, updated_at)
     SELECT %(user)s, pt, round((3 + random() * 25)::numeric, 1), 'gps', kecamatan_id, desa_id,
            (%(species)s::bigint[])[1 + floor(random() * %(n_species)s)::int],
            CASE WHEN r < 0.80 THEN 1 WHEN r < 0.95 THEN 2 + floor(random() * 9)::int
                 ELSE 10 + floor(random() * 90)::int END,
            planted_on,
            CASE WHEN random() < 0.35 THEN (%(communities)s::bigint[])[1 + floor(random() * %(n_communities)s)::int] END,
-           NULL, '', '{}'::jsonb, '', status,
+           NULL, '', '{}'::jsonb, '{}'::jsonb, '', status,
            CASE WHEN status = 'rejected' THEN 'Foto tidak menunjukkan pohon.' ELSE '' END,
            CASE WHEN status <> 'pending' THEN %(staff)s END,
            CASE WHEN status <> 'pending' THEN planted_on + interval '3 days' END,

@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from blitar_portal.lib.media import private_storage
 from blitar_portal.regions.models import Desa, Kecamatan
 
 
@@ -128,8 +129,11 @@ class Planting(models.Model):
     planted_on = models.DateField(_("tanggal tanam"))
     community = models.ForeignKey(Community, on_delete=models.SET_NULL, null=True, blank=True, related_name="plantings")
     campaign = models.ForeignKey(Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="plantings")
-    photo = models.FileField(_("foto"), upload_to="tanam/foto/", blank=True)
+    # The sanitized photo and its renditions are private (blitar_portal/lib/media.py); `published`
+    # holds the public copies of the renditions while the planting is verified, else {}.
+    photo = models.FileField(_("foto"), upload_to="tanam/foto/", blank=True, storage=private_storage)
     renditions = models.JSONField(default=dict, blank=True)
+    published = models.JSONField(default=dict, blank=True, editable=False)
     notes = models.TextField(_("catatan"), blank=True, max_length=2000)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     rejection_reason = models.CharField(_("alasan penolakan"), max_length=300, blank=True)
@@ -200,7 +204,7 @@ class Observation(models.Model):
     height_m = models.FloatField(
         _("tinggi (m)"), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(80)]
     )
-    photo = models.FileField(_("foto"), upload_to="tanam/pantau/", blank=True)
+    photo = models.FileField(_("foto"), upload_to="tanam/pantau/", blank=True, storage=private_storage)
     notes = models.TextField(_("catatan"), blank=True, max_length=1000)
     created_at = models.DateTimeField(auto_now_add=True)
 

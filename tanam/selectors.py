@@ -1,8 +1,9 @@
 """Reads of Gerakan Bangga Menanam for views, API, exports and the Diskominfo dashboard.
 
-Two rules live here, once:
+Three rules live here, once:
 * a citizen reaches only their own plantings: `plantings_for_user`;
-* the public only ever sees verified plantings: `plantings_public`.
+* the public only ever sees verified plantings: `plantings_public`;
+* who may see a planting's photos: `plantings_photos_visible_to` (public, own, or Diskominfo staff).
 """
 
 import json
@@ -10,14 +11,15 @@ from datetime import date
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from blitar_portal.accounts.roles import is_diskominfo
+from blitar_portal.lib import media
 from blitar_portal.regions.models import Desa, Kecamatan
 
 from . import clusters
@@ -55,11 +57,40 @@ def plantings_public():
     return Planting.objects.filter(status=Planting.Status.VERIFIED)
 
 
-def photo_url(planting, size="card"):
-    entry = (planting.renditions or {}).get(size)
-    if entry and entry.get("jpeg"):
-        return default_storage.url(entry["jpeg"])
-    return planting.photo.url if planting.photo else None
+def plantings_photos_visible_to(user):
+    """The plantings whose photos `user` may load: every public one, their own, all for Diskominfo staff."""
+    if is_diskominfo(user):
+        return Planting.objects.all()
+    if not user.is_authenticated:
+        return plantings_public()
+    return plantings_public() | Planting.objects.filter(user=user)
+
+
+def planting_photo_or_404(user, pk):
+    """(renditions) of a planting whose photos `user` may see; 404 for anyone else."""
+    renditions = plantings_photos_visible_to(user).filter(pk=pk).values_list("renditions", flat=True).first()
+    if renditions is None:
+        raise Http404(_("Foto tidak ditemukan."))
+    return renditions
+
+
+def _private_photo_url(pk):
+    return lambda size, ext: reverse("tanam:photo", args=[pk, size, ext])
+
+
+def photo_url(planting, size="card", fmt="jpeg"):
+    """The URL of a planting's rendition for whoever may see the planting: its public copy once
+    verified and published, else the permission-checked view; None without a rendition."""
+    return (
+        media.image_url(
+            renditions=planting.renditions,
+            published=planting.published,
+            size=size,
+            fmt=fmt,
+            private_url=_private_photo_url(planting.pk),
+        )
+        or None
+    )
 
 
 # --- Filters -------------------------------------------------------------------------------------
@@ -201,7 +232,7 @@ def _envelope(bbox):
 
 _PINS_SQL = """
     SELECT p.id, ST_X(p.point), ST_Y(p.point), p.tree_count, p.planted_on, s.local_name, s.scientific_name,
-           c.name, p.renditions -> 'thumb' ->> 'jpeg', p.photo
+           c.name, p.renditions -> 'thumb' ->> 'jpeg', p.published -> 'thumb' ->> 'jpeg'
     FROM tanam_planting p
     JOIN tanam_species s ON s.id = p.species_id
     LEFT JOIN tanam_community c ON c.id = p.community_id
@@ -230,10 +261,16 @@ def _pins(bbox, filters, limit):
                 "trees": trees,
                 "planted_on": planted_on.isoformat(),
                 "community": community,
-                "photo": default_storage.url(thumb) if thumb else (default_storage.url(photo) if photo else None),
+                "photo": media.image_url(
+                    renditions={"thumb": {"jpeg": thumb}},
+                    published={"thumb": {"jpeg": published}},
+                    size="thumb",
+                    private_url=_private_photo_url(pk),
+                )
+                or None,
             },
         }
-        for pk, x, y, trees, planted_on, local, scientific, community, thumb, photo in rows
+        for pk, x, y, trees, planted_on, local, scientific, community, thumb, published in rows
     ]
 
 

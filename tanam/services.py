@@ -16,12 +16,12 @@ from django.contrib.gis.measure import D
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from blitar_portal.lib import media
 from blitar_portal.lib.geo import parse_point
 from blitar_portal.lib.images import image_renditions, image_sanitize, image_validate
 from blitar_portal.regions.models import Desa, Kecamatan, Regency
@@ -171,6 +171,16 @@ def _store_photo(planting, user, uploaded):
     _enqueue_on_commit("tanam.planting_renditions", planting.pk)
 
 
+# Written only by the photo services (with .update()): a stale copy in memory must never undo them.
+_PHOTO_STATE_FIELDS = {"photo", "renditions", "published"}
+
+
+def _save(planting, *photo_fields):
+    """Save an existing planting's own fields, leaving its photo state alone unless named."""
+    fields = [f.name for f in Planting._meta.concrete_fields if not f.primary_key and f.name not in _PHOTO_STATE_FIELDS]
+    planting.save(update_fields=[*fields, *photo_fields])
+
+
 def _apply_input(planting, checked, *, species, tree_count, community, campaign, notes):
     planting.point, planting.location_source = checked.point, checked.source
     planting.gps_accuracy_m = checked.gps_accuracy_m
@@ -233,7 +243,7 @@ def planting_edit_by_owner(
         if checked.uploaded is not None:
             _store_photo(planting, user, checked.uploaded)
         planting.full_clean()
-        planting.save()
+        _save(planting, *(["photo", "renditions"] if checked.uploaded is not None else []))
     return RegistrationResult(planting=planting, warnings=checked.warnings)
 
 
@@ -251,22 +261,74 @@ def _location_args(location):
 
 
 def planting_renditions_build(*, planting_id):
-    """Write thumb/card/large WebP+JPEG renditions of a planting's photo (idempotent)."""
+    """Write thumb/card/large WebP+JPEG renditions of a planting's photo to private storage (idempotent),
+    then publish them if the planting is public."""
     planting = Planting.objects.filter(pk=planting_id).first()
     if planting is None or not planting.photo:
         return
     with planting.photo.open("rb") as handle:
         data = handle.read()
-    result = {}
-    for name, files in image_renditions(data).items():
-        entry = {"width": files["width"], "height": files["height"]}
-        for fmt in ("webp", "jpeg"):
-            path = f"tanam/rendisi/{planting.pk}/{name}.{'jpg' if fmt == 'jpeg' else fmt}"
-            if default_storage.exists(path):
-                default_storage.delete(path)
-            entry[fmt] = default_storage.save(path, ContentFile(files[fmt]))
-        result[name] = entry
-    Planting.objects.filter(pk=planting.pk).update(renditions=result)
+    renditions = media.renditions_save(f"tanam/rendisi/{planting.pk}", image_renditions(data))
+    with transaction.atomic():
+        stale = Planting.objects.select_for_update().values_list("published", flat=True).get(pk=planting.pk)
+        # Copies of a replaced photo are withdrawn; the sync below publishes the new ones.
+        Planting.objects.filter(pk=planting.pk).update(renditions=renditions, published={})
+        transaction.on_commit(lambda: media.renditions_withdraw(stale))
+    planting_photos_sync(planting_id=planting.pk)
+
+
+PUBLIC_PHOTO_PREFIX = "tanam/publik"
+
+
+def planting_photos_sync(*, planting_id):
+    """Make the public copies of a planting's renditions match its visibility (idempotent):
+    published under a random folder while it is public (`plantings_public`), withdrawn otherwise."""
+    from .selectors import plantings_public
+
+    with transaction.atomic():
+        row = Planting.objects.select_for_update().filter(pk=planting_id).values("renditions", "published").first()
+        if row is None:
+            return
+        public = plantings_public().filter(pk=planting_id).exists()
+        if public and row["renditions"] and not row["published"]:
+            published = media.renditions_publish(row["renditions"], PUBLIC_PHOTO_PREFIX)
+        elif not public and row["published"]:
+            published = {}
+            stale = row["published"]
+            transaction.on_commit(lambda: media.renditions_withdraw(stale))
+        else:
+            return
+        Planting.objects.filter(pk=planting_id).update(published=published)
+
+
+def _photos_sync_on_commit(planting):
+    """After the status change commits: publish or withdraw its photos (in this process: a withdrawal
+    must not wait for a broker, and a planting has six small files)."""
+    planting_id = planting.pk
+    transaction.on_commit(lambda: planting_photos_sync(planting_id=planting_id))
+
+
+def plantings_photos_sync_all(*, stdout=None):
+    """Repair/upgrade: move files an older version wrote to public storage into private storage
+    (originals, observation photos, renditions at predictable URLs), then publish the renditions
+    of every public planting and withdraw those of every other one. Idempotent."""
+    moved = 0
+    for planting in Planting.objects.exclude(photo="").only("id", "photo", "renditions").iterator():
+        moved += media.move_to_private(planting.photo.name)
+        for entry in (planting.renditions or {}).values():
+            moved += sum(media.move_to_private(entry.get(fmt)) for fmt in media.FORMATS)
+    for name in Observation.objects.exclude(photo="").values_list("photo", flat=True).iterator():
+        moved += media.move_to_private(name)
+    from .selectors import plantings_public
+
+    public_ids = plantings_public().filter(published={}).exclude(renditions={}).values_list("pk", flat=True)
+    stale_ids = Planting.objects.exclude(pk__in=plantings_public().values("pk")).exclude(published={})
+    ids = [*public_ids.iterator(), *stale_ids.values_list("pk", flat=True).iterator()]
+    for planting_id in ids:
+        planting_photos_sync(planting_id=planting_id)
+    if stdout is not None:
+        stdout.write(f"  tanam: {moved} files moved to private storage, {len(ids)} plantings published/withdrawn")
+    return moved, len(ids)
 
 
 # --- Moderation and edits ------------------------------------------------------------------------
@@ -290,8 +352,9 @@ def planting_verify(*, planting, user):
         planting.verified_by = user
         planting.verified_at = timezone.now()
         planting.full_clean()
-        planting.save()
+        _save(planting)
         _touch_aggregates([planting])
+        _photos_sync_on_commit(planting)
     return planting
 
 
@@ -308,9 +371,10 @@ def planting_reject(*, planting, user, reason):
         planting.verified_by = user
         planting.verified_at = timezone.now()
         planting.full_clean()
-        planting.save()
+        _save(planting)
         if was_verified:
             _touch_aggregates([planting])
+        _photos_sync_on_commit(planting)
     return planting
 
 
@@ -353,7 +417,7 @@ def planting_update(*, planting, user, original, changed_fields):
         planting.kecamatan, planting.desa = kecamatan, desa
     with transaction.atomic():
         planting.full_clean()
-        planting.save()
+        _save(planting)
         changes = {
             name: [_audit_value(getattr(original, name)), _audit_value(getattr(planting, name))]
             for name in AUDITED_FIELDS
@@ -363,6 +427,8 @@ def planting_update(*, planting, user, original, changed_fields):
             _audit(planting, user, changes)
         if Planting.Status.VERIFIED in (original.status, planting.status):
             _touch_aggregates([original, planting])
+        if original.status != planting.status:
+            _photos_sync_on_commit(planting)
     return planting
 
 

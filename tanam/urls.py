@@ -11,6 +11,7 @@ urlpatterns = [
     path("saya/", views.mine, name="mine"),
     path("penanaman/<int:pk>/", views.planting_detail, name="detail"),
     path("penanaman/<int:pk>/ubah/", views.planting_edit, name="edit"),
+    path("penanaman/<int:pk>/foto/<slug:size>.<slug:ext>", views.planting_photo, name="photo"),
     path("tutupan/", views.cover_page, name="cover"),
     path("komunitas/", views.communities, name="communities"),
     path("komunitas/<slug:slug>/", views.community, name="community"),

@@ -7,13 +7,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from blitar_portal.lib.media import rendition_response
 from blitar_portal.lib.ratelimit import UNSAFE, rate_limit
 from blitar_portal.regions.selectors import kecamatan_outlines_geojson, regency_outline_geojson
 
@@ -121,6 +122,15 @@ def planting_detail(request, pk):
         "form": form,
     }
     return render(request, "tanam/detail.html", context)
+
+
+@require_http_methods(["GET", "HEAD"])
+def planting_photo(request, pk, size, ext):
+    """A private rendition for whoever may see the planting (owner, staff, anyone once verified); 404 otherwise."""
+    response = rendition_response(selectors.planting_photo_or_404(request.user, pk), size, ext)
+    if response is None:
+        raise Http404(_("Foto tidak ditemukan."))
+    return response
 
 
 def cover_page(request):

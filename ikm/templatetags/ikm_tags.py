@@ -5,12 +5,12 @@ import functools
 import re
 
 from django import template
-from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils.html import escape, json_script
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from blitar_portal.lib.media import image_url
 from blitar_portal.lib.rupiah import format_rupiah
 
 register = template.Library()
@@ -87,9 +87,28 @@ def snippet(text, terms, length=180):
 
 
 def rendition_url(photo, name="card", fmt="jpeg"):
-    entry = (photo.renditions or {}).get(name) or {}
-    path = entry.get(fmt)
-    return default_storage.url(path) if path else ""
+    """The one URL rule for a product photo (pages, cards, API): its public copy while the product is
+    public, else the permission-checked view (owner and staff only), else "" (not rendered yet)."""
+    return image_url(
+        renditions=photo.renditions,
+        published=photo.published,
+        size=name,
+        fmt=fmt,
+        private_url=lambda size, ext: reverse("ikm:photo", args=[photo.pk, size, ext]),
+    )
+
+
+@register.simple_tag
+def shop_image_url(shop, name):
+    """The URL of a shop's logo or banner by the same rule: the public copy while the shop is public,
+    else the permission-checked view, else "" (no image)."""
+    path = getattr(shop, name).name
+    return image_url(
+        renditions={name: {"jpeg": path}} if path else {},
+        published=shop.published_images,
+        size=name,
+        private_url=lambda size, ext: reverse("ikm:shop_image", args=[shop.pk, size, ext]),
+    )
 
 
 @register.simple_tag

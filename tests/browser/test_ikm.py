@@ -75,6 +75,9 @@ def _owner_registers_and_builds_shop(page, tmp_path):
         page.wait_for_timeout(500)
         page.reload()
     assert page.locator(".ikm-photos img").get_attribute("alt") == "Keripik tempe dalam kemasan"
+    # The shop is a draft: the owner's image comes from the permission-checked view, and loads.
+    assert page.locator(".ikm-photos img").get_attribute("src").startswith("/ikm/foto/")
+    page.wait_for_function("document.querySelector('.ikm-photos img').naturalWidth > 0")
 
     page.get_by_role("link", name="Ringkasan").click()
     page.get_by_role("button", name="Ajukan verifikasi").click()
@@ -115,7 +118,12 @@ def _buyer_finds_and_asks(page):
     assert page.get_by_test_id("price").inner_text() == "Rp 15.000 / bungkus"
     whatsapp = page.get_by_role("link", name="Pesan via WhatsApp")
     assert whatsapp.is_visible() and whatsapp.get_attribute("href").endswith("/whatsapp/")
-    assert page.get_by_role("img", name="Keripik tempe dalam kemasan").is_visible()
+    photo = page.get_by_role("img", name="Keripik tempe dalam kemasan")
+    assert photo.is_visible()
+    # Verified: the photo is a published copy under a random name, and it loads for a buyer.
+    assert photo.get_attribute("src").startswith("/media/ikm/publik/")
+    photo.evaluate("img => img.decode()")
+    assert photo.evaluate("img => img.naturalWidth") > 0
     page.get_by_label("Nama Anda").fill("Budi Santoso")
     page.get_by_label("Nomor HP/WhatsApp").fill("0856 1234 5678")
     page.get_by_label("Jumlah").fill("50")

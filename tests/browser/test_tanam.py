@@ -106,6 +106,9 @@ def test_register_verify_and_see_on_map_and_cover(page, tanam_data, celery_worke
     popup = page.locator(".leaflet-popup-content")
     assert "Trembesi" in popup.inner_text()
     assert "3 pohon" in popup.inner_text()
+    # The verified planting's photo loads for the public (its published copy, or the view while it is made).
+    popup.locator("img").evaluate("img => img.decode()")
+    assert popup.locator("img").evaluate("img => img.naturalWidth") > 0
 
     deadline = time.monotonic() + 30
     after = before

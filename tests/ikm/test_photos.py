@@ -4,10 +4,11 @@ import io
 import time
 
 import pytest
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 from PIL import Image
 
 from ikm.models import MAX_PHOTOS, ProductPhoto
+from ikm.templatetags.ikm_tags import rendition_url
 from tests.factories import UserFactory
 
 from .conftest import jpeg_bytes, make_product, make_shop, upload
@@ -39,7 +40,7 @@ def test_upload_makes_renditions_in_the_worker(client, celery_worker):
     photo = _wait_ready(ProductPhoto.objects.get(product=product))
     assert photo.status == "ready"
     assert set(photo.renditions) == {"thumb", "card", "large"}
-    with default_storage.open(photo.renditions["large"]["webp"]) as handle:
+    with storages["private"].open(photo.renditions["large"]["webp"]) as handle:
         image = Image.open(io.BytesIO(handle.read()))
         assert image.format == "WEBP" and max(image.size) == 1280
     assert photo.renditions["thumb"]["width"] == 160
@@ -47,8 +48,10 @@ def test_upload_makes_renditions_in_the_worker(client, celery_worker):
     original = client.get(f"/ikm/toko-saya/foto/{photo.pk}/asli/")
     assert original.status_code == 200 and b"".join(original.streaming_content) == jpeg_bytes((1600, 1200))
     body = client.get(f"/ikm/produk/{product.slug}/").content.decode()
-    assert photo.renditions["large"]["webp"] in body
-    assert photo.original.name not in body
+    # The shop is verified: the worker published the renditions under a random public name.
+    assert rendition_url(photo, "large", "webp").startswith("/media/ikm/publik/")
+    assert rendition_url(photo, "large", "webp") in body
+    assert photo.original.name not in body and photo.renditions["large"]["webp"] not in body
 
 
 def test_photo_is_processing_until_the_renditions_exist(client, owner, product):

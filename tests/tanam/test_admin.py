@@ -122,6 +122,11 @@ def test_change_form_previews_the_photo(client, alice, bob, spot, species, photo
         photo=photo(),
         planted_on=Planting._meta.get_field("planted_on").to_python("2024-01-01"),
     ).planting
+    services.planting_renditions_build(planting_id=planting.pk)
     client.force_login(alice)
     html = client.get(reverse("admin:tanam_planting_change", args=[planting.pk])).content.decode()
-    assert planting.photo.url in html
+    # A pending planting's photo is private: the preview goes through the permission-checked view.
+    preview = reverse("tanam:photo", args=[planting.pk, "card", "jpg"])
+    assert preview in html
+    assert planting.photo.name not in html
+    assert client.get(preview)["Content-Type"] == "image/jpeg"

@@ -40,17 +40,25 @@ def test_loading_again_keeps_admin_edits():
     assert Species.objects.get(slug="mahoni").crown_diameter_m == 14
 
 
-def test_demo_seed_is_idempotent_and_builds_aggregates(django_user_model):
-    from tanam import demo
+def test_demo_seed_is_idempotent_and_builds_aggregates(django_user_model, django_capture_on_commit_callbacks, client):
+    from tanam import demo, selectors
 
     out = io.StringIO()
-    demo.seed(scale=1, stdout=out)
+    with django_capture_on_commit_callbacks(execute=True):
+        demo.seed(scale=1, stdout=out)
     plantings = Planting.objects.count()
     assert plantings >= 0.99 * demo.PLANTINGS_PER_SCALE
     assert Planting.objects.filter(status="pending").exists()
     assert Planting.objects.filter(status="verified", planted_on__year=2016).exists()
     assert Campaign.objects.filter(name="Penanaman Taman Tahura").exists()
     assert Planting.objects.filter(user__username="penanam").exclude(photo="").exists()
+    # The demo's verified photos are public (published copies), the others are not.
+    for planting in Planting.objects.filter(user__username="penanam"):
+        url = selectors.photo_url(planting, "card")
+        if planting.status == "verified":
+            assert url.startswith("/media/tanam/publik/") and client.get(url).status_code == 200
+        else:
+            assert planting.published == {} and client.get(url).status_code == 404
     assert ClusterCell.objects.exists() and CoverStat.objects.filter(level="regency").exists()
     assert django_user_model.objects.get(username="penanam").check_password(demo.DEMO_PASSWORD)
     demo.seed(scale=1, stdout=out)
