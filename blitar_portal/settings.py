@@ -289,6 +289,11 @@ LEAFLET_CONFIG = {
     "NO_GLOBALS": False,
 }
 
+# --- Open data ------------------------------------------------------------------
+# The open-data files of verified plantings are rebuilt this many seconds after the first
+# change of a quiet period (one build for a burst of verifications), and hourly by beat.
+TANAM_OPEN_DATA_DEBOUNCE_SECONDS = env_int("TANAM_OPEN_DATA_DEBOUNCE_SECONDS", 60)
+
 # --- API ------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
