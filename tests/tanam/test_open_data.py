@@ -174,3 +174,11 @@ def test_a_burst_of_verifications_schedules_one_build(make_planting, alice, djan
     with django_capture_on_commit_callbacks(execute=True):
         services.planting_verify(planting=third, user=alice)
     assert queued_tasks("tanam.open_data_build") == before + 2
+
+
+def test_messages_in_english_too(client, plantings):
+    client.cookies["django_language"] = "en"
+    english = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    assert "being prepared" in client.get(reverse("tanam:export-csv"), **english).content.decode()
+    refused = client.get(reverse("tanam:export-csv"), {"year": "0"}, **english).content.decode()
+    assert "cannot be filtered (year)" in refused
