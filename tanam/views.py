@@ -1,5 +1,6 @@
 """Thin views of Gerakan Bangga Menanam: check access, validate, call a service/selector, render."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -191,32 +192,29 @@ def _open_data_download(request, kind):
     if not form.is_valid():
         return HttpResponseBadRequest(" ".join(form.non_field_errors()), content_type="text/plain; charset=utf-8")
     current = selectors.open_data_file(kind)
-    handle = _open_quietly(current)
-    if handle is None:
+    if current is None or not default_storage.exists(current.name):
         services.open_data_changed()
         return _open_data_unavailable()
     etag, last_modified = f'"{current.sha256[:32]}"', int(current.built_at.timestamp())
-    not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
-    if not_modified is not None:
-        handle.close()
-        response = not_modified
-    else:
-        response = FileResponse(handle, content_type=exports.CONTENT_TYPES[kind])
-        response["Content-Length"] = str(current.size)
-        response["Content-Disposition"] = f'attachment; filename="{exports.FILENAMES[kind]}"'
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if response is None:
+        response = _open_data_file_response(current, kind)
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
     response["Cache-Control"] = "public, max-age=300"
     return response
 
 
-def _open_quietly(current):
-    if current is None:
-        return None
-    try:
-        return default_storage.open(current.name, "rb")
-    except (FileNotFoundError, OSError):
-        return None
+def _open_data_file_response(current, kind):
+    prefix = settings.OPEN_DATA_ACCEL_REDIRECT_PREFIX
+    if prefix:  # nginx sends the file (with its own Content-Length); see docs/open-data.md
+        response = HttpResponse(content_type=exports.CONTENT_TYPES[kind])
+        response["X-Accel-Redirect"] = prefix + current.name
+    else:
+        response = FileResponse(default_storage.open(current.name, "rb"), content_type=exports.CONTENT_TYPES[kind])
+        response["Content-Length"] = str(current.size)
+    response["Content-Disposition"] = f'attachment; filename="{exports.FILENAMES[kind]}"'
+    return response
 
 
 def _open_data_unavailable():

@@ -182,3 +182,19 @@ def test_messages_in_english_too(client, plantings):
     assert "being prepared" in client.get(reverse("tanam:export-csv"), **english).content.decode()
     refused = client.get(reverse("tanam:export-csv"), {"year": "0"}, **english).content.decode()
     assert "cannot be filtered (year)" in refused
+
+
+def test_behind_nginx_the_file_is_handed_to_the_proxy(client, plantings, settings):
+    settings.OPEN_DATA_ACCEL_REDIRECT_PREFIX = "/_open-data/"
+    services.open_data_build()
+    response = client.get(reverse("tanam:export-geojson"))
+    assert response.status_code == 200 and response.content == b""
+    assert response["X-Accel-Redirect"] == "/_open-data/" + OpenDataFile.objects.get(kind="geojson").name
+    assert 'filename="penanaman-terverifikasi.geojson"' in response["Content-Disposition"]
+
+
+def test_a_lost_file_is_an_honest_503_not_a_partial_200(client, plantings):
+    services.open_data_build()
+    default_storage.delete(OpenDataFile.objects.get(kind="csv").name)
+    response = client.get(reverse("tanam:export-csv"))
+    assert response.status_code == 503 and response["Retry-After"]
