@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
-from blitar_portal.lib.admin import ModeratedAdminMixin
+from blitar_portal.lib.admin import ModeratedAdminMixin, ServiceWritesAdminMixin
 from blitar_portal.lib.csvsafe import csv_writer
 
 from . import selectors, services
@@ -247,7 +247,7 @@ class ExpiringCertificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Certification)
-class CertificationAdmin(admin.ModelAdmin):
+class CertificationAdmin(ServiceWritesAdminMixin, admin.ModelAdmin):
     list_display = ("shop", "kind", "number", "expires_on")
     list_filter = ("kind",)
     search_fields = ("shop__name", "number")
@@ -265,7 +265,7 @@ class CertificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ServiceWritesAdminMixin, admin.ModelAdmin):
     list_display = ("name", "parent", "position")
     prepopulated_fields = {"slug": ("name",)}
 
@@ -281,7 +281,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(ServiceWritesAdminMixin, admin.ModelAdmin):
     list_display = ("name", "shop", "category", "price", "is_active", "is_featured")
     list_filter = ("is_active", "is_featured", "category")
     search_fields = ("name", "shop__name")

@@ -7,20 +7,19 @@ one (services.planting_delete), and no list offers a bulk delete.
 """
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
-from blitar_portal.lib.admin import ModeratedAdminMixin
+from blitar_portal.lib.admin import ModeratedAdminMixin, ServiceWritesAdminMixin
 
 from . import selectors, services
 from .forms import RejectForm
 from .models import Campaign, Community, Observation, Planting, PlantingAudit, Species
 
 
-class ReferenceItemAdmin(admin.ModelAdmin):
+class ReferenceItemAdmin(ServiceWritesAdminMixin, admin.ModelAdmin):
     """Species, communities, campaigns: saved and deleted through services (filters, open data, cells follow)."""
 
     def save_model(self, request, obj, form, change):
@@ -155,10 +154,7 @@ class PlantingAdmin(ModeratedAdminMixin, LeafletGeoAdmin):
 
     def save_model(self, request, obj, form, change):
         original = Planting.objects.get(pk=obj.pk)
-        try:
-            services.planting_update(
-                planting=obj, user=request.user, original=original, changed_fields=set(form.changed_data)
-            )
-        except ValidationError as exc:
-            messages.error(request, "; ".join(exc.messages))
-            raise
+        # A refused edit (e.g. a point outside the regency) becomes a message (ServiceWritesAdminMixin).
+        services.planting_update(
+            planting=obj, user=request.user, original=original, changed_fields=set(form.changed_data)
+        )

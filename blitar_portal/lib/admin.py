@@ -1,7 +1,27 @@
 """ModelAdmin mixins shared by the apps' admins."""
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 
-class ModeratedAdminMixin:
+
+class ServiceWritesAdminMixin:
+    """For admins whose save_model/delete_model call `<app>/services.py`.
+
+    A rule the service refuses (ValidationError, e.g. a point outside the regency or an invalid
+    WhatsApp number) becomes an error message on the same page instead of a 500; the admin
+    view's transaction is rolled back, so nothing is saved half-way.
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return redirect(request.get_full_path())
+
+
+class ModeratedAdminMixin(ServiceWritesAdminMixin):
     """Items that staff moderate (shops, plantings, hospitals): suspended or rejected, never deleted by staff.
 
     - no "delete selected" action in the list, for anyone: a bulk delete is never one click away

@@ -135,3 +135,13 @@ def _shop_fields():
     from .conftest import shop_data
 
     return shop_data(name="Toko Dihapus")
+
+
+def test_a_refused_admin_shop_edit_is_a_message_not_a_500(client, alice, shop):
+    client.force_login(alice)
+    url = f"/admin/ikm/shop/{shop.pk}/change/"
+    response = client.post(url, _form_data(client, url, whatsapp="12", name="Nama Tidak Tersimpan"), follow=True)
+    assert response.status_code == 200
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    shop.refresh_from_db()
+    assert shop.name == "Keripik Bu Sri"  # nothing saved half-way

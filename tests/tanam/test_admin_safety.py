@@ -116,3 +116,18 @@ def test_admin_edit_of_species_figures_recomputes_the_land_cover(client, alice, 
         response = client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert queued_tasks("tanam.cover_refresh") == before + 1
+
+
+def test_a_refused_admin_edit_is_a_message_not_a_500(client, alice, make_planting):
+    planting = make_planting(status="verified")
+    client.force_login(alice)
+    url = reverse("admin:tanam_planting_change", args=[planting.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if name != "photo" and form[name].value() is not None}
+    data.update({"point": "SRID=4326;POINT(110.4 -7.0)", "tree_count": 5})  # Semarang: outside the regency
+    data.update({f"{p}-{k}": "0" for p in ("observations", "audits") for k in ("TOTAL_FORMS", "INITIAL_FORMS")})
+    response = client.post(url, data, follow=True)
+    assert response.status_code == 200
+    assert "luar Kabupaten Blitar" in response.content.decode()
+    planting.refresh_from_db()
+    assert planting.tree_count == 1  # nothing saved half-way
