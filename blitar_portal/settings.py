@@ -332,6 +332,15 @@ LEAFLET_CONFIG = {
     "NO_GLOBALS": False,
 }
 
+# --- Open data ------------------------------------------------------------------
+# The open-data files of verified plantings are rebuilt this many seconds after the first
+# change of a quiet period (one build for a burst of verifications), and hourly by beat.
+TANAM_OPEN_DATA_DEBOUNCE_SECONDS = env_int("TANAM_OPEN_DATA_DEBOUNCE_SECONDS", 60)
+# Behind nginx: an `internal` location aliasing MEDIA_ROOT (e.g. "/_open-data/"). The view then
+# answers with X-Accel-Redirect and nginx sends the file, so a slow download of hundreds of MB
+# never holds (or is cut by the timeout of) a gunicorn sync worker. Empty: Django sends the file.
+OPEN_DATA_ACCEL_REDIRECT_PREFIX = env("OPEN_DATA_ACCEL_REDIRECT_PREFIX", "")
+
 # --- API ------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from leaflet.admin import LeafletGeoAdmin
 
 from blitar_portal.accounts.roles import HOSPITAL_STAFF, has_role
+from blitar_portal.lib.admin import ModeratedAdminMixin
 from blitar_portal.lib.validators import mask_name, mask_nik
 
 from . import selectors, services
@@ -102,7 +103,7 @@ class ReadOnlyScopedAdmin(ScopedAdmin):
 
 
 @admin.register(Hospital)
-class HospitalAdmin(ScopedAdmin, LeafletGeoAdmin):
+class HospitalAdmin(ModeratedAdminMixin, ScopedAdmin, LeafletGeoAdmin):
     form = HospitalFeedForm
     hospital_field = "pk"
     list_display = ["name", "type", "kecamatan", "feed_format", "last_sync_status", "beds_confirmed_at", "bed_link"]
@@ -187,6 +188,9 @@ class HospitalAdmin(ScopedAdmin, LeafletGeoAdmin):
             new_token=form.cleaned_data.get("new_feed_token", ""),
             clear_token=form.cleaned_data.get("clear_feed_token", False),
         )
+
+    def delete_model(self, request, obj):
+        services.hospital_delete(hospital=obj)
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -436,6 +440,11 @@ class ServiceRequestAdmin(ScopedAdmin):
         except ValidationError as exc:
             self.message_user(request, " ".join(exc.messages), messages.ERROR)
             return redirect(request.path)
+
+    def has_delete_permission(self, request, obj=None):
+        # Requests are accepted/rejected/cancelled through the service, never deleted from the queue;
+        # personal data is erased by the retention service, which keeps the statistics.
+        return False
 
 
 @admin.register(HospitalMembership)

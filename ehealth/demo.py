@@ -8,7 +8,6 @@ numbers drift every few minutes so `make run` shows the board changing.
 Idempotent: a second run creates nothing new. Scale 100 = benchmark size.
 """
 
-import csv
 import datetime
 import io
 import json
@@ -22,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from blitar_portal.accounts.roles import HOSPITAL_STAFF
+from blitar_portal.lib.csvsafe import csv_writer
 from blitar_portal.regions.models import Kecamatan
 
 from .feeds import CANONICAL_CLASSES
@@ -206,7 +206,7 @@ def _sirs(rows):
 
 def _csv(rows):
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(["kelas", "ruang", "kapasitas", "terisi"])
     for code, room, cap, avail in rows:
         writer.writerow([code, room, cap, cap - avail])

@@ -215,6 +215,13 @@ def hospital_save(*, hospital, new_token="", clear_token=False):
     return hospital
 
 
+def hospital_delete(*, hospital):
+    """Remove a hospital (superusers only; one with service requests is protected): the board follows."""
+    with transaction.atomic():
+        hospital.delete()
+        transaction.on_commit(selectors.board_cache_invalidate)
+
+
 # --- Service requests ---------------------------------------------------------------
 
 

@@ -1,18 +1,25 @@
 """Diskominfo's admin for 999 IKM Online: verification queue, suspend/restore with reason,
-certifications expiring within 60 days, SIINas-like CSV export of shops."""
+certifications expiring within 60 days, SIINas-like CSV export of shops.
 
-import csv
+Every write goes through services.py (same rules and side effects as the site: search
+vectors, cached catalogue pages, image pipeline, files). Shops are suspended, not deleted.
+"""
+
 import datetime
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.core.files.uploadedfile import UploadedFile
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
+
+from blitar_portal.lib.admin import ModeratedAdminMixin, ServiceWritesAdminMixin
+from blitar_portal.lib.csvsafe import csv_writer
 
 from . import selectors, services
 from .models import (
@@ -112,33 +119,75 @@ SIINAS_COLUMNS = [
 ]
 
 
-def _csv_safe(value):
-    """Spreadsheet formula injection guard: a cell never starts with = + - @."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 @admin.action(description=_("Ekspor CSV (format SIINas)"))
 def export_siinas_csv(modeladmin, request, queryset):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="ikm-siinas-{stamp}.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 correctly with a BOM
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow([name for name, _getter in SIINAS_COLUMNS])
     shops = selectors.shops_for_export().filter(pk__in=queryset.values("pk"))
     for shop in shops:
-        writer.writerow([_csv_safe(getter(shop)) for _name, getter in SIINAS_COLUMNS])
+        writer.writerow([getter(shop) for _name, getter in SIINAS_COLUMNS])
     return response
+
+
+class CertificationFormSet(BaseInlineFormSet):
+    """Certificates edited on their shop's page are saved and deleted through services.py."""
+
+    def save_new(self, form, commit=True):
+        form.instance.shop = self.instance
+        return _certification_from_form(form)
+
+    def save_existing(self, form, obj, commit=True):
+        return _certification_from_form(form)
+
+    def delete_existing(self, obj, commit=True):
+        services.certification_delete(certification=obj)
 
 
 class CertificationInline(admin.TabularInline):
     model = Certification
+    formset = CertificationFormSet
     extra = 0
 
 
+def _certification_from_form(form):
+    cert = form.instance
+    return services.certification_save(
+        shop=cert.shop, kind=cert.kind, number=cert.number, expires_on=cert.expires_on, certification=cert
+    )
+
+
+def _staff_uploads(form, obj, names):
+    """New files chosen in the admin form, taken off the instance so the service stores them
+    through the image pipeline (validated, re-encoded) like the owner's uploads."""
+    uploads = {}
+    for name in names:
+        value = form.cleaned_data.get(name)
+        if isinstance(value, UploadedFile):
+            uploads[name] = value
+            setattr(obj, name, form.initial.get(name) or "")
+    return uploads
+
+
+class ShopWritesMixin(ModeratedAdminMixin):
+    """Shops are verified/suspended/restored by actions and edited through services.py; never
+    added here (an owner creates a shop) and deleted only by a superuser through shop_delete."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        services.shop_save_by_staff(shop=obj, **_staff_uploads(form, obj, ("logo", "banner")))
+
+    def delete_model(self, request, obj):
+        services.shop_delete(shop=obj)
+
+
 @admin.register(Shop)
-class ShopAdmin(LeafletGeoAdmin):
+class ShopAdmin(ShopWritesMixin, LeafletGeoAdmin):
     list_display = ("name", "kecamatan", "kbli_sector", "status", "owner", "updated_at")
     list_filter = ("status", "kbli_sector", "kecamatan")
     search_fields = ("name", "nib", "owner__username", "owner__email")
@@ -148,17 +197,11 @@ class ShopAdmin(LeafletGeoAdmin):
     inlines = [CertificationInline]
     raw_id_fields = ("owner",)
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # Keep the stored search vectors in step with admin edits too.
-        services.shop_refresh_search(shop_id=obj.pk)
-        services.product_refresh_search(product_ids=list(obj.products.values_list("pk", flat=True)))
-        services.catalogue_changed()
-
 
 @admin.register(VerificationQueue)
-class VerificationQueueAdmin(admin.ModelAdmin):
+class VerificationQueueAdmin(ShopWritesMixin, admin.ModelAdmin):
     list_display = ("name", "kecamatan", "nib", "owner", "product_count", "updated_at")
+    readonly_fields = ("slug", "status", "status_reason", "status_changed_at", "verified_at", "created_at")
     actions = [verify_shops, suspend_shops, export_siinas_csv]
     list_select_related = ("kecamatan", "owner")
 
@@ -170,9 +213,6 @@ class VerificationQueueAdmin(admin.ModelAdmin):
     @admin.display(description=_("produk"), ordering="n")
     def product_count(self, obj):
         return obj.n
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(ExpiringCertification)
@@ -199,30 +239,49 @@ class ExpiringCertificationAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False  # a list to act on: certificates are edited on their shop
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Certification)
-class CertificationAdmin(admin.ModelAdmin):
+class CertificationAdmin(ServiceWritesAdminMixin, admin.ModelAdmin):
     list_display = ("shop", "kind", "number", "expires_on")
     list_filter = ("kind",)
     search_fields = ("shop__name", "number")
     list_select_related = ("shop",)
 
+    def save_model(self, request, obj, form, change):
+        _certification_from_form(form)
+
+    def delete_model(self, request, obj):
+        services.certification_delete(certification=obj)
+
+    def delete_queryset(self, request, queryset):
+        for certification in queryset:
+            services.certification_delete(certification=certification)
+
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ServiceWritesAdminMixin, admin.ModelAdmin):
     list_display = ("name", "parent", "position")
     prepopulated_fields = {"slug": ("name",)}
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # Category names are part of every product's search vector.
-        ids = Product.objects.filter(Q(category=obj) | Q(category__parent=obj)).values_list("pk", flat=True)
-        services.product_refresh_search(product_ids=list(ids))
-        services.catalogue_changed()
+        services.category_save(category=obj)
+
+    def delete_model(self, request, obj):
+        services.category_delete(category=obj)
+
+    def delete_queryset(self, request, queryset):
+        for category in queryset:
+            services.category_delete(category=category)
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(ServiceWritesAdminMixin, admin.ModelAdmin):
     list_display = ("name", "shop", "category", "price", "is_active", "is_featured")
     list_filter = ("is_active", "is_featured", "category")
     search_fields = ("name", "shop__name")
@@ -231,10 +290,18 @@ class ProductAdmin(admin.ModelAdmin):
     readonly_fields = ("slug",)
     raw_id_fields = ("shop",)
 
+    def has_add_permission(self, request):
+        return False  # owners add products on "Toko Saya"
+
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        services.product_refresh_search(product_ids=[obj.pk])
-        services.catalogue_changed()
+        services.product_save_by_staff(product=obj)
+
+    def delete_model(self, request, obj):
+        services.product_delete(product=obj)
+
+    def delete_queryset(self, request, queryset):
+        for product in queryset:
+            services.product_delete(product=product)
 
 
 @admin.register(Inquiry)

@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.core.validators import URLValidator
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
@@ -242,6 +242,36 @@ def shop_restore(*, shop, reason=""):
     return _shop_set_status(shop=shop, status=Shop.Status.VERIFIED, reason=reason.strip())
 
 
+@transaction.atomic
+def shop_save_by_staff(*, shop, logo=None, banner=None):
+    """Diskominfo's edit of a shop in the admin: the owner's rules (shop_update), then the same side effects.
+
+    `shop` already carries the edited values; uploads go through the image pipeline like the owner's.
+    """
+    return shop_update(shop=shop, logo=logo, banner=banner, **{name: getattr(shop, name) for name in SHOP_FIELDS})
+
+
+@transaction.atomic
+def shop_delete(*, shop):
+    """Remove a shop with its products and photos for good (superusers only: staff suspend instead).
+
+    Cached catalogue pages are invalidated and the files are removed after commit.
+    """
+    photos = list(ProductPhoto.objects.filter(product__shop=shop))
+    images = [image.name for image in (shop.logo, shop.banner) if image]
+    published = shop.published_images
+    shop.delete()
+    catalogue_changed()
+
+    def remove_files():
+        for photo in photos:
+            _delete_photo_files(photo)
+        _withdraw(published)
+        media.paths_delete(media.private_storage(), images)
+
+    transaction.on_commit(remove_files)
+
+
 def shop_refresh_search(*, shop_id=None, shop_ids=None):
     ids = list(shop_ids or []) + ([shop_id] if shop_id else [])
     if not ids:
@@ -256,6 +286,26 @@ def shop_refresh_search(*, shop_id=None, shop_ids=None):
             """,
             [ids],
         )
+
+
+# --- categories (Diskominfo, in the admin) -------------------------------------------------------
+
+
+@transaction.atomic
+def category_save(*, category):
+    """Save a category; its name is part of every product's search vector, so those are rebuilt."""
+    category.full_clean()
+    category.save()
+    ids = Product.objects.filter(Q(category=category) | Q(category__parent=category)).values_list("pk", flat=True)
+    product_refresh_search(product_ids=list(ids))
+    catalogue_changed()
+    return category
+
+
+@transaction.atomic
+def category_delete(*, category):
+    category.delete()  # PROTECT: a category with products or children cannot be deleted
+    catalogue_changed()
 
 
 # --- certifications --------------------------------------------------------------------------
@@ -313,12 +363,17 @@ def product_update(*, product, **fields):
 
 
 @transaction.atomic
+def product_save_by_staff(*, product):
+    """Diskominfo's edit of a product in the admin (including "featured"): same rules and side effects."""
+    return product_update(product=product, **{name: getattr(product, name) for name in PRODUCT_FIELDS})
+
+
+@transaction.atomic
 def product_delete(*, product):
     photos = list(product.photos.all())
     product.delete()
     catalogue_changed()
-    for photo in photos:
-        _delete_photo_files(photo)
+    transaction.on_commit(lambda: [_delete_photo_files(photo) for photo in photos])
 
 
 def product_refresh_search(*, product_ids):

@@ -1,31 +1,50 @@
 """Admin for Diskominfo: species figures, communities, campaigns and the moderation of plantings.
 
 Every write goes through services.py, so verifying in the admin refreshes the
-public map and land cover exactly like the API does, and edits after verification
-are audited.
+public map, land cover and open-data files exactly like the API does, and edits after
+verification are audited. Plantings are rejected, not deleted: only a superuser may delete
+one (services.planting_delete), and no list offers a bulk delete.
 """
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
+
+from blitar_portal.lib.admin import ModeratedAdminMixin, ServiceWritesAdminMixin
 
 from . import selectors, services
 from .forms import RejectForm
 from .models import Campaign, Community, Observation, Planting, PlantingAudit, Species
 
 
+class ReferenceItemAdmin(ServiceWritesAdminMixin, admin.ModelAdmin):
+    """Species, communities, campaigns: saved and deleted through services (filters, open data, cells follow)."""
+
+    def save_model(self, request, obj, form, change):
+        services.reference_item_save(item=obj)
+
+    def delete_model(self, request, obj):
+        services.reference_item_delete(item=obj)
+
+    def delete_queryset(self, request, queryset):
+        for item in queryset:
+            services.reference_item_delete(item=item)
+
+
 @admin.register(Species)
-class SpeciesAdmin(admin.ModelAdmin):
+class SpeciesAdmin(ReferenceItemAdmin):
     list_display = ("local_name", "scientific_name", "kind", "crown_diameter_m", "years_to_maturity", "co2_kg_per_year")
     list_filter = ("kind",)
     search_fields = ("local_name", "scientific_name")
 
+    def save_model(self, request, obj, form, change):
+        services.species_save(species=obj)  # its figures drive the land cover
+
 
 @admin.register(Community)
-class CommunityAdmin(admin.ModelAdmin):
+class CommunityAdmin(ReferenceItemAdmin):
     list_display = ("name", "kecamatan")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
@@ -33,7 +52,7 @@ class CommunityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(ReferenceItemAdmin):
     list_display = ("name", "starts_on", "ends_on", "target_trees", "kecamatan")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
@@ -62,7 +81,7 @@ class AuditInline(admin.TabularInline):
 
 
 @admin.register(Planting)
-class PlantingAdmin(LeafletGeoAdmin):
+class PlantingAdmin(ModeratedAdminMixin, LeafletGeoAdmin):
     list_display = ("id", "species", "tree_count", "planted_on", "kecamatan", "desa", "user", "status", "created_at")
     list_filter = ("status", "kecamatan", "species", "campaign")
     search_fields = ("user__username", "desa__name", "species__local_name", "notes")
@@ -126,14 +145,15 @@ class PlantingAdmin(LeafletGeoAdmin):
         }
         return render(request, "admin/tanam/reject.html", context)
 
+    def has_add_permission(self, request):
+        return False  # citizens register plantings (services.planting_register checks every rule)
+
+    def delete_model(self, request, obj):
+        services.planting_delete(planting=obj)
+
     def save_model(self, request, obj, form, change):
-        if not change:
-            return super().save_model(request, obj, form, change)
         original = Planting.objects.get(pk=obj.pk)
-        try:
-            services.planting_update(
-                planting=obj, user=request.user, original=original, changed_fields=set(form.changed_data)
-            )
-        except ValidationError as exc:
-            messages.error(request, "; ".join(exc.messages))
-            raise
+        # A refused edit (e.g. a point outside the regency) becomes a message (ServiceWritesAdminMixin).
+        services.planting_update(
+            planting=obj, user=request.user, original=original, changed_fields=set(form.changed_data)
+        )

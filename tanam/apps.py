@@ -12,7 +12,10 @@ class TanamConfig(AppConfig):
 
         # Crowns grow every day: once a night the current year's cover is recomputed for every
         # desa (this also creates the new year's figures on 1 January). Changes are refreshed
-        # on commit by services; this is the only periodic work of the app.
+        # on commit by services.
         register_periodic_task(
             "tanam-cover-current-year", task="tanam.cover_refresh_current_year", schedule=crontab(hour=1, minute=30)
         )
+        # The open-data files are rebuilt (debounced) after every change of verified plantings;
+        # this hourly build is the safety net for a lost task and for renamed species/desa/communities.
+        register_periodic_task("tanam-open-data", task="tanam.open_data_build", schedule=crontab(minute=20))

@@ -23,7 +23,7 @@ from blitar_portal.lib.images import image_demo
 from blitar_portal.regions.models import Desa, Kecamatan
 
 from . import services
-from .models import Campaign, Community, Planting, Species
+from .models import Campaign, Community, OpenDataFile, Planting, Species
 
 DEMO_PASSWORD = "blitar-demo-2026"  # noqa: S105 - demo data only, listed in the README
 PLANTINGS_PER_SCALE = 10_000
@@ -266,6 +266,10 @@ def seed(*, scale, stdout):
     )
     if added or not _aggregates_present():
         aggregates_rebuild(stdout=stdout)
+    if added or not OpenDataFile.objects.exists():
+        started = time.monotonic()
+        files = services.open_data_build()
+        stdout.write(f"  open-data files: {files[0].rows} plantings in {time.monotonic() - started:.1f} s")
     stdout.write("  demo users: penanam, relawan (password blitar-demo-2026)")
 
 

@@ -95,3 +95,27 @@ class RejectForm(forms.Form):
     """Admin bulk action: the reason for rejecting the selected plantings."""
 
     reason = forms.CharField(label=_("Alasan penolakan"), max_length=300)
+
+
+class OpenDataExportForm(forms.Form):
+    """Query parameters of the open-data downloads (/tanam/ekspor.csv, .geojson).
+
+    The files are always complete (every verified planting, prebuilt by Celery), so the map's
+    filters are refused with a clear message pointing to the API, which filters and pages.
+    Other parameters (a cache buster) are ignored.
+    """
+
+    REFUSED = ("species", "year", "kecamatan", "community", "campaign")
+
+    def clean(self):
+        given = [name for name in self.REFUSED if str(self.data.get(name, "")).strip()]
+        if given:
+            raise forms.ValidationError(
+                _(
+                    "Berkas data terbuka selalu berisi semua penanaman terverifikasi dan tidak dapat disaring "
+                    "(%(names)s). Untuk data tersaring gunakan API /api/v1/tanam/plantings/."
+                ),
+                code="filtered",
+                params={"names": ", ".join(given)},
+            )
+        return super().clean()

@@ -283,3 +283,27 @@ class CanopyTile(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["desa", "year", "tx", "ty"], name="tanam_canopy_tile_key"),
         ]
+
+
+class OpenDataFile(models.Model):
+    """The current complete open-data file of one format (written by services.open_data_build).
+
+    A build writes a new file under a new name and then switches this row to it in one
+    transaction, so a download always reads a complete file: the previous one or the new one.
+    """
+
+    class Kind(models.TextChoices):
+        CSV = "csv", "CSV"
+        GEOJSON = "geojson", "GeoJSON"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, unique=True)
+    name = models.CharField(max_length=255)  # storage name of the current file
+    previous_name = models.CharField(max_length=255, blank=True)  # kept one build, for downloads in flight
+    size = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    rows = models.IntegerField()
+    started_at = models.DateTimeField()  # when the build began reading: an older build never replaces a newer one
+    built_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.kind} ({self.rows} rows, {self.built_at:%Y-%m-%d %H:%M})"

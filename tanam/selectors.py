@@ -12,7 +12,7 @@ from datetime import date
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, FloatField, Func, Q, Sum
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +23,7 @@ from blitar_portal.lib import media
 from blitar_portal.regions.models import Desa, Kecamatan
 
 from . import clusters
-from .models import Campaign, Community, CoverStat, Planting, Species
+from .models import Campaign, Community, CoverStat, OpenDataFile, Planting, Species
 
 # --- Ownership and visibility --------------------------------------------------------------
 
@@ -130,6 +130,9 @@ def plantings_public_filtered(filters):
     return _apply_filters(plantings_public(), filters)
 
 
+FILTER_CHOICES_KEY = "tanam:filter-choices:v1"
+
+
 def map_filter_choices():
     """Options of the public map filters (cached: they change rarely)."""
 
@@ -142,7 +145,7 @@ def map_filter_choices():
             "year": list(range(2016, timezone.localdate().year + 1)),
         }
 
-    return cache.get_or_set("tanam:filter-choices:v1", build, 300)
+    return cache.get_or_set(FILTER_CHOICES_KEY, build, 300)
 
 
 # --- Clusters --------------------------------------------------------------------------------------
@@ -337,31 +340,29 @@ def _clusters_cache_key(band, bbox, filters):
     return f"tanam:clusters:{version}:{band}:{cells}:{wanted}"
 
 
-# --- Exports (streamed) --------------------------------------------------------------------------
+# --- Open-data files --------------------------------------------------------------------------
 
-EXPORT_COLUMNS = [
-    "id",
-    "lintang",
-    "bujur",
-    "spesies",
-    "nama_ilmiah",
-    "jumlah_pohon",
-    "tanggal_tanam",
-    "kecamatan",
-    "desa",
-    "komunitas",
-    "kampanye",
-]
+EXPORT_BATCH = 5000
 
 
-def plantings_export_rows(filters):
-    """Verified plantings as tuples, fetched from a server-side cursor in chunks (never all in memory)."""
+def plantings_export_rows(*, batch_size=EXPORT_BATCH):
+    """Every verified planting as a tuple in `exports.COLUMNS` order, in id order.
+
+    Keyset iteration (`id > last` … LIMIT n, one short query per batch) rather than a
+    server-side cursor: it holds no cursor or transaction open across batches, so it works
+    behind pgbouncer in transaction pooling and never keeps a snapshot open for minutes.
+    """
     queryset = (
-        plantings_public_filtered(filters)
+        plantings_public()
         .order_by("id")
+        .annotate(
+            lat=Func(F("point"), function="ST_Y", output_field=FloatField()),
+            lon=Func(F("point"), function="ST_X", output_field=FloatField()),
+        )
         .values_list(
             "id",
-            "point",
+            "lat",
+            "lon",
             "species__local_name",
             "species__scientific_name",
             "tree_count",
@@ -372,22 +373,31 @@ def plantings_export_rows(filters):
             "campaign__name",
         )
     )
-    for pk, point, local, scientific, count, planted_on, kec, desa, community, campaign in queryset.iterator(
-        chunk_size=2000
-    ):
-        yield (
-            pk,
-            round(point.y, 7),
-            round(point.x, 7),
-            local,
-            scientific,
-            count,
-            planted_on.isoformat(),
-            kec,
-            desa,
-            community or "",
-            campaign or "",
-        )
+    last_id = 0
+    while True:
+        batch = list(queryset.filter(id__gt=last_id)[:batch_size])
+        for pk, lat, lon, local, scientific, count, planted_on, kec, desa, community, campaign in batch:
+            yield (
+                pk,
+                round(lat, 7),
+                round(lon, 7),
+                local,
+                scientific,
+                count,
+                planted_on.isoformat(),
+                kec,
+                desa,
+                community or "",
+                campaign or "",
+            )
+        if len(batch) < batch_size:
+            return
+        last_id = batch[-1][0]
+
+
+def open_data_file(kind):
+    """The current complete open-data file of this kind ("csv"/"geojson"), or None before the first build."""
+    return OpenDataFile.objects.filter(kind=kind).first()
 
 
 def plantings_public_page(filters, *, after=None, before=None, size=200):

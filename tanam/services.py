@@ -6,16 +6,20 @@ commit, the refresh of exactly the cluster cells and desa cover figures it touch
 """
 
 import csv
+import hashlib
 import logging
+import tempfile
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.gis.measure import D
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
+from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -27,8 +31,17 @@ from blitar_portal.lib.images import image_renditions, image_sanitize, image_val
 from blitar_portal.regions.models import Desa, Kecamatan, Regency
 from blitar_portal.regions.selectors import point_in_regency, region_at_point
 
-from . import clusters, cover
-from .models import CanopyTile, ClusterCell, CoverStat, Observation, Planting, PlantingAudit, Species
+from . import clusters, cover, exports
+from .models import (
+    CanopyTile,
+    ClusterCell,
+    CoverStat,
+    Observation,
+    OpenDataFile,
+    Planting,
+    PlantingAudit,
+    Species,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +80,46 @@ def species_load_csv(*, path=SPECIES_CSV):
             species.save()
             created += 1
     return created
+
+
+# --- Species, communities, campaigns (Diskominfo, in the admin) ----------------------------------
+
+
+def _reference_data_changed(*, cover_figures=False, cells=False):
+    """After commit: map filter options, open-data names and, when asked, cover/cluster figures follow."""
+    from .selectors import FILTER_CHOICES_KEY
+
+    transaction.on_commit(lambda: cache.delete(FILTER_CHOICES_KEY))
+    open_data_changed()
+    if cells:
+        _enqueue_on_commit("tanam.aggregates_rebuild")  # cells keep per-community/campaign counts
+    elif cover_figures:
+        _enqueue_on_commit("tanam.cover_refresh", None, cover.FIRST_YEAR)
+
+
+def species_save(*, species):
+    """Crown diameter, maturity and CO₂ figures drive the land cover of every desa: recompute it."""
+    with transaction.atomic():
+        species.full_clean()
+        species.save()
+        _reference_data_changed(cover_figures=True)
+    return species
+
+
+def reference_item_save(*, item):
+    """Save a community or campaign (its name is on the map filters and in the open data)."""
+    with transaction.atomic():
+        item.full_clean()
+        item.save()
+        _reference_data_changed()
+    return item
+
+
+def reference_item_delete(*, item):
+    """Delete a species (only an unused one: PROTECT), community or campaign; the per-filter cells are rebuilt."""
+    with transaction.atomic():
+        item.delete()
+        _reference_data_changed(cells=True)
 
 
 # --- Registration ----------------------------------------------------------------------------
@@ -341,6 +394,7 @@ def _touch_aggregates(plantings):
     tiles = sorted({(p.desa_id, *cover.tile_of(p.point)) for p in plantings})
     first_year = max(cover.FIRST_YEAR, min(p.planted_on.year for p in plantings))
     _enqueue_on_commit("tanam.cover_refresh", [t[0] for t in tiles], first_year, [list(t) for t in tiles])
+    open_data_changed()
 
 
 def planting_verify(*, planting, user):
@@ -391,6 +445,34 @@ def plantings_verify_bulk(*, plantings, user):
 def plantings_reject_bulk(*, plantings, user, reason):
     with transaction.atomic():
         return sum(1 for planting in plantings if planting_reject(planting=planting, user=user, reason=reason))
+
+
+def planting_delete(*, planting):
+    """Remove a planting for good (superusers only, e.g. an erasure request): staff reject instead.
+
+    What the public sees follows (cells, cover, open data) and its photo files are removed after commit.
+    """
+    files = [planting.photo.name] if planting.photo else []
+    files += [name for entry in (planting.renditions or {}).values() for name in _rendition_files(entry)]
+    files += [obs.photo.name for obs in planting.observations.all() if obs.photo]
+    was_verified = planting.status == Planting.Status.VERIFIED
+    with transaction.atomic():
+        planting.delete()
+        if was_verified:
+            _touch_aggregates([planting])
+        transaction.on_commit(lambda: _delete_files(files))
+
+
+def _rendition_files(entry):
+    return [entry[fmt] for fmt in ("webp", "jpeg") if isinstance(entry, dict) and entry.get(fmt)]
+
+
+def _delete_files(names):
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError as exc:
+            logger.warning("Could not delete %s: %s", name, exc)
 
 
 def _audit(planting, user, changes, note=""):
@@ -667,6 +749,104 @@ def _cover_roll_up(kecamatan_ids, years):
     CoverStat.objects.bulk_create(
         [_cover_stat("regency", regency.code, y, regency.area_km2, totals.get(y, (0,) * 6)) for y in years]
     )
+
+
+# --- Open-data files --------------------------------------------------------------------------------
+
+OPEN_DATA_PENDING_KEY = "tanam:open-data:pending"
+OPEN_DATA_FOLDER = "opendata/tanam"
+_OPEN_DATA_LOCK = 7303
+
+
+def open_data_changed():
+    """Verified plantings changed: rebuild the open-data files once, debounced, after commit.
+
+    The first change of a quiet period enqueues one build TANAM_OPEN_DATA_DEBOUNCE_SECONDS
+    later; further changes in that period ride on it (the build clears the flag before it
+    reads, so a change made while it runs schedules the next build). Lost builds (broker
+    down, worker killed) are caught by the hourly beat build.
+    """
+
+    def send():
+        delay = settings.TANAM_OPEN_DATA_DEBOUNCE_SECONDS
+        if not cache.add(OPEN_DATA_PENDING_KEY, 1, timeout=delay + 900):
+            return
+        from blitar_portal.celery import app
+
+        try:
+            app.send_task("tanam.open_data_build", countdown=delay)
+        except Exception as exc:  # noqa: BLE001 - the hourly build catches up
+            cache.delete(OPEN_DATA_PENDING_KEY)
+            logger.warning("Could not enqueue tanam.open_data_build: %s", exc)
+
+    transaction.on_commit(send)
+
+
+class _CountingFile:
+    """Writes text as UTF-8 to a temporary file while counting its bytes and hashing them."""
+
+    def __init__(self, file):
+        self.file, self.size, self.hash = file, 0, hashlib.sha256()
+
+    def write(self, text):
+        data = text.encode()
+        self.file.write(data)
+        self.size += len(data)
+        self.hash.update(data)
+
+
+def open_data_build():
+    """Write the CSV and the GeoJSON of every verified planting, then switch downloads to them.
+
+    Both files come from one keyset pass over the rows (same plantings in both). Each is
+    written to a temporary file, saved through the storage API under a new name, and only
+    then made current by updating its OpenDataFile row in one transaction: a download reads
+    either the previous complete file or the new one, never a partial one. Returns the rows.
+    """
+    from .selectors import plantings_export_rows
+
+    cache.delete(OPEN_DATA_PENDING_KEY)  # a change from now on schedules the next build
+    started_at = timezone.now()
+    lines = exports.CsvLines()
+    with tempfile.TemporaryFile() as csv_tmp, tempfile.TemporaryFile() as geo_tmp:
+        csv_out, geo_out = _CountingFile(csv_tmp), _CountingFile(geo_tmp)
+        csv_out.write(lines.header())
+        geo_out.write(exports.GEOJSON_HEAD)
+        rows = 0
+        for row in plantings_export_rows():
+            csv_out.write(lines.line(row))
+            geo_out.write(exports.geojson_feature(row, first=rows == 0))
+            rows += 1
+        geo_out.write(exports.GEOJSON_TAIL)
+        outputs = (("csv", csv_out), ("geojson", geo_out))
+        return [_open_data_publish(kind, out, rows, started_at) for kind, out in outputs]
+
+
+def _open_data_publish(kind, out, rows, started_at):
+    out.file.flush()
+    out.file.seek(0)
+    name = f"{OPEN_DATA_FOLDER}/penanaman-terverifikasi-{started_at:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}.{kind}"
+    stored = default_storage.save(name, File(out.file, name=name))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_OPEN_DATA_LOCK])
+        current = OpenDataFile.objects.filter(kind=kind).first()
+        if current is not None and current.started_at > started_at:
+            transaction.on_commit(lambda: _delete_files([stored]))  # a build that read later already won
+            return current
+        values = {
+            "name": stored,
+            "previous_name": current.name if current else "",
+            "size": out.size,
+            "sha256": out.hash.hexdigest(),
+            "rows": rows,
+            "started_at": started_at,
+            "built_at": timezone.now(),
+        }
+        published, _created = OpenDataFile.objects.update_or_create(kind=kind, defaults=values)
+        if current is not None and current.previous_name:
+            # The file before the previous one: the previous stays one build for downloads in flight.
+            transaction.on_commit(lambda: _delete_files([current.previous_name]))
+    return published
 
 
 # --- Celery glue ---------------------------------------------------------------------------------

@@ -29,3 +29,9 @@ def aggregates_rebuild():
 @shared_task(name="tanam.cover_refresh_current_year")
 def cover_refresh_current_year():
     services.cover_refresh_current_year()
+
+
+@shared_task(name="tanam.open_data_build", soft_time_limit=1500, time_limit=1800)
+def open_data_build():
+    # A full build reads every verified planting (about a minute at 1,000,000): longer limits.
+    services.open_data_build()

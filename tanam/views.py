@@ -1,16 +1,17 @@
 """Thin views of Gerakan Bangga Menanam: check access, validate, call a service/selector, render."""
 
-import csv
-import json
-
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -18,8 +19,8 @@ from blitar_portal.lib.media import rendition_response
 from blitar_portal.lib.ratelimit import UNSAFE, rate_limit
 from blitar_portal.regions.selectors import kecamatan_outlines_geojson, regency_outline_geojson
 
-from . import cover, dashboard, selectors, services
-from .forms import ObservationForm, PlantingForm
+from . import cover, dashboard, exports, selectors, services
+from .forms import ObservationForm, OpenDataExportForm, PlantingForm
 
 
 def _validation_messages(exc):
@@ -177,58 +178,58 @@ def leaderboard(request):
     return render(request, "tanam/leaderboard.html", {"rows": selectors.leaderboard_kecamatan()})
 
 
-# --- Open data exports: streamed from a server-side cursor --------------------------------------
+# --- Open data: complete files prebuilt by Celery (services.open_data_build) -------------------
 
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _export_filters(request):
-    try:
-        return selectors.map_filters_parse(request.GET)
-    except ValidationError as exc:
-        return HttpResponseBadRequest(exc.messages[0])
+OPEN_DATA_RETRY_SECONDS = 120
 
 
 def export_csv(request):
-    filters = _export_filters(request)
-    if isinstance(filters, HttpResponse):
-        return filters
-    writer = csv.writer(_Echo())
-    rows = (writer.writerow(row) for row in _with_header(selectors.plantings_export_rows(filters)))
-    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="penanaman-terverifikasi.csv"'
-    return response
-
-
-def _with_header(rows):
-    yield selectors.EXPORT_COLUMNS
-    yield from rows
+    return _open_data_download(request, "csv")
 
 
 def export_geojson(request):
-    filters = _export_filters(request)
-    if isinstance(filters, HttpResponse):
-        return filters
-    response = StreamingHttpResponse(_geojson_chunks(filters), content_type="application/geo+json")
-    response["Content-Disposition"] = 'attachment; filename="penanaman-terverifikasi.geojson"'
+    return _open_data_download(request, "geojson")
+
+
+@require_http_methods(["GET", "HEAD"])
+def _open_data_download(request, kind):
+    """The current complete file with Content-Length, ETag and Last-Modified (304 when unchanged).
+
+    Before the first build there is nothing complete to give: 503 with Retry-After (and a
+    build is requested), never a partial file with 200.
+    """
+    form = OpenDataExportForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest(" ".join(form.non_field_errors()), content_type="text/plain; charset=utf-8")
+    current = selectors.open_data_file(kind)
+    if current is None or not default_storage.exists(current.name):
+        services.open_data_changed()
+        return _open_data_unavailable()
+    etag, last_modified = f'"{current.sha256[:32]}"', int(current.built_at.timestamp())
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if response is None:
+        response = _open_data_file_response(current, kind)
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    response["Cache-Control"] = "public, max-age=300"
     return response
 
 
-def _geojson_chunks(filters):
-    keys = selectors.EXPORT_COLUMNS
-    yield '{"type": "FeatureCollection", "features": ['
-    first = True
-    for row in selectors.plantings_export_rows(filters):
-        properties = dict(zip(keys, row, strict=True))
-        lat, lon = properties.pop("lintang"), properties.pop("bujur")
-        feature = {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [lon, lat]},
-            "properties": properties,
-        }
-        yield ("" if first else ",\n") + json.dumps(feature, ensure_ascii=False)
-        first = False
-    yield "]}\n"
+def _open_data_file_response(current, kind):
+    prefix = settings.OPEN_DATA_ACCEL_REDIRECT_PREFIX
+    if prefix:  # nginx sends the file (with its own Content-Length); see docs/open-data.md
+        response = HttpResponse(content_type=exports.CONTENT_TYPES[kind])
+        response["X-Accel-Redirect"] = prefix + current.name
+    else:
+        response = FileResponse(default_storage.open(current.name, "rb"), content_type=exports.CONTENT_TYPES[kind])
+        response["Content-Length"] = str(current.size)
+    response["Content-Disposition"] = f'attachment; filename="{exports.FILENAMES[kind]}"'
+    return response
+
+
+def _open_data_unavailable():
+    message = _("Berkas data terbuka sedang disiapkan dan belum tersedia. Silakan coba lagi dalam beberapa menit.")
+    response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = str(OPEN_DATA_RETRY_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -9,12 +9,19 @@
   we time exactly what the Celery tasks run (services.cluster_cells_refresh + services.cover_refresh
   for the planting's 500 m tile of its desa) in the bench database, for a tree planted this year and, as the worst
   case, one planted in 2016 (all eleven years recomputed). Bar: <= 5 s. The planting is removed again.
+- measurement: the open-data files at full scale. `manage.py build_open_data` (what the Celery task
+  runs) writes the CSV and GeoJSON of every verified planting: its time (bar <= 300 s, far inside the
+  task's 1500 s limit). Then both files are downloaded through gunicorn: complete means the bytes
+  received equal Content-Length and the rows equal the verified count (bar: complete, reported in s).
 """
 
 import json
+import time
+import urllib.request
 
 BAR_MS = 50
 BAR_SECONDS = 5
+OPEN_DATA_BAR_SECONDS = 300
 REGENCY = "111.90,-8.40,112.53,-7.88"
 
 STREET = "111.960,-8.012,111.968,-8.007"
@@ -104,6 +111,10 @@ print("BENCH " + json.dumps(result))
 
 
 def measurements(ctx):
+    return cover_measurements(ctx) + open_data_measurements(ctx)
+
+
+def cover_measurements(ctx):
     out = ctx.manage("shell", "-c", _COVER_SCRIPT, capture=True).stdout
     line = next(line for line in out.splitlines() if line.startswith("BENCH "))
     result = json.loads(line[6:])
@@ -124,3 +135,49 @@ def measurements(ctx):
             "ok": result["from_2016"] <= BAR_SECONDS and result["from_2016_changed"],
         },
     ]
+
+
+_VERIFIED_SCRIPT = "from tanam.selectors import plantings_public; print('BENCH', plantings_public().count())"
+
+
+def _download(url):
+    """(seconds, bytes received, Content-Length, newline count) of one full download."""
+    started = time.monotonic()
+    received = newlines = 0
+    with urllib.request.urlopen(url, timeout=600) as response:
+        length = int(response.headers["Content-Length"])
+        while chunk := response.read(1 << 20):
+            received += len(chunk)
+            newlines += chunk.count(b"\n")
+    return time.monotonic() - started, received, length, newlines
+
+
+def open_data_measurements(ctx):
+    out = ctx.manage("shell", "-c", _VERIFIED_SCRIPT, capture=True).stdout
+    verified = int(next(line for line in out.splitlines() if line.startswith("BENCH ")).split()[1])
+    started = time.monotonic()
+    ctx.manage("build_open_data", capture=True)
+    built = time.monotonic() - started
+    results = [
+        {
+            "name": f"tanam: build open-data CSV + GeoJSON ({verified} verified plantings)",
+            "value": built,
+            "unit": "s",
+            "bar": f"<= {OPEN_DATA_BAR_SECONDS} s",
+            "ok": built <= OPEN_DATA_BAR_SECONDS,
+        }
+    ]
+    # Lines: the CSV has a header + one line per planting; the GeoJSON one line per feature + 2.
+    for path, extra_lines in (("/tanam/ekspor.csv", 1), ("/tanam/ekspor.geojson", 2)):
+        seconds, received, length, newlines = _download(ctx.base_url + path)
+        complete = received == length and newlines == verified + extra_lines
+        results.append(
+            {
+                "name": f"tanam: download {path} ({received / 1e6:.0f} MB)",
+                "value": seconds,
+                "unit": "s",
+                "bar": "complete (bytes = Content-Length, rows = verified)",
+                "ok": complete,
+            }
+        )
+    return results

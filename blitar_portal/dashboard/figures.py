@@ -4,12 +4,13 @@ A Figure is columns + rows (the table exactly as shown). The chart is drawn from
 those same rows, so the CSV and the picture can never disagree.
 """
 
-import csv
 import io
 import re
 from dataclasses import dataclass, field
 
 from django.utils.functional import cached_property
+
+from blitar_portal.lib.csvsafe import csv_cell, csv_writer
 
 from . import shapes, svg
 
@@ -56,25 +57,12 @@ class Figure:
         return not self.rows
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value):
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        # Names typed by citizens (shops, communities) must never run as a spreadsheet formula.
-        return "'" + value
-    return "" if value is None else value
-
-
 def figure_csv(figure):
     """The figure's table as CSV text (UTF-8 with BOM so spreadsheet programs read it)."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow([str(c) for c in figure.columns])
-    for row in figure.rows:
-        writer.writerow([_cell(v) for v in row])
+    writer.writerows(figure.rows)
     return "\ufeff" + out.getvalue()
 
 
@@ -110,7 +98,7 @@ def section_xlsx(section_title, figures, *, computed_at=None, filters_text=""):
         for cell in sheet[2]:
             cell.font = Font(bold=True)
         for row in figure.rows:
-            sheet.append([_cell(v) for v in row])
+            sheet.append([csv_cell(v) for v in row])  # openpyxl would store "=..." as a formula
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -74,3 +74,19 @@ def test_demo_feed_applies_through_the_sync_service(client, settings, live_serve
     Hospital.objects.filter(pk=hospital.pk).update(feed_url=f"{live_server.url}/kesehatan/demo-feed/rs-islam-garum/")
     run = services.hospital_sync(hospital_id=hospital.pk)
     assert run.status == "ok", run.message
+
+
+def test_demo_csv_feed_writes_a_formula_like_room_name_as_text(db):
+    import csv as csv_module
+
+    from django.utils import timezone
+
+    from .conftest import make_hospital, set_beds
+
+    hospital = make_hospital("rs-rumus", feed_format="csv")
+    set_beds(hospital, {("VIP", ""): (4, 1)})
+    hospital.bed_classes.update(room_name='=HYPERLINK("http://x")')  # a name typed in the admin
+    body, content_type = demo.feed_body(hospital, now=timezone.now())
+    rows = list(csv_module.reader(io.StringIO(body)))
+    assert content_type.startswith("text/csv")
+    assert ["VIP", '\'=HYPERLINK("http://x")'] in [row[:2] for row in rows]

@@ -112,3 +112,15 @@ def photo():
         return SimpleUploadedFile(name, jpeg_bytes(**kwargs), content_type="image/jpeg")
 
     return make
+
+
+def queued_tasks(task_name):
+    """How many messages of this task wait in this run's Celery queue (the real Redis broker)."""
+    import json
+
+    import redis
+    from django.conf import settings
+
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    messages = broker.lrange(settings.CELERY_TASK_DEFAULT_QUEUE, 0, -1)
+    return [json.loads(m)["headers"]["task"] for m in messages].count(task_name)

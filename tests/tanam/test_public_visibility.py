@@ -57,26 +57,26 @@ def test_api_list_only_verified(client, plantings):
     assert [f["id"] for f in data["features"]] == [plantings[0].pk]
 
 
-def test_csv_export_streams_only_verified(client, plantings):
+def test_csv_export_holds_only_verified(client, plantings):
+    services.open_data_build()
     response = client.get(reverse("tanam:export-csv"))
-    assert response.streaming
     lines = b"".join(response.streaming_content).decode().strip().splitlines()
     assert lines[0].startswith("id,lintang,bujur")
     assert len(lines) == 2
     assert lines[1].startswith(f"{plantings[0].pk},")
 
 
-def test_geojson_export_streams_only_verified(client, plantings):
+def test_geojson_export_holds_only_verified(client, plantings):
+    services.open_data_build()
     response = client.get(reverse("tanam:export-geojson"))
-    assert response.streaming
     data = json.loads(b"".join(response.streaming_content))
     assert [f["properties"]["id"] for f in data["features"]] == [plantings[0].pk]
 
 
-def test_export_rejects_bad_filter(client):
+def test_export_refuses_a_filter(client):
     response = client.get(reverse("tanam:export-csv"), {"species": "mahoni"})
     assert response.status_code == 400
-    assert "harus berupa angka" in response.content.decode()
+    assert "tidak dapat disaring" in response.content.decode()
 
 
 def test_home_summary_counts_only_verified(plantings):
