@@ -19,18 +19,27 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def env(name, default=""):
-    return os.environ.get(name, default)
+    """NAME from the environment, else the content of the file named by NAME_FILE
+    (Docker/Kubernetes secrets, systemd LoadCredential=), else the default."""
+    value = os.environ.get(name)
+    if value is None and os.environ.get(f"{name}_FILE"):
+        path = Path(os.environ[f"{name}_FILE"])
+        try:
+            value = path.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"{name}_FILE={path} cannot be read: {exc.strerror}") from exc
+    return default if value is None else value
 
 
 def env_bool(name, default=False):
-    value = os.environ.get(name)
+    value = env(name, None)
     if value is None or value == "":
         return default
     return value.strip().lower() in ("1", "true", "yes", "on")
 
 
 def env_int(name, default):
-    value = os.environ.get(name)
+    value = env(name, None)
     return int(value) if value not in (None, "") else default
 
 
@@ -130,6 +139,8 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+# An unreachable database fails in seconds, not after the TCP timeout (minutes): /readyz answers.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, Celery broker, rate limits ------------------------------
@@ -177,6 +188,13 @@ if TESTING:
     CELERY_TASK_DEFAULT_QUEUE = f"test-{os.getpid()}"
     CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"
 HEARTBEAT_MAX_AGE_SECONDS = env_int("HEARTBEAT_MAX_AGE_SECONDS", 120)
+
+# --- Health and monitoring ------------------------------------------------------
+# Bearer token that shows versions, ages and error texts on /healthz and /readyz;
+# empty: nobody sees details. Anonymous callers only learn which part failed.
+MONITORING_TOKEN = env("MONITORING_TOKEN")
+# Upper bound of one broker check in /healthz and /readyz (one attempt, no retry).
+HEALTH_CHECK_TIMEOUT_SECONDS = float(env("HEALTH_CHECK_TIMEOUT_SECONDS", "0.5"))
 
 # --- Auth, roles, lockout ---------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -322,6 +340,8 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Load balancers probe the nodes over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^livez$", r"^readyz$", r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
