@@ -15,6 +15,7 @@ import pytest
 import yaml
 from django.conf import settings
 from django.core.management import get_commands
+from django.db import connection
 
 from blitar_portal.core.management.commands.migrate_with_lock import MIGRATION_LOCK_KEY
 
@@ -228,14 +229,21 @@ def test_an_unreadable_secret_file_stops_the_start_with_its_name(tmp_path):
     assert f"SECRET_KEY_FILE={tmp_path / 'missing'} cannot be read" in result.stderr
 
 
+def _test_database():
+    """The test database's settings (pytest-django renamed it); never the developer's database."""
+    db = connection.settings_dict
+    assert db["NAME"].startswith("test_"), db["NAME"]
+    return db
+
+
 def _test_database_url():
-    db = settings.DATABASES["default"]
+    db = _test_database()
     credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
     return f"postgis://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def test_two_hosts_migrating_at_once_take_turns_through_the_advisory_lock(django_db_setup, django_db_blocker):
-    db = settings.DATABASES["default"]
+def test_two_hosts_migrating_at_once_take_turns_through_the_advisory_lock(transactional_db):
+    db = _test_database()
     holder = psycopg2.connect(
         dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"], host=db["HOST"] or "localhost", port=db["PORT"]
     )
