@@ -96,6 +96,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: every response, even one made by a later middleware, carries X-Request-ID.
     "django_guid.middleware.guid_middleware",
+    "blitar_portal.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -199,6 +200,8 @@ HEARTBEAT_MAX_AGE_SECONDS = env_int("HEARTBEAT_MAX_AGE_SECONDS", 120)
 MONITORING_TOKEN = env("MONITORING_TOKEN")
 # Upper bound of one broker check in /healthz and /readyz (one attempt, no retry).
 HEALTH_CHECK_TIMEOUT_SECONDS = float(env("HEALTH_CHECK_TIMEOUT_SECONDS", "0.5"))
+# Celery queues whose length /metrics reports, besides the default queue (one worker each in deploy/).
+WORKER_QUEUES = env_list("WORKER_QUEUES", "feeds,notifications,images,aggregates")
 
 # --- Auth, roles, lockout ---------------------------------------------------
 AUTHENTICATION_BACKENDS = [

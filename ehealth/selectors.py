@@ -637,3 +637,14 @@ def dashboard_bed_days(*, days=30, now=None):
             state[(hospital_id, code, room)] = (old_capacity or 0, old_available or 0)
             pending = next(changes, None)
     return result
+
+
+def feed_freshness():
+    """[{"slug", "last_success_at", "stale_after_minutes"}] of active hospitals with a feed (for /metrics)."""
+    return list(
+        Hospital.objects.filter(is_active=True)
+        .exclude(feed_url="")
+        .exclude(feed_format="")
+        .order_by("slug")
+        .values("slug", "last_success_at", "stale_after_minutes")
+    )

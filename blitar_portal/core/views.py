@@ -3,9 +3,11 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from blitar_portal.lib.monitoring import has_monitoring_token
 
+from . import metrics as portal_metrics
 from . import selectors
 
 
@@ -36,6 +38,15 @@ def healthz(request):
     """For monitoring: 503 when any part fails; details only with the monitoring token."""
     report = selectors.health_report(details=has_monitoring_token(request))
     return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+
+
+@never_cache
+@require_GET
+def metrics(request):
+    """Prometheus exposition, for the monitoring system only (Authorization: Bearer MONITORING_TOKEN)."""
+    if not has_monitoring_token(request):
+        return JsonResponse({"detail": "monitoring token required"}, status=403)
+    return HttpResponse(portal_metrics.render(), content_type=CONTENT_TYPE_LATEST)
 
 
 @require_GET

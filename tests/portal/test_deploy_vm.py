@@ -53,9 +53,23 @@ def stop(process):
             process.wait()
 
 
+# The test database must exist for gunicorn's /metrics (it reads hospitals and heartbeats).
+pytestmark = pytest.mark.django_db
+MONITORING_TOKEN = "vm-monitoring-token"
+
+
+def _test_database_url():
+    from django.db import connection
+
+    db = connection.settings_dict
+    assert db["NAME"].startswith("test_"), db["NAME"]
+    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgis://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
 @pytest.fixture(scope="module")
-def vm():
-    """nginx (TLS, HTTP redirect) -> gunicorn (1 worker) on loopback; yields ports and paths."""
+def vm(django_db_setup, django_db_blocker):
+    """nginx (TLS, HTTP redirect) -> gunicorn (2 workers) on loopback; yields ports and paths."""
     if not os.path.exists(NGINX):
         pytest.fail("nginx is missing: run `make setup-test` (scripts/setup.sh --for-tests installs it)")
     base = Path(tempfile.mkdtemp(prefix="blitar-vm-"))
@@ -84,9 +98,14 @@ def vm():
             SECRET_KEY="vm-test-secret-9f8e7d6c5b4a3210-not-for-production-use",
             ALLOWED_HOSTS=HOST,
             GUNICORN_BIND=f"127.0.0.1:{app_port}",
-            WEB_CONCURRENCY="1",
+            WEB_CONCURRENCY="2",
             GUNICORN_ACCESSLOG=str(base / "gunicorn-access.log"),
+            PROMETHEUS_MULTIPROC_DIR=str(base / "metrics"),
+            MONITORING_TOKEN=MONITORING_TOKEN,
         )
+        with django_db_blocker.unblock():
+            environ["DATABASE_URL"] = _test_database_url()
+        (base / "metrics").mkdir()
         gunicorn_log = base / "gunicorn.log"
         gunicorn = subprocess.Popen(
             [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py", "blitar_portal.wsgi"],
@@ -225,3 +244,20 @@ def test_an_oversized_body_is_refused_by_nginx_with_413(vm):
     assert response.getheader("Server").startswith("nginx")
     conn.close()
     assert "oversized" not in vm["gunicorn_access_log"].read_text()
+
+
+def test_metrics_count_the_requests_of_every_gunicorn_process(vm):
+    """Two gunicorn workers share their counters through PROMETHEUS_MULTIPROC_DIR."""
+
+    def livez_count():
+        status, _headers, body = https(vm, "GET", "/metrics", headers={"Authorization": f"Bearer {MONITORING_TOKEN}"})
+        assert status == 200
+        sample = rb'^portal_http_requests_total\{method="GET",status="200",view="core:livez"\} (\S+)$'
+        line = re.search(sample, body, re.M)
+        return float(line.group(1)) if line else 0.0
+
+    before = livez_count()
+    for _ in range(12):
+        assert https(vm, "GET", "/livez")[0] == 200
+    assert livez_count() == before + 12
+    assert list((vm["base"] / "metrics").glob("counter_*.db"))  # counted in the shared directory

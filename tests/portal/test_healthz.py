@@ -15,8 +15,9 @@ TOKEN = "monitoring-token-for-tests"
 
 
 def _point_broker_at(url):
+    """The health checks open a fresh connection from the configuration; the producer pool,
+    which other tests use to publish, keeps its connections to the real broker."""
     celery_app.conf.broker_url = url
-    celery_app.pool.force_close_all()
 
 
 def _point_cache_at(settings, url):
