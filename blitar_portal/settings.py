@@ -187,9 +187,35 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.worker_heartbeat", "schedule": 30.0},
 }
+# Work split by kind, one worker per queue in deploy/ (a burst of photo renditions must not
+# delay bed syncs). Tasks not listed run on the default queue.
+CELERY_TASK_ROUTES = {
+    "ehealth.dispatch_due_syncs": {"queue": "feeds"},
+    "ehealth.sync_hospital": {"queue": "feeds"},
+    "ehealth.send_notification": {"queue": "notifications"},
+    "ehealth.send_pending_notifications": {"queue": "notifications"},
+    "ikm.inquiry_notify_owner": {"queue": "notifications"},
+    "ikm.product_photo_render": {"queue": "images"},
+    "tanam.planting_renditions": {"queue": "images"},
+    "tanam.clusters_refresh": {"queue": "aggregates"},
+    "tanam.cover_refresh": {"queue": "aggregates"},
+    "tanam.cover_refresh_current_year": {"queue": "aggregates"},
+    "tanam.aggregates_rebuild": {"queue": "aggregates"},
+    "dashboard.refresh_summaries": {"queue": "aggregates"},
+}
+# Every work queue gets its own heartbeat: /metrics shows when one queue's worker is gone.
+WORKER_QUEUES = env_list("WORKER_QUEUES", "feeds,notifications,images,aggregates")
+CELERY_BEAT_SCHEDULE.update(
+    {
+        f"worker-heartbeat-{queue}": {"task": "core.worker_heartbeat", "schedule": 30.0, "options": {"queue": queue}}
+        for queue in WORKER_QUEUES
+    }
+)
 if TESTING:
     # A test run never shares a queue or cache keys with `make run` or another
-    # test run on the same Redis: its tasks must run against the test database.
+    # test run on the same Redis: its tasks must run against the test database,
+    # all on the run's own queue (its worker consumes nothing else).
+    CELERY_TASK_ROUTES = {}
     CELERY_TASK_DEFAULT_QUEUE = f"test-{os.getpid()}"
     CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"
 HEARTBEAT_MAX_AGE_SECONDS = env_int("HEARTBEAT_MAX_AGE_SECONDS", 120)
@@ -200,8 +226,6 @@ HEARTBEAT_MAX_AGE_SECONDS = env_int("HEARTBEAT_MAX_AGE_SECONDS", 120)
 MONITORING_TOKEN = env("MONITORING_TOKEN")
 # Upper bound of one broker check in /healthz and /readyz (one attempt, no retry).
 HEALTH_CHECK_TIMEOUT_SECONDS = float(env("HEALTH_CHECK_TIMEOUT_SECONDS", "0.5"))
-# Celery queues whose length /metrics reports, besides the default queue (one worker each in deploy/).
-WORKER_QUEUES = env_list("WORKER_QUEUES", "feeds,notifications,images,aggregates")
 
 # --- Auth, roles, lockout ---------------------------------------------------
 AUTHENTICATION_BACKENDS = [
