@@ -182,7 +182,15 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "celery")
 CELERY_TIMEZONE = "Asia/Jakarta"
-CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
+# celery-redbeat: the schedule and a lock live in the broker's Redis, so a beat may be started
+# on every host (or twice by mistake): one holds the lock and sends, the others wait and take
+# over when its lock expires (BEAT_LOCK_TIMEOUT_SECONDS after it stopped extending it).
+CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+CELERY_REDBEAT_REDIS_URL = env("REDBEAT_REDIS_URL", CELERY_BROKER_URL)
+CELERY_REDBEAT_REDIS_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 10}
+CELERY_REDBEAT_KEY_PREFIX = env("REDBEAT_KEY_PREFIX", f"test-{os.getpid()}:redbeat:" if TESTING else "redbeat:")
+CELERY_REDBEAT_LOCK_TIMEOUT = env_int("BEAT_LOCK_TIMEOUT_SECONDS", 60)
+CELERY_BEAT_MAX_LOOP_INTERVAL = env_int("BEAT_MAX_LOOP_INTERVAL_SECONDS", 5)
 # Each app adds its entries in its AppConfig.ready() via core.beat.register().
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.worker_heartbeat", "schedule": 30.0},
