@@ -203,6 +203,27 @@ def _restore_tree(archive_path, root):
     return sum(1 for path in root.rglob("*") if path.is_file())
 
 
+def _restore_contents(dump, list_file):
+    """The dump's table of contents without the extensions the database already has.
+
+    In production the portal's role is not a superuser and PostGIS belongs to `postgres`:
+    `--clean` must not try to drop and re-create it. A new, empty database gets them from
+    the dump (as a superuser) or from the administrator beforehand (docs/operations.md)."""
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT extname FROM pg_extension")
+        installed = {row[0] for row in cursor.fetchall()}
+    toc = _run(["pg_restore", "--list", str(dump)], "pg_restore --list").stdout.splitlines()
+    keep = [
+        line
+        for line in toc
+        if not any(
+            f"EXTENSION - {name} " in f"{line} " or f"COMMENT - EXTENSION {name} " in f"{line} " for name in installed
+        )
+    ]
+    list_file.write_text("\n".join(keep) + "\n")
+    return list_file
+
+
 def restore_backup(name=None, *, target=None, jobs=2):
     """Replace the database and both media trees with the set `name` (default: the newest).
 
@@ -216,12 +237,15 @@ def restore_backup(name=None, *, target=None, jobs=2):
     with target.open_set(name) as path:
         manifest = json.loads((path / MANIFEST).read_text())
         _verify(path, manifest)
-        connections["default"].close()
-        _run(
-            ["pg_restore", "--clean", "--if-exists", "--no-owner", "--exit-on-error", f"--jobs={jobs}",
-             "--dbname", connections["default"].settings_dict["NAME"], str(path / DATABASE_FILE)],
-            "pg_restore",
-        )  # fmt: skip
+        with tempfile.TemporaryDirectory() as scratch:
+            contents = _restore_contents(path / DATABASE_FILE, Path(scratch) / "contents.list")
+            connections["default"].close()
+            _run(
+                ["pg_restore", "--clean", "--if-exists", "--no-owner", "--exit-on-error", f"--jobs={jobs}",
+                 f"--use-list={contents}", "--dbname", connections["default"].settings_dict["NAME"],
+                 str(path / DATABASE_FILE)],
+                "pg_restore",
+            )  # fmt: skip
         for tree, setting in MEDIA_TREES.items():
             files = _restore_tree(path / f"media-{tree}.tar", getattr(settings, setting))
             if files != manifest["media"][tree]["files"]:

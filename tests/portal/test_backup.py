@@ -192,3 +192,14 @@ def test_restore_without_a_backup_says_so(db, local_sets):
 def test_retention_must_keep_at_least_one_set(db, local_sets):
     with pytest.raises(CommandError, match="at least one"):
         call_command("backup", "--keep", "0")
+
+
+def test_a_restore_leaves_installed_extensions_alone(db, local_sets, tmp_path):
+    """The production role cannot drop PostGIS (it belongs to `postgres`): installed extensions
+    are left out of the restore, everything else stays in."""
+    name = backups.create_backup()
+    contents = backups._restore_contents(local_sets.root / name / "database.dump", tmp_path / "contents.list")
+    kept = contents.read_text()
+    assert "EXTENSION - postgis" not in kept and "EXTENSION - pg_trgm" not in kept
+    assert "TABLE DATA public auth_user " in kept
+    assert "TABLE DATA public regions_desa " in kept
