@@ -7,6 +7,7 @@ secret the process refuses to start.
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -101,6 +102,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "blitar_portal.core.middleware.LanguageMiddleware",
+    # Refuses bodies above MAX_REQUEST_BODY_BYTES (413) before CSRF or a view reads them.
+    "blitar_portal.core.middleware.RequestBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -108,7 +111,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    # Turns django-ratelimit's Ratelimited into RATELIMIT_VIEW (a 429 page) instead of a 403.
+    # Turns blitar_portal.lib.ratelimit's RateLimited into RATELIMIT_VIEW (a 429 page) instead of a 403.
     "django_ratelimit.middleware.RatelimitMiddleware",
     # Axes must be last: it turns lockouts into responses.
     "axes.middleware.AxesMiddleware",
@@ -249,12 +252,44 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "accounts:profile"
 LOGOUT_REDIRECT_URL = "core:home"
+
+# --- Abuse controls: client address, lockout, rate limits, request size -------
+# Reverse proxies in front of the app that append to X-Forwarded-For (nginx: 1).
+# 0 = the app is reached directly: REMOTE_ADDR is the client, the header is ignored.
+# blitar_portal.lib.client_ip decides the address for rate limits, throttles and lockout.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "blitar_portal.lib.client_ip.client_ip"
+# Lockout after failed logins, counted two ways (blitar_portal.accounts.lockout):
+# per (username, IP) up to AXES_FAILURE_LIMIT, and per IP across all usernames up to
+# AXES_IP_FAILURE_LIMIT (one IP trying one password on many accounts). The order of
+# AXES_LOCKOUT_PARAMETERS matters to that handler.
+AXES_HANDLER = "blitar_portal.accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_IP_FAILURE_LIMIT = env_int("AXES_IP_FAILURE_LIMIT", 20)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Every rate limit, pages and API alike (blitar_portal.lib.ratelimit): group -> "count/period"
+# (s, m, h, d; e.g. "10/h", "30/10m"), each from RATE_LIMIT_<GROUP> (upper case, "-" -> "_").
+# Counted in Redis per client IP unless the group says per account.
+RATE_LIMITS = {
+    group: env("RATE_LIMIT_" + group.upper().replace("-", "_"), default)
+    for group, default in {
+        "api-anon": "120/m",  # every anonymous API request, per IP
+        "api-user": "240/m",  # every signed-in API request, per account
+        "booking-lookup": "30/h",  # booking codes looked up or cancelled (page and API), per IP
+        "service-request": "10/h",  # service requests submitted (page and API), per IP
+        "password-reset-ip": "10/h",  # password-reset e-mails asked for, per IP
+        "password-reset-email": "3/h",  # password-reset e-mails asked for, per target address
+        "signup": "10/h",  # accounts created, per IP
+        "ikm-owner-register": "10/h",  # IKM owner sign-ups, per IP
+        "ikm-inquiry": "5/h",  # messages to a shop, per IP
+        "tanam-register": "30/h",  # plantings registered or edited (page and API), per account
+    }.items()
+}
+RATELIMIT_IP_META_KEY = "blitar_portal.lib.client_ip.client_ip"
 RATELIMIT_VIEW = "blitar_portal.core.views.ratelimited"
 # Our cache class is a RedisCache subclass that django-ratelimit cannot recognise.
 # gis.W001: Debian 12 ships GDAL 3.6; we never open user-supplied spatial files with GDAL.
@@ -326,9 +361,17 @@ STORAGES = {
         )
     },
 }
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# One photo may be up to MAX_UPLOAD_IMAGE_BYTES (checked by lib.images after upload).
 MAX_UPLOAD_IMAGE_BYTES = env_int("MAX_UPLOAD_IMAGE_BYTES", 8 * 1024 * 1024)
+# A whole request body may be up to MAX_REQUEST_BODY_BYTES: the largest form carries two
+# photos (shop logo and banner) plus its fields. Larger bodies are refused with 413 from
+# their Content-Length, before anything reads them (core.middleware.RequestBodyLimitMiddleware);
+# the proxy in front refuses them too (nginx client_max_body_size, README "Behind a reverse proxy").
+MAX_REQUEST_BODY_BYTES = env_int("MAX_REQUEST_BODY_BYTES", 2 * MAX_UPLOAD_IMAGE_BYTES + 1024 * 1024)
+# Django's own limits inside that body: uploaded files above 2.5 MB are streamed to a
+# temporary file instead of memory; the non-file fields may not exceed the body limit.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
 MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_PIXELS", 40_000_000)
 
 # --- Maps ---------------------------------------------------------------------
@@ -362,7 +405,12 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "240/min"},
+    # Active on every API view; rates in RATE_LIMITS ("api-anon", "api-user"), counters shared
+    # with the pages (blitar_portal.lib.ratelimit). Views add stricter groups with api_throttles().
+    "DEFAULT_THROTTLE_CLASSES": [
+        "blitar_portal.lib.ratelimit.AnonThrottle",
+        "blitar_portal.lib.ratelimit.UserThrottle",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Portal Smart City Kabupaten Blitar API",
@@ -373,6 +421,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The enum hook is drf-spectacular's default; ours documents 429 and 413 on every operation.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "blitar_portal.lib.ratelimit.document_limits",
+    ],
 }
 
 # --- Security -------------------------------------------------------------------

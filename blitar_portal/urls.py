@@ -1,4 +1,4 @@
-"""URL map (design §5). Each quick-win app owns its prefix and its /api/v1/ part."""
+"""URL map (docs/architecture.md §1). Each quick-win app owns its prefix and its /api/v1/ part."""
 
 from django.conf import settings
 from django.contrib import admin

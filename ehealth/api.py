@@ -7,19 +7,21 @@ services.service_request_create, the lists come from selectors.
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.urls import path
-from django.utils.translation import gettext as _
-from django_ratelimit.decorators import ratelimit
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.decorators import api_view, permission_classes
+from rest_framework.decorators import api_view, permission_classes, throttle_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from blitar_portal.lib.ratelimit import api_throttles, scoped
 from blitar_portal.lib.validators import mask_name
 
 from . import selectors, services
 from .models import Service, ServiceRequest
-from .views import request_rate
+
+# Page and API count in the same groups (blitar_portal.lib.ratelimit).
+BOOKING_LOOKUP = api_throttles(scoped("booking-lookup"))
+SERVICE_REQUEST = api_throttles(scoped("service-request", method="POST"))
 
 
 class BedClassSerializer(serializers.Serializer):
@@ -162,14 +164,8 @@ def hospital_detail(request, slug):
 )
 @api_view(["POST"])
 @permission_classes([AllowAny])
+@throttle_classes(SERVICE_REQUEST)
 def service_request_create(request):
-    return _create(request)
-
-
-@ratelimit(key="ip", rate=request_rate, method="POST", block=False)
-def _create(request):
-    if getattr(request, "limited", False):
-        return Response({"detail": _("Terlalu banyak permintaan. Coba lagi nanti.")}, status=429)
     serializer = ServiceRequestCreateSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     data = serializer.validated_data
@@ -188,6 +184,7 @@ def _create(request):
 @extend_schema(summary="Status permohonan berdasarkan kode booking", responses=ServiceRequestPublicSerializer)
 @api_view(["GET"])
 @permission_classes([AllowAny])
+@throttle_classes(BOOKING_LOOKUP)
 def service_request_detail(request, code):
     found = selectors.service_request_by_code(code)
     if found is None:
@@ -202,6 +199,7 @@ def service_request_detail(request, code):
 )
 @api_view(["POST"])
 @permission_classes([AllowAny])
+@throttle_classes(BOOKING_LOOKUP)
 def service_request_cancel(request, code):
     found = selectors.service_request_by_code(code)
     if found is None:

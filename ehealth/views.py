@@ -15,8 +15,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit.decorators import ratelimit
 
+from blitar_portal.lib.ratelimit import rate_limit
 from blitar_portal.lib.validators import mask_name
 
 from . import charts, selectors, services
@@ -124,17 +124,9 @@ def hospital_detail(request, slug):
     )
 
 
-def request_rate(group, request):
-    return getattr(settings, "EHEALTH_REQUEST_RATE", "10/h")
-
-
-@ratelimit(key="ip", rate=request_rate, method="POST", block=False)
+@rate_limit("service-request", method="POST")
 @require_http_methods(["GET", "POST"])
 def request_new(request):
-    if getattr(request, "limited", False):
-        from blitar_portal.core.views import ratelimited
-
-        return ratelimited(request)
     hospital_slug = request.GET.get("rs") or None
     form = ServiceRequestForm(request.POST or None, hospital_slug=hospital_slug)
     if request.method == "POST" and form.is_valid():
@@ -172,6 +164,7 @@ def _add_errors(form, exc):
         form.add_error(None, exc.messages)
 
 
+@rate_limit("booking-lookup")
 @require_GET
 def request_detail(request, code):
     service_request = selectors.service_request_by_code(code)
@@ -189,6 +182,7 @@ def request_detail(request, code):
     )
 
 
+@rate_limit("booking-lookup")
 @require_POST
 def request_cancel(request, code):
     service_request = selectors.service_request_by_code(code)
@@ -203,6 +197,7 @@ def request_cancel(request, code):
     return redirect("ehealth:request_detail", code=service_request.code)
 
 
+@rate_limit("booking-lookup")
 @require_GET
 def request_lookup(request):
     code = request.GET.get("kode", "").strip().upper()

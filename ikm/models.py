@@ -1,6 +1,6 @@
 """999 IKM Online: shops run by IKM owners, their products, photos, inquiries and reports.
 
-Search (design §8): every Product keeps a stored `search_vector` (GIN index) built by
+Search (docs/architecture.md, performance targets): every Product keeps a stored `search_vector` (GIN index) built by
 `services.product_refresh_search` whenever the product, its category or its shop changes:
 names in the `simple` configuration (weight A/B, no stemming: brand and product names
 must match as typed) and the description in the `indonesian` configuration (Snowball

@@ -12,9 +12,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from django_ratelimit.decorators import ratelimit
 
-from blitar_portal.core.views import ratelimited
+from blitar_portal.lib.ratelimit import rate_limit
 
 from . import selectors, services
 from .forms import InquiryForm, SearchForm, apply_errors
@@ -159,11 +158,8 @@ def product_whatsapp(request, slug):
 
 
 @require_POST
-@ratelimit(key="ip", rate="5/h", method="POST", block=False)
+@rate_limit("ikm-inquiry", method="POST")
 def product_inquiry(request, slug):
-    if getattr(request, "limited", False):
-        # 429 with a readable page (RatelimitMiddleware is not installed, so block=True would be a bare 403).
-        return ratelimited(request)
     product = selectors.public_product(slug)
     if product is None:
         raise Http404(_("Produk tidak ditemukan."))

@@ -15,12 +15,11 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_ratelimit.decorators import ratelimit
 
 from blitar_portal.accounts.forms import SignUpForm
 from blitar_portal.accounts.roles import IKM_OWNER, has_role
 from blitar_portal.accounts.services import user_register
-from blitar_portal.core.views import ratelimited
+from blitar_portal.lib.ratelimit import rate_limit
 
 from . import selectors, services
 from .forms import (
@@ -62,11 +61,9 @@ def shop_required(view):
     return wrapper
 
 
-@ratelimit(key="ip", rate="10/h", method="POST", block=False)
+@rate_limit("ikm-owner-register", method="POST")
 def owner_register(request):
     """Sign up (or, when signed in, take the role) as an IKM owner."""
-    if getattr(request, "limited", False):
-        return ratelimited(request)
     if request.user.is_authenticated and has_role(request.user, IKM_OWNER):
         return redirect(HOME)
     form = None if request.user.is_authenticated else SignUpForm(request.POST or None)

@@ -10,8 +10,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import permissions, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
+
+from blitar_portal.lib.ratelimit import UNSAFE, api_throttles, scoped
 
 from . import selectors, services
 from .models import MAX_TREES_PER_POINT, TREE_COUNT_ERRORS, Campaign, Community, Planting, Species
@@ -104,17 +105,14 @@ def _cursor(params, name):
     return int(raw)
 
 
-class RegistrationThrottle(UserRateThrottle):
-    rate = "30/hour"
-
-    def allow_request(self, request, view):
-        return True if request.method == "GET" else super().allow_request(request, view)
+# Registering and editing count in the same group as the web form (tanam.views.register).
+REGISTRATION_THROTTLES = api_throttles(scoped("tanam-register", key="user", method=UNSAFE))
 
 
 class PlantingsView(APIView):
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
     parser_classes = [MultiPartParser, FormParser, JSONParser]
-    throttle_classes = [RegistrationThrottle]
+    throttle_classes = REGISTRATION_THROTTLES
     PAGE_SIZE = 200
 
     @extend_schema(
@@ -184,7 +182,7 @@ class PlantingDetailView(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
     parser_classes = [MultiPartParser, FormParser, JSONParser]
-    throttle_classes = [RegistrationThrottle]
+    throttle_classes = REGISTRATION_THROTTLES
 
     @extend_schema(
         operation_id="tanam_plantings_mine_retrieve",
@@ -230,7 +228,6 @@ class PlantingDetailView(APIView):
 class ClustersView(APIView):
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
-    throttle_classes = []
 
     @extend_schema(
         summary="Klaster/pin penanaman terverifikasi untuk satu tampilan peta (GeoJSON, ≤ ~1.000 fitur)",

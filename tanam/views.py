@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.decorators import ratelimit
 
+from blitar_portal.lib.ratelimit import UNSAFE, rate_limit
 from blitar_portal.regions.selectors import kecamatan_outlines_geojson, regency_outline_geojson
 
 from . import cover, selectors, services
@@ -52,7 +52,7 @@ def outlines(request):
 
 
 @login_required
-@ratelimit(key="user", rate="30/h", method="POST", block=True)
+@rate_limit("tanam-register", key="user", method=UNSAFE)
 @require_http_methods(["GET", "POST"])
 def register(request):
     form = PlantingForm(request.POST or None, request.FILES or None)

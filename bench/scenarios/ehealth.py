@@ -1,4 +1,4 @@
-"""E-Health benchmarks (design §8).
+"""E-Health benchmarks (targets in docs/architecture.md §6).
 
 - http: the bed board /kesehatan/ (40 hospitals × 12 classes) must reach ≥ 30 % of the baseline's req/s.
 - measurement: a sync of 40 hospitals by a real Celery worker, one hospital answering after 5 s and one

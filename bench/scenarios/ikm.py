@@ -1,4 +1,4 @@
-"""999 IKM Online benchmarks (design §8), on the scale-100 data: 1,000 shops, 20,000 products.
+"""999 IKM Online benchmarks (targets in docs/architecture.md §6), on the scale-100 data: 1,000 shops, 20,000 products.
 
 - http: /ikm/cari/?q=… — p95 ≤ 50 ms at 10 concurrent clients, for a misspelt query (trigram
   fallback), a two-word full-text query, and a broad query with a filter and a sort; these

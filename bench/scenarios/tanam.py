@@ -1,4 +1,4 @@
-"""Gerakan Bangga Menanam benchmarks (design §8) on the bench database (1,000,000 plantings at scale 100).
+"""Gerakan Bangga Menanam benchmarks on the bench database (1,000,000 plantings at scale 100).
 
 - http: /api/v1/tanam/clusters/ for the regency view and several zooms/viewports (also bboxes far
   larger than a screen at a high zoom), unfiltered and with every filter: p95 <= 50 ms. wrk repeats

@@ -1,16 +1,20 @@
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django_ratelimit.decorators import ratelimit
+from django.utils.translation import gettext_lazy
+
+from blitar_portal.lib.ratelimit import rate_limit
 
 from .forms import ProfileForm, SignUpForm
 from .services import user_register
 
 
-@ratelimit(key="ip", rate="10/h", method="POST", block=True)
+@rate_limit("signup", method="POST")
 def signup(request):
     if request.user.is_authenticated:
         return redirect("accounts:profile")
@@ -29,6 +33,26 @@ def signup(request):
             return redirect(next_url)
         return redirect("accounts:profile")
     return render(request, "accounts/signup.html", {"form": form})
+
+
+def _reset_address(group, request):
+    return request.POST.get("email", "").strip().lower()
+
+
+# The same text whether or not an account has that address: counting every address
+# asked for reveals nothing about which ones exist.
+RESET_LIMITED = gettext_lazy(
+    "Terlalu banyak permintaan atur ulang kata sandi. Tidak ada e-mail yang dikirim. "
+    "Silakan coba lagi dalam %(minutes)s menit."
+)
+
+
+@method_decorator(rate_limit("password-reset-ip", method="POST", message=RESET_LIMITED), name="dispatch")
+@method_decorator(
+    rate_limit("password-reset-email", key=_reset_address, method="POST", message=RESET_LIMITED), name="dispatch"
+)
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, limited per IP and per target address (RATE_LIMITS)."""
 
 
 @login_required

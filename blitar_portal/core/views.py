@@ -1,10 +1,12 @@
+from math import ceil
+
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from prometheus_client import CONTENT_TYPE_LATEST
 
+from blitar_portal.lib import ratelimit
 from blitar_portal.lib.monitoring import has_monitoring_token
 
 from . import metrics as portal_metrics
@@ -56,9 +58,11 @@ def baseline(request):
 
 
 def ratelimited(request, exception=None):
-    return render(
-        request,
-        "429.html",
-        {"message": _("Terlalu banyak permintaan. Silakan coba lagi beberapa menit lagi.")},
-        status=429,
+    """RATELIMIT_VIEW: the 429 page for a `@rate_limit` view (blitar_portal.lib.ratelimit), with Retry-After."""
+    retry_after = getattr(exception, "retry_after", 60)
+    message = getattr(exception, "message", None) or ratelimit.DEFAULT_MESSAGE
+    response = render(
+        request, "429.html", {"message": message % {"minutes": max(1, ceil(retry_after / 60))}}, status=429
     )
+    response["Retry-After"] = str(retry_after)
+    return response

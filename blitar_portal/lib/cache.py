@@ -1,7 +1,7 @@
 """A RedisCache that treats an unreachable Redis as a cache miss.
 
-Design §9: when Redis is down pages still render from the database. Errors are
-logged (once a minute at most, so a dead Redis does not flood the log).
+docs/architecture.md §6 (Redis is a cache, not a store): when Redis is down pages
+still render from the database. Errors are logged (once a minute at most, so a dead Redis does not flood the log).
 """
 
 import logging

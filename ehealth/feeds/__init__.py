@@ -1,4 +1,4 @@
-"""Hospital bed feeds (contract: FORMATS.md, copied in tests/ehealth/samples/).
+"""Hospital bed feeds (contract: docs/feeds/FORMATS.md; samples in tests/ehealth/samples/).
 
 One module per format; each exposes `parse(body, *, url=None, fetch=None)` that
 returns a list of `FeedRow` or raises `FeedError` naming the row and field.

@@ -7,8 +7,8 @@ import urllib.request
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-DEFAULT_TIMEOUT = 10.0  # seconds, FORMATS.md
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024  # 5 MB, FORMATS.md
+DEFAULT_TIMEOUT = 10.0  # seconds, docs/feeds/FORMATS.md
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024  # 5 MB, docs/feeds/FORMATS.md
 CHUNK = 64 * 1024
 
 

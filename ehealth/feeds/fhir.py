@@ -1,4 +1,4 @@
-"""HL7 FHIR R4 Bundle of Location resources: wards/rooms and beds (FORMATS.md).
+"""HL7 FHIR R4 Bundle of Location resources: wards/rooms and beds (docs/feeds/FORMATS.md).
 
 A bed counts towards the class of the nearest ancestor (room, then ward) that
 states a class; beds with status inactive/suspended are not in service;

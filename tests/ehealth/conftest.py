@@ -20,7 +20,7 @@ def sample(name):
 @pytest.fixture(autouse=True)
 def _generous_rate_limit(settings):
     # Tests post many forms from 127.0.0.1; the rate-limit test lowers it again.
-    settings.EHEALTH_REQUEST_RATE = "10000/m"
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "service-request": "10000/m"}
     settings.EHEALTH_FEED_TIMEOUT = 2
 
 

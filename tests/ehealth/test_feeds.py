@@ -1,4 +1,4 @@
-"""Feed parsers against the FORMATS.md samples and every invalid case, fetched from a real HTTP server."""
+"""Feed parsers against the docs/feeds/FORMATS.md samples and every invalid case, fetched from a real HTTP server."""
 
 import json
 

@@ -149,13 +149,43 @@ def test_double_submit_of_the_same_form_creates_one_request(client, service):
 
 
 def test_rate_limit_blocks_a_flood_of_submissions(client, service, settings):
-    settings.EHEALTH_REQUEST_RATE = "3/m"
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "service-request": "3/m"}
     codes = [
         client.post("/kesehatan/permohonan/baru/", form_data(service), REMOTE_ADDR="10.9.8.7").status_code
         for _ in range(4)
     ]
     assert codes[:3] == [302, 302, 302] and codes[3] == 429
     assert ServiceRequest.objects.count() == 3
+
+
+def test_behind_the_proxy_each_citizen_has_their_own_request_limit(client, service, settings):
+    """One nginx (TRUSTED_PROXY_COUNT=1): the limit is per citizen, not 10/hour for the whole regency."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "service-request": "2/h"}
+
+    def submit(citizen):
+        meta = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": citizen}
+        return client.post("/kesehatan/permohonan/baru/", form_data(service), **meta).status_code
+
+    assert [submit("203.0.113.5") for _ in range(3)] == [302, 302, 429]
+    assert submit("203.0.113.6") == 302
+    assert ServiceRequest.objects.count() == 3
+
+
+def test_the_form_and_the_api_share_one_request_budget(client, service, settings):
+    from tests.ehealth.test_api import payload
+
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "service-request": "2/h"}
+    api = lambda: client.post("/api/v1/service-requests/", payload(service), content_type="application/json")  # noqa: E731
+    codes = [
+        client.post("/kesehatan/permohonan/baru/", form_data(service)).status_code,
+        api().status_code,
+        client.post("/kesehatan/permohonan/baru/", form_data(service)).status_code,
+    ]
+    refused = api()
+    assert codes == [302, 201, 429]
+    assert refused.status_code == 429 and "Retry-After" in refused
+    assert ServiceRequest.objects.count() == 2
 
 
 def test_inactive_service_is_refused_by_the_service_layer(service):

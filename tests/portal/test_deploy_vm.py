@@ -99,6 +99,7 @@ def vm(django_db_setup, django_db_blocker):
             ALLOWED_HOSTS=HOST,
             GUNICORN_BIND=f"127.0.0.1:{app_port}",
             WEB_CONCURRENCY="2",
+            TRUSTED_PROXY_COUNT="1",  # this nginx
             GUNICORN_ACCESSLOG=str(base / "gunicorn-access.log"),
             PROMETHEUS_MULTIPROC_DIR=str(base / "metrics"),
             MONITORING_TOKEN=MONITORING_TOKEN,
@@ -184,6 +185,7 @@ def test_a_request_through_https_reaches_django_with_the_client_address_and_sche
     assert seen["x_forwarded_proto"] == "https"
     assert seen["remote_addr"] == "127.0.0.1"  # nginx
     assert seen["x_forwarded_for"] == CLIENT_ADDRESS  # the client, appended by nginx
+    assert seen["client_ip"] == CLIENT_ADDRESS  # what rate limits and lockout use
     assert seen["host"] == HOST
     assert re.fullmatch(r"[0-9a-f]{32}", seen["x_request_id"])
     assert headers["Server"].startswith("nginx")
@@ -191,7 +193,9 @@ def test_a_request_through_https_reaches_django_with_the_client_address_and_sche
 
 def test_a_spoofed_forwarded_for_keeps_the_real_client_as_last_entry(vm):
     _status, _headers, body = https(vm, "GET", "/probe/", headers={"X-Forwarded-For": "203.0.113.9"})
-    assert json.loads(body)["x_forwarded_for"] == f"203.0.113.9, {CLIENT_ADDRESS}"
+    seen = json.loads(body)
+    assert seen["x_forwarded_for"] == f"203.0.113.9, {CLIENT_ADDRESS}"
+    assert seen["client_ip"] == CLIENT_ADDRESS
 
 
 def test_the_real_portal_answers_through_the_proxy(vm):
@@ -218,12 +222,12 @@ def test_static_files_are_served_by_nginx_without_reaching_gunicorn(vm):
 def test_the_proxy_body_limit_equals_the_portal_upload_limit():
     template = (ROOT / "deploy" / "nginx" / "portal.conf.template").read_text()
     (size,) = re.findall(r"^\s*client_max_body_size (\d+)m;", template, re.MULTILINE)
-    assert int(size) * 1024 * 1024 == settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE > settings.MAX_UPLOAD_IMAGE_BYTES
+    assert int(size) * 1024 * 1024 == settings.MAX_REQUEST_BODY_BYTES
+    assert settings.MAX_REQUEST_BODY_BYTES > 2 * settings.MAX_UPLOAD_IMAGE_BYTES
 
 
-def test_a_body_of_the_largest_photo_still_reaches_django(vm):
-    size = settings.MAX_UPLOAD_IMAGE_BYTES + 64 * 1024
+def test_a_body_of_two_of_the_largest_photos_still_reaches_django(vm):
+    size = 2 * settings.MAX_UPLOAD_IMAGE_BYTES + 64 * 1024
     status, _headers, body = https(
         vm, "POST", "/probe/", body=b"\0" * size, headers={"Content-Type": "application/octet-stream"}
     )
@@ -237,7 +241,7 @@ def test_an_oversized_body_is_refused_by_nginx_with_413(vm):
     conn.putrequest("POST", "/probe/?oversized", skip_host=True)
     conn.putheader("Host", HOST)
     conn.putheader("Content-Type", "application/octet-stream")
-    conn.putheader("Content-Length", str(settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1))
+    conn.putheader("Content-Length", str(settings.MAX_REQUEST_BODY_BYTES + 1))
     conn.endheaders()
     response = conn.getresponse()
     assert response.status == 413

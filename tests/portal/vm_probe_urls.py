@@ -4,6 +4,7 @@ from django.http import JsonResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
+from blitar_portal.lib.client_ip import client_ip
 from blitar_portal.urls import urlpatterns as portal_urlpatterns
 
 
@@ -11,6 +12,7 @@ from blitar_portal.urls import urlpatterns as portal_urlpatterns
 def probe(request):
     return JsonResponse(
         {
+            "client_ip": client_ip(request),
             "remote_addr": request.META.get("REMOTE_ADDR"),
             "x_forwarded_for": request.META.get("HTTP_X_FORWARDED_FOR"),
             "x_forwarded_proto": request.META.get("HTTP_X_FORWARDED_PROTO"),
