@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 SITE_URL ?= http://127.0.0.1:$(PORT)
 export PORT SITE_URL
 
-.PHONY: run test setup setup-test seed lint format bench serve messages clean
+.PHONY: run test setup setup-test seed lint format bench serve deploy messages clean
 
 run: setup seed ## Set up, load demo data, run web + worker + beat (Ctrl-C stops all)
 	@echo "Portal: http://127.0.0.1:$(PORT)/   admin: http://127.0.0.1:$(PORT)/admin/ (demo users in README)"
@@ -26,9 +26,12 @@ seed:
 	$(PY) manage.py seed_demo
 	$(PY) manage.py photos_publish
 
-serve: setup ## Production-style: gunicorn + WhiteNoise (set DEBUG=0, SECRET_KEY, ALLOWED_HOSTS)
-	$(PY) manage.py collectstatic --noinput -v0
-	$(VENV)/bin/gunicorn -c gunicorn.conf.py blitar_portal.wsgi
+serve: ## Production start: gunicorn only, never installs or migrates (run `make deploy` once per release first)
+	@test -x $(VENV)/bin/gunicorn || { echo "No .venv: run 'make deploy' first (docs/operations.md)." >&2; exit 1; }
+	exec $(VENV)/bin/gunicorn -c gunicorn.conf.py blitar_portal.wsgi
+
+deploy: ## Once per release on each host: packages, translations, static files, migrations under a lock
+	bash scripts/deploy.sh
 
 bench: setup-test ## Performance figures as ratios to a trivial view (bench/README.md)
 	$(PY) bench/run.py

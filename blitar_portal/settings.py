@@ -15,23 +15,33 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from django_guid.integrations import CeleryIntegration as GuidCeleryIntegration
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def env(name, default=""):
-    return os.environ.get(name, default)
+    """NAME from the environment, else the content of the file named by NAME_FILE
+    (Docker/Kubernetes secrets, systemd LoadCredential=), else the default."""
+    value = os.environ.get(name)
+    if value is None and os.environ.get(f"{name}_FILE"):
+        path = Path(os.environ[f"{name}_FILE"])
+        try:
+            value = path.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"{name}_FILE={path} cannot be read: {exc.strerror}") from exc
+    return default if value is None else value
 
 
 def env_bool(name, default=False):
-    value = os.environ.get(name)
+    value = env(name, None)
     if value is None or value == "":
         return default
     return value.strip().lower() in ("1", "true", "yes", "on")
 
 
 def env_int(name, default):
-    value = os.environ.get(name)
+    value = env(name, None)
     return int(value) if value not in (None, "") else default
 
 
@@ -73,6 +83,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "axes",
+    "django_guid",
     # Project apps; seed_demo runs each app's demo.py in this order.
     "blitar_portal.regions",
     "blitar_portal.accounts",
@@ -84,6 +95,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every response, even one made by a later middleware, carries X-Request-ID.
+    "django_guid.middleware.guid_middleware",
+    "blitar_portal.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -133,6 +147,8 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+# An unreachable database fails in seconds, not after the TCP timeout (minutes): /readyz answers.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, Celery broker, rate limits ------------------------------
@@ -169,17 +185,58 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "celery")
 CELERY_TIMEZONE = "Asia/Jakarta"
-CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
+# celery-redbeat: the schedule and a lock live in the broker's Redis, so a beat may be started
+# on every host (or twice by mistake): one holds the lock and sends, the others wait and take
+# over when its lock expires (BEAT_LOCK_TIMEOUT_SECONDS after it stopped extending it).
+CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+CELERY_REDBEAT_REDIS_URL = env("REDBEAT_REDIS_URL", CELERY_BROKER_URL)
+CELERY_REDBEAT_REDIS_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 10}
+CELERY_REDBEAT_KEY_PREFIX = env("REDBEAT_KEY_PREFIX", f"test-{os.getpid()}:redbeat:" if TESTING else "redbeat:")
+CELERY_REDBEAT_LOCK_TIMEOUT = env_int("BEAT_LOCK_TIMEOUT_SECONDS", 60)
+CELERY_BEAT_MAX_LOOP_INTERVAL = env_int("BEAT_MAX_LOOP_INTERVAL_SECONDS", 5)
 # Each app adds its entries in its AppConfig.ready() via core.beat.register().
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.worker_heartbeat", "schedule": 30.0},
 }
+# Work split by kind, one worker per queue in deploy/ (a burst of photo renditions must not
+# delay bed syncs). Tasks not listed run on the default queue.
+CELERY_TASK_ROUTES = {
+    "ehealth.dispatch_due_syncs": {"queue": "feeds"},
+    "ehealth.sync_hospital": {"queue": "feeds"},
+    "ehealth.send_notification": {"queue": "notifications"},
+    "ehealth.send_pending_notifications": {"queue": "notifications"},
+    "ikm.inquiry_notify_owner": {"queue": "notifications"},
+    "ikm.product_photo_render": {"queue": "images"},
+    "tanam.planting_renditions": {"queue": "images"},
+    "tanam.clusters_refresh": {"queue": "aggregates"},
+    "tanam.cover_refresh": {"queue": "aggregates"},
+    "tanam.cover_refresh_current_year": {"queue": "aggregates"},
+    "tanam.aggregates_rebuild": {"queue": "aggregates"},
+    "dashboard.refresh_summaries": {"queue": "aggregates"},
+}
+# Every work queue gets its own heartbeat: /metrics shows when one queue's worker is gone.
+WORKER_QUEUES = env_list("WORKER_QUEUES", "feeds,notifications,images,aggregates")
+CELERY_BEAT_SCHEDULE.update(
+    {
+        f"worker-heartbeat-{queue}": {"task": "core.worker_heartbeat", "schedule": 30.0, "options": {"queue": queue}}
+        for queue in WORKER_QUEUES
+    }
+)
 if TESTING:
     # A test run never shares a queue or cache keys with `make run` or another
-    # test run on the same Redis: its tasks must run against the test database.
+    # test run on the same Redis: its tasks must run against the test database,
+    # all on the run's own queue (its worker consumes nothing else).
+    CELERY_TASK_ROUTES = {}
     CELERY_TASK_DEFAULT_QUEUE = f"test-{os.getpid()}"
     CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"
 HEARTBEAT_MAX_AGE_SECONDS = env_int("HEARTBEAT_MAX_AGE_SECONDS", 120)
+
+# --- Health and monitoring ------------------------------------------------------
+# Bearer token that shows versions, ages and error texts on /healthz and /readyz;
+# empty: nobody sees details. Anonymous callers only learn which part failed.
+MONITORING_TOKEN = env("MONITORING_TOKEN")
+# Upper bound of one broker check in /healthz and /readyz (one attempt, no retry).
+HEALTH_CHECK_TIMEOUT_SECONDS = float(env("HEALTH_CHECK_TIMEOUT_SECONDS", "0.5"))
 
 # --- Auth, roles, lockout ---------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -285,6 +342,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
+# `manage.py backup`: where the sets go and how many are kept (docs/operations.md).
+BACKUP_DIR = Path(env("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
+BACKUP_KEEP = env_int("BACKUP_KEEP", 7)
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG or TESTING)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -384,6 +444,8 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Load balancers probe the nodes over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^livez$", r"^readyz$", r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -414,12 +476,55 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# --- Logging --------------------------------------------------------------------
+# --- Request ids, logging, error tracking ----------------------------------------
+# One id per request: taken from nginx's X-Request-ID (a valid UUID) or generated, returned
+# in the X-Request-ID response header, put on every log line and carried into the Celery
+# tasks the request enqueues (and the tasks those enqueue).
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,
+    "RETURN_HEADER": True,
+    "EXPOSE_HEADER": True,
+    # Celery: the id travels in the task message headers; workers log with LOGGING below.
+    "INTEGRATIONS": [GuidCeleryIntegration(use_django_logging=True)],
+}
+# json: one JSON object per line (production default, for a log shipper); plain: for people.
+LOG_FORMAT = env("LOG_FORMAT", "plain" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured("LOG_FORMAT must be json or plain.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "django_guid.log_filters.CorrelationId", "correlation_id_field": "request_id"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "django_guid": {"level": "WARNING"}},
 }
+
+# Error tracking: only when SENTRY_DSN is set. No personal data is sent (UU PDP): no cookies,
+# no user, no request bodies; the request id is a tag, so a report leads to its log lines.
+SENTRY_DSN = env("SENTRY_DSN")
+if SENTRY_DSN:
+    import sentry_sdk
+    from django_guid import get_guid
+    from sentry_sdk.integrations.celery import CeleryIntegration as SentryCeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration as SentryDjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", "production"),
+        release=env("SENTRY_RELEASE") or None,
+        integrations=[SentryDjangoIntegration(), SentryCeleryIntegration()],
+        send_default_pii=False,
+        max_request_body_size="never",
+        traces_sample_rate=float(env("SENTRY_TRACES_SAMPLE_RATE", "0")),
+        before_send=lambda event, hint: {**event, "tags": {**dict(event.get("tags") or {}), "request_id": get_guid()}},
+    )

@@ -383,3 +383,14 @@ def hospitals_due_for_sync(*, now=None):
         .filter(Q(next_sync_at__isnull=True) | Q(next_sync_at__lte=now))
         .values_list("pk", "sync_interval_minutes")
     )
+
+
+def feed_freshness():
+    """[{"slug", "last_success_at", "stale_after_minutes"}] of active hospitals with a feed (for /metrics)."""
+    return list(
+        Hospital.objects.filter(is_active=True)
+        .exclude(feed_url="")
+        .exclude(feed_format="")
+        .order_by("slug")
+        .values("slug", "last_success_at", "stale_after_minutes")
+    )

@@ -1,7 +1,7 @@
-"""One place where apps add their periodic tasks to the single Celery beat.
+"""One place where apps add their periodic tasks to the Celery beat.
 
 Call `register_periodic_task` from an AppConfig.ready(); the schedule lives in
-Celery's configuration, so exactly one `celery beat` runs them.
+Celery's configuration; celery-redbeat lets one beat at a time send them.
 """
 
 from blitar_portal.celery import app

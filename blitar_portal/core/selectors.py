@@ -51,15 +51,22 @@ def _check_database():
 
 
 def _check_cache():
+    # The cache's own socket timeouts (settings.CACHES) bound this call.
     cache.ping()
     return {}
 
 
 def _check_broker():
+    """One connection attempt, no retry, bounded by HEALTH_CHECK_TIMEOUT_SECONDS.
+
+    Kombu's default retry sleeps 2 s before its second attempt: with the broker
+    down that made /healthz take seconds."""
     from blitar_portal.celery import app
 
-    with app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1, timeout=1)
+    timeout = settings.HEALTH_CHECK_TIMEOUT_SECONDS
+    transport_options = {"socket_connect_timeout": timeout, "socket_timeout": timeout}
+    with app.connection_for_write(connect_timeout=timeout, transport_options=transport_options) as conn:
+        conn.ensure_connection(max_retries=0, timeout=timeout)
     return {}
 
 
@@ -79,16 +86,48 @@ HEALTH_CHECKS = {
     "broker": _check_broker,
     "worker": _check_worker,
 }
+# /readyz: without these the node cannot serve; the other parts only degrade it
+# (pages render from the database when Redis is down, tasks wait to be enqueued).
+READINESS_REQUIRED = ("database",)
+READINESS_OPTIONAL = ("cache", "broker")
 
 
-def health_report():
-    """{"status": "ok"|"fail", "checks": {part: {"ok": bool, ...}}, "failing": [...]}"""
+def _run_checks(names):
     checks = {}
-    for name, check in HEALTH_CHECKS.items():
+    for name in names:
         try:
-            checks[name] = {"ok": True, **check()}
+            checks[name] = {"ok": True, **HEALTH_CHECKS[name]()}
         except Exception as exc:  # noqa: BLE001 - any failure is a failing part
             logger.warning("Health check %s failed: %s", name, exc)
             checks[name] = {"ok": False, "error": str(exc)[:200]}
-    failing = [name for name, result in checks.items() if not result["ok"]]
-    return {"status": "fail" if failing else "ok", "failing": failing, "checks": checks}
+    return checks
+
+
+def _failing(checks):
+    return [name for name, result in checks.items() if not result["ok"]]
+
+
+def health_report(*, details=False):
+    """/healthz: every part. {"status": "ok"|"fail", "failing": [...], "checks": {part: {"ok": bool}}}.
+
+    Versions, ages and error texts only with details=True (a monitoring token):
+    anonymous callers learn which part failed, nothing about hosts or versions."""
+    checks = _run_checks(HEALTH_CHECKS)
+    failing = _failing(checks)
+    return {"status": "fail" if failing else "ok", "failing": failing, "checks": _shown(checks, details)}
+
+
+def readiness_report(*, details=False):
+    """/readyz: {"status": "ok"|"degraded"|"fail", "failing": [...], "degraded": [...], "checks": {...}}.
+
+    "fail" only when a required part (the database) fails; a cache or broker
+    outage is "degraded": the node keeps serving and says what is missing."""
+    checks = _run_checks(READINESS_REQUIRED + READINESS_OPTIONAL)
+    failing = [name for name in _failing(checks) if name in READINESS_REQUIRED]
+    degraded = [name for name in _failing(checks) if name in READINESS_OPTIONAL]
+    status = "fail" if failing else "degraded" if degraded else "ok"
+    return {"status": status, "failing": failing, "degraded": degraded, "checks": _shown(checks, details)}
+
+
+def _shown(checks, details):
+    return checks if details else {name: {"ok": result["ok"]} for name, result in checks.items()}

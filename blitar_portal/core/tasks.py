@@ -4,12 +4,16 @@ from celery.signals import worker_ready
 from .services import worker_heartbeat_record
 
 
-@shared_task(name="core.worker_heartbeat", ignore_result=True)
-def worker_heartbeat():
-    worker_heartbeat_record()
+@shared_task(name="core.worker_heartbeat", bind=True, ignore_result=True)
+def worker_heartbeat(self):
+    """Proof that a worker consumes the queue this message was sent to (beat sends one per queue)."""
+    worker_heartbeat_record(queue=(self.request.delivery_info or {}).get("routing_key") or None)
 
 
 @worker_ready.connect
 def heartbeat_on_worker_start(sender=None, **kwargs):
-    """Record a heartbeat as soon as a worker is up, not only at the first beat tick."""
-    worker_heartbeat.delay()
+    """Record a heartbeat for each queue of a worker as soon as it is up, not only at the first beat tick."""
+    consumer = getattr(sender, "task_consumer", None)
+    queues = [queue.name for queue in getattr(consumer, "queues", [])] or [None]
+    for queue in queues:
+        worker_heartbeat.apply_async(queue=queue)

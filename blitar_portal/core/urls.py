@@ -6,6 +6,9 @@ app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("livez", views.livez, name="livez"),
+    path("readyz", views.readyz, name="readyz"),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", views.metrics, name="metrics"),
     path("bench/baseline", views.baseline, name="baseline"),
 ]

@@ -4,9 +4,12 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from blitar_portal.lib import ratelimit
+from blitar_portal.lib.monitoring import has_monitoring_token
 
+from . import metrics as portal_metrics
 from . import selectors
 
 
@@ -18,9 +21,34 @@ def home(request):
 
 @never_cache
 @require_GET
+def livez(request):
+    """The process answers; nothing else is checked (a restart is the only cure for a failure here)."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
+def readyz(request):
+    """For load balancers: 503 only when the database is unreachable; a cache or broker outage is 200 "degraded"."""
+    report = selectors.readiness_report(details=has_monitoring_token(request))
+    return JsonResponse(report, status=503 if report["status"] == "fail" else 200)
+
+
+@never_cache
+@require_GET
 def healthz(request):
-    report = selectors.health_report()
+    """For monitoring: 503 when any part fails; details only with the monitoring token."""
+    report = selectors.health_report(details=has_monitoring_token(request))
     return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+
+
+@never_cache
+@require_GET
+def metrics(request):
+    """Prometheus exposition, for the monitoring system only (Authorization: Bearer MONITORING_TOKEN)."""
+    if not has_monitoring_token(request):
+        return JsonResponse({"detail": "monitoring token required"}, status=403)
+    return HttpResponse(portal_metrics.render(), content_type=CONTENT_TYPE_LATEST)
 
 
 @require_GET
