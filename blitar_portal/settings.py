@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "django.contrib.sitemaps",
+    "django.forms",  # the built-in widget templates, for FORM_RENDERER below
     "leaflet",
     "rest_framework",
     "drf_spectacular",
@@ -119,6 +120,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through TEMPLATES too, so templates/leaflet/ (django-leaflet's map and
+# geometry widget without inline scripts, see CONTENT_SECURITY_POLICY) applies to forms and the admin.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database: PostgreSQL + PostGIS ---------------------------------------
 DATABASES = {
@@ -335,13 +340,18 @@ def _tile_origin(url):
     return f"{parsed.scheme}://{parsed.netloc}" if parsed.scheme and parsed.netloc else None
 
 
-# django-leaflet's {% leaflet_map %} and its form widget write inline <script>s,
-# so script-src keeps 'unsafe-inline'; everything else is same-origin only.
+# The one Content-Security-Policy of every response (pages, admin, API docs). No
+# inline script or style anywhere: scripts and styles are same-origin files only, so
+# a name stored as `<img onerror=…>` or `<script>` can never run even if it were ever
+# written into a page as markup. django-leaflet's inline <script>s are replaced by
+# templates/leaflet/ overrides plus static/js/leaflet-maps.js; Swagger UI's inline
+# <style> by templates/drf_spectacular/swagger_ui.html. No nonces either, so cached
+# pages stay valid. Scripts may still set styles through the CSSOM (Leaflet does).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF, "'unsafe-inline'"],
-        "style-src": [SELF, "'unsafe-inline'"],
+        "script-src": [SELF],
+        "style-src": [SELF],
         "img-src": [SELF, "data:", "blob:"] + ([_tile_origin(MAP_TILES_URL)] if _tile_origin(MAP_TILES_URL) else []),
         "connect-src": [SELF],
         "font-src": [SELF],
