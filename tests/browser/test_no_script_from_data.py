@@ -175,7 +175,7 @@ def test_hospital_marker_popup_shows_the_name_as_text(watched, hostile):
 def test_tanam_map_popups_show_names_as_text(watched, hostile):
     page = watched
     visit(page, "/tanam/")
-    page.wait_for_function("window['leafletmaptanam-map'] !== undefined")
+    page.wait_for_function("() => window['leafletmaptanam-map'] !== undefined")
     page.locator("#tanam-map").scroll_into_view_if_needed()
     point = hostile["plantings"][0].point
     centre = [point.y, point.x + 0.0003]  # between the two pins
@@ -254,3 +254,60 @@ def test_admin_lists_and_change_screens_show_hostile_names_as_text(watched, host
     visit(page, f"/admin/tanam/planting/{t.pk}/change/")
     page.locator(".leaflet-container .leaflet-draw").first.wait_for()
     page.locator(".leaflet-container path.leaflet-interactive, .leaflet-marker-icon").first.wait_for()
+
+
+def test_strict_policy_reports_no_violation_and_maps_still_work(watched, hostile, login, alice):
+    """The main pages under the strict policy: no violation in the console or as an event, no
+    script error, and every map still draws its markers, layers and widgets."""
+    page = watched
+    console, errors = [], []
+    page.on("console", lambda m: console.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    def check(where):
+        assert page.evaluate("window.__csp") == [], where
+        assert console == [] and errors == [], f"{where}: {console} {errors}"
+
+    for url in ("/", "/kesehatan/", "/ikm/", "/ikm/cari/?q=keripik", "/tanam/komunitas/", "/tanam/kampanye/"):
+        visit(page, url)
+        check(url)
+    visit(page, f"/kesehatan/rs/{hostile['hospitals'][0].slug}/")
+    page.locator("#hospitalmap .leaflet-marker-icon").wait_for()
+    check("hospital map")
+    visit(page, "/tanam/")
+    page.wait_for_function("() => document.getElementById('tanam-map-wrap').dataset.loaded !== undefined")
+    point = hostile["plantings"][0].point
+    page.evaluate("(c) => window['leafletmaptanam-map'].setView(c, 12, {animate: false})", [point.y, point.x])
+    page.locator("#tanam-map .tanam-cluster").first.wait_for()  # a cluster of the verified plantings
+    check("tanam map")
+    visit(page, "/tanam/tutupan/")
+    page.wait_for_function("() => document.getElementById('cover-map-wrap').dataset.loaded === '1'")
+    assert page.locator("#cover-legend .legend-swatch").count() == 5
+    assert page.locator("#cover-map path.leaflet-interactive").count() > 0  # the kecamatan polygons
+    check("cover map")
+    visit(page, "/api/v1/docs/")
+    page.locator(".swagger-ui .info .title").wait_for()
+    page.locator(".swagger-ui .opblock").first.wait_for()  # the schema loaded and its operations are listed
+    check("API docs")
+
+    login(hostile["planter"])
+    visit(page, "/tanam/daftar/")
+    page.locator("#register-map.leaflet-container").wait_for()
+    page.locator("#register-map").click()
+    page.locator("#register-map .leaflet-marker-icon").wait_for()  # tap to place still works
+    assert page.locator("#id_lat").input_value()
+    check("planting form map")
+    page.context.clear_cookies()
+    login(hostile["shops"][0].owner)
+    visit(page, "/ikm/toko-saya/profil/")
+    page.locator(".leaflet-draw-draw-marker").wait_for()  # the geometry widget's draw toolbar
+    page.locator(".leaflet-container .leaflet-marker-icon").wait_for()  # the stored shop location
+    check("shop form widget")
+    page.context.clear_cookies()
+    login(alice)
+    visit(page, "/dasbor/")
+    check("dashboard")
+    visit(page, f"/admin/ikm/shop/{hostile['shops'][0].pk}/change/")
+    page.locator(".leaflet-draw-draw-marker").wait_for()
+    page.locator(".leaflet-container .leaflet-marker-icon").wait_for()
+    check("admin map widget")
