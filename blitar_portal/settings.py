@@ -344,9 +344,11 @@ def _tile_origin(url):
 # inline script or style anywhere: scripts and styles are same-origin files only, so
 # a name stored as `<img onerror=…>` or `<script>` can never run even if it were ever
 # written into a page as markup. django-leaflet's inline <script>s are replaced by
-# templates/leaflet/ overrides plus static/js/leaflet-maps.js; Swagger UI's inline
-# <style> by templates/drf_spectacular/swagger_ui.html. No nonces either, so cached
-# pages stay valid. Scripts may still set styles through the CSSOM (Leaflet does).
+# templates/leaflet/ overrides plus static/js/leaflet-maps.js; the API docs use
+# drf-spectacular's split Swagger view (its start-up code as a file) and
+# templates/drf_spectacular/swagger_ui.html moves its inline <style> to a file; htmx's
+# indicator <style> is switched off (ehealth board). No nonces either, so cached pages
+# stay valid. Scripts may still set styles through the CSSOM (Leaflet does).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
