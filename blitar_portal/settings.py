@@ -342,12 +342,14 @@ def _tile_origin(url):
 
 # The one Content-Security-Policy of every response (pages, admin, API docs). No
 # inline script or style anywhere: scripts and styles are same-origin files only, so
-# a name stored as `<img onerror=…>` or `<script>` can never run even if it were ever
-# written into a page as markup. django-leaflet's inline <script>s are replaced by
+# the code in a name stored as `<img onerror=…>` or `<script>…</script>` does not run
+# even if a page ever slipped and wrote it as markup (pages write data as text; see
+# tests/browser/test_no_script_from_data.py). django-leaflet's inline <script>s are replaced by
 # templates/leaflet/ overrides plus static/js/leaflet-maps.js; the API docs use
 # drf-spectacular's split Swagger view (its start-up code as a file) and
-# templates/drf_spectacular/swagger_ui.html moves its inline <style> to a file; htmx's
-# indicator <style> is switched off (ehealth board). No nonces either, so cached pages
+# templates/drf_spectacular/swagger_ui.html moves its inline <style> to a file;
+# templates/rest_framework/api.html drops the browsable API's inline Pygments <style>;
+# htmx's indicator <style> is switched off (ehealth board). No nonces either, so cached pages
 # stay valid. Scripts may still set styles through the CSSOM (Leaflet does).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -268,7 +268,8 @@ def test_strict_policy_reports_no_violation_and_maps_still_work(watched, hostile
         assert page.evaluate("window.__csp") == [], where
         assert console == [] and errors == [], f"{where}: {console} {errors}"
 
-    for url in ("/", "/kesehatan/", "/ikm/", "/ikm/cari/?q=keripik", "/tanam/komunitas/", "/tanam/kampanye/"):
+    public = ("/", "/kesehatan/", "/ikm/", "/ikm/cari/?q=keripik", "/tanam/komunitas/", "/tanam/kampanye/")
+    for url in (*public, "/api/v1/ikm/shops/"):  # the last one: DRF's browsable API page
         visit(page, url)
         check(url)
     visit(page, f"/kesehatan/rs/{hostile['hospitals'][0].slug}/")
