@@ -217,12 +217,12 @@ def test_owner_pages_and_dashboards_show_hostile_names_as_text(watched, hostile,
 
     summaries_refresh(trigger="test")
     login(alice)
-    for url in ("/dasbor/", "/dasbor/kesehatan/", "/dasbor/ikm/", "/dasbor/tanam/"):
+    # Hospital names appear in the E-Health figures; the other tabs show no names of these things.
+    dashboards = {"/dasbor/": (), "/dasbor/kesehatan/": PAYLOADS, "/dasbor/ikm/": (), "/dasbor/tanam/": ()}
+    for url, shown in dashboards.items():
         visit(page, url)
         page.locator("details.dash-table").evaluate_all("(all) => all.forEach((d) => { d.open = true; })")
-        assert_inert(page, url, shown=())
-    visit(page, "/dasbor/kesehatan/")
-    assert IMG in page.locator("body").inner_text() or SCRIPT in page.locator("body").inner_text()
+        assert_inert(page, url, shown=shown)
 
 
 def test_admin_lists_and_change_screens_show_hostile_names_as_text(watched, hostile, login):
