@@ -182,13 +182,20 @@ def test_tanam_map_popups_show_names_as_text(watched, hostile):
     pins = page.locator("path.tanam-pin")
     seen = []
     for i in range(2):
-        # Back to the same still view before each click (an open popup pans the map).
+        # Back to the same still view before each click (an open popup pans the map), and wait
+        # until the pins of that view are drawn (each move reloads them).
         page.evaluate(
-            "(c) => { const m = window['leafletmaptanam-map']; m.closePopup(); m.setView(c, 18, {animate: false}); }",
+            """(c) => {
+                const m = window['leafletmaptanam-map'];
+                m.closePopup();
+                delete document.getElementById('tanam-map-wrap').dataset.loaded;
+                m.setView(c, 18, {animate: false});
+            }""",
             centre,
         )
         page.locator(".leaflet-popup").wait_for(state="detached")
-        pins.nth(1).wait_for()
+        page.wait_for_function("() => document.getElementById('tanam-map-wrap').dataset.loaded === 'pins'")
+        assert pins.count() == 2
         pins.nth(i).click()
         text = page.locator(".leaflet-popup-content").inner_text()
         seen.append(next(p for p in PAYLOADS if p in text))
