@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "django.contrib.sitemaps",
+    "django.forms",  # the built-in widget templates, for FORM_RENDERER below
     "leaflet",
     "rest_framework",
     "drf_spectacular",
@@ -136,6 +137,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through TEMPLATES too, so templates/leaflet/ (django-leaflet's map and
+# geometry widget without inline scripts, see CONTENT_SECURITY_POLICY) applies to forms and the admin.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database: PostgreSQL + PostGIS ---------------------------------------
 DATABASES = {
@@ -459,13 +464,22 @@ def _tile_origin(url):
     return f"{parsed.scheme}://{parsed.netloc}" if parsed.scheme and parsed.netloc else None
 
 
-# django-leaflet's {% leaflet_map %} and its form widget write inline <script>s,
-# so script-src keeps 'unsafe-inline'; everything else is same-origin only.
+# The one Content-Security-Policy of every response (pages, admin, API docs). No
+# inline script or style anywhere: scripts and styles are same-origin files only, so
+# the code in a name stored as `<img onerror=…>` or `<script>…</script>` does not run
+# even if a page ever slipped and wrote it as markup (pages write data as text; see
+# tests/browser/test_no_script_from_data.py). django-leaflet's inline <script>s are replaced by
+# templates/leaflet/ overrides plus static/js/leaflet-maps.js; the API docs use
+# drf-spectacular's split Swagger view (its start-up code as a file) and
+# templates/drf_spectacular/swagger_ui.html moves its inline <style> to a file;
+# templates/rest_framework/api.html drops the browsable API's inline Pygments <style>;
+# htmx's indicator <style> is switched off (ehealth board). No nonces either, so cached pages
+# stay valid. Scripts may still set styles through the CSSOM (Leaflet does).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF, "'unsafe-inline'"],
-        "style-src": [SELF, "'unsafe-inline'"],
+        "script-src": [SELF],
+        "style-src": [SELF],
         "img-src": [SELF, "data:", "blob:"] + ([_tile_origin(MAP_TILES_URL)] if _tile_origin(MAP_TILES_URL) else []),
         "connect-src": [SELF],
         "font-src": [SELF],

@@ -7,7 +7,7 @@ from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.views.static import serve
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from blitar_portal.core.sitemaps import collect_sitemaps
 
@@ -19,7 +19,8 @@ APPS = [("ehealth", "kesehatan/"), ("ikm", "ikm/"), ("tanam", "tanam/")]
 
 api_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # The split view serves Swagger UI's start-up code as a file (?script): no inline script (strict CSP).
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]
 api_patterns += [path("", include(f"{app}.api")) for app, _prefix in APPS]
 

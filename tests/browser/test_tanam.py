@@ -33,7 +33,7 @@ def _photo_bytes():
 
 def _tap_map_at(page, map_name, lat, lon):
     """Tap the Leaflet map where (lat, lon) is drawn, like a finger would."""
-    page.wait_for_function(f"window['leafletmap{map_name}'] !== undefined")
+    page.wait_for_function(f"() => window['leafletmap{map_name}'] !== undefined")
     xy = page.evaluate(
         """([name, lat, lon]) => {
             const map = window["leafletmap" + name];
@@ -96,7 +96,7 @@ def test_register_verify_and_see_on_map_and_cover(page, tanam_data, celery_worke
 
     # 3. The worker refreshes the map cells and the cover; the public sees both.
     page.goto("/tanam/")
-    page.wait_for_function("window['leafletmaptanam-map'] !== undefined")
+    page.wait_for_function("() => window['leafletmaptanam-map'] !== undefined")
     page.evaluate(
         "([lat, lon]) => window['leafletmaptanam-map'].setView([lat, lon], 18, {animate: false})", [point.y, point.x]
     )
@@ -133,7 +133,7 @@ def test_use_my_location_warns_about_poor_accuracy(browser, live_server, tanam_d
     try:
         _sign_in(page, bob, password)
         page.goto("/tanam/daftar/")
-        page.wait_for_function("window['leafletmapregister-map'] !== undefined")
+        page.wait_for_function("() => window['leafletmapregister-map'] !== undefined")
         page.get_by_role("button", name="Gunakan lokasi saya").click()
         note = page.locator("#location-note")
         note.filter(has_text="45 m").wait_for()

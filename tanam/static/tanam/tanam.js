@@ -10,10 +10,15 @@
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); });
   }
 
-  function escapeHtml(text) {
-    var div = document.createElement("div");
-    div.textContent = text == null ? "" : String(text);
-    return div.innerHTML;
+  /* Every string from data goes into the page as text: el("strong", {}, [name]) makes
+     <strong> with a text node, never markup (a species or community name is data). */
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    (children || []).forEach(function (c) {
+      node.appendChild(typeof c === "string" || typeof c === "number" ? document.createTextNode(String(c)) : c);
+    });
+    return node;
   }
 
   function drawOutlines(map, url) {
@@ -36,7 +41,7 @@
       var size = trees < 100 ? 34 : trees < 10000 ? 42 : 52;
       var label = trees >= 10000 ? Math.round(trees / 1000) + "k" : String(trees);
       var marker = L.marker(latlng, {
-        icon: L.divIcon({ className: "tanam-cluster", html: "<span>" + label + "</span>", iconSize: [size, size] }),
+        icon: L.divIcon({ className: "tanam-cluster", html: el("span", {}, [label]), iconSize: [size, size] }),
         title: trees + " " + wrap.dataset.labelTrees, alt: trees + " " + wrap.dataset.labelTrees, keyboard: true
       });
       marker.on("click", function () { map.setView(latlng, Math.min(map.getZoom() + 2, 19)); });
@@ -45,13 +50,18 @@
 
     function pinMarker(f, latlng) {
       var p = f.properties;
-      var html = "<strong>" + escapeHtml(p.species) + "</strong> <em>" + escapeHtml(p.scientific_name) + "</em><br>" +
-        escapeHtml(p.trees) + " " + escapeHtml(wrap.dataset.labelTrees) + " · " + escapeHtml(wrap.dataset.labelPlanted) +
-        " " + escapeHtml(p.planted_on) +
-        (p.community ? "<br>" + escapeHtml(wrap.dataset.labelCommunity) + ": " + escapeHtml(p.community) : "") +
-        (p.photo ? '<br><img src="' + encodeURI(p.photo) + '" alt="" width="160">' : "");
+      var content = el("div", {}, [
+        el("strong", {}, [p.species || ""]), " ", el("em", {}, [p.scientific_name || ""]), el("br"),
+        p.trees + " " + wrap.dataset.labelTrees + " · " + wrap.dataset.labelPlanted + " " + (p.planted_on || "")
+      ]);
+      if (p.community) { content.append(el("br"), wrap.dataset.labelCommunity + ": " + p.community); }
+      if (p.photo) {
+        var img = el("img", { alt: "", width: "160" });
+        img.src = p.photo;
+        content.append(el("br"), img);
+      }
       return L.circleMarker(latlng, { radius: 7, color: "#074536", fillColor: "#2e9e6b", fillOpacity: 0.9, className: "tanam-pin" })
-        .bindPopup(html);
+        .bindPopup(content);
     }
 
     function refresh() {
@@ -151,12 +161,14 @@
     }
     function legend() {
       var box = document.getElementById("cover-legend");
-      var html = '<span class="legend-swatch" style="background:' + colors[0] + '"></span> 0 % ';
-      for (var i = 1; i < 5; i++) {
-        html += '<span class="legend-swatch" style="background:' + colors[i] + '"></span> ≤ ' +
-          (top * i / 4).toFixed(3) + " % ";
+      /* Swatch colours through the CSSOM (allowed by a CSP without 'unsafe-inline', unlike style="…"). */
+      function swatch(i) {
+        var span = el("span", { "class": "legend-swatch" });
+        span.style.background = colors[i];
+        return span;
       }
-      box.innerHTML = html;
+      box.replaceChildren(swatch(0), " 0 % ");
+      for (var i = 1; i < 5; i++) { box.append(swatch(i), " ≤ " + (top * i / 4).toFixed(3) + " % "); }
     }
     function style(f) {
       var y = f.properties.years[slider.value];
@@ -172,7 +184,9 @@
         onEachFeature: function (f, l) {
           l.bindTooltip(function () {
             var y = f.properties.years[slider.value] || { canopy_percent: 0, trees: 0 };
-            return escapeHtml(f.properties.name) + ": " + y.canopy_percent.toFixed(3) + " % · " + y.trees + " " + wrap.dataset.labelTrees;
+            return el("span", {}, [
+              f.properties.name + ": " + y.canopy_percent.toFixed(3) + " % · " + y.trees + " " + wrap.dataset.labelTrees
+            ]);
           });
         }
       }).addTo(map);
