@@ -14,3 +14,38 @@ def worker_heartbeat_record(*, queue=None, hostname=None):
         queue=queue, defaults={"beat_at": timezone.now(), "hostname": hostname or socket.gethostname()}
     )
     return beat
+
+
+def retention_apply(*, now=None):
+    """Apply every retention rule once (docs/privacy.md); returns {what: rows erased or deleted}.
+
+    The one service behind the beat task `core.purge_personal_data` and the command
+    `python manage.py purge_personal_data`. Each step is idempotent, so a run that
+    stops half-way is finished by the next one.
+    """
+    import datetime
+
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib.sessions.models import Session
+
+    from blitar_portal.dashboard.sources.ehealth import BOR_DAYS
+    from ehealth import services as ehealth_services
+
+    now = now or timezone.now()
+    login_cutoff = now - datetime.timedelta(days=settings.LOGIN_ATTEMPT_RETENTION_DAYS)
+    return {
+        "service_requests_erased": ehealth_services.service_requests_erase_expired(
+            days=settings.PERSONAL_DATA_RETENTION_DAYS, now=now
+        ),
+        # The hospital page and the dashboard read the last 7 days of sync logs.
+        "sync_runs": ehealth_services.sync_runs_purge(days=max(settings.SYNC_RUN_RETENTION_DAYS, 7), now=now),
+        # The dashboard walks the bed history back BOR_DAYS days: never delete inside that window.
+        "bed_history": ehealth_services.bed_history_purge(
+            days=max(settings.BED_HISTORY_RETENTION_DAYS, BOR_DAYS), now=now
+        ),
+        "sessions": Session.objects.filter(expire_date__lt=now).delete()[0],
+        "login_attempts": sum(
+            model.objects.filter(attempt_time__lt=login_cutoff).delete()[0]
+            for model in (AccessAttempt, AccessLog, AccessFailureLog)
+        ),
+    }

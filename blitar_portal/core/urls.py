@@ -7,5 +7,6 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("privasi/", views.privacy, name="privacy"),
     path("bench/baseline", views.baseline, name="baseline"),
 ]

@@ -64,7 +64,7 @@ def test_inquiry_is_saved_and_owner_is_emailed(client, product, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     response = client.post(
         f"/ikm/produk/{product.slug}/pesan/",
-        {"buyer_name": "Budi", "buyer_phone": "0856-1234-5678", "quantity": 20, "message": "Bisa kirim ke Malang?"},
+        {"buyer_name": "Budi", "buyer_phone": "0856-1234-5678", "quantity": 20, "message": "Bisa kirim ke Malang?", "consent": "on"},
         REMOTE_ADDR=fresh_ip(),
     )
     assert response.status_code == 302
@@ -88,7 +88,7 @@ def test_bad_inquiry_shows_messages_and_saves_nothing(client, product):
 
 def test_inquiry_spam_is_rate_limited(client, product):
     ip = fresh_ip()
-    data = {"buyer_name": "Spam", "buyer_phone": "081234567890", "quantity": 1, "message": "beli"}
+    data = {"buyer_name": "Spam", "buyer_phone": "081234567890", "quantity": 1, "message": "beli", "consent": "on"}
     codes = [client.post(f"/ikm/produk/{product.slug}/pesan/", data, REMOTE_ADDR=ip).status_code for _ in range(7)]
     assert codes[:5] == [302] * 5
     assert codes[5:] == [429, 429]
