@@ -392,9 +392,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     # Every line is cleaned of e-mail addresses, phone numbers and NIK-like digit runs.
     "filters": {"personal_data": {"()": "blitar_portal.lib.logmask.PersonalDataFilter"}},
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["personal_data"]}
-    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["personal_data"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},

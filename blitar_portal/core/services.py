@@ -49,3 +49,42 @@ def retention_apply(*, now=None):
             for model in (AccessAttempt, AccessLog, AccessFailureLog)
         ),
     }
+
+
+def encrypted_fields_rotate(*, batch=1000):
+    """Re-encrypt every EncryptedTextField value with the first key of FIELD_ENCRYPTION_KEYS.
+
+    The rotation step (docs/privacy.md): after it, the old keys can be removed. Works on the raw
+    columns (no model save, no side effect); returns {"app_label.Model.field": values rotated}.
+    """
+    from django.apps import apps
+    from django.db import connection, transaction
+
+    from blitar_portal.lib.crypto import EncryptedTextField, rotate
+
+    done = {}
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if not isinstance(field, EncryptedTextField):
+                continue
+            table, column, pk = model._meta.db_table, field.column, model._meta.pk.column
+            qn = connection.ops.quote_name
+            count, last = 0, None
+            while True:
+                with transaction.atomic(), connection.cursor() as cursor:
+                    after = "" if last is None else f"AND {qn(pk)} > %s"
+                    cursor.execute(
+                        f"SELECT {qn(pk)}, {qn(column)} FROM {qn(table)} WHERE {qn(column)} <> '' {after} "  # noqa: S608
+                        f"ORDER BY {qn(pk)} LIMIT {int(batch)}",
+                        [] if last is None else [last],
+                    )
+                    rows = cursor.fetchall()
+                    if not rows:
+                        break
+                    cursor.executemany(
+                        f"UPDATE {qn(table)} SET {qn(column)} = %s WHERE {qn(pk)} = %s",  # noqa: S608
+                        [(rotate(value), key) for key, value in rows],
+                    )
+                count, last = count + len(rows), rows[-1][0]
+            done[f"{model._meta.label}.{field.name}"] = count
+    return done

@@ -64,7 +64,13 @@ def test_inquiry_is_saved_and_owner_is_emailed(client, product, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     response = client.post(
         f"/ikm/produk/{product.slug}/pesan/",
-        {"buyer_name": "Budi", "buyer_phone": "0856-1234-5678", "quantity": 20, "message": "Bisa kirim ke Malang?", "consent": "on"},
+        {
+            "buyer_name": "Budi",
+            "buyer_phone": "0856-1234-5678",
+            "quantity": 20,
+            "message": "Bisa kirim ke Malang?",
+            "consent": "on",
+        },
         REMOTE_ADDR=fresh_ip(),
     )
     assert response.status_code == 302
