@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from blitar_portal.lib.crypto import EncryptedTextField
+from blitar_portal.lib.masking import mask_email
 
 from .feeds import CLASS_LABELS, LAINNYA
 
@@ -357,7 +358,8 @@ class NotificationOutbox(models.Model):
         verbose_name_plural = _("email notifikasi")
 
     def __str__(self):
-        return f"{self.to_email}: {self.subject}"
+        # Shown in admin titles, logs and history: never the whole address.
+        return f"{mask_email(self.to_email)}: {self.subject}"
 
 
 class PersonalDataAccessCode(models.Model):
