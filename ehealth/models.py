@@ -267,6 +267,11 @@ class ServiceRequest(models.Model):
         DIBATALKAN = "dibatalkan", _("Dibatalkan")
         TIDAK_HADIR = "tidak_hadir", _("Tidak hadir")
 
+    class Erasure(models.TextChoices):
+        RETENTION = "retensi", _("masa simpan habis")
+        CANCELLED = "dibatalkan", _("permohonan dibatalkan")
+        CITIZEN = "warga", _("atas permintaan warga")
+
     code = models.CharField(_("kode booking"), max_length=12, unique=True)
     hospital = models.ForeignKey(Hospital, on_delete=models.PROTECT, related_name="service_requests")
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="requests")
@@ -286,7 +291,7 @@ class ServiceRequest(models.Model):
     bpjs_number = EncryptedTextField(_("nomor kartu BPJS"), blank=True)
     complaint = EncryptedTextField(_("keluhan"), blank=True)
     personal_data_erased_at = models.DateTimeField(_("data pribadi dihapus"), null=True, blank=True, db_index=True)
-    erasure_reason = models.CharField(_("alasan penghapusan"), max_length=12, blank=True)
+    erasure_reason = models.CharField(_("alasan penghapusan"), max_length=12, choices=Erasure.choices, blank=True)
     consent_version = models.CharField(max_length=20)
     consent_at = models.DateTimeField()
     submit_token = models.CharField(max_length=64, null=True, blank=True, unique=True)
@@ -303,11 +308,6 @@ class ServiceRequest(models.Model):
 
     # What is erased after the retention period, on cancellation or at the citizen's request.
     PERSONAL_FIELDS = ("name", "nik", "phone", "email", "bpjs_number", "complaint", "reject_reason")
-
-    class Erasure(models.TextChoices):
-        RETENTION = "retensi", _("masa simpan habis")
-        CANCELLED = "dibatalkan", _("permohonan dibatalkan")
-        CITIZEN = "warga", _("atas permintaan warga")
 
     # status -> the field stamped when a request enters it ("diajukan" is created_at).
     STATUS_TIME_FIELDS = {
