@@ -233,3 +233,16 @@ def test_owner_is_emailed_about_an_inquiry(product, settings):
     assert services.inquiry_notify_owner(inquiry_id=inquiry.pk) is True
     assert mail.outbox[-1].to == [product.shop.owner.email]
     assert "Keripik Tempe Sagu" in mail.outbox[-1].subject and "jumlah 7" in mail.outbox[-1].body
+
+
+def test_inquiry_needs_consent_and_links_the_privacy_notice(client, product):
+    html = client.get(f"/ikm/produk/{product.slug}/").content.decode()
+    assert 'name="consent"' in html and 'href="/privasi/"' in html
+    response = client.post(
+        f"/ikm/produk/{product.slug}/pesan/",
+        {"buyer_name": "Budi", "buyer_phone": "081234567890", "quantity": 1, "message": "Ada?"},
+        REMOTE_ADDR=fresh_ip(),
+    )
+    assert response.status_code == 400
+    assert "Persetujuan pemrosesan data pribadi wajib dicentang." in response.content.decode()
+    assert not Inquiry.objects.exists()
