@@ -41,6 +41,13 @@ def bench_env():
         GUNICORN_MAX_REQUESTS="0",
         CELERY_QUEUE="bench",
         LOG_LEVEL="WARNING",
+        # Production refuses console/locmem e-mail and a missing key; the benchmark sends no e-mail and its
+        # database is throw-away, so a fixed key (not the public development one) keeps --no-seed runs readable.
+        EMAIL_URL=os.environ.get("BENCH_EMAIL_URL", "smtp://127.0.0.1:25"),
+        FIELD_ENCRYPTION_KEYS=os.environ.get(
+            "BENCH_FIELD_ENCRYPTION_KEYS",
+            "YmVuY2gtb25seS1maWVsZC1rZXktYmxpdGFyLXBvcnQ=",  # noqa: S106 - benchmark database only
+        ),
     )
     env.pop("PYTEST_VERSION", None)
     return env

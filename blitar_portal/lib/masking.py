@@ -51,9 +51,10 @@ def mask_text(value):
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Indonesian mobile numbers as people type them: 0812-3456-7890, +62 812 3456 7890, 6281234567890.
-_PHONE = re.compile(r"(?<![\w+])(?:\+?62|0)[\s-]?8\d{1,3}(?:[\s-]?\d{2,4}){2,4}(?!\w)")
-# Any other long digit run: a NIK (16), a BPJS number (13), an account or card number.
-_DIGITS = re.compile(r"(?<!\d)\d{12,20}(?!\d)")
+_PHONE = re.compile(r"(?<![\w+.])(?:\+?62|0)[\s-]?8\d{1,3}(?:[\s-]?\d{2,4}){2,4}(?!\w)")
+# Any other long digit run: a NIK (16), a BPJS number (13), an account or card number
+# (not the decimals of a float such as a task's run time).
+_DIGITS = re.compile(r"(?<![\d.])\d{12,20}(?!\d)")
 
 
 def _digits_only(value):

@@ -33,5 +33,5 @@ def test_log_text_masks_emails_phones_and_nik_like_numbers():
 
 
 def test_log_text_keeps_ordinary_numbers():
-    line = "Sync of rsud-wlingi: 12 baris, 3 kelas berubah in 250 ms (HTTP 503), id 1234567"
+    line = "Sync of rsud-wlingi: 12 baris, 3 kelas berubah in 250 ms (HTTP 503), id 1234567, in 0.2149000003016s"
     assert mask_log_text(line) == line
