@@ -437,10 +437,10 @@ def _erase(request, *, reason, now):
         return request
     for field, value in _ERASED.items():
         setattr(request, field, value)
-    request.submit_token = None
     request.personal_data_erased_at = now
     request.erasure_reason = reason
-    request.save(update_fields=[*_ERASED, "submit_token", "personal_data_erased_at", "erasure_reason"])
+    # submit_token stays: a random value, not personal, and a retried POST must still find this request.
+    request.save(update_fields=[*_ERASED, "personal_data_erased_at", "erasure_reason"])
     request.notifications.filter(sent_at__isnull=False).delete()
     request.access_codes.all().delete()
     return request
@@ -490,7 +490,6 @@ def service_requests_erase_expired(*, days, now=None):
         PersonalDataAccessCode.objects.filter(service_request__in=expired).delete()
         erased = expired.update(
             **_ERASED,
-            submit_token=None,
             personal_data_erased_at=now,
             erasure_reason=ServiceRequest.Erasure.RETENTION,
         )
