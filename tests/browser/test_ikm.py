@@ -33,7 +33,7 @@ def _owner_registers_and_builds_shop(page, tmp_path):
     page.get_by_role("link", name="Punya usaha? Daftarkan toko IKM Anda").click()
     page.locator("#id_username").fill("sriwahyuni")
     page.get_by_label("Nama lengkap").fill("Sri Wahyuni")
-    page.get_by_label("Email").fill("sri@contoh.id")
+    page.locator("#id_email").fill("sri@contoh.id")
     page.locator("#id_password1").fill(OWNER_PASSWORD)
     page.locator("#id_password2").fill(OWNER_PASSWORD)
     page.locator("#id_consent").check()
