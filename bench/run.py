@@ -47,6 +47,13 @@ def bench_env():
         # throttle's cost, not its 429s.
         RATE_LIMIT_API_ANON="100000000/m",
         RATE_LIMIT_API_USER="100000000/m",
+        # Production refuses console/locmem e-mail and a missing key; the benchmark sends no e-mail and its
+        # database is throw-away, so a fixed key (not the public development one) keeps --no-seed runs readable.
+        EMAIL_URL=os.environ.get("BENCH_EMAIL_URL", "smtp://127.0.0.1:25"),
+        FIELD_ENCRYPTION_KEYS=os.environ.get(
+            "BENCH_FIELD_ENCRYPTION_KEYS",
+            "YmVuY2gtb25seS1maWVsZC1rZXktYmxpdGFyLXBvcnQ=",  # noqa: S106 - benchmark database only
+        ),
     )
     env.pop("PYTEST_VERSION", None)
     return env

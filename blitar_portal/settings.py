@@ -60,6 +60,16 @@ if not DEBUG and SECRET_KEY == DEFAULT_SECRET_KEY:
         "DEBUG=0 needs a real SECRET_KEY: set the SECRET_KEY environment variable "
         "(for example: python -c 'import secrets; print(secrets.token_urlsafe(50))')."
     )
+# Fernet keys for personal data and feed secrets at rest (blitar_portal/lib/crypto.py): the first
+# encrypts, all decrypt (rotation: docs/privacy.md). The development key is public: refused when DEBUG=0.
+DEV_FIELD_ENCRYPTION_KEY = "ZGV2LW9ubHktZmllbGQta2V5LWJsaXRhci1wb3J0YWw="  # noqa: S105 - refused when DEBUG=0
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS") or ([DEV_FIELD_ENCRYPTION_KEY] if DEBUG else [])
+if not DEBUG and (not FIELD_ENCRYPTION_KEYS or DEV_FIELD_ENCRYPTION_KEY in FIELD_ENCRYPTION_KEYS):
+    raise ImproperlyConfigured(
+        "DEBUG=0 needs FIELD_ENCRYPTION_KEYS (personal data is encrypted at rest): set it to one or more "
+        "comma-separated Fernet keys, newest first (make one with: python -c 'from cryptography.fernet "
+        "import Fernet; print(Fernet.generate_key().decode())')."
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -199,6 +209,8 @@ CELERY_REDBEAT_REDIS_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 1
 CELERY_REDBEAT_KEY_PREFIX = env("REDBEAT_KEY_PREFIX", f"test-{os.getpid()}:redbeat:" if TESTING else "redbeat:")
 CELERY_REDBEAT_LOCK_TIMEOUT = env_int("BEAT_LOCK_TIMEOUT_SECONDS", 60)
 CELERY_BEAT_MAX_LOOP_INTERVAL = env_int("BEAT_MAX_LOOP_INTERVAL_SECONDS", 5)
+# The worker logs through LOGGING (and its personal-data filter), not a handler of its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Each app adds its entries in its AppConfig.ready() via core.beat.register().
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.worker_heartbeat", "schedule": 30.0},
@@ -324,9 +336,30 @@ def email_settings(url):
     }
 
 
-globals().update(email_settings(env("EMAIL_URL", "console://")))
+EMAIL_URL = env("EMAIL_URL", "console://" if DEBUG else "")
+if not EMAIL_URL:
+    raise ImproperlyConfigured("DEBUG=0 needs EMAIL_URL (for example smtp://user:pass@mail.blitarkab.go.id:587?tls=1).")
+globals().update(email_settings(EMAIL_URL))
+# E-mails carry addresses, booking links and one-time codes: in production they never go to the log
+# (console) or to memory (locmem, which only tests read).
+if not DEBUG and (EMAIL_URL.startswith("console:") or (EMAIL_URL.startswith("locmem:") and not TESTING)):
+    raise ImproperlyConfigured(
+        f"EMAIL_URL={EMAIL_URL.split(':')[0]}:// is refused when DEBUG=0: it would write e-mails (addresses, "
+        "booking links, one-time codes) to the log or lose them. Set EMAIL_URL=smtp://user:pass@host:587?tls=1."
+    )
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Portal Smart City Kabupaten Blitar <noreply@blitarkab.go.id>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Personal data (docs/privacy.md) --------------------------------------------
+# Days after the visit when a service request's personal fields are erased (statistics stay).
+PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 90)
+# Operational rows: feed sync logs, bed history (never less than the dashboard reads: 400 days),
+# login attempts and logs (django-axes). Expired sessions are deleted by the same daily run.
+SYNC_RUN_RETENTION_DAYS = env_int("SYNC_RUN_RETENTION_DAYS", 30)
+BED_HISTORY_RETENTION_DAYS = env_int("BED_HISTORY_RETENTION_DAYS", 400)
+LOGIN_ATTEMPT_RETENTION_DAYS = env_int("LOGIN_ATTEMPT_RETENTION_DAYS", 90)
+# Who citizens write to about their personal data (shown on /privasi/ and the data pages).
+PRIVACY_CONTACT_EMAIL = env("PRIVACY_CONTACT_EMAIL", "diskominfo@blitarkab.go.id")
 
 # --- Language and time --------------------------------------------------------
 LANGUAGE_CODE = "id"
@@ -509,7 +542,11 @@ if LOG_FORMAT not in ("json", "plain"):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "django_guid.log_filters.CorrelationId", "correlation_id_field": "request_id"}},
+    "filters": {
+        "request_id": {"()": "django_guid.log_filters.CorrelationId", "correlation_id_field": "request_id"},
+        # Every line is cleaned of e-mail addresses, phone numbers and NIK-like digit runs.
+        "personal_data": {"()": "blitar_portal.lib.logmask.PersonalDataFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
         "json": {
@@ -518,9 +555,20 @@ LOGGING = {
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "personal_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}, "django_guid": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django_guid": {"level": "WARNING"},
+        # Django's own default handlers would print unfiltered lines: route it through ours.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 # Error tracking: only when SENTRY_DSN is set. No personal data is sent (UU PDP): no cookies,

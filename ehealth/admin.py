@@ -18,7 +18,7 @@ from leaflet.admin import LeafletGeoAdmin
 
 from blitar_portal.accounts.roles import HOSPITAL_STAFF, has_role
 from blitar_portal.lib.admin import ModeratedAdminMixin
-from blitar_portal.lib.validators import mask_name, mask_nik
+from blitar_portal.lib.masking import mask_email, mask_log_text, mask_name, mask_nik
 
 from . import selectors, services
 from .feeds import CLASS_LABELS
@@ -368,12 +368,14 @@ class ServiceRequestAdmin(ScopedAdmin):
         "visit_date",
         "queue_number",
         "estimated_time",
-        "name",
-        "nik",
-        "phone",
-        "email",
-        "bpjs_number",
-        "complaint",
+        "patient_name",
+        "patient_nik",
+        "patient_phone",
+        "patient_email",
+        "patient_bpjs_number",
+        "patient_complaint",
+        "personal_data_erased_at",
+        "erasure_reason",
         "consent_version",
         "consent_at",
         "created_at",
@@ -417,6 +419,43 @@ class ServiceRequestAdmin(ScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f for f in self.fields if f not in ("status", "reject_reason")]
+
+    def get_object(self, request, object_id, from_field=None):
+        """The change form shows personal data in full only to the clerks of the request's hospital."""
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            full = selectors.can_see_personal_data(request.user, obj)
+            obj.personal_view = selectors.service_request_personal_data(obj, full=full)
+        return obj
+
+    @staticmethod
+    def _personal(obj, field):
+        view = getattr(obj, "personal_view", None) or selectors.service_request_personal_data(obj, full=False)
+        return view[field]
+
+    @admin.display(description=gettext_lazy("nama pasien"))
+    def patient_name(self, obj):
+        return self._personal(obj, "name")
+
+    @admin.display(description="NIK")
+    def patient_nik(self, obj):
+        return self._personal(obj, "nik")
+
+    @admin.display(description=gettext_lazy("nomor HP"))
+    def patient_phone(self, obj):
+        return self._personal(obj, "phone")
+
+    @admin.display(description=gettext_lazy("email"))
+    def patient_email(self, obj):
+        return self._personal(obj, "email")
+
+    @admin.display(description=gettext_lazy("nomor kartu BPJS"))
+    def patient_bpjs_number(self, obj):
+        return self._personal(obj, "bpjs_number")
+
+    @admin.display(description=gettext_lazy("keluhan"))
+    def patient_complaint(self, obj):
+        return self._personal(obj, "complaint")
 
     @admin.display(description=gettext_lazy("Nama"))
     def masked_name(self, obj):
@@ -467,5 +506,15 @@ class HospitalMembershipAdmin(admin.ModelAdmin):
 @admin.register(NotificationOutbox)
 class NotificationOutboxAdmin(ReadOnlyScopedAdmin):
     hospital_field = "service_request__hospital"
-    list_display = ["created_at", "to_email", "subject", "sent_at", "attempts", "last_error"]
+    list_display = ["created_at", "recipient", "subject", "sent_at", "attempts", "error"]
     list_filter = [("sent_at", admin.EmptyFieldListFilter)]
+    # The address and the body are personal data: masked here, kept only until sent (docs/privacy.md).
+    fields = ["service_request", "recipient", "subject", "created_at", "sent_at", "attempts", "error"]
+
+    @admin.display(description=gettext_lazy("penerima"))
+    def recipient(self, obj):
+        return mask_email(obj.to_email)
+
+    @admin.display(description=gettext_lazy("galat terakhir"))
+    def error(self, obj):
+        return mask_log_text(obj.last_error)

@@ -13,8 +13,8 @@ from rest_framework.decorators import api_view, permission_classes, throttle_cla
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from blitar_portal.lib.masking import mask_name
 from blitar_portal.lib.ratelimit import api_throttles, scoped
-from blitar_portal.lib.validators import mask_name
 
 from . import selectors, services
 from .models import Service, ServiceRequest

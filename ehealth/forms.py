@@ -191,3 +191,24 @@ class HospitalFeedForm(forms.ModelForm):
             "sync_interval_minutes",
             "stale_after_minutes",
         ]
+
+
+class AccessCodeForm(forms.Form):
+    """The one-time code e-mailed to the citizen (see/delete their personal data)."""
+
+    code = forms.RegexField(
+        label=_("Kode dari email"),
+        regex=r"^\s*\d{6}\s*$",
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+        error_messages={"required": _("Isi kode dari email."), "invalid": _("Kode terdiri dari 6 digit angka.")},
+    )
+
+
+class EraseConfirmForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_(
+            "Saya mengerti: data pribadi permohonan ini dihapus permanen dan permohonan yang belum dilayani dibatalkan."
+        ),
+        error_messages={"required": _("Centang kotak konfirmasi untuk menghapus data.")},
+    )

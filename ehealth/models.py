@@ -7,6 +7,9 @@ from django.contrib.gis.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from blitar_portal.lib.crypto import EncryptedTextField
+from blitar_portal.lib.masking import mask_email
+
 from .feeds import CLASS_LABELS, LAINNYA
 
 # A hospital whose last N syncs failed is stale even if its numbers are recent.
@@ -55,8 +58,8 @@ class Hospital(models.Model):
     )
     feed_url = models.URLField(_("alamat feed"), max_length=500, blank=True)
     feed_format = models.CharField(_("format feed"), max_length=10, choices=FeedFormat.choices, blank=True)
-    # Secret: never rendered back (the admin form has a write-only field).
-    feed_token = models.CharField(_("token feed"), max_length=255, blank=True)
+    # Secret: never rendered back (the admin form has a write-only field); encrypted at rest.
+    feed_token = EncryptedTextField(_("token feed"), blank=True)
     sync_interval_minutes = models.PositiveSmallIntegerField(_("interval sinkronisasi (menit)"), default=5)
     stale_after_minutes = models.PositiveSmallIntegerField(
         _("dianggap usang setelah (menit)"), default=60, help_text=_("Data lebih tua dari ini ditandai usang.")
@@ -264,6 +267,11 @@ class ServiceRequest(models.Model):
         DIBATALKAN = "dibatalkan", _("Dibatalkan")
         TIDAK_HADIR = "tidak_hadir", _("Tidak hadir")
 
+    class Erasure(models.TextChoices):
+        RETENTION = "retensi", _("masa simpan habis")
+        CANCELLED = "dibatalkan", _("permohonan dibatalkan")
+        CITIZEN = "warga", _("atas permintaan warga")
+
     code = models.CharField(_("kode booking"), max_length=12, unique=True)
     hospital = models.ForeignKey(Hospital, on_delete=models.PROTECT, related_name="service_requests")
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="requests")
@@ -272,13 +280,18 @@ class ServiceRequest(models.Model):
     estimated_time = models.TimeField(_("perkiraan jam layanan"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DIAJUKAN)
     reject_reason = models.TextField(_("alasan penolakan"), blank=True)
-    name = models.CharField(_("nama pasien"), max_length=120)
-    nik = models.CharField(_("NIK"), max_length=16)
+    # Personal data (docs/privacy.md): blank once erased (PERSONAL_FIELDS, personal_data_erased_at).
+    # NIK, BPJS number and complaint are encrypted at rest; services.service_request_create
+    # requires them where the form does.
+    name = models.CharField(_("nama pasien"), max_length=120, blank=True)
+    nik = EncryptedTextField(_("NIK"), blank=True)
     nik_outside_regency = models.BooleanField(default=False)
-    phone = models.CharField(_("nomor HP"), max_length=16)
+    phone = models.CharField(_("nomor HP"), max_length=16, blank=True)
     email = models.EmailField(_("email"), blank=True)
-    bpjs_number = models.CharField(_("nomor kartu BPJS"), max_length=13, blank=True)
-    complaint = models.TextField(_("keluhan"))
+    bpjs_number = EncryptedTextField(_("nomor kartu BPJS"), blank=True)
+    complaint = EncryptedTextField(_("keluhan"), blank=True)
+    personal_data_erased_at = models.DateTimeField(_("data pribadi dihapus"), null=True, blank=True, db_index=True)
+    erasure_reason = models.CharField(_("alasan penghapusan"), max_length=12, choices=Erasure.choices, blank=True)
     consent_version = models.CharField(max_length=20)
     consent_at = models.DateTimeField()
     submit_token = models.CharField(max_length=64, null=True, blank=True, unique=True)
@@ -292,6 +305,9 @@ class ServiceRequest(models.Model):
     rejected_at = models.DateTimeField(_("waktu ditolak"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("waktu dibatalkan"), null=True, blank=True)
     no_show_at = models.DateTimeField(_("waktu ditandai tidak hadir"), null=True, blank=True)
+
+    # What is erased after the retention period, on cancellation or at the citizen's request.
+    PERSONAL_FIELDS = ("name", "nik", "phone", "email", "bpjs_number", "complaint", "reject_reason")
 
     # status -> the field stamped when a request enters it ("diajukan" is created_at).
     STATUS_TIME_FIELDS = {
@@ -342,4 +358,27 @@ class NotificationOutbox(models.Model):
         verbose_name_plural = _("email notifikasi")
 
     def __str__(self):
-        return f"{self.to_email}: {self.subject}"
+        # Shown in admin titles, logs and history: never the whole address.
+        return f"{mask_email(self.to_email)}: {self.subject}"
+
+
+class PersonalDataAccessCode(models.Model):
+    """A one-time code e-mailed to the address of a request: proves the citizen holds it (see, delete data).
+
+    Only a salted hash of the code is stored; it expires and allows a few attempts.
+    """
+
+    service_request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="access_codes")
+    code_hash = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("kode akses data pribadi")
+        verbose_name_plural = _("kode akses data pribadi")
+
+    def __str__(self):
+        return f"{self.service_request_id} {self.created_at:%Y-%m-%d %H:%M}"

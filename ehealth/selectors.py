@@ -16,12 +16,14 @@ from django.utils import timezone
 from redis.exceptions import RedisError
 
 from blitar_portal.accounts.roles import HOSPITAL_STAFF, has_role, is_diskominfo
+from blitar_portal.lib.masking import mask_bpjs, mask_email, mask_name, mask_nik, mask_phone, mask_text
 
 from .feeds import CANONICAL_CLASSES, CLASS_LABELS, LAINNYA
 from .models import (
     BedClass,
     BedCountChange,
     Hospital,
+    HospitalMembership,
     NotificationOutbox,
     Service,
     ServiceRequest,
@@ -65,6 +67,39 @@ def scoped_for_user(queryset, user, *, hospital_field="hospital"):
 
 def service_requests_for_user(user):
     return scoped_for_user(ServiceRequest.objects.select_related("hospital", "service"), user)
+
+
+def can_see_personal_data(user, service_request):
+    """The one rule for full personal data of a request (NIK, BPJS number, complaint, phone, e-mail):
+    only a clerk (Petugas RS, by group, not as superuser) of the hospital that handles it.
+
+    Diskominfo and superusers run the service but do not treat patients: they see masked values.
+    """
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    return (
+        user.groups.filter(name=HOSPITAL_STAFF).exists()
+        and HospitalMembership.objects.filter(user=user, hospital_id=service_request.hospital_id).exists()
+    )
+
+
+# field -> how it is masked for whoever may not see it in full
+PERSONAL_MASKS = {
+    "name": mask_name,
+    "nik": mask_nik,
+    "phone": mask_phone,
+    "email": mask_email,
+    "bpjs_number": mask_bpjs,
+    "complaint": mask_text,
+}
+
+
+def service_request_personal_data(service_request, *, full):
+    """{field: value} of the personal fields, in full or masked (admin, exports, API)."""
+    return {
+        field: getattr(service_request, field) if full else mask(getattr(service_request, field))
+        for field, mask in PERSONAL_MASKS.items()
+    }
 
 
 def service_request_by_code(code):

@@ -14,6 +14,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from blitar_portal.lib.validators import (
@@ -29,6 +30,7 @@ from .models import (
     BedCountChange,
     Hospital,
     NotificationOutbox,
+    PersonalDataAccessCode,
     Service,
     ServiceRequest,
     SyncRun,
@@ -299,14 +301,25 @@ def service_request_create(
             return existing, []
     if not consent:
         raise ValidationError({"consent": [_("Persetujuan pemrosesan data pribadi wajib dicentang.")]})
-    data, warnings = service_request_validate(
-        service=service, visit_date=visit_date, nik=nik, phone=phone, bpjs_number=bpjs_number, today=today
-    )
+    name, complaint = " ".join(str(name or "").split()), str(complaint or "").strip()
+    required = {}
+    if not name:
+        required["name"] = [_("Isi nama pasien.")]
+    if not complaint:
+        required["complaint"] = [_("Tuliskan keluhan singkat.")]
+    try:
+        data, warnings = service_request_validate(
+            service=service, visit_date=visit_date, nik=nik, phone=phone, bpjs_number=bpjs_number, today=today
+        )
+    except ValidationError as exc:
+        raise ValidationError({**exc.message_dict, **required}) from None
+    if required:
+        raise ValidationError(required)
     try:
         request = _service_request_insert(
             service=service,
             visit_date=visit_date,
-            fields={**data, "name": " ".join(name.split()), "complaint": complaint.strip(), "email": email},
+            fields={**data, "name": name, "complaint": complaint, "email": email},
             submit_token=submit_token,
         )
     except IntegrityError:
@@ -365,11 +378,15 @@ TRANSITIONS = {
 }
 
 
-def service_request_set_status(*, service_request, status, reason="", now=None):
+def service_request_set_status(
+    *, service_request, status, reason="", now=None, erasure_reason=ServiceRequest.Erasure.CANCELLED
+):
     """Move a request through the workflow; a rejection needs a reason. Queues a status email.
 
     The one place a status changes (admin form, admin list actions, citizen cancel, API):
     it stamps status_changed_at and the time field of the new status (STATUS_TIME_FIELDS).
+    A cancelled visit will not take place, so its personal data is erased at once (after the
+    status email is queued with the address it goes to).
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -399,12 +416,193 @@ def service_request_set_status(*, service_request, status, reason="", now=None):
             _("Status permohonan %(code)s: %(status)s")
             % {"code": request.code, "status": request.get_status_display()},
         )
+        if status == ServiceRequest.Status.DIBATALKAN:
+            _erase(request, reason=erasure_reason, now=now)
     return request
 
 
 def service_request_cancel(*, service_request):
     """The citizen (holding the booking code) cancels; only before the visit is served."""
     return service_request_set_status(service_request=service_request, status=ServiceRequest.Status.DIBATALKAN)
+
+
+# --- Personal data: erasure, retention, the citizen's one-time code ----------------------
+
+ACCESS_CODE_MINUTES = 10  # a one-time code is valid this long…
+ACCESS_CODE_ATTEMPTS = 5  # …for this many tries
+ACCESS_CODES_PER_HOUR = 3  # codes e-mailed for one request per hour (no mail bombing)
+_ERASED = {"name": "", "nik": "", "phone": "", "email": "", "bpjs_number": "", "complaint": "", "reject_reason": ""}
+
+
+def _erase(request, *, reason, now):
+    """Blank the personal fields of a locked request; keep the row (statistics need its dates and status).
+
+    Sent e-mails (they hold the address) and one-time codes go too; an e-mail still waiting
+    to be sent stays until sent, and the retention run removes it then.
+    """
+    if request.personal_data_erased_at:
+        return request
+    for field, value in _ERASED.items():
+        setattr(request, field, value)
+    request.personal_data_erased_at = now
+    request.erasure_reason = reason
+    # submit_token stays: a random value, not personal, and a retried POST must still find this request.
+    request.save(update_fields=[*_ERASED, "personal_data_erased_at", "erasure_reason"])
+    request.notifications.filter(sent_at__isnull=False).delete()
+    request.access_codes.all().delete()
+    return request
+
+
+def service_request_erase_personal_data(*, service_request, reason, now=None):
+    """Erase one request's personal data (idempotent); returns the request."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        request = ServiceRequest.objects.select_for_update().get(pk=service_request.pk)
+        return _erase(request, reason=reason, now=now)
+
+
+def service_request_erase_by_citizen(*, service_request, now=None):
+    """The citizen (proven by a one-time code) deletes their data: an open request is cancelled first.
+
+    A request being served cannot be deleted until the hospital finishes it.
+    """
+    now = now or timezone.now()
+    if service_request.status == ServiceRequest.Status.DILAYANI:
+        raise ValidationError(
+            _("Permohonan sedang dilayani. Data dapat dihapus setelah layanan selesai; hubungi rumah sakit.")
+        )
+    with transaction.atomic():
+        if ServiceRequest.Status.DIBATALKAN in TRANSITIONS.get(service_request.status, set()):
+            return service_request_set_status(
+                service_request=service_request,
+                status=ServiceRequest.Status.DIBATALKAN,
+                now=now,
+                erasure_reason=ServiceRequest.Erasure.CITIZEN,
+            )
+        return service_request_erase_personal_data(
+            service_request=service_request, reason=ServiceRequest.Erasure.CITIZEN, now=now
+        )
+
+
+def service_requests_erase_expired(*, days, now=None):
+    """Erase the personal data of every request whose visit was `days` or more days ago; returns the count.
+
+    Statistics (dates, status, hospital, service, queue) stay: dashboards count rows, not people.
+    """
+    now = now or timezone.now()
+    cutoff = timezone.localdate(now) - datetime.timedelta(days=days)
+    expired = ServiceRequest.objects.filter(visit_date__lte=cutoff, personal_data_erased_at__isnull=True)
+    with transaction.atomic():
+        NotificationOutbox.objects.filter(service_request__in=expired).delete()
+        PersonalDataAccessCode.objects.filter(service_request__in=expired).delete()
+        erased = expired.update(
+            **_ERASED,
+            personal_data_erased_at=now,
+            erasure_reason=ServiceRequest.Erasure.RETENTION,
+        )
+        # E-mails of requests erased earlier (on cancellation), once they went out or gave up.
+        NotificationOutbox.objects.filter(service_request__personal_data_erased_at__isnull=False).filter(
+            Q(sent_at__isnull=False) | Q(attempts__gte=10)
+        ).delete()
+    return erased
+
+
+def sync_runs_purge(*, days, now=None, batch=5000):
+    """Delete sync logs older than `days` days (bed history keeps its rows, with sync_run set to null)."""
+    return _purge_in_batches(SyncRun.objects.filter(started_at__lt=_ago(days, now)), batch=batch)
+
+
+def bed_history_purge(*, days, now=None, batch=5000):
+    """Delete bed count changes older than `days` days (callers keep what the dashboards walk back over)."""
+    return _purge_in_batches(BedCountChange.objects.filter(changed_at__lt=_ago(days, now)), batch=batch)
+
+
+def _ago(days, now):
+    return (now or timezone.now()) - datetime.timedelta(days=days)
+
+
+def _purge_in_batches(queryset, *, batch):
+    """Delete in short transactions so millions of rows never hold one long lock."""
+    total = 0
+    while True:
+        ids = list(queryset.values_list("pk", flat=True)[:batch])
+        if not ids:
+            return total
+        with transaction.atomic():
+            queryset.model.objects.filter(pk__in=ids).delete()
+        total += len(ids)
+
+
+def _code_hash(request, code):
+    return salted_hmac("ehealth.personal-data-code", f"{request.pk}:{code}").hexdigest()
+
+
+def personal_data_code_send(*, service_request, now=None):
+    """E-mail a 6-digit one-time code to the address the citizen gave; replaces earlier codes.
+
+    ValidationError when the data is already erased, there is no e-mail address, too many
+    codes were asked for, or the e-mail cannot be sent (nothing is kept then).
+    """
+    from django.template.loader import render_to_string
+
+    now = now or timezone.now()
+    if service_request.personal_data_erased_at:
+        raise ValidationError(_("Data pribadi permohonan ini sudah dihapus."))
+    if not service_request.email:
+        raise ValidationError(_("Permohonan ini tidak mencantumkan email, jadi kode tidak dapat dikirim."))
+    recent = service_request.access_codes.filter(created_at__gte=now - datetime.timedelta(hours=1)).count()
+    if recent >= ACCESS_CODES_PER_HOUR:
+        raise ValidationError(_("Terlalu banyak kode diminta. Coba lagi satu jam lagi."))
+    code = f"{secrets.randbelow(10**6):06d}"
+    with transaction.atomic():
+        service_request.access_codes.filter(used_at__isnull=True).update(used_at=now)
+        PersonalDataAccessCode.objects.create(
+            service_request=service_request,
+            code_hash=_code_hash(service_request, code),
+            created_at=now,
+            expires_at=now + datetime.timedelta(minutes=ACCESS_CODE_MINUTES),
+        )
+        body = render_to_string(
+            "ehealth/emails/access_code.txt",
+            {"request": service_request, "code": code, "minutes": ACCESS_CODE_MINUTES},
+        )
+        try:
+            send_mail(
+                _("Kode akses data permohonan %(code)s") % {"code": service_request.code},
+                body,
+                None,
+                [service_request.email],
+            )
+        except Exception as exc:  # noqa: BLE001 - any mail failure: the code is not kept, the citizen retries
+            logger.warning("Access code e-mail for request %s failed: %s", service_request.pk, exc)
+            transaction.set_rollback(True)
+            raise ValidationError(_("Email tidak dapat dikirim sekarang. Coba lagi nanti.")) from None
+    return now + datetime.timedelta(minutes=ACCESS_CODE_MINUTES)
+
+
+def personal_data_code_verify(*, service_request, code, now=None):
+    """Check a one-time code: True once (the code is used up); ValidationError with what to do otherwise."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        current = (
+            service_request.access_codes.select_for_update()
+            .filter(used_at__isnull=True, expires_at__gt=now, attempts__lt=ACCESS_CODE_ATTEMPTS)
+            .first()
+        )
+        if current is not None:
+            current.attempts += 1
+            matched = constant_time_compare(current.code_hash, _code_hash(service_request, str(code).strip()))
+            if matched:
+                current.used_at = now
+            current.save(update_fields=["attempts", "used_at"])
+    if current is None:
+        raise ValidationError(_("Kode sudah kedaluwarsa atau terlalu sering salah. Minta kode baru."))
+    if not matched:
+        left = ACCESS_CODE_ATTEMPTS - current.attempts
+        if left <= 0:
+            raise ValidationError(_("Kode salah terlalu sering. Minta kode baru."))
+        raise ValidationError(_("Kode salah. Sisa percobaan: %(n)s.") % {"n": left})
+    return True
 
 
 # --- Notifications (outbox) ----------------------------------------------------------

@@ -11,5 +11,7 @@ urlpatterns = [
     path("permohonan/cari/", views.request_lookup, name="request_lookup"),
     path("permohonan/<str:code>/", views.request_detail, name="request_detail"),
     path("permohonan/<str:code>/batal/", views.request_cancel, name="request_cancel"),
+    path("permohonan/<str:code>/data-saya/", views.request_my_data, name="request_my_data"),
+    path("permohonan/<str:code>/data-saya/hapus/", views.request_erase, name="request_erase"),
     path("demo-feed/<slug:slug>/", views.demo_feed, name="demo_feed"),
 ]

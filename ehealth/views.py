@@ -1,5 +1,6 @@
 """Public pages of E-Health: bed board, hospital page, service requests, demo feeds. Thin views."""
 
+import datetime
 import re
 
 from django.conf import settings
@@ -16,11 +17,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from blitar_portal.lib.masking import mask_email, mask_name
 from blitar_portal.lib.ratelimit import rate_limit
-from blitar_portal.lib.validators import mask_name
 
 from . import charts, selectors, services
-from .forms import BoardFilterForm, ServiceRequestForm
+from .forms import AccessCodeForm, BoardFilterForm, EraseConfirmForm, ServiceRequestForm
 from .models import Hospital, ServiceRequest
 
 
@@ -153,7 +154,11 @@ def request_new(request):
                 request, _("Permohonan terkirim. Simpan kode booking Anda: %(code)s") % {"code": created.code}
             )
             return redirect("ehealth:request_detail", code=created.code)
-    return render(request, "ehealth/request_new.html", {"form": form})
+    return render(
+        request,
+        "ehealth/request_new.html",
+        {"form": form, "retention_days": settings.PERSONAL_DATA_RETENTION_DAYS},
+    )
 
 
 def _add_errors(form, exc):
@@ -194,6 +199,86 @@ def request_cancel(request, code):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Permohonan dibatalkan."))
+    return redirect("ehealth:request_detail", code=service_request.code)
+
+
+# A verified one-time code opens the personal data of one request for this long in this session.
+VERIFIED_SECONDS = 15 * 60
+
+
+def _verified_key(service_request):
+    return f"ehealth-personal-data:{service_request.code}"
+
+
+def _is_verified(request, service_request):
+    until = request.session.get(_verified_key(service_request))
+    return bool(until) and until > timezone.now().timestamp()
+
+
+@rate_limit("booking-lookup", method="POST")  # one-time codes sent and tried, per IP
+@require_http_methods(["GET", "POST"])
+def request_my_data(request, code):
+    """What is kept about a request, after the holder proves it with a code e-mailed to them."""
+    service_request = selectors.service_request_by_code(code)
+    if service_request is None:
+        raise Http404
+    form = AccessCodeForm(request.POST if request.POST.get("action") == "verify" else None)
+    if request.method == "POST" and not service_request.personal_data_erased_at:
+        if request.POST.get("action") == "send":
+            try:
+                services.personal_data_code_send(service_request=service_request)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("Kode dikirim ke email Anda. Kode berlaku 10 menit."))
+            return redirect("ehealth:request_my_data", code=service_request.code)
+        if form.is_valid():
+            try:
+                services.personal_data_code_verify(service_request=service_request, code=form.cleaned_data["code"])
+            except ValidationError as exc:
+                form.add_error("code", exc.messages)
+            else:
+                request.session[_verified_key(service_request)] = timezone.now().timestamp() + VERIFIED_SECONDS
+                return redirect("ehealth:request_my_data", code=service_request.code)
+    verified = _is_verified(request, service_request) and not service_request.personal_data_erased_at
+    return render(
+        request,
+        "ehealth/request_my_data.html",
+        {
+            "req": service_request,
+            "verified": verified,
+            "form": form,
+            "erase_form": EraseConfirmForm(),
+            "masked_email": mask_email(service_request.email),
+            "contact_email": settings.PRIVACY_CONTACT_EMAIL,
+            "erase_on": service_request.visit_date + datetime.timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS),
+        },
+    )
+
+
+@rate_limit("booking-lookup", method="POST")
+@require_POST
+def request_erase(request, code):
+    """Delete the personal data of a request (the holder has verified a one-time code in this session)."""
+    service_request = selectors.service_request_by_code(code)
+    if service_request is None:
+        raise Http404
+    if not _is_verified(request, service_request):
+        messages.error(request, _("Buktikan dulu bahwa Anda pemegang permohonan ini dengan kode dari email."))
+        return redirect("ehealth:request_my_data", code=service_request.code)
+    form = EraseConfirmForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["confirm"]))
+        return redirect("ehealth:request_my_data", code=service_request.code)
+    try:
+        services.service_request_erase_by_citizen(service_request=service_request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("ehealth:request_my_data", code=service_request.code)
+    request.session.pop(_verified_key(service_request), None)
+    messages.success(
+        request, _("Data pribadi permohonan ini sudah dihapus. Data statistik tanpa identitas tetap disimpan.")
+    )
     return redirect("ehealth:request_detail", code=service_request.code)
 
 

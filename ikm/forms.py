@@ -179,6 +179,13 @@ class InquiryForm(forms.Form):
     buyer_phone = forms.CharField(label=_("Nomor HP/WhatsApp"), max_length=20)
     quantity = forms.IntegerField(label=_("Jumlah"), min_value=1, max_value=10_000_000, initial=1)
     message = forms.CharField(label=_("Pesan"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    consent = forms.BooleanField(
+        label=_(
+            "Saya setuju nama dan nomor HP saya diteruskan ke pemilik toko hanya untuk menjawab pesan ini "
+            "(UU No. 27 Tahun 2022 tentang Pelindungan Data Pribadi)."
+        ),
+        error_messages={"required": _("Persetujuan pemrosesan data pribadi wajib dicentang.")},
+    )
 
     def clean_buyer_phone(self):
         return normalize_phone(self.cleaned_data["buyer_phone"])

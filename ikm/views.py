@@ -167,7 +167,8 @@ def product_inquiry(request, slug):
     form = InquiryForm(request.POST)
     if form.is_valid():
         try:
-            services.inquiry_create(product=product, **form.cleaned_data)
+            fields = {k: v for k, v in form.cleaned_data.items() if k != "consent"}  # consent: the form's gate
+            services.inquiry_create(product=product, **fields)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

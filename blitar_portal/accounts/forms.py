@@ -9,6 +9,13 @@ User = get_user_model()
 class SignUpForm(UserCreationForm):
     email = forms.EmailField(label=_("Email"), help_text=_("Untuk mengatur ulang kata sandi dan pemberitahuan."))
     first_name = forms.CharField(label=_("Nama lengkap"), max_length=150)
+    consent = forms.BooleanField(
+        label=_(
+            "Saya menyetujui Pemerintah Kabupaten Blitar memproses nama dan email saya untuk akun ini, "
+            "sesuai Kebijakan Privasi dan UU No. 27 Tahun 2022 tentang Pelindungan Data Pribadi."
+        ),
+        error_messages={"required": _("Persetujuan pemrosesan data pribadi wajib dicentang.")},
+    )
 
     class Meta(UserCreationForm.Meta):
         model = User

@@ -1,7 +1,7 @@
 from celery import shared_task
 from celery.signals import worker_ready
 
-from .services import worker_heartbeat_record
+from .services import retention_apply, worker_heartbeat_record
 
 
 @shared_task(name="core.worker_heartbeat", bind=True, ignore_result=True)
@@ -17,3 +17,9 @@ def heartbeat_on_worker_start(sender=None, **kwargs):
     queues = [queue.name for queue in getattr(consumer, "queues", [])] or [None]
     for queue in queues:
         worker_heartbeat.apply_async(queue=queue)
+
+
+@shared_task(name="core.purge_personal_data", ignore_result=True)
+def purge_personal_data():
+    """Daily retention run (docs/privacy.md): the same service as `manage.py purge_personal_data`."""
+    retention_apply()

@@ -10,5 +10,6 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("healthz", views.healthz, name="healthz"),
     path("metrics", views.metrics, name="metrics"),
+    path("privasi/", views.privacy, name="privacy"),
     path("bench/baseline", views.baseline, name="baseline"),
 ]

@@ -19,6 +19,25 @@ def home(request):
     return render(request, "core/home.html", {"figures": figures, "computed_at": figures["computed_at"]})
 
 
+@require_GET
+def privacy(request):
+    """The public privacy notice (UU 27/2022), one full text per language (docs/privacy.md is the inventory)."""
+    from django.conf import settings
+    from django.utils.translation import get_language
+
+    language = "en" if (get_language() or "id").startswith("en") else "id"
+    return render(
+        request,
+        "core/privacy.html",
+        {
+            "body": f"core/privacy_{language}.html",
+            "retention_days": settings.PERSONAL_DATA_RETENTION_DAYS,
+            "login_days": settings.LOGIN_ATTEMPT_RETENTION_DAYS,
+            "contact_email": settings.PRIVACY_CONTACT_EMAIL,
+        },
+    )
+
+
 @never_cache
 @require_GET
 def livez(request):

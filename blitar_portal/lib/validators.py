@@ -108,17 +108,6 @@ def validate_nik(value):
     parse_nik(value)
 
 
-def mask_nik(value):
-    """3505…1234 → 3505********1234: lists never show a whole NIK."""
-    value = str(value or "")
-    return value[:4] + "*" * max(0, len(value) - 8) + value[-4:] if len(value) >= 8 else "*" * len(value)
-
-
-def mask_name(value):
-    """Siti Aminah → S*** A*****: the tracking page never shows a whole name."""
-    return " ".join(part[0] + "*" * (len(part) - 1) for part in str(value or "").split())
-
-
 def validate_nib(value):
     """NIB (Nomor Induk Berusaha, OSS): 13 digits."""
     if not re.fullmatch(r"\d{13}", str(value or "")):

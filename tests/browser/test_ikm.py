@@ -33,9 +33,10 @@ def _owner_registers_and_builds_shop(page, tmp_path):
     page.get_by_role("link", name="Punya usaha? Daftarkan toko IKM Anda").click()
     page.locator("#id_username").fill("sriwahyuni")
     page.get_by_label("Nama lengkap").fill("Sri Wahyuni")
-    page.get_by_label("Email").fill("sri@contoh.id")
+    page.locator("#id_email").fill("sri@contoh.id")
     page.locator("#id_password1").fill(OWNER_PASSWORD)
     page.locator("#id_password2").fill(OWNER_PASSWORD)
+    page.locator("#id_consent").check()
     page.get_by_role("button", name="Daftar sebagai pemilik IKM").click()
     page.wait_for_url("**/ikm/toko-saya/profil/")
 
@@ -128,6 +129,7 @@ def _buyer_finds_and_asks(page):
     page.get_by_label("Nomor HP/WhatsApp").fill("0856 1234 5678")
     page.get_by_label("Jumlah").fill("50")
     page.get_by_role("textbox", name="Pesan").fill("Bisa kirim 50 bungkus ke Malang minggu depan?")
+    page.locator("#id_consent").check()
     page.get_by_role("button", name="Kirim pesan").click()
     page.get_by_text("Pesan Anda sudah terkirim ke Keripik Bu Sri.").wait_for()
 

@@ -26,6 +26,7 @@ def test_register_as_owner_creates_account_with_role(client, db):
             "email": "baru@contoh.id",
             "password1": "Kata-Sandi-Kuat-2026",
             "password2": "Kata-Sandi-Kuat-2026",
+            "consent": "on",
         },
         REMOTE_ADDR=fresh_ip(),
     )

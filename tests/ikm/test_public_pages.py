@@ -64,7 +64,13 @@ def test_inquiry_is_saved_and_owner_is_emailed(client, product, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     response = client.post(
         f"/ikm/produk/{product.slug}/pesan/",
-        {"buyer_name": "Budi", "buyer_phone": "0856-1234-5678", "quantity": 20, "message": "Bisa kirim ke Malang?"},
+        {
+            "buyer_name": "Budi",
+            "buyer_phone": "0856-1234-5678",
+            "quantity": 20,
+            "message": "Bisa kirim ke Malang?",
+            "consent": "on",
+        },
         REMOTE_ADDR=fresh_ip(),
     )
     assert response.status_code == 302
@@ -88,7 +94,7 @@ def test_bad_inquiry_shows_messages_and_saves_nothing(client, product):
 
 def test_inquiry_spam_is_rate_limited(client, product):
     ip = fresh_ip()
-    data = {"buyer_name": "Spam", "buyer_phone": "081234567890", "quantity": 1, "message": "beli"}
+    data = {"buyer_name": "Spam", "buyer_phone": "081234567890", "quantity": 1, "message": "beli", "consent": "on"}
     codes = [client.post(f"/ikm/produk/{product.slug}/pesan/", data, REMOTE_ADDR=ip).status_code for _ in range(7)]
     assert codes[:5] == [302] * 5
     assert codes[5:] == [429, 429]
@@ -228,3 +234,16 @@ def test_owner_is_emailed_about_an_inquiry(product, settings):
     assert services.inquiry_notify_owner(inquiry_id=inquiry.pk) is True
     assert mail.outbox[-1].to == [product.shop.owner.email]
     assert "Keripik Tempe Sagu" in mail.outbox[-1].subject and "jumlah 7" in mail.outbox[-1].body
+
+
+def test_inquiry_needs_consent_and_links_the_privacy_notice(client, product):
+    html = client.get(f"/ikm/produk/{product.slug}/").content.decode()
+    assert 'name="consent"' in html and 'href="/privasi/"' in html
+    response = client.post(
+        f"/ikm/produk/{product.slug}/pesan/",
+        {"buyer_name": "Budi", "buyer_phone": "081234567890", "quantity": 1, "message": "Ada?"},
+        REMOTE_ADDR=fresh_ip(),
+    )
+    assert response.status_code == 400
+    assert "Persetujuan pemrosesan data pribadi wajib dicentang." in response.content.decode()
+    assert not Inquiry.objects.exists()

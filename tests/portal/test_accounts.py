@@ -12,6 +12,7 @@ GOOD = {
     "email": "sari@contoh.id",
     "password1": "Kebun-Mangga-2026!",
     "password2": "Kebun-Mangga-2026!",
+    "consent": "on",
 }
 
 

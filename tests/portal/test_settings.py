@@ -1,12 +1,23 @@
-"""Production configuration: refuses the default secret; `check --deploy` is clean."""
+"""Production configuration: refuses the default secret, a missing encryption key and e-mail backends that
+log or lose mail; `check --deploy` is clean."""
 
 import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 MANAGE = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+
+
+PRODUCTION = {
+    "DEBUG": "0",
+    "ALLOWED_HOSTS": "portal.blitarkab.go.id",
+    "SECRET_KEY": "x9!Lq2#vR7@mT4$wZ8^kP1&nB6*cF3(hJ5)dG0_sA-yE=uN+oI;tC:rV<eX>bM?",
+    "EMAIL_URL": "smtp://portal:rahasia@mail.blitarkab.go.id:587?tls=1",
+    "FIELD_ENCRYPTION_KEYS": "3q2cvd1KFyfb8xCC1ffx5kU4M7m1fVnNw7rhJwSDHSk=",
+}
 
 
 def run_manage(*args, **env):
@@ -27,9 +38,33 @@ def test_check_deploy_has_no_warning_with_real_settings():
         "--deploy",
         "--fail-level",
         "WARNING",
-        DEBUG="0",
-        ALLOWED_HOSTS="portal.blitarkab.go.id",
-        SECRET_KEY="x9!Lq2#vR7@mT4$wZ8^kP1&nB6*cF3(hJ5)dG0_sA-yE=uN+oI;tC:rV<eX>bM?",
+        **PRODUCTION,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_debug_off_without_encryption_keys_refuses_to_start():
+    result = run_manage("check", **{**PRODUCTION, "FIELD_ENCRYPTION_KEYS": ""})
+    assert result.returncode != 0
+    assert "DEBUG=0 needs FIELD_ENCRYPTION_KEYS" in result.stderr
+
+
+def test_debug_off_refuses_the_public_development_key():
+    from django.conf import settings
+
+    result = run_manage("check", **{**PRODUCTION, "FIELD_ENCRYPTION_KEYS": settings.DEV_FIELD_ENCRYPTION_KEY})
+    assert result.returncode != 0 and "FIELD_ENCRYPTION_KEYS" in result.stderr
+
+
+@pytest.mark.parametrize("email_url", ["console://", "locmem://", ""])
+def test_debug_off_refuses_email_backends_that_log_or_lose_mail(email_url):
+    result = run_manage("check", **{**PRODUCTION, "EMAIL_URL": email_url})
+    assert result.returncode != 0
+    assert "EMAIL_URL" in result.stderr and "smtp://" in result.stderr
+
+
+def test_debug_on_keeps_the_console_backend_for_make_run():
+    result = run_manage("shell", "-c", "from django.conf import settings; print(settings.EMAIL_BACKEND)", DEBUG="1")
+    assert result.returncode == 0, result.stderr
+    assert "console.EmailBackend" in result.stdout

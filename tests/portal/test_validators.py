@@ -6,8 +6,6 @@ from django.core.exceptions import ValidationError
 from blitar_portal.lib.geo import parse_point
 from blitar_portal.lib.rupiah import format_rupiah
 from blitar_portal.lib.validators import (
-    mask_name,
-    mask_nik,
     normalize_mobile,
     normalize_phone,
     parse_nik,
@@ -63,11 +61,6 @@ def test_nik_from_outside_the_regency_is_valid_but_flagged():
 def test_bad_niks_are_rejected_with_a_reason(nik, message):
     with pytest.raises(ValidationError, match=message):
         parse_nik(nik, today=TODAY)
-
-
-def test_masks_hide_personal_data():
-    assert mask_nik("3505124708900003") == "3505********0003"
-    assert mask_name("Siti Aminah") == "S*** A*****"
 
 
 def test_nib_and_bpjs_have_13_digits():
