@@ -28,6 +28,9 @@ PORTAL_IMAGE = "blitar-portal:latest"
 
 def production_env(**extra):
     environ = {k: v for k, v in os.environ.items() if k not in ("PYTEST_VERSION", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    # DEBUG=0 also requires a real mail server and a field encryption key (docs/privacy.md).
+    environ.setdefault("EMAIL_URL", "smtp://127.0.0.1:25")
+    environ.setdefault("FIELD_ENCRYPTION_KEYS", "dm0tdGVzdC1vbmx5LWZpZWxkLWtleS1ibGl0YXItMDA=")
     environ.update(extra)
     return environ
 

@@ -103,6 +103,9 @@ def vm(django_db_setup, django_db_blocker):
             GUNICORN_ACCESSLOG=str(base / "gunicorn-access.log"),
             PROMETHEUS_MULTIPROC_DIR=str(base / "metrics"),
             MONITORING_TOKEN=MONITORING_TOKEN,
+            # Production refuses the console e-mail backend and a missing field encryption key.
+            EMAIL_URL="smtp://127.0.0.1:25",
+            FIELD_ENCRYPTION_KEYS="dm0tdGVzdC1vbmx5LWZpZWxkLWtleS1ibGl0YXItMDA=",
         )
         with django_db_blocker.unblock():
             environ["DATABASE_URL"] = _test_database_url()
