@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "blitar_portal.core.middleware.LanguageMiddleware",
+    # Control characters in the path or a GET parameter: 400 before any view (after the language is set).
+    "blitar_portal.core.middleware.BadInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -291,7 +293,14 @@ LEAFLET_CONFIG = {
 
 # --- API ------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # One error body for every API error, documented on every operation (blitar_portal/core/api.py).
+    "DEFAULT_SCHEMA_CLASS": "blitar_portal.core.api.ErrorAwareAutoSchema",
+    "EXCEPTION_HANDLER": "blitar_portal.core.api.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "blitar_portal.core.parsers.ObjectJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_AUTHENTICATION_CLASSES": [

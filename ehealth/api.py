@@ -12,9 +12,11 @@ from django_ratelimit.decorators import ratelimit
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view, permission_classes
+from rest_framework.exceptions import Throttled
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from blitar_portal.core.api import LocalTimeField
 from blitar_portal.lib.validators import mask_name
 
 from . import selectors, services
@@ -45,6 +47,8 @@ class HospitalSerializer(serializers.Serializer):
 
 
 class ServiceSerializer(serializers.ModelSerializer):
+    opens_at = LocalTimeField(help_text="Jam buka (WIB).")
+
     class Meta:
         model = Service
         fields = ["id", "name", "kind", "daily_quota", "avg_service_minutes", "opens_at"]
@@ -56,7 +60,8 @@ class ServiceRequestCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120, min_length=2)
     nik = serializers.CharField(max_length=20)
     phone = serializers.CharField(max_length=20)
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    # No default "": it is not an e-mail address, so a schema with it would be invalid.
+    email = serializers.EmailField(required=False, allow_blank=True)
     bpjs_number = serializers.CharField(required=False, allow_blank=True, default="", max_length=13)
     complaint = serializers.CharField(max_length=2000)
     consent = serializers.BooleanField(help_text="Harus true: persetujuan pemrosesan data pribadi (UU PDP).")
@@ -76,6 +81,7 @@ class ServiceRequestPublicSerializer(serializers.ModelSerializer):
     service = serializers.CharField(source="service.name")
     name = serializers.SerializerMethodField()
     status_label = serializers.CharField(source="get_status_display")
+    estimated_time = LocalTimeField(allow_null=True, read_only=True, help_text="Perkiraan jam layanan (WIB).")
 
     class Meta:
         model = ServiceRequest
@@ -96,6 +102,15 @@ class ServiceRequestPublicSerializer(serializers.ModelSerializer):
 
     def get_name(self, obj) -> str:
         return mask_name(obj.name)
+
+
+class ServiceRequestCreatedSerializer(ServiceRequestPublicSerializer):
+    """The 201 answer: the request as its holder sees it, plus warnings (e.g. a NIK from elsewhere)."""
+
+    warnings = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta(ServiceRequestPublicSerializer.Meta):
+        fields = [*ServiceRequestPublicSerializer.Meta.fields, "warnings"]
 
 
 def _board_rows(request):
@@ -158,7 +173,7 @@ def hospital_detail(request, slug):
 @extend_schema(
     summary="Ajukan permohonan layanan",
     request=ServiceRequestCreateSerializer,
-    responses={201: ServiceRequestPublicSerializer, 400: None},
+    responses={201: ServiceRequestCreatedSerializer, 429: None},
 )
 @api_view(["POST"])
 @permission_classes([AllowAny])
@@ -169,17 +184,13 @@ def service_request_create(request):
 @ratelimit(key="ip", rate=request_rate, method="POST", block=False)
 def _create(request):
     if getattr(request, "limited", False):
-        return Response({"detail": _("Terlalu banyak permintaan. Coba lagi nanti.")}, status=429)
+        raise Throttled(detail=_("Terlalu banyak permintaan. Coba lagi nanti."))
     serializer = ServiceRequestCreateSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     data = serializer.validated_data
-    try:
-        created, warnings = services.service_request_create(
-            **{**data, "submit_token": data.get("submit_token") or None}
-        )
-    except DjangoValidationError as exc:
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+    # A service's ValidationError becomes the API's 400 body (blitar_portal.core.api).
+    fields = {**data, "email": data.get("email", ""), "submit_token": data.get("submit_token") or None}
+    created, warnings = services.service_request_create(**fields)
     body = ServiceRequestPublicSerializer(created).data
     body["warnings"] = [str(w) for w in warnings]
     return Response(body, status=status.HTTP_201_CREATED)
@@ -198,7 +209,7 @@ def service_request_detail(request, code):
 @extend_schema(
     summary="Batalkan permohonan (pemegang kode booking)",
     request=None,
-    responses={200: ServiceRequestPublicSerializer, 400: None},
+    responses={200: ServiceRequestPublicSerializer},
 )
 @api_view(["POST"])
 @permission_classes([AllowAny])
@@ -206,10 +217,7 @@ def service_request_cancel(request, code):
     found = selectors.service_request_by_code(code)
     if found is None:
         raise Http404
-    try:
-        cancelled = services.service_request_cancel(service_request=found)
-    except DjangoValidationError as exc:
-        return Response({"non_field_errors": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
+    cancelled = services.service_request_cancel(service_request=found)
     return Response(ServiceRequestPublicSerializer(cancelled).data)
 
 

@@ -1,11 +1,15 @@
 """Forms of E-Health; messages in Bahasa Indonesia (gettext_lazy)."""
 
+import re
 import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from blitar_portal.lib.params import QueryForm
 
 from . import selectors
 from .feeds import CANONICAL_CLASSES, CLASS_LABELS, LAINNYA
@@ -191,3 +195,28 @@ class HospitalFeedForm(forms.ModelForm):
             "sync_interval_minutes",
             "stale_after_minutes",
         ]
+
+
+class BookingCodeField(forms.CharField):
+    """A booking code as people type it (spaces, dashes, lower case), normalised to ABCD234567."""
+
+    def to_python(self, value):
+        return re.sub(r"[\s\-]", "", super().to_python(value)).upper()
+
+
+class BookingLookupForm(QueryForm):
+    """The board's "find my request" box: a booking code is letters and digits only."""
+
+    kode = BookingCodeField(
+        label=_("Kode booking"),
+        max_length=12,
+        validators=[
+            RegexValidator(
+                r"^[A-Z0-9]+$", _("Kode booking hanya berisi huruf dan angka, mis. ABCD234567."), code="booking_code"
+            )
+        ],
+        error_messages={
+            "required": _("Masukkan kode booking Anda."),
+            "max_length": _("Kode booking paling banyak %(limit_value)d karakter."),
+        },
+    )

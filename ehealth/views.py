@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from blitar_portal.core.views import bad_request
 from blitar_portal.lib.validators import mask_name
 
 from . import charts, selectors, services
-from .forms import BoardFilterForm, ServiceRequestForm
+from .forms import BoardFilterForm, BookingLookupForm, ServiceRequestForm
 from .models import Hospital, ServiceRequest
 
 
@@ -205,10 +206,12 @@ def request_cancel(request, code):
 
 @require_GET
 def request_lookup(request):
-    code = request.GET.get("kode", "").strip().upper()
-    if code:
-        return redirect("ehealth:request_detail", code=code)
-    return redirect("ehealth:request_new")
+    if not request.GET.get("kode", "").strip():
+        return redirect("ehealth:request_new")
+    form = BookingLookupForm(request.GET)
+    if not form.is_valid():
+        return bad_request(request, form.first_error(), field="kode")
+    return redirect("ehealth:request_detail", code=form.cleaned_data["kode"])
 
 
 @require_GET

@@ -33,3 +33,17 @@ def ratelimited(request, exception=None):
         {"message": _("Terlalu banyak permintaan. Silakan coba lagi beberapa menit lagi.")},
         status=429,
     )
+
+
+def bad_request(request, message, *, field=None):
+    """The 400 of the bad-input boundary: the API error body under /api/, a Bahasa page elsewhere."""
+    if request.path.startswith("/api/"):
+        from .api import bad_input_response
+
+        return bad_input_response(message, field=field or "non_field_errors")
+    return render(request, "400.html", {"message": message}, status=400)
+
+
+def bad_request_handler(request, exception=None):
+    """handler400 (e.g. a SuspiciousOperation): the same page as the boundary's."""
+    return bad_request(request, _("Permintaan tidak dapat diproses karena isinya tidak valid."))
