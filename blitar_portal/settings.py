@@ -298,10 +298,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "blitar_portal.core.api.exception_handler",
     "DEFAULT_PARSER_CLASSES": [
         "blitar_portal.core.parsers.ObjectJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "blitar_portal.core.parsers.TextFormParser",
+        "blitar_portal.core.parsers.TextMultiPartParser",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "blitar_portal.core.pagination.PortalPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -322,6 +322,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Request bodies get their own components (…Request): what a client sends is documented apart
+    # from what it receives (e.g. text without control characters, see blitar_portal.core.api).
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Path parameters as Django's converters match them: anything else is a 404, not a value.
+    "PATH_CONVERTER_OVERRIDES": {
+        "slug": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
+        "str": {"type": "string", "pattern": "^[^/\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]+$"},
+    },
 }
 
 # --- Security -------------------------------------------------------------------

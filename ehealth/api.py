@@ -4,22 +4,22 @@ Same validation and services as the web pages: the request is created by
 services.service_request_create, the lists come from selectors.
 """
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.exceptions import Throttled
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from blitar_portal.core.api import LocalTimeField
+from blitar_portal.core.api import LocalTimeField, form_parameters, validated_query
 from blitar_portal.lib.validators import mask_name
 
 from . import selectors, services
+from .forms import HospitalQueryForm
 from .models import Service, ServiceRequest
 from .views import request_rate
 
@@ -114,32 +114,18 @@ class ServiceRequestCreatedSerializer(ServiceRequestPublicSerializer):
 
 
 def _board_rows(request):
-    point = None
-    lat, lon = request.query_params.get("lat"), request.query_params.get("lon")
-    if lat and lon:
-        from blitar_portal.lib.geo import parse_point
-
-        try:
-            point = parse_point(lat, lon)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError({"lat": exc.messages}) from None
+    form = validated_query(HospitalQueryForm, request)
     return selectors.board(
-        bed_class=request.query_params.get("kelas", ""),
-        kecamatan=request.query_params.get("kecamatan", ""),
-        hospital_type=request.query_params.get("jenis", ""),
-        point=point,
+        bed_class=form.cleaned_data["kelas"],
+        kecamatan=form.cleaned_data["kecamatan"],
+        hospital_type=form.cleaned_data["jenis"],
+        point=form.point(),
     )
 
 
 @extend_schema(
     summary="Ketersediaan tempat tidur semua rumah sakit",
-    parameters=[
-        OpenApiParameter("kelas", str, description="Kode kelas, mis. ICU"),
-        OpenApiParameter("kecamatan", str, description="Slug kecamatan"),
-        OpenApiParameter("jenis", str, description="Jenis RS: RSUD, SWASTA, …"),
-        OpenApiParameter("lat", float, description="Lintang pengguna (urut terdekat)"),
-        OpenApiParameter("lon", float, description="Bujur pengguna (urut terdekat)"),
-    ],
+    parameters=form_parameters(HospitalQueryForm),
     responses=HospitalSerializer(many=True),
 )
 @api_view(["GET"])

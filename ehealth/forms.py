@@ -9,7 +9,7 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from blitar_portal.lib.params import QueryForm
+from blitar_portal.lib.params import QueryForm, bounded_errors
 
 from . import selectors
 from .feeds import CANONICAL_CLASSES, CLASS_LABELS, LAINNYA
@@ -220,3 +220,38 @@ class BookingLookupForm(QueryForm):
             "max_length": _("Kode booking paling banyak %(limit_value)d karakter."),
         },
     )
+
+
+def _coordinate_errors(name, low, high):
+    return bounded_errors(
+        _("%(name)s harus berupa angka desimal %(low)s sampai %(high)s."), name=name, low=low, high=high
+    )
+
+
+class HospitalQueryForm(QueryForm):
+    """/api/v1/hospitals/'s parameters: filters as free text (unknown values match nothing) and
+    the client's position, bounded, for sorting by distance."""
+
+    kelas = forms.CharField(required=False, max_length=32, help_text=_("Kode kelas, mis. ICU"))
+    kecamatan = forms.CharField(required=False, max_length=100, help_text=_("Slug kecamatan"))
+    jenis = forms.CharField(required=False, max_length=32, help_text=_("Jenis RS: RSUD, SWASTA, …"))
+    lat = forms.FloatField(
+        required=False,
+        min_value=-90,
+        max_value=90,
+        help_text=_("Lintang pengguna (urut terdekat)"),
+        error_messages=_coordinate_errors("lat", -90, 90),
+    )
+    lon = forms.FloatField(
+        required=False,
+        min_value=-180,
+        max_value=180,
+        help_text=_("Bujur pengguna (urut terdekat)"),
+        error_messages=_coordinate_errors("lon", -180, 180),
+    )
+
+    def point(self):
+        from django.contrib.gis.geos import Point
+
+        lat, lon = self.cleaned_data.get("lat"), self.cleaned_data.get("lon")
+        return Point(lon, lat, srid=4326) if lat is not None and lon is not None else None

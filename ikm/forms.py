@@ -246,3 +246,25 @@ class SearchForm(QueryForm):
 
         kecamatan = kecamatan_by_slug(self.cleaned_data["kecamatan"])
         return kecamatan.slug if kecamatan else ""
+
+
+class ProductQueryForm(QueryForm):
+    """/api/v1/ikm/products/'s parameters. A text query needs 3 letters or digits; the pattern
+    documents exactly that rule (and no control characters) for API clients."""
+
+    q = forms.CharField(
+        required=False,
+        max_length=100,
+        help_text=_("Kata kunci (min. 3 huruf; salah ketik ditoleransi)"),
+    )
+    q.schema_pattern = r"^(?![\s\S]*[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f])(?:\s*|(?:\W*\w){3}[\s\S]*)$"
+    kategori = forms.CharField(required=False, max_length=100, help_text=_("slug kategori"))
+    kecamatan = forms.CharField(required=False, max_length=100, help_text=_("slug kecamatan"))
+
+    def clean_q(self):
+        from .selectors import normalize_query, query_too_short
+
+        q = normalize_query(self.cleaned_data["q"])
+        if q and query_too_short(q):
+            raise ValidationError(_("Kata kunci minimal 3 huruf."), code="too_short")
+        return q

@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from django.urls import path
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from blitar_portal.core.api import form_parameters, validated_query
 
 from . import selectors, services
-from .forms import ClusterViewForm, PlantingPageForm
+from .forms import ClusterViewForm, CoverQueryForm, PlantingPageForm
 from .models import MAX_TREES_PER_POINT, TREE_COUNT_ERRORS, Campaign, Community, Planting, Species
 
 # Errors (400/403/404/429) are raised, shaped and documented by blitar_portal.core.api.
@@ -208,11 +208,11 @@ class CoverView(APIView):
 
     @extend_schema(
         summary="Tutupan tajuk per kecamatan/desa untuk setiap tahun (GeoJSON, hasil tersimpan)",
-        parameters=[OpenApiParameter("level", str, enum=["kecamatan", "desa"], description="Tingkat wilayah")],
+        parameters=form_parameters(CoverQueryForm),
         responses={200: GEOJSON},
     )
     def get(self, request):
-        level = "desa" if request.query_params.get("level") == "desa" else "kecamatan"
+        level = validated_query(CoverQueryForm, request).cleaned_data["level"] or "kecamatan"
         return Response(selectors.cover_geojson(level=level))
 
 

@@ -142,6 +142,8 @@ class PlantingPageForm(MapFilterForm):
 
 class ClusterViewForm(MapFilterForm):
     bbox = forms.CharField(max_length=200, help_text=_("bujur_min,lintang_min,bujur_maks,lintang_maks"))
+    # Four decimal numbers; that each min is below its max is checked by bbox_parse (400 otherwise).
+    bbox.schema_pattern = r"^-?\d{1,3}(\.\d{1,12})?(,-?\d{1,3}(\.\d{1,12})?){3}$"
     zoom = forms.IntegerField(
         min_value=0,
         max_value=22,
@@ -153,3 +155,12 @@ class ClusterViewForm(MapFilterForm):
         from .selectors import bbox_parse
 
         return bbox_parse(self.cleaned_data["bbox"])
+
+
+class CoverQueryForm(QueryForm):
+    level = forms.ChoiceField(
+        required=False,
+        choices=[("kecamatan", "kecamatan"), ("desa", "desa")],
+        help_text=_("Tingkat wilayah"),
+        error_messages={"invalid_choice": _("level harus kecamatan atau desa.")},
+    )

@@ -10,7 +10,8 @@ error is about no field; errors not tied to a field are under "non_field_errors"
 
 - `exception_handler` (REST_FRAMEWORK["EXCEPTION_HANDLER"]) reshapes DRF's errors and turns a
   service's django ValidationError into a 400, so views just let them propagate.
-- `blitar_portal.core.parsers.ObjectJSONParser`: a JSON body must be an object; `[1]`, `"abc"`, `5`, `null` are a 400.
+- `blitar_portal.core.parsers`: a JSON body must be an object (`[1]`, `"abc"`, `5`, `null` are a
+  400) and no body text may hold control characters.
 - `ErrorAwareAutoSchema` documents 400/403/404/429 with this shape on every operation that
   can answer them, so the OpenAPI schema says what the API really does.
 - `validated_query(FormClass, request)` reads query parameters through a Django form (the same
@@ -27,6 +28,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import exceptions, serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.serializers import as_serializer_error
+
+from blitar_portal.lib.params import NO_CONTROL_PATTERN
 
 NON_FIELD = "non_field_errors"
 
@@ -118,8 +121,8 @@ def validated_query(form_class, request, **kwargs):
 
 
 def _field_schema(field):
-    if isinstance(field, forms.IntegerField):
-        schema = {"type": "integer"}
+    if isinstance(field, forms.IntegerField):  # FloatField and DecimalField are IntegerFields too
+        schema = {"type": "number" if isinstance(field, forms.FloatField | forms.DecimalField) else "integer"}
         for validator in field.validators:
             name = {"MinValueValidator": "minimum", "MaxValueValidator": "maximum"}.get(type(validator).__name__)
             if name:
@@ -130,6 +133,8 @@ def _field_schema(field):
     if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
         return {"type": "string", "enum": [str(value) for value, _label in field.choices]}
     schema = {"type": "string"}
+    if getattr(field, "schema_pattern", None):
+        schema["pattern"] = field.schema_pattern
     if getattr(field, "max_length", None):
         schema["maxLength"] = field.max_length
     return schema
@@ -149,6 +154,12 @@ def form_parameters(form_class, *, required=(), descriptions=None):
     ]
 
 
+def _forbid_control_chars(schema):
+    """Free text the API receives may not hold control characters (the bad-input boundary's rule)."""
+    if schema.get("type") == "string" and not {"enum", "format", "pattern"} & set(schema):
+        schema["pattern"] = NO_CONTROL_PATTERN
+
+
 class ErrorAwareAutoSchema(AutoSchema):
     """Adds the error responses an operation can really give, all with ApiError bodies:
     400 everywhere (bad input boundary, validation), 404 where the path names something,
@@ -165,6 +176,18 @@ class ErrorAwareAutoSchema(AutoSchema):
         if self.view.get_throttles():
             statuses.add("429")
         return statuses
+
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        for parameter in (operation or {}).get("parameters", []):
+            _forbid_control_chars(parameter.get("schema", {}))
+        return operation
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if direction == "request":
+            _forbid_control_chars(schema)
+        return schema
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction=direction)

@@ -47,3 +47,14 @@ def bad_request(request, message, *, field=None):
 def bad_request_handler(request, exception=None):
     """handler400 (e.g. a SuspiciousOperation): the same page as the boundary's."""
     return bad_request(request, _("Permintaan tidak dapat diproses karena isinya tidak valid."))
+
+
+def not_found_handler(request, exception=None):
+    """handler404: under /api/ the API error body (clients parse JSON), elsewhere the Bahasa page."""
+    if request.path.startswith("/api/"):
+        from rest_framework.exceptions import NotFound
+
+        from .api import error_body
+
+        return JsonResponse(error_body(detail=NotFound.default_detail, code="not_found"), status=404)
+    return render(request, "404.html", status=404)

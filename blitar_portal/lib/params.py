@@ -26,21 +26,38 @@ DATE_MAX = datetime.date(2100, 12, 31)
 YEAR_MIN, YEAR_MAX = DATE_MIN.year, DATE_MAX.year
 
 # C0 and C1 control characters and DEL; TAB, LF and CR are whitespace a person may type.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL_CLASS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+_CONTROL = re.compile(f"[{_CONTROL_CLASS}]")
+# The same rule as a JSON Schema pattern (ECMA 262), for the OpenAPI schema.
+NO_CONTROL_PATTERN = f"^[^{_CONTROL_CLASS}]*$"
 
 
 def has_control_chars(text):
     return bool(_CONTROL.search(text))
 
 
+def first_bad_key(data):
+    """The first key of a QueryDict or (nested) JSON object whose key or text holds control characters."""
+    items = data.lists() if hasattr(data, "lists") else data.items()
+    for key, value in items:
+        if has_control_chars(str(key)) or _holds_control_chars(value):
+            return "?" if has_control_chars(str(key)) else str(key)
+    return None
+
+
+def _holds_control_chars(value):
+    if isinstance(value, str):
+        return has_control_chars(value)
+    if isinstance(value, dict):
+        return any(has_control_chars(str(k)) or _holds_control_chars(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_holds_control_chars(v) for v in value)
+    return False
+
+
 def first_bad_param(path, params):
     """The name of the first piece of a request (path or GET parameter) holding control characters."""
-    if has_control_chars(path):
-        return "path"
-    for key, values in params.lists():
-        if has_control_chars(key) or any(has_control_chars(v) for v in values):
-            return key if not has_control_chars(key) else "?"
-    return None
+    return "path" if has_control_chars(path) else first_bad_key(params)
 
 
 def lazy_message(message, **params):

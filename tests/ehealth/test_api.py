@@ -58,7 +58,7 @@ def test_create_track_and_cancel_a_request(client, service):
     done = ServiceRequest.objects.get(code=code)
     ServiceRequest.objects.filter(pk=done.pk).update(status="selesai")
     refused = client.post(f"/api/v1/service-requests/{code}/cancel/")
-    assert refused.status_code == 400 and "tidak dapat diubah" in refused.json()["non_field_errors"][0]
+    assert refused.status_code == 400 and "tidak dapat diubah" in refused.json()["errors"]["non_field_errors"][0]
     assert client.get("/api/v1/service-requests/TIDAKADA00/").status_code == 404
 
 

@@ -18,6 +18,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from openapi_spec_validator import validate
 from schemathesis.generation import GenerationMode
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from tests.conftest import PASSWORD
 
@@ -59,9 +60,15 @@ def wsgi_app():
     must not close the connection between requests)."""
     from django.core.handlers.wsgi import WSGIHandler
 
+    handler = WSGIHandler()
+
+    def app(environ, start_response):
+        environ.setdefault("REMOTE_ADDR", "127.0.0.1")  # every real WSGI server sets it
+        return handler(environ, start_response)
+
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    yield WSGIHandler()
+    yield app
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
 
@@ -74,13 +81,21 @@ def api_schema(portal_rows, wsgi_app, settings):
 
 
 @pytest.fixture
-def planter_auth(portal_rows):
+def planter_auth(portal_rows, settings):
+    # Basic auth checks the password on every request: a fast hasher keeps the run short.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     portal_rows.planter.set_password(PASSWORD)
     portal_rows.planter.save()
     token = base64.b64encode(f"{portal_rows.planter.username}:{PASSWORD}".encode()).decode()
     return {"Authorization": f"Basic {token}"}
 
 
+# A schema-valid body may still break a business rule no schema can state (a NIK's birth date,
+# a service id that exists, a visit date within the quota window): writes may answer such a body
+# with a documented 400, so "valid data is accepted" is checked on reads only.
+WRITES = {"POST", "PUT", "PATCH"}
+# The same for a rule between parameters: a bbox's minimum must be below its maximum.
+RELATIONAL = {"GET /api/v1/tanam/clusters/"}
 EXAMPLES = 6  # per operation and mode: small, deterministic (derandomized), enough to find the bugs of issue 11
 
 
@@ -95,7 +110,9 @@ def _run_operation(operation, mode, headers):
     )
     @given(case=operation.as_strategy(generation_mode=mode))
     def run(case):
-        case.call_and_validate(headers=headers)
+        business_rules = operation.method.upper() in WRITES or operation.label in RELATIONAL
+        excluded = [positive_data_acceptance] if business_rules else []
+        case.call_and_validate(headers=headers, excluded_checks=excluded)
 
     run()
 
