@@ -107,7 +107,7 @@ class MapFilterForm(QueryForm):
     """The public map's filters (map page, API, exports): ids and a planting year, bounded."""
 
     species = IdField(help_text=_("ID spesies"), error_messages=_filter_errors("species"))
-    year = YearField(help_text=_("Tahun tanam"))
+    year = YearField(name="Filter year", help_text=_("Tahun tanam"))
     kecamatan = IdField(help_text=_("ID kecamatan"), error_messages=_filter_errors("kecamatan"))
     community = IdField(help_text=_("ID komunitas"), error_messages=_filter_errors("community"))
     campaign = IdField(help_text=_("ID kampanye"), error_messages=_filter_errors("campaign"))
@@ -164,3 +164,8 @@ class CoverQueryForm(QueryForm):
         help_text=_("Tingkat wilayah"),
         error_messages={"invalid_choice": _("level harus kecamatan atau desa.")},
     )
+
+
+class CoverPageForm(QueryForm):
+    tahun = YearField(name="tahun")
+    tingkat = forms.ChoiceField(required=False, choices=[("kecamatan", "kecamatan"), ("desa", "desa")])

@@ -98,7 +98,9 @@ class YearField(forms.IntegerField):
         kwargs.setdefault("required", False)
         kwargs.setdefault(
             "error_messages",
-            bounded_errors(_("%(name)s harus berupa tahun %(min)s–%(max)s."), name=name, min=YEAR_MIN, max=YEAR_MAX),
+            bounded_errors(
+                _("%(name)s harus berupa angka tahun %(min)s–%(max)s."), name=name, min=YEAR_MIN, max=YEAR_MAX
+            ),
         )
         super().__init__(min_value=YEAR_MIN, max_value=YEAR_MAX, **kwargs)
 
