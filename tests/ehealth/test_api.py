@@ -75,7 +75,7 @@ def test_create_track_and_cancel_a_request(client, service):
 def test_create_rejects_bad_input_with_the_same_messages(client, service, override, field, message):
     response = client.post("/api/v1/service-requests/", payload(service, **override), content_type="application/json")
     assert response.status_code == 400
-    assert message in " ".join(response.json()[field])
+    assert message in " ".join(response.json()["errors"][field])
     assert not ServiceRequest.objects.exists()
 
 
