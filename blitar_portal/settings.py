@@ -115,6 +115,8 @@ MIDDLEWARE = [
     "blitar_portal.core.middleware.LanguageMiddleware",
     # Refuses bodies above MAX_REQUEST_BODY_BYTES (413) before CSRF or a view reads them.
     "blitar_portal.core.middleware.RequestBodyLimitMiddleware",
+    # Control characters in the path or a GET parameter: 400 before any view (after the language is set).
+    "blitar_portal.core.middleware.BadInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -441,8 +443,15 @@ OPEN_DATA_ACCEL_REDIRECT_PREFIX = env("OPEN_DATA_ACCEL_REDIRECT_PREFIX", "")
 
 # --- API ------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # One error body for every API error, documented on every operation (blitar_portal/core/api.py).
+    "DEFAULT_SCHEMA_CLASS": "blitar_portal.core.api.ErrorAwareAutoSchema",
+    "EXCEPTION_HANDLER": "blitar_portal.core.api.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "blitar_portal.core.parsers.ObjectJSONParser",
+        "blitar_portal.core.parsers.TextFormParser",
+        "blitar_portal.core.parsers.TextMultiPartParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "blitar_portal.core.pagination.PortalPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -473,6 +482,14 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "blitar_portal.lib.ratelimit.document_limits",
     ],
+    # Request bodies get their own components (…Request): what a client sends is documented apart
+    # from what it receives (e.g. text without control characters, see blitar_portal.core.api).
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Path parameters as Django's converters match them: anything else is a 404, not a value.
+    "PATH_CONVERTER_OVERRIDES": {
+        "slug": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
+        "str": {"type": "string", "pattern": "^[^/\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]+$"},
+    },
 }
 
 # --- Security -------------------------------------------------------------------

@@ -15,6 +15,9 @@ admin.site.site_header = "Portal Smart City Kabupaten Blitar"
 admin.site.site_title = "Admin Portal Blitar"
 admin.site.index_title = "Administrasi"
 
+handler400 = "blitar_portal.core.views.bad_request_handler"
+handler404 = "blitar_portal.core.views.not_found_handler"
+
 APPS = [("ehealth", "kesehatan/"), ("ikm", "ikm/"), ("tanam", "tanam/")]
 
 api_patterns = [

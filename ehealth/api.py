@@ -4,19 +4,20 @@ Same validation and services as the web pages: the request is created by
 services.service_request_create, the lists come from selectors.
 """
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view, permission_classes, throttle_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from blitar_portal.core.api import LocalTimeField, form_parameters, validated_query
 from blitar_portal.lib.masking import mask_name
 from blitar_portal.lib.ratelimit import api_throttles, scoped
 
 from . import selectors, services
+from .forms import HospitalQueryForm
 from .models import Service, ServiceRequest
 
 # Page and API count in the same groups (blitar_portal.lib.ratelimit).
@@ -47,6 +48,8 @@ class HospitalSerializer(serializers.Serializer):
 
 
 class ServiceSerializer(serializers.ModelSerializer):
+    opens_at = LocalTimeField(help_text="Jam buka (WIB).")
+
     class Meta:
         model = Service
         fields = ["id", "name", "kind", "daily_quota", "avg_service_minutes", "opens_at"]
@@ -58,7 +61,8 @@ class ServiceRequestCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120, min_length=2)
     nik = serializers.CharField(max_length=20)
     phone = serializers.CharField(max_length=20)
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    # No default "": it is not an e-mail address, so a schema with it would be invalid.
+    email = serializers.EmailField(required=False, allow_blank=True)
     bpjs_number = serializers.CharField(required=False, allow_blank=True, default="", max_length=13)
     complaint = serializers.CharField(max_length=2000)
     consent = serializers.BooleanField(help_text="Harus true: persetujuan pemrosesan data pribadi (UU PDP).")
@@ -78,6 +82,7 @@ class ServiceRequestPublicSerializer(serializers.ModelSerializer):
     service = serializers.CharField(source="service.name")
     name = serializers.SerializerMethodField()
     status_label = serializers.CharField(source="get_status_display")
+    estimated_time = LocalTimeField(allow_null=True, read_only=True, help_text="Perkiraan jam layanan (WIB).")
 
     class Meta:
         model = ServiceRequest
@@ -100,33 +105,28 @@ class ServiceRequestPublicSerializer(serializers.ModelSerializer):
         return mask_name(obj.name)
 
 
-def _board_rows(request):
-    point = None
-    lat, lon = request.query_params.get("lat"), request.query_params.get("lon")
-    if lat and lon:
-        from blitar_portal.lib.geo import parse_point
+class ServiceRequestCreatedSerializer(ServiceRequestPublicSerializer):
+    """The 201 answer: the request as its holder sees it, plus warnings (e.g. a NIK from elsewhere)."""
 
-        try:
-            point = parse_point(lat, lon)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError({"lat": exc.messages}) from None
+    warnings = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta(ServiceRequestPublicSerializer.Meta):
+        fields = [*ServiceRequestPublicSerializer.Meta.fields, "warnings"]
+
+
+def _board_rows(request):
+    form = validated_query(HospitalQueryForm, request)
     return selectors.board(
-        bed_class=request.query_params.get("kelas", ""),
-        kecamatan=request.query_params.get("kecamatan", ""),
-        hospital_type=request.query_params.get("jenis", ""),
-        point=point,
+        bed_class=form.cleaned_data["kelas"],
+        kecamatan=form.cleaned_data["kecamatan"],
+        hospital_type=form.cleaned_data["jenis"],
+        point=form.point(),
     )
 
 
 @extend_schema(
     summary="Ketersediaan tempat tidur semua rumah sakit",
-    parameters=[
-        OpenApiParameter("kelas", str, description="Kode kelas, mis. ICU"),
-        OpenApiParameter("kecamatan", str, description="Slug kecamatan"),
-        OpenApiParameter("jenis", str, description="Jenis RS: RSUD, SWASTA, …"),
-        OpenApiParameter("lat", float, description="Lintang pengguna (urut terdekat)"),
-        OpenApiParameter("lon", float, description="Bujur pengguna (urut terdekat)"),
-    ],
+    parameters=form_parameters(HospitalQueryForm),
     responses=HospitalSerializer(many=True),
 )
 @api_view(["GET"])
@@ -160,7 +160,7 @@ def hospital_detail(request, slug):
 @extend_schema(
     summary="Ajukan permohonan layanan",
     request=ServiceRequestCreateSerializer,
-    responses={201: ServiceRequestPublicSerializer, 400: None},
+    responses={201: ServiceRequestCreatedSerializer, 429: None},
 )
 @api_view(["POST"])
 @permission_classes([AllowAny])
@@ -169,13 +169,9 @@ def service_request_create(request):
     serializer = ServiceRequestCreateSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     data = serializer.validated_data
-    try:
-        created, warnings = services.service_request_create(
-            **{**data, "submit_token": data.get("submit_token") or None}
-        )
-    except DjangoValidationError as exc:
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+    # A service's ValidationError becomes the API's 400 body (blitar_portal.core.api).
+    fields = {**data, "email": data.get("email", ""), "submit_token": data.get("submit_token") or None}
+    created, warnings = services.service_request_create(**fields)
     body = ServiceRequestPublicSerializer(created).data
     body["warnings"] = [str(w) for w in warnings]
     return Response(body, status=status.HTTP_201_CREATED)
@@ -195,7 +191,7 @@ def service_request_detail(request, code):
 @extend_schema(
     summary="Batalkan permohonan (pemegang kode booking)",
     request=None,
-    responses={200: ServiceRequestPublicSerializer, 400: None},
+    responses={200: ServiceRequestPublicSerializer},
 )
 @api_view(["POST"])
 @permission_classes([AllowAny])
@@ -204,10 +200,7 @@ def service_request_cancel(request, code):
     found = selectors.service_request_by_code(code)
     if found is None:
         raise Http404
-    try:
-        cancelled = services.service_request_cancel(service_request=found)
-    except DjangoValidationError as exc:
-        return Response({"non_field_errors": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
+    cancelled = services.service_request_cancel(service_request=found)
     return Response(ServiceRequestPublicSerializer(cancelled).data)
 
 

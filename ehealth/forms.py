@@ -1,11 +1,15 @@
 """Forms of E-Health; messages in Bahasa Indonesia (gettext_lazy)."""
 
+import re
 import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from blitar_portal.lib.params import QueryForm, bounded_errors
 
 from . import selectors
 from .feeds import CANONICAL_CLASSES, CLASS_LABELS, LAINNYA
@@ -212,3 +216,63 @@ class EraseConfirmForm(forms.Form):
         ),
         error_messages={"required": _("Centang kotak konfirmasi untuk menghapus data.")},
     )
+
+
+class BookingCodeField(forms.CharField):
+    """A booking code as people type it (spaces, dashes, lower case), normalised to ABCD234567."""
+
+    def to_python(self, value):
+        return re.sub(r"[\s\-]", "", super().to_python(value)).upper()
+
+
+class BookingLookupForm(QueryForm):
+    """The board's "find my request" box: a booking code is letters and digits only."""
+
+    kode = BookingCodeField(
+        label=_("Kode booking"),
+        max_length=12,
+        validators=[
+            RegexValidator(
+                r"^[A-Z0-9]+$", _("Kode booking hanya berisi huruf dan angka, mis. ABCD234567."), code="booking_code"
+            )
+        ],
+        error_messages={
+            "required": _("Masukkan kode booking Anda."),
+            "max_length": _("Kode booking paling banyak %(limit_value)d karakter."),
+        },
+    )
+
+
+def _coordinate_errors(name, low, high):
+    return bounded_errors(
+        _("%(name)s harus berupa angka desimal %(low)s sampai %(high)s."), name=name, low=low, high=high
+    )
+
+
+class HospitalQueryForm(QueryForm):
+    """/api/v1/hospitals/'s parameters: filters as free text (unknown values match nothing) and
+    the client's position, bounded, for sorting by distance."""
+
+    kelas = forms.CharField(required=False, max_length=32, help_text=_("Kode kelas, mis. ICU"))
+    kecamatan = forms.CharField(required=False, max_length=100, help_text=_("Slug kecamatan"))
+    jenis = forms.CharField(required=False, max_length=32, help_text=_("Jenis RS: RSUD, SWASTA, …"))
+    lat = forms.FloatField(
+        required=False,
+        min_value=-90,
+        max_value=90,
+        help_text=_("Lintang pengguna (urut terdekat)"),
+        error_messages=_coordinate_errors("lat", -90, 90),
+    )
+    lon = forms.FloatField(
+        required=False,
+        min_value=-180,
+        max_value=180,
+        help_text=_("Bujur pengguna (urut terdekat)"),
+        error_messages=_coordinate_errors("lon", -180, 180),
+    )
+
+    def point(self):
+        from django.contrib.gis.geos import Point
+
+        lat, lon = self.cleaned_data.get("lat"), self.cleaned_data.get("lon")
+        return Point(lon, lat, srid=4326) if lat is not None and lon is not None else None

@@ -6,7 +6,7 @@ import re
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -17,11 +17,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from blitar_portal.core.views import bad_request
 from blitar_portal.lib.masking import mask_email, mask_name
 from blitar_portal.lib.ratelimit import rate_limit
 
 from . import charts, selectors, services
-from .forms import AccessCodeForm, BoardFilterForm, EraseConfirmForm, ServiceRequestForm
+from .forms import AccessCodeForm, BoardFilterForm, BookingLookupForm, EraseConfirmForm, ServiceRequestForm
 from .models import Hospital, ServiceRequest
 
 
@@ -53,24 +54,31 @@ def _board_page_cacheable(request):
 
 @require_GET
 def board(request):
-    """The bed board. Anonymous pages are served from a cache that every bed change invalidates."""
+    """The bed board. Anonymous pages are served from a cache that every bed change invalidates.
+
+    The cache key and the cached page come from the *validated* filters only (issue 11, point 8):
+    a junk value is not cached (the page shows its message), and two spellings of the same
+    filters share one entry."""
     if _board_page_cacheable(request):
-        # "page-bytes": cached as encoded pieces (a key of its own, so a process still running an
-        # older release, which cached the page as one string, never reads this shape, nor we its).
-        variant = f"page-bytes:{get_language()}:{request.get_full_path()}"
-        parts = selectors.board_fragment_cached(variant=variant, build=lambda: _board_page_parts(request))
-        # Each visitor gets their own CSRF token in the (cached) language-switch form: the page is
-        # cached as encoded pieces around the token, so serving it is one join, no regex, no encoding.
-        return HttpResponse(get_token(request).encode().join(parts))
-    return _board_page(request)
+        form = BoardFilterForm(request.GET, options=selectors.board_filter_options())
+        if form.is_valid():
+            params = QueryDict(urlencode(sorted((k, v) for k, v in form.cleaned_data.items() if v not in (None, ""))))
+            # "page-bytes": cached as encoded pieces (a key of its own, so a process still running an
+            # older release, which cached the page as one string, never reads this shape, nor we its).
+            variant = f"page-bytes:{get_language()}:{params.urlencode()}"
+            parts = selectors.board_fragment_cached(variant=variant, build=lambda: _board_page_parts(request, params))
+            # Each visitor gets their own CSRF token in the (cached) language-switch form: the page is
+            # cached as encoded pieces around the token, so serving it is one join, no regex, no encoding.
+            return HttpResponse(get_token(request).encode().join(parts))
+    return _board_page(request, request.GET)
 
 
-def _board_page_parts(request):
-    return tuple(part.encode() for part in _CSRF_VALUE.split(_board_page(request).content.decode()))
+def _board_page_parts(request, params):
+    return tuple(part.encode() for part in _CSRF_VALUE.split(_board_page(request, params).content.decode()))
 
 
-def _board_page(request):
-    form = BoardFilterForm(request.GET or None, options=selectors.board_filter_options())
+def _board_page(request, params):
+    form = BoardFilterForm(params or None, options=selectors.board_filter_options())
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     filters = {k: data.get(k) or "" for k in ("kelas", "kecamatan", "jenis")}
     point = _board_point(form) if form.is_bound else None
@@ -285,10 +293,12 @@ def request_erase(request, code):
 @rate_limit("booking-lookup")
 @require_GET
 def request_lookup(request):
-    code = request.GET.get("kode", "").strip().upper()
-    if code:
-        return redirect("ehealth:request_detail", code=code)
-    return redirect("ehealth:request_new")
+    if not request.GET.get("kode", "").strip():
+        return redirect("ehealth:request_new")
+    form = BookingLookupForm(request.GET)
+    if not form.is_valid():
+        return bad_request(request, form.first_error(), field="kode")
+    return redirect("ehealth:request_detail", code=form.cleaned_data["kode"])
 
 
 @require_GET

@@ -4,14 +4,14 @@ urlpatterns are included by blitar_portal/urls.py under /api/v1/.
 """
 
 from django.urls import path
-from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
-from rest_framework.exceptions import ValidationError
 
+from blitar_portal.core.api import form_parameters, validated_query
 from blitar_portal.lib.rupiah import format_rupiah
 
 from . import selectors
+from .forms import ProductQueryForm
 from .templatetags.ikm_tags import rendition_url
 
 
@@ -122,24 +122,17 @@ class ShopDetail(generics.RetrieveAPIView):
 @extend_schema(
     tags=["ikm"],
     summary="Produk IKM (cari dengan ?q=)",
-    parameters=[
-        OpenApiParameter("q", str, description="Kata kunci (min. 3 huruf; salah ketik ditoleransi)"),
-        OpenApiParameter("kategori", str, description="slug kategori"),
-        OpenApiParameter("kecamatan", str, description="slug kecamatan"),
-    ],
+    parameters=form_parameters(ProductQueryForm),
 )
 class ProductList(generics.ListAPIView):
     serializer_class = ProductSerializer
 
     def get_queryset(self):
-        params = self.request.query_params
-        q = selectors.normalize_query(params.get("q"))
-        if q and selectors.query_too_short(q):
-            raise ValidationError({"q": _("Kata kunci minimal 3 huruf.")})
+        params = validated_query(ProductQueryForm, self.request).cleaned_data
         return selectors.search_products(
-            q=q,
-            category=selectors.category_by_slug(params.get("kategori")),
-            kecamatan=selectors.kecamatan_by_slug(params.get("kecamatan")),
+            q=params["q"],
+            category=selectors.category_by_slug(params["kategori"]),
+            kecamatan=selectors.kecamatan_by_slug(params["kecamatan"]),
         )
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from leaflet.forms.widgets import LeafletWidget
 
+from blitar_portal.lib.params import PageField, QueryForm
 from blitar_portal.lib.validators import normalize_mobile, normalize_phone, validate_nib
 from blitar_portal.regions.models import Kecamatan
 from blitar_portal.regions.selectors import point_in_regency
@@ -214,10 +215,14 @@ class GrowthReportForm(forms.Form):
     )
 
 
-class SearchForm(forms.Form):
+class SearchForm(QueryForm):
+    """/ikm/cari/'s parameters. The page, its links and its cache key are built from
+    `cleaned_data` / `querystring()` only (never from request.GET): a parameter the form does
+    not know never reaches a cached page. Unknown category/kecamatan slugs are ignored."""
+
     q = forms.CharField(label=_("Cari produk atau toko"), required=False, max_length=100)
-    kategori = forms.CharField(required=False)
-    kecamatan = forms.CharField(required=False)
+    kategori = forms.CharField(required=False, max_length=100)
+    kecamatan = forms.CharField(required=False, max_length=100)
     sertifikat = forms.ChoiceField(required=False, choices=[("", "")] + list(Certification.Kind.choices))
     harga_min = forms.IntegerField(required=False, min_value=0, max_value=PRICE_MAX)
     harga_max = forms.IntegerField(required=False, min_value=0, max_value=PRICE_MAX)
@@ -230,3 +235,43 @@ class SearchForm(forms.Form):
             ("harga-tertinggi", _("Harga tertinggi")),
         ],
     )
+    halaman = PageField()
+
+    def clean_q(self):
+        from .selectors import normalize_query
+
+        return normalize_query(self.cleaned_data["q"])
+
+    def clean_kategori(self):
+        from .selectors import category_by_slug
+
+        category = category_by_slug(self.cleaned_data["kategori"])
+        return category.slug if category else ""
+
+    def clean_kecamatan(self):
+        from .selectors import kecamatan_by_slug
+
+        kecamatan = kecamatan_by_slug(self.cleaned_data["kecamatan"])
+        return kecamatan.slug if kecamatan else ""
+
+
+class ProductQueryForm(QueryForm):
+    """/api/v1/ikm/products/'s parameters. A text query needs 3 letters or digits; the pattern
+    documents exactly that rule (and no control characters) for API clients."""
+
+    q = forms.CharField(
+        required=False,
+        max_length=100,
+        help_text=_("Kata kunci (min. 3 huruf; salah ketik ditoleransi)"),
+    )
+    q.schema_pattern = r"^(?![\s\S]*[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f])(?:\s*|(?:\W*\w){3}[\s\S]*)$"
+    kategori = forms.CharField(required=False, max_length=100, help_text=_("slug kategori"))
+    kecamatan = forms.CharField(required=False, max_length=100, help_text=_("slug kecamatan"))
+
+    def clean_q(self):
+        from .selectors import normalize_query, query_too_short
+
+        q = normalize_query(self.cleaned_data["q"])
+        if q and query_too_short(q):
+            raise ValidationError(_("Kata kunci minimal 3 huruf."), code="too_short")
+        return q

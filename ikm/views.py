@@ -1,7 +1,7 @@
 """Public pages of 999 IKM Online: catalogue front, search, product and shop pages."""
 
 import hashlib
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from blitar_portal.lib.media import rendition_response
+from blitar_portal.lib.params import PageField
 from blitar_portal.lib.ratelimit import rate_limit
 
 from . import selectors, services
@@ -21,7 +22,6 @@ from .forms import InquiryForm, SearchForm, apply_errors
 from .models import Certification
 
 PAGE_SIZE = 24
-SEARCH_PARAMS = ("q", "kategori", "kecamatan", "sertifikat", "harga_min", "harga_max", "urut", "halaman")
 
 
 @require_GET
@@ -48,18 +48,25 @@ def _search_filters(data):
 
 @require_GET
 def search(request):
-    """The whole page body is cached per query string and language until the catalogue changes:
-    a repeated search costs one cache read and the site shell."""
-    # Only the parameters the page reads make the key: junk parameters cannot multiply cache entries.
-    params = urlencode([(k, request.GET.get(k, "")[:100]) for k in SEARCH_PARAMS])
-    key = f"search:{get_language()}:{hashlib.sha256(params.encode()).hexdigest()[:32]}"
-    body = selectors.cached_catalogue(key, lambda: _search_body(request))
-    q = selectors.normalize_query(request.GET.get("q"))
-    return render(request, "ikm/search.html", {"q": q, "body": mark_safe(body)})  # noqa: S308 - our template
+    """The whole page body is cached per validated parameters and language until the catalogue
+    changes: a repeated search costs one cache read and the site shell.
+
+    Key and page come from the same validated form (SearchForm.querystring()), so a parameter
+    the form does not know (utm_…) can neither vary the key nor appear in a cached link."""
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        # Not cached: the page shows this request's own messages.
+        body = _search_body(form)
+        return render(request, "ikm/search.html", {"q": "", "body": mark_safe(body)}, status=400)  # noqa: S308
+    canonical = form.querystring()
+    key = f"search:{get_language()}:{hashlib.sha256(canonical.encode()).hexdigest()}"
+    body = selectors.cached_catalogue(key, lambda: _search_body(form))
+    return render(request, "ikm/search.html", {"q": form.cleaned_data["q"], "body": mark_safe(body)})  # noqa: S308
 
 
-def _search_body(request):
-    form = SearchForm(request.GET or None)
+def _search_body(form):
+    valid = form.is_valid()
+    data = form.cleaned_data if valid else {}
     context = {
         "form": form,
         "q": "",
@@ -69,29 +76,25 @@ def _search_body(request):
         # Plain lists: rendering Django widgets costs more than the search itself.
         "cert_options": [(value, str(label)) for value, label in Certification.Kind.choices],
         "sort_options": [(value, str(label)) for value, label in SearchForm.base_fields["urut"].choices],
-        "sort": request.GET.get("urut", ""),
+        "sort": data.get("urut", ""),
         **selectors.cached_catalogue("facet-options", _facets),
     }
-    if form.is_valid():
-        q = selectors.normalize_query(form.cleaned_data["q"])
-        filters = _search_filters(form.cleaned_data)
+    if valid:
+        q = data["q"]
+        filters = _search_filters(data)
         context.update(q=q, filters=filters, terms=selectors.query_terms(q))
         if q and selectors.query_too_short(q):
             context["too_short"] = True
         else:
             page = selectors.search_page(
-                q=q,
-                number=request.GET.get("halaman"),
-                per_page=PAGE_SIZE,
-                sort=form.cleaned_data.get("urut") or "",
-                **filters,
+                q=q, number=data["halaman"], per_page=PAGE_SIZE, sort=data.get("urut") or "", **filters
             )
             if page.search_query != q:  # spelling corrected: say so, highlight what was found
                 context.update(corrected=page.search_query, terms=selectors.query_terms(page.search_query))
             context.update(
                 page=page,
                 shops=selectors.search_shops(page.search_query) if q and page.number == 1 else [],
-                query_string=_without_page(request),
+                query_string=form.querystring(exclude=("halaman",)),
             )
     return render_to_string("ikm/partials/search_body.html", context)
 
@@ -104,12 +107,6 @@ def _facets():
             ((k["slug"], k["name"]) for k in selectors.shops_per_kecamatan()), key=lambda pair: pair[1]
         ),
     }
-
-
-def _without_page(request):
-    params = request.GET.copy()
-    params.pop("halaman", None)
-    return params.urlencode()
 
 
 @require_GET
@@ -182,7 +179,8 @@ def shop_detail(request, slug):
     shop = selectors.public_shop(slug)
     if shop is None:
         raise Http404(_("Toko tidak ditemukan."))
-    page = selectors.products_page(selectors.shop_products(shop), request.GET.get("halaman"), per_page=PAGE_SIZE)
+    number = PageField().clean(request.GET.get("halaman"))
+    page = selectors.products_page(selectors.shop_products(shop), number, per_page=PAGE_SIZE)
     return render(
         request,
         "ikm/shop.html",

@@ -1,34 +1,22 @@
 """DRF views for /api/v1/tanam/ (included by blitar_portal/urls.py). Same services and rules as the web."""
 
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.urls import path
-from django.utils.translation import gettext as _
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from blitar_portal.core.api import form_parameters, validated_query
 from blitar_portal.lib.ratelimit import UNSAFE, api_throttles, scoped
 
 from . import selectors, services
+from .forms import ClusterViewForm, CoverQueryForm, PlantingPageForm
 from .models import MAX_TREES_PER_POINT, TREE_COUNT_ERRORS, Campaign, Community, Planting, Species
 
-FILTER_PARAMS = [
-    OpenApiParameter("species", int, description="ID spesies"),
-    OpenApiParameter("year", int, description="Tahun tanam"),
-    OpenApiParameter("kecamatan", int, description="ID kecamatan"),
-    OpenApiParameter("community", int, description="ID komunitas"),
-    OpenApiParameter("campaign", int, description="ID kampanye"),
-]
-
-
-def _error(exc):
-    messages = [m for msgs in exc.message_dict.values() for m in msgs] if hasattr(exc, "message_dict") else exc.messages
-    return Response({"detail": messages[0], "errors": messages}, status=status.HTTP_400_BAD_REQUEST)
+# Errors (400/403/404/429) are raised, shaped and documented by blitar_portal.core.api.
 
 
 class PlantingInputSerializer(serializers.Serializer):
@@ -96,22 +84,12 @@ GEOJSON_PAGE = inline_serializer(
 )
 
 
-def _cursor(params, name):
-    raw = (params.get(name) or "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit():
-        raise ValidationError(_("Parameter %(name)s harus berupa id (bilangan bulat).") % {"name": name})
-    return int(raw)
-
-
 # Registering and editing count in the same group as the web form (tanam.views.register).
 REGISTRATION_THROTTLES = api_throttles(scoped("tanam-register", key="user", method=UNSAFE))
 
 
 class PlantingsView(APIView):
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
     throttle_classes = REGISTRATION_THROTTLES
     PAGE_SIZE = 200
 
@@ -123,30 +101,21 @@ class PlantingsView(APIView):
             "(`before=<id>`). Tidak ada hitungan persis; `total_estimate` berasal dari agregat peta "
             "(tertinggal beberapa detik dari verifikasi) dan null bila lebih dari satu saringan."
         ),
-        parameters=[
-            *FILTER_PARAMS,
-            OpenApiParameter("after", int, description="Halaman setelah id ini"),
-            OpenApiParameter("before", int, description="Halaman sebelum id ini"),
-        ],
-        responses={200: GEOJSON_PAGE, 400: OpenApiTypes.OBJECT},
+        parameters=form_parameters(PlantingPageForm),
+        responses={200: GEOJSON_PAGE},
     )
     def get(self, request):
-        try:
-            filters = selectors.map_filters_parse(request.query_params)
-            after, before = _cursor(request.query_params, "after"), _cursor(request.query_params, "before")
-        except ValidationError as exc:
-            return _error(exc)
+        form = validated_query(PlantingPageForm, request)
+        filters = form.filters()
+        after, before = form.cleaned_data["after"], form.cleaned_data["before"]
         page = selectors.plantings_public_page(filters, after=after, before=before, size=self.PAGE_SIZE)
         base = request.build_absolute_uri(request.path)
 
         def link(name, value):
+            # From the validated filters only: an unknown parameter never travels on in a link.
             if value is None:
                 return None
-            query = request.query_params.copy()
-            query.pop("after", None)
-            query.pop("before", None)
-            query[name] = value
-            return f"{base}?{query.urlencode()}"
+            return f"{base}?{urlencode([*form.query_items(exclude=('after', 'before')), (name, value)])}"
 
         return Response(
             {
@@ -161,17 +130,12 @@ class PlantingsView(APIView):
     @extend_schema(
         summary="Daftarkan penanaman (menunggu verifikasi)",
         request={"multipart/form-data": PlantingInputSerializer, "application/json": PlantingInputSerializer},
-        responses={201: GEOJSON, 400: OpenApiTypes.OBJECT},
+        responses={201: GEOJSON},
     )
     def post(self, request):
         serializer = PlantingInputSerializer(data=request.data)
-        if not serializer.is_valid():
-            first = next(iter(serializer.errors.values()))[0]
-            return Response({"detail": str(first), "errors": serializer.errors}, status=status.HTTP_400_BAD_REQUEST)
-        try:
-            result = services.planting_register(user=request.user, **serializer.validated_data)
-        except ValidationError as exc:
-            return _error(exc)
+        serializer.is_valid(raise_exception=True)
+        result = services.planting_register(user=request.user, **serializer.validated_data)
         body = planting_feature(result.planting)
         body["properties"]["warnings"] = [str(w) for w in result.warnings]
         return Response(body, status=status.HTTP_201_CREATED)
@@ -181,13 +145,12 @@ class PlantingDetailView(APIView):
     """The planter's own planting (any status); another user's planting is 404, never 403."""
 
     permission_classes = [permissions.IsAuthenticated]
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
     throttle_classes = REGISTRATION_THROTTLES
 
     @extend_schema(
         operation_id="tanam_plantings_mine_retrieve",
         summary="Penanaman milik saya (status apa pun)",
-        responses={200: GEOJSON, 404: OpenApiTypes.OBJECT},
+        responses={200: GEOJSON},
     )
     def get(self, request, pk):
         return Response(planting_feature(selectors.planting_for_user_or_404(request.user, pk)))
@@ -195,7 +158,7 @@ class PlantingDetailView(APIView):
     @extend_schema(
         summary="Ubah penanaman saya yang masih menunggu verifikasi (semua isian)",
         request={"multipart/form-data": PlantingInputSerializer, "application/json": PlantingInputSerializer},
-        responses={200: GEOJSON, 400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+        responses={200: GEOJSON},
     )
     def put(self, request, pk):
         return self._edit(request, pk, partial=False)
@@ -203,7 +166,7 @@ class PlantingDetailView(APIView):
     @extend_schema(
         summary="Ubah sebagian isian penanaman saya yang masih menunggu verifikasi",
         request={"multipart/form-data": PlantingInputSerializer, "application/json": PlantingInputSerializer},
-        responses={200: GEOJSON, 400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+        responses={200: GEOJSON},
     )
     def patch(self, request, pk):
         return self._edit(request, pk, partial=True)
@@ -213,13 +176,8 @@ class PlantingDetailView(APIView):
         incoming = request.data.dict() if hasattr(request.data, "dict") else dict(request.data)
         data = {**selectors.planting_input(planting), **incoming} if partial else incoming
         serializer = PlantingInputSerializer(data=data)
-        if not serializer.is_valid():
-            first = next(iter(serializer.errors.values()))[0]
-            return Response({"detail": str(first), "errors": serializer.errors}, status=status.HTTP_400_BAD_REQUEST)
-        try:
-            result = services.planting_edit_by_owner(planting=planting, user=request.user, **serializer.validated_data)
-        except ValidationError as exc:
-            return _error(exc)
+        serializer.is_valid(raise_exception=True)
+        result = services.planting_edit_by_owner(planting=planting, user=request.user, **serializer.validated_data)
         body = planting_feature(result.planting)
         body["properties"]["warnings"] = [str(w) for w in result.warnings]
         return Response(body)
@@ -231,23 +189,13 @@ class ClustersView(APIView):
 
     @extend_schema(
         summary="Klaster/pin penanaman terverifikasi untuk satu tampilan peta (GeoJSON, ≤ ~1.000 fitur)",
-        parameters=[
-            OpenApiParameter("bbox", str, required=True, description="bujur_min,lintang_min,bujur_maks,lintang_maks"),
-            OpenApiParameter("zoom", int, required=True, description="Tingkat zoom Leaflet (8–19)"),
-            *FILTER_PARAMS,
-        ],
-        responses={200: GEOJSON, 400: OpenApiTypes.OBJECT},
+        parameters=form_parameters(ClusterViewForm, required=("bbox", "zoom")),
+        responses={200: GEOJSON},
     )
     def get(self, request):
-        try:
-            bbox = selectors.bbox_parse(request.query_params.get("bbox"))
-            zoom = int(request.query_params.get("zoom", ""))
-            filters = selectors.map_filters_parse(request.query_params)
-        except ValueError:
-            return Response({"detail": _("zoom harus berupa bilangan bulat.")}, status=status.HTTP_400_BAD_REQUEST)
-        except ValidationError as exc:
-            return _error(exc)
-        body = selectors.clusters_geojson_bytes(bbox=bbox, zoom=zoom, filters=filters)
+        form = validated_query(ClusterViewForm, request)
+        bbox, zoom = form.cleaned_data["bbox"], form.cleaned_data["zoom"]
+        body = selectors.clusters_geojson_bytes(bbox=bbox, zoom=zoom, filters=form.filters())
         return HttpResponse(body, content_type="application/json")
 
 
@@ -256,11 +204,11 @@ class CoverView(APIView):
 
     @extend_schema(
         summary="Tutupan tajuk per kecamatan/desa untuk setiap tahun (GeoJSON, hasil tersimpan)",
-        parameters=[OpenApiParameter("level", str, enum=["kecamatan", "desa"], description="Tingkat wilayah")],
+        parameters=form_parameters(CoverQueryForm),
         responses={200: GEOJSON},
     )
     def get(self, request):
-        level = "desa" if request.query_params.get("level") == "desa" else "kecamatan"
+        level = validated_query(CoverQueryForm, request).cleaned_data["level"] or "kecamatan"
         return Response(selectors.cover_geojson(level=level))
 
 

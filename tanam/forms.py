@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from blitar_portal.lib.params import DB_ID_MAX, IdField, QueryForm, YearField, bounded_errors
+
 from .models import MAX_TREES_PER_POINT, TREE_COUNT_ERRORS, Campaign, Community, Observation, Planting, Species
 
 
@@ -119,3 +121,75 @@ class OpenDataExportForm(forms.Form):
                 params={"names": ", ".join(given)},
             )
         return super().clean()
+
+
+def _filter_errors(name):
+    return bounded_errors(_("Filter %(name)s harus berupa angka."), name=name)
+
+
+class MapFilterForm(QueryForm):
+    """The public map's filters (map page, API, exports): ids and a planting year, bounded."""
+
+    species = IdField(help_text=_("ID spesies"), error_messages=_filter_errors("species"))
+    year = YearField(name="Filter year", help_text=_("Tahun tanam"))
+    kecamatan = IdField(help_text=_("ID kecamatan"), error_messages=_filter_errors("kecamatan"))
+    community = IdField(help_text=_("ID komunitas"), error_messages=_filter_errors("community"))
+    campaign = IdField(help_text=_("ID kampanye"), error_messages=_filter_errors("campaign"))
+
+    FILTERS = ("species", "year", "kecamatan", "community", "campaign")
+
+    def filters(self):
+        """{name: int} of the filters given (call after is_valid())."""
+        return {name: self.cleaned_data[name] for name in self.FILTERS if self.cleaned_data.get(name) is not None}
+
+
+def _cursor_errors(name):
+    return bounded_errors(_("Parameter %(name)s harus berupa id (bilangan bulat)."), name=name)
+
+
+class PlantingPageForm(MapFilterForm):
+    after = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=DB_ID_MAX,
+        help_text=_("Halaman setelah id ini"),
+        error_messages=_cursor_errors("after"),
+    )
+    before = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=DB_ID_MAX,
+        help_text=_("Halaman sebelum id ini"),
+        error_messages=_cursor_errors("before"),
+    )
+
+
+class ClusterViewForm(MapFilterForm):
+    bbox = forms.CharField(max_length=200, help_text=_("bujur_min,lintang_min,bujur_maks,lintang_maks"))
+    # Four decimal numbers; that each min is below its max is checked by bbox_parse (400 otherwise).
+    bbox.schema_pattern = r"^-?\d{1,3}(\.\d{1,12})?(,-?\d{1,3}(\.\d{1,12})?){3}$"
+    zoom = forms.IntegerField(
+        min_value=0,
+        max_value=22,
+        help_text=_("Tingkat zoom Leaflet (8–19)"),
+        error_messages={"invalid": _("zoom harus berupa bilangan bulat."), "required": _("zoom wajib diisi.")},
+    )
+
+    def clean_bbox(self):
+        from .selectors import bbox_parse
+
+        return bbox_parse(self.cleaned_data["bbox"])
+
+
+class CoverQueryForm(QueryForm):
+    level = forms.ChoiceField(
+        required=False,
+        choices=[("kecamatan", "kecamatan"), ("desa", "desa")],
+        help_text=_("Tingkat wilayah"),
+        error_messages={"invalid_choice": _("level harus kecamatan atau desa.")},
+    )
+
+
+class CoverPageForm(QueryForm):
+    tahun = YearField(name="tahun")
+    tingkat = forms.ChoiceField(required=False, choices=[("kecamatan", "kecamatan"), ("desa", "desa")])

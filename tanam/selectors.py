@@ -104,17 +104,15 @@ FILTER_FIELDS = {
 
 
 def map_filters_parse(params):
-    """Valid filters from query parameters ({name: int}); ValidationError with a Bahasa message."""
-    filters = {}
-    for name in ("species", "year", "kecamatan", "community", "campaign"):
-        raw = (params.get(name) or "").strip()
-        if not raw:
-            continue
-        try:
-            filters[name] = int(raw)
-        except ValueError:
-            raise ValidationError(_("Filter %(name)s harus berupa angka.") % {"name": name}, code="filter") from None
-    return filters
+    """Valid filters from query parameters ({name: int}); ValidationError with a Bahasa message.
+
+    Read through MapFilterForm: the same bounds (ids, a year 1900–2100) for pages, API and exports."""
+    from .forms import MapFilterForm
+
+    form = MapFilterForm(params)
+    if not form.is_valid():
+        raise ValidationError(form.first_error(), code="filter")
+    return form.filters()
 
 
 def _apply_filters(queryset, filters):

@@ -20,7 +20,7 @@ from blitar_portal.lib.ratelimit import UNSAFE, rate_limit
 from blitar_portal.regions.selectors import kecamatan_outlines_geojson, regency_outline_geojson
 
 from . import cover, dashboard, exports, selectors, services
-from .forms import ObservationForm, OpenDataExportForm, PlantingForm
+from .forms import CoverPageForm, MapFilterForm, ObservationForm, OpenDataExportForm, PlantingForm
 
 
 def _validation_messages(exc):
@@ -31,16 +31,16 @@ def _validation_messages(exc):
 
 def map_page(request):
     filters_error = None
-    try:
-        filters = selectors.map_filters_parse(request.GET)
-    except ValidationError as exc:
-        filters, filters_error = {}, exc.messages[0]
+    form = MapFilterForm(request.GET)
+    filters = form.filters() if form.is_valid() else {}
+    if not form.is_valid():
+        filters_error = form.first_error()
     context = {
         "choices": selectors.map_filter_choices(),
         "filters": filters,
         "filters_error": filters_error,
         "summary": dashboard.home_summary(),
-        "export_query": request.GET.urlencode(),
+        "export_query": form.querystring() if form.is_valid() else "",
     }
     return render(request, "tanam/map.html", context)
 
@@ -136,11 +136,10 @@ def planting_photo(request, pk, size, ext):
 
 def cover_page(request):
     years = selectors.cover_years_available()
-    try:
-        year = int(request.GET.get("tahun") or (years[-1] if years else timezone.localdate().year))
-    except ValueError:
-        year = years[-1] if years else timezone.localdate().year
-    level = "desa" if request.GET.get("tingkat") == "desa" else "kecamatan"
+    form = CoverPageForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}  # a bad year or level: the defaults
+    year = data.get("tahun") or (years[-1] if years else timezone.localdate().year)
+    level = data.get("tingkat") or "kecamatan"
     page = Paginator(selectors.cover_table(level=level, year=year), 50).get_page(request.GET.get("page"))
     regency = selectors.cover_regency(year)
     context = {

@@ -48,23 +48,46 @@ class RequestBodyLimitMiddleware:
         declared = request.META.get("CONTENT_LENGTH") or ""
         if not declared:
             if "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
-                return self._refuse(request, 411, _("Kiriman harus menyebut ukurannya (header Content-Length)."))
+                return self._refuse(
+                    request, 411, _("Kiriman harus menyebut ukurannya (header Content-Length)."), "length_required"
+                )
             return self.get_response(request)
         if not declared.isascii() or not declared.isdigit():
-            return self._refuse(request, 400, _("Header Content-Length tidak valid."))
+            return self._refuse(request, 400, _("Header Content-Length tidak valid."), "invalid")
         limit = settings.MAX_REQUEST_BODY_BYTES
         if int(declared) > limit:
             message = _("Kiriman terlalu besar: maksimal %(size)s. Perkecil foto lalu coba lagi.") % {
                 "size": filesizeformat(limit)
             }
-            return self._refuse(request, 413, message)
+            return self._refuse(request, 413, message, "request_too_large")
         return self.get_response(request)
 
-    def _refuse(self, request, status, message):
+    def _refuse(self, request, status, message, code):
         if request.path.startswith("/api/"):
-            response = JsonResponse({"detail": message}, status=status)
+            from .api import error_body  # the API's one error shape
+
+            response = JsonResponse(error_body(detail=message, code=code), status=status)
         else:
             response = render(request, "request_refused.html", {"message": message}, status=status)
         # Framed by its length: the client reads the answer while the rest of its body is unread.
         response["Content-Length"] = str(len(response.content))
         return response
+
+
+class BadInputMiddleware:
+    """One boundary for text the portal never accepts: a path or GET parameter with NUL or
+    other control characters is answered 400 here (a Bahasa page, or the API error body under
+    /api/), before any view, ORM lookup or admin filter sees it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from blitar_portal.lib.params import first_bad_param
+
+        bad = first_bad_param(request.path, request.GET)
+        if bad is not None:
+            from .views import bad_request
+
+            return bad_request(request, _("Permintaan memuat karakter kontrol yang tidak diizinkan."), field=bad)
+        return self.get_response(request)

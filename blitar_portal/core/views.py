@@ -2,6 +2,7 @@ from math import ceil
 
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from prometheus_client import CONTENT_TYPE_LATEST
@@ -85,3 +86,28 @@ def ratelimited(request, exception=None):
     )
     response["Retry-After"] = str(retry_after)
     return response
+
+
+def bad_request(request, message, *, field=None):
+    """The 400 of the bad-input boundary: the API error body under /api/, a Bahasa page elsewhere."""
+    if request.path.startswith("/api/"):
+        from .api import bad_input_response
+
+        return bad_input_response(message, field=field or "non_field_errors")
+    return render(request, "400.html", {"message": message}, status=400)
+
+
+def bad_request_handler(request, exception=None):
+    """handler400 (e.g. a SuspiciousOperation): the same page as the boundary's."""
+    return bad_request(request, _("Permintaan tidak dapat diproses karena isinya tidak valid."))
+
+
+def not_found_handler(request, exception=None):
+    """handler404: under /api/ the API error body (clients parse JSON), elsewhere the Bahasa page."""
+    if request.path.startswith("/api/"):
+        from rest_framework.exceptions import NotFound
+
+        from .api import error_body
+
+        return JsonResponse(error_body(detail=NotFound.default_detail, code="not_found"), status=404)
+    return render(request, "404.html", status=404)

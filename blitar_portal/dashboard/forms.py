@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from blitar_portal.lib.params import BoundedDateField
+
 from .selectors import DEFAULT_DAYS, Filters
 from .services import HISTORY_DAYS
 
@@ -13,8 +15,9 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class FilterForm(forms.Form):
-    mulai = forms.DateField(label=_("Dari tanggal"), required=False, widget=DATE_WIDGET)
-    sampai = forms.DateField(label=_("Sampai tanggal"), required=False, widget=DATE_WIDGET)
+    # Bounded: a date like 0001-01-01 would overflow the period arithmetic below.
+    mulai = BoundedDateField(label=_("Dari tanggal"), widget=DATE_WIDGET)
+    sampai = BoundedDateField(label=_("Sampai tanggal"), widget=DATE_WIDGET)
     kecamatan = forms.ChoiceField(label=_("Kecamatan"), required=False)
 
     def __init__(self, data=None, *, kecamatan_list, today=None):

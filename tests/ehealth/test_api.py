@@ -58,7 +58,7 @@ def test_create_track_and_cancel_a_request(client, service):
     done = ServiceRequest.objects.get(code=code)
     ServiceRequest.objects.filter(pk=done.pk).update(status="selesai")
     refused = client.post(f"/api/v1/service-requests/{code}/cancel/")
-    assert refused.status_code == 400 and "tidak dapat diubah" in refused.json()["non_field_errors"][0]
+    assert refused.status_code == 400 and "tidak dapat diubah" in refused.json()["errors"]["non_field_errors"][0]
     assert client.get("/api/v1/service-requests/TIDAKADA00/").status_code == 404
 
 
@@ -75,7 +75,7 @@ def test_create_track_and_cancel_a_request(client, service):
 def test_create_rejects_bad_input_with_the_same_messages(client, service, override, field, message):
     response = client.post("/api/v1/service-requests/", payload(service, **override), content_type="application/json")
     assert response.status_code == 400
-    assert message in " ".join(response.json()[field])
+    assert message in " ".join(response.json()["errors"][field])
     assert not ServiceRequest.objects.exists()
 
 

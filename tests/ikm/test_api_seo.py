@@ -24,7 +24,8 @@ def test_products_api_searches_and_paginates(client, product, other_product):
 def test_api_short_query_is_a_clear_400(client, product):
     response = client.get("/api/v1/ikm/products/", {"q": "ke"})
     assert response.status_code == 400
-    assert "minimal 3 huruf" in response.json()["q"]
+    body = response.json()
+    assert "minimal 3 huruf" in body["detail"] and body["errors"]["q"] == [body["detail"]]
 
 
 def test_api_hides_unverified_shops_and_their_products(client, product):
