@@ -32,8 +32,6 @@ HOSTILE = [
 ]
 SKIPPED_PREFIXES = ("/admin/", "/api/", "/i18n/", "/media/", "/static/")
 SKIPPED_NAMES = {
-    "tanam:export-csv",  # open-data exports: rewritten by the exports work (issue 11, point 6)
-    "tanam:export-geojson",
     "core:baseline",  # benchmark baseline, reads nothing
 }
 
@@ -52,6 +50,11 @@ def _path_args(rows):
         "ehealth:hospital_detail": {"slug": rows.hospital.slug},
         "ehealth:request_detail": {"code": rows.service_request.code},
         "ehealth:request_cancel": {"code": rows.service_request.code},
+        "ehealth:request_my_data": {"code": rows.service_request.code},
+        "ehealth:request_erase": {"code": rows.service_request.code},
+        "ikm:photo": {"pk": 999_999, "size": "card", "ext": "jpg"},
+        "ikm:shop_image": {"pk": rows.shop.pk, "size": "logo", "ext": "jpg"},
+        "tanam:photo": {"pk": rows.planting.pk, "size": "card", "ext": "jpg"},
         "ehealth:demo_feed": {"slug": rows.hospital.slug},
         "ikm:product": {"slug": rows.product.slug},
         "ikm:product_whatsapp": {"slug": rows.product.slug},
