@@ -455,12 +455,19 @@ def planting_delete(*, planting):
     files = [planting.photo.name] if planting.photo else []
     files += [name for entry in (planting.renditions or {}).values() for name in _rendition_files(entry)]
     files += [obs.photo.name for obs in planting.observations.all() if obs.photo]
+    published = planting.published
     was_verified = planting.status == Planting.Status.VERIFIED
     with transaction.atomic():
         planting.delete()
         if was_verified:
             _touch_aggregates([planting])
-        transaction.on_commit(lambda: _delete_files(files))
+
+        def remove_files():
+            # Originals and renditions live in private storage; public copies under a random name.
+            media.paths_delete(media.private_storage(), files)
+            media.renditions_withdraw(published)
+
+        transaction.on_commit(remove_files)
 
 
 def _rendition_files(entry):
@@ -468,11 +475,8 @@ def _rendition_files(entry):
 
 
 def _delete_files(names):
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except OSError as exc:
-            logger.warning("Could not delete %s: %s", name, exc)
+    """Delete open-data files from public (default) storage; a missing file is fine."""
+    media.paths_delete(default_storage, names)
 
 
 def _audit(planting, user, changes, note=""):

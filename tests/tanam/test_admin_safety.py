@@ -3,10 +3,10 @@ services.py (map cells, land cover, open data, files, filters follow as they do 
 
 import pytest
 from django.core.cache import cache
-from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
+from blitar_portal.lib.media import private_storage, public_storage
 from tanam import services
 from tanam.models import Community, Planting, Species
 from tests.factories import UserFactory
@@ -75,10 +75,13 @@ def test_superuser_delete_goes_through_the_service(
     )
     planting = result.planting
     services.planting_renditions_build(planting_id=planting.pk)
-    services.planting_verify(planting=planting, user=alice)
+    with django_capture_on_commit_callbacks(execute=True):  # publishing runs after commit
+        services.planting_verify(planting=planting, user=alice)
     planting.refresh_from_db()
     files = [planting.photo.name] + [entry["jpeg"] for entry in planting.renditions.values()]
-    assert files and all(default_storage.exists(name) for name in files)
+    assert files and all(private_storage().exists(name) for name in files)
+    public_copies = [path for entry in planting.published.values() for path in entry.values()]
+    assert public_copies and all(public_storage().exists(path) for path in public_copies)
     before = queued_tasks("tanam.clusters_refresh")
     client.force_login(root)
     with django_capture_on_commit_callbacks(execute=True):
@@ -87,7 +90,8 @@ def test_superuser_delete_goes_through_the_service(
     assert not Planting.objects.filter(pk=planting.pk).exists()
     assert queued_tasks("tanam.clusters_refresh") == before + 1  # the pin leaves the public map
     assert cache.get(services.OPEN_DATA_PENDING_KEY)  # and the open data
-    assert not any(default_storage.exists(name) for name in files)
+    assert not any(private_storage().exists(name) for name in files)
+    assert not any(public_storage().exists(path) for path in public_copies)
 
 
 def test_admin_rename_of_a_community_shows_on_the_public_map_filters(client, alice, django_capture_on_commit_callbacks):
