@@ -24,10 +24,11 @@ from blitar_portal.dashboard.sections import (
     snapshot,
     snapshot_time,
 )
+from blitar_portal.lib.dates import local_midnight
 
 from .feeds import CLASS_LABELS
-from .models import BedClass, BedCountChange, Hospital, ServiceRequest, SyncRun
-from .selectors import _is_stale, board_data
+from .models import Hospital, ServiceRequest, SyncRun
+from .selectors import bed_states_by_day, board
 
 # --- Metric and snapshot names (stored rows are prefixed with the app label) --------------------
 
@@ -65,9 +66,8 @@ BOR_DAILY_DAYS = 183  # …and kept per day for the daily and weekly views (the 
 
 def home_summary():
     """Home page figures: hospitals on the board, those reporting on time, beds available now."""
-    now = timezone.now()
-    rows = board_data()
-    fresh = [r for r in rows if not _is_stale(r, now)]
+    rows = board()
+    fresh = [r for r in rows if not r["stale"]]
     return {
         "hospitals_total": len(rows),
         "hospitals_reporting": len(fresh),
@@ -133,15 +133,11 @@ class _MedianDuration(Aggregate):
     output_field = DurationField()
 
 
-def _local_midnight(day):
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
 def requests_per_day_by_area(*, since):
     """Requests created per local day since `since`, split by hospital kecamatan and current status,
     and by kecamatan and hospital: {"by_status": [{day, kecamatan_id, status, n}],
     "by_hospital": [{day, kecamatan_id, hospital, n}]}. Two queries."""
-    base = ServiceRequest.objects.filter(created_at__gte=_local_midnight(since)).annotate(day=TruncDate("created_at"))
+    base = ServiceRequest.objects.filter(created_at__gte=local_midnight(since)).annotate(day=TruncDate("created_at"))
     by_status = base.values("day", "hospital__kecamatan_id", "status").annotate(n=Count("id"))
     by_hospital = base.values("day", "hospital__kecamatan_id", "hospital__name").annotate(n=Count("id"))
     return {
@@ -167,7 +163,7 @@ def outcomes_per_day(*, since):
     """Cancellations, rejections and no-shows per local day the status was set, from the statuses
     themselves (status + its time field): [{day, kecamatan_id, status, n}]. One query."""
     fields = ServiceRequest.STATUS_TIME_FIELDS
-    start = _local_midnight(since)
+    start = local_midnight(since)
     condition = Q()
     for status in OUTCOME_STATUSES:
         condition |= Q(status=status, **{f"{fields[status]}__gte": start})
@@ -191,7 +187,7 @@ def median_hours(*, since):
     its status now; requests from before those times were recorded have them null and are left out.
     One query.
     """
-    start = _local_midnight(since.replace(day=1))
+    start = local_midnight(since.replace(day=1))
     rows = (
         ServiceRequest.objects.filter(created_at__gte=start)
         .filter(Q(accepted_at__isnull=False) | Q(completed_at__isnull=False))
@@ -220,36 +216,19 @@ def median_hours(*, since):
 def bed_days(*, days=30, now=None):
     """Beds in service and occupied per class and kecamatan at the end of each of the last `days` days.
 
-    From the bed history (undoing later changes from today's numbers).
+    From the bed history (`selectors.bed_states_by_day`).
     Returns [(date, kecamatan_id, code, capacity, occupied)] for classes with beds in service; BOR over
     any set of days and areas is sum(occupied) / sum(capacity) (occupied bed-days / bed-days). 3 queries.
     """
-    now = now or timezone.now()
-    today = timezone.localdate(now)
     area = dict(Hospital.objects.values_list("id", "kecamatan_id"))
-    state = {
-        (b.hospital_id, b.code, b.room_name): (b.capacity, b.available)
-        for b in BedClass.objects.only("hospital_id", "code", "room_name", "capacity", "available")
-    }
-    changes = iter(
-        BedCountChange.objects.filter(changed_at__gte=_local_midnight(today - datetime.timedelta(days=days - 1)))
-        .order_by("-changed_at", "-pk")
-        .values_list("hospital_id", "code", "room_name", "old_capacity", "old_available", "changed_at")
-    )
-    result, pending = [], next(changes, None)
-    for offset in range(days):
-        day = today - datetime.timedelta(days=offset)
+    result = []
+    for day, state in bed_states_by_day(days=days, now=now):
         totals = {}
         for (hospital_id, code, _room), (capacity, available) in state.items():
             key = (area.get(hospital_id), code)
             cap, occ = totals.get(key, (0, 0))
             totals[key] = (cap + capacity, occ + capacity - available)
         result += [(day, k, code, cap, occ) for (k, code), (cap, occ) in totals.items() if cap]
-        day_start = _local_midnight(day)
-        while pending is not None and pending[5] >= day_start:
-            hospital_id, code, room, old_capacity, old_available, _at = pending
-            state[(hospital_id, code, room)] = (old_capacity or 0, old_available or 0)
-            pending = next(changes, None)
     return result
 
 

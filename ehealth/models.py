@@ -16,6 +16,28 @@ from .feeds import CLASS_LABELS, LAINNYA
 STALE_AFTER_FAILURES = 3
 
 
+def beds_are_stale(
+    *,
+    confirmed_at: datetime.datetime | None,
+    has_feed: bool,
+    consecutive_failures: int,
+    stale_after_minutes: int,
+    now: datetime.datetime,
+) -> bool:
+    """The one rule for "Data usang": a hospital's bed numbers are stale when they were never
+    confirmed, when its feed failed STALE_AFTER_FAILURES times in a row, or when they were last
+    confirmed (a good sync or a clerk's save) more than `stale_after_minutes` ago.
+
+    Used through `Hospital.is_stale()` (hospital page, dashboard, /metrics) and by the board's
+    cached rows (`selectors.board`, and the home figures built on it).
+    """
+    if confirmed_at is None:
+        return True
+    if has_feed and consecutive_failures >= STALE_AFTER_FAILURES:
+        return True
+    return now - confirmed_at > datetime.timedelta(minutes=stale_after_minutes)
+
+
 def bed_class_label(code, room_name=""):
     """What a person reads for a class code: "Kelas 3", "ICU", "Lainnya: Ruang Kemo" (never KELAS_3)."""
     if code == LAINNYA:
@@ -105,13 +127,15 @@ class Hospital(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def is_stale(self, now=None):
-        now = now or timezone.now()
-        if self.beds_confirmed_at is None:
-            return True
-        if self.has_feed and self.consecutive_failures >= STALE_AFTER_FAILURES:
-            return True
-        return now - self.beds_confirmed_at > datetime.timedelta(minutes=self.stale_after_minutes)
+    def is_stale(self, now: datetime.datetime | None = None) -> bool:
+        """Whether the board marks this hospital's numbers "Data usang" (`beds_are_stale`)."""
+        return beds_are_stale(
+            confirmed_at=self.beds_confirmed_at,
+            has_feed=self.has_feed,
+            consecutive_failures=self.consecutive_failures,
+            stale_after_minutes=self.stale_after_minutes,
+            now=now or timezone.now(),
+        )
 
 
 class BedClass(models.Model):

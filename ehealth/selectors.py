@@ -7,6 +7,7 @@ Owner filtering lives here once: `hospitals_for_user(user)` and the
 import datetime
 import hashlib
 import time
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.contrib.gis.db.models.functions import Distance
@@ -16,6 +17,7 @@ from django.utils import timezone
 from redis.exceptions import RedisError
 
 from blitar_portal.accounts.roles import HOSPITAL_STAFF, has_role, is_diskominfo
+from blitar_portal.lib.dates import local_midnight
 from blitar_portal.lib.masking import mask_bpjs, mask_email, mask_name, mask_nik, mask_phone, mask_text
 
 from .feeds import CANONICAL_CLASSES, CLASS_LABELS, LAINNYA
@@ -29,6 +31,7 @@ from .models import (
     ServiceRequest,
     SyncRun,
     bed_class_label,
+    beds_are_stale,
 )
 
 BOARD_VERSION_KEY = "ehealth:board:version"
@@ -252,16 +255,6 @@ def board_fragment_cached(*, variant, build, now=None):
     return value
 
 
-def _is_stale(row, now):
-    from .models import STALE_AFTER_FAILURES
-
-    if row["confirmed_at"] is None:
-        return True
-    if row["has_feed"] and row["consecutive_failures"] >= STALE_AFTER_FAILURES:
-        return True
-    return now - row["confirmed_at"] > datetime.timedelta(minutes=row["stale_after_minutes"])
-
-
 def hospital_distances(point):
     """{hospital_id: metres} by PostGIS (geography distance on SRID 4326)."""
     qs = Hospital.objects.filter(is_active=True, location__isnull=False).annotate(d=Distance("location", point))
@@ -287,7 +280,13 @@ def board(*, bed_class="", kecamatan="", hospital_type="", point=None, now=None)
                 "classes": classes,
                 "shown_available": sum(c["available"] for c in classes),
                 "age_minutes": int(age) if age is not None else None,
-                "stale": _is_stale(row, now),
+                "stale": beds_are_stale(
+                    confirmed_at=row["confirmed_at"],
+                    has_feed=row["has_feed"],
+                    consecutive_failures=row["consecutive_failures"],
+                    stale_after_minutes=row["stale_after_minutes"],
+                    now=now,
+                ),
             }
         )
     if point is not None:
@@ -321,43 +320,60 @@ def hospital_classes(hospital):
     return sorted(beds, key=lambda b: (CLASS_ORDER.get(b.code, 99), b.room_name))
 
 
-def hospital_trend(hospital, *, days=7, now=None):
-    """Available beds per class at the end of each of the last `days` days, from the change history.
+def bed_states_by_day(
+    *, days: int, now: datetime.datetime | None = None, hospital: Hospital | None = None
+) -> Iterator[tuple[datetime.date, dict[tuple[int, str, str], tuple[int, int]]]]:
+    """The one bed-history replay: beds per class at the end of each of the last `days` local days.
 
-    Starts from today's numbers and walks back by undoing later changes, so it costs two
-    queries whatever the number of classes. A class is listed when it had beds in service on
-    any of those days. Returns {"days": [date], "series": [{"code", "room_name", "label",
-    "values": [available per day]}], "totals": [sum per day]}.
+    Yields (day, {(hospital_id, code, room_name): (capacity, available)}), today first, for every
+    hospital or only `hospital`. Starts from today's numbers and walks back by undoing later
+    changes, newest first; changes at the same moment are undone in reverse write order (-pk), so
+    the replay is the same on every run. Two queries, whatever the number of days and classes.
+
+    The yielded dict is the replay's own state and changes after the next step: copy it to keep it.
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
+    beds = BedClass.objects.all() if hospital is None else BedClass.objects.filter(hospital=hospital)
     state = {
-        (code, room): (capacity, available)
-        for code, room, capacity, available in BedClass.objects.filter(hospital=hospital).values_list(
-            "code", "room_name", "capacity", "available"
+        (hospital_id, code, room): (capacity, available)
+        for hospital_id, code, room, capacity, available in beds.values_list(
+            "hospital_id", "code", "room_name", "capacity", "available"
         )
     }
-    start = _day_start(today - datetime.timedelta(days=days - 1))
-    changes = iter(
-        BedCountChange.objects.filter(hospital=hospital, changed_at__gte=start)
-        .order_by("-changed_at", "-pk")
-        .values_list("code", "room_name", "old_capacity", "old_available", "changed_at")
+    changes = BedCountChange.objects.filter(changed_at__gte=local_midnight(today - datetime.timedelta(days=days - 1)))
+    if hospital is not None:
+        changes = changes.filter(hospital=hospital)
+    pending = iter(
+        changes.order_by("-changed_at", "-pk").values_list(
+            "hospital_id", "code", "room_name", "old_capacity", "old_available", "changed_at"
+        )
     )
-    history, pending = [], next(changes, None)
+    change = next(pending, None)
     for offset in range(days):
         day = today - datetime.timedelta(days=offset)
-        history.append(dict(state))
-        day_start = _day_start(day)
-        while pending is not None and pending[4] >= day_start:
-            code, room, old_capacity, old_available, _at = pending
-            state[(code, room)] = (old_capacity or 0, old_available or 0)
-            pending = next(changes, None)
+        yield day, state
+        day_start = local_midnight(day)
+        while change is not None and change[5] >= day_start:
+            hospital_id, code, room, old_capacity, old_available, _at = change
+            state[(hospital_id, code, room)] = (old_capacity or 0, old_available or 0)
+            change = next(pending, None)
+
+
+def hospital_trend(hospital, *, days=7, now=None):
+    """Available beds per class at the end of each of the last `days` days, from the change history
+    (`bed_states_by_day`), so it costs two queries whatever the number of classes.
+
+    A class is listed when it had beds in service on any of those days. Returns {"days": [date],
+    "series": [{"code", "room_name", "label", "values": [available per day]}], "totals": [sum per day]}.
+    """
+    now = now or timezone.now()
+    history = [
+        {(code, room): beds for (_hospital, code, room), beds in state.items()}
+        for _day, state in bed_states_by_day(days=days, now=now, hospital=hospital)
+    ]
     history.reverse()
-    return _trend_series(history, today=today, days=days)
-
-
-def _day_start(day):
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    return _trend_series(history, today=timezone.localdate(now), days=days)
 
 
 def _trend_series(history, *, today, days):
@@ -420,12 +436,31 @@ def hospitals_due_for_sync(*, now=None):
     )
 
 
-def feed_freshness():
-    """[{"slug", "last_success_at", "stale_after_minutes"}] of active hospitals with a feed (for /metrics)."""
-    return list(
+def feed_freshness(*, now: datetime.datetime | None = None) -> list[dict]:
+    """[{"slug", "last_success_at", "stale_after_minutes", "stale"}] of active hospitals with a feed
+    (for /metrics); "stale" is the board's own rule (`Hospital.is_stale`)."""
+    now = now or timezone.now()
+    hospitals = (
         Hospital.objects.filter(is_active=True)
         .exclude(feed_url="")
         .exclude(feed_format="")
         .order_by("slug")
-        .values("slug", "last_success_at", "stale_after_minutes")
+        .only(
+            "slug",
+            "feed_url",
+            "feed_format",
+            "last_success_at",
+            "stale_after_minutes",
+            "consecutive_failures",
+            "beds_confirmed_at",
+        )
     )
+    return [
+        {
+            "slug": h.slug,
+            "last_success_at": h.last_success_at,
+            "stale_after_minutes": h.stale_after_minutes,
+            "stale": h.is_stale(now),
+        }
+        for h in hospitals
+    ]

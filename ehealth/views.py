@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from blitar_portal.core.views import bad_request
+from blitar_portal.dashboard import svg
 from blitar_portal.lib.masking import mask_email, mask_name
 from blitar_portal.lib.ratelimit import rate_limit
 
-from . import charts, selectors, services
+from . import selectors, services
 from .forms import AccessCodeForm, BoardFilterForm, BookingLookupForm, EraseConfirmForm, ServiceRequestForm
 from .models import Hospital, ServiceRequest
 
@@ -122,7 +123,7 @@ def hospital_detail(request, slug):
             "hospital": hospital,
             "classes": selectors.hospital_classes(hospital),
             "trend": trend,
-            "chart": charts.line_chart(trend["days"], trend["series"]),
+            "chart": svg.line_chart_geometry(trend["days"], trend["series"]),
             "services": selectors.hospital_services(hospital),
             "last_sync": selectors.hospital_last_sync(hospital),
             "stale": hospital.is_stale(),

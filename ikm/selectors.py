@@ -26,6 +26,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from blitar_portal.accounts.roles import is_diskominfo
+from blitar_portal.lib.dates import local_midnight
 from blitar_portal.regions.models import Kecamatan
 
 from .models import (
@@ -644,7 +645,7 @@ def daily_activity(*, since):
     """Per local day and kecamatan id, for the dashboard's date filter:
     {metric: [{"day", "kecamatan_id", "n"}]} with metrics verified, products, inquiries,
     wa_clicks and views."""
-    start = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
+    start = local_midnight(since)
 
     def per_day(qs, field, kecamatan):
         qs = qs.annotate(day=TruncDate(field)).values("day", kecamatan).annotate(n=Count("id"))

@@ -5,7 +5,8 @@
   PROMETHEUS_MULTIPROC_DIR to an empty directory per start (the systemd unit does); the
   processes then share their counts through files there.
 - Gauges read when scraped: Celery queue length per queue, age of each hospital feed's last
-  good sync (and its stale threshold), worker heartbeat age per queue, age of the newest backup.
+  good sync (and its stale threshold), whether the board marks it stale, worker heartbeat age
+  per queue, age of the newest backup.
 Alert rules on these: deploy/prometheus/alerts.yml.
 """
 
@@ -100,11 +101,16 @@ class PortalCollector:
         feed_limit = GaugeMetricFamily(
             "portal_feed_stale_after_seconds", "Age at which the board marks the feed stale.", labels=["hospital"]
         )
-        for feed in feed_freshness():
+        feed_stale = GaugeMetricFamily(
+            "portal_feed_stale", "1 when the board marks the hospital's numbers stale, else 0.", labels=["hospital"]
+        )
+        for feed in feed_freshness(now=now):
             feed_age.add_metric([feed["slug"]], _age(feed["last_success_at"], now))
             feed_limit.add_metric([feed["slug"]], feed["stale_after_minutes"] * 60)
+            feed_stale.add_metric([feed["slug"]], int(feed["stale"]))
         yield feed_age
         yield feed_limit
+        yield feed_stale
 
         heartbeat = GaugeMetricFamily(
             "portal_worker_heartbeat_age_seconds",

@@ -1,11 +1,14 @@
-"""Server-side SVG charts: line, bar and a kecamatan choropleth. No JavaScript, no CDN.
+"""The portal's one chart module: server-side SVG, no JavaScript, no CDN.
 
-Every function takes plain numbers and returns a SafeString holding one <svg>
-with role="img", a <title> and a <desc>; the same numbers are always shown as
-a table next to the chart (templates), so the SVG is decoration for sighted
-users and the table is the accessible view.
+The dashboards' line, bar and choropleth functions take plain numbers and return a SafeString
+holding one <svg> with role="img", a <title> and a <desc>. The hospital page's trend uses
+`line_chart_geometry`, which returns the geometry for its template (markers, dash patterns,
+a tooltip per point). Both share the palette and the axis top (`nice_max`). The same numbers
+are always shown as a table next to the chart, so the SVG is decoration for sighted users and
+the table is the accessible view.
 """
 
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -222,3 +225,87 @@ def hbar_chart(title, labels, series, *, label_width=150):
         body.append(markup)
         height += extra
     return _svg(title, "".join(body), height=height, desc=f"{len(labels)} batang")
+
+
+# --- The hospital page's trend: geometry for ehealth/hospital_detail.html ---------------------
+
+TREND_WIDTH, TREND_HEIGHT = 360, 200
+TREND_PAD_LEFT, TREND_PAD_RIGHT, TREND_PAD_TOP, TREND_PAD_BOTTOM = 30, 12, 12, 26
+# Colour and dash pattern together tell the lines apart (also in greyscale and for colour-blind readers).
+DASHES = ["", "6 3", "2 3"]
+MARKERS = ["circle", "square", "diamond"]
+
+
+def series_style(index):
+    return {
+        "colour": PALETTE[index % len(PALETTE)],
+        "dash": DASHES[(index // len(PALETTE) + index) % len(DASHES)],
+        "marker": MARKERS[index % len(MARKERS)],
+    }
+
+
+def marker_path(shape, x, y, r=3.5):
+    """SVG path data of a point marker centred on (x, y)."""
+    if shape == "square":
+        return f"M{x - r:.1f},{y - r:.1f}h{2 * r:.1f}v{2 * r:.1f}h{-2 * r:.1f}z"
+    if shape == "diamond":
+        d = r * 1.3
+        return f"M{x:.1f},{y - d:.1f}l{d:.1f},{d:.1f}l{-d:.1f},{d:.1f}l{-d:.1f},{-d:.1f}z"
+    return f"M{x - r:.1f},{y:.1f}a{r},{r} 0 1,0 {2 * r:.1f},0a{r},{r} 0 1,0 {-2 * r:.1f},0"
+
+
+def line_chart_geometry(days, series):
+    """days: [date]; series: [{"label", "values": [int per day]}] -> geometry of a multi-line chart.
+
+    Returns None when there is nothing to draw. Each line gets a colour, a dash pattern and
+    a marker shape; each point carries its own tooltip text.
+    """
+    if not days or not series:
+        return None
+    top = nice_max(max((v for s in series for v in s["values"]), default=0))
+    plot_w = TREND_WIDTH - TREND_PAD_LEFT - TREND_PAD_RIGHT
+    plot_h = TREND_HEIGHT - TREND_PAD_TOP - TREND_PAD_BOTTOM
+    step = plot_w / (len(days) - 1) if len(days) > 1 else 0
+
+    def x_of(i):
+        return round(TREND_PAD_LEFT + (i * step if len(days) > 1 else plot_w / 2), 1)
+
+    def y_of(v):
+        return round(TREND_PAD_TOP + plot_h * (1 - v / top), 1)
+
+    lines = []
+    for index, item in enumerate(series):
+        style = series_style(index)
+        points = [
+            {
+                "x": x_of(i),
+                "y": y_of(v),
+                "value": v,
+                "date": days[i],
+                "marker": marker_path(style["marker"], x_of(i), y_of(v)),
+            }
+            for i, v in enumerate(item["values"])
+        ]
+        lines.append(
+            {
+                **style,
+                "label": item["label"],
+                "legend_marker": marker_path(style["marker"], 15, 6),
+                "points": points,
+                "path": " ".join(f"{p['x']},{p['y']}" for p in points),
+            }
+        )
+    # A middle grid line only where its label is a whole number (top 10 -> 5; top 25 -> none).
+    fractions = (0, 0.5, 1) if top % 2 == 0 else (0, 1)
+    ticks = [{"value": int(top * f), "y": y_of(top * f)} for f in fractions]
+    return {
+        "width": TREND_WIDTH,
+        "height": TREND_HEIGHT,
+        "left": TREND_PAD_LEFT,
+        "right": TREND_WIDTH - TREND_PAD_RIGHT,
+        "label_y": TREND_HEIGHT - 8,
+        "ticks": ticks,
+        "days": [{"x": x_of(i), "label": date_format(day, "D"), "date": day} for i, day in enumerate(days)],
+        "lines": lines,
+        "max": top,
+    }

@@ -132,11 +132,9 @@ def api_throttles(*extra):
     return [*api_settings.DEFAULT_THROTTLE_CLASSES, *extra]
 
 
-_DETAIL_BODY = {
-    "application/json": {
-        "schema": {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
-    }
-}
+# The API's one error body (blitar_portal.core.api.ApiErrorSerializer).
+_ERROR_BODY = {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}
+_RETRY_AFTER = {"schema": {"type": "integer"}, "description": "detik"}
 
 
 def document_limits(result, generator, request, public):
@@ -145,17 +143,11 @@ def document_limits(result, generator, request, public):
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
-            responses.setdefault(
-                "429",
-                {
-                    "description": "Terlalu banyak permintaan; coba lagi setelah Retry-After detik.",
-                    "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "detik"}},
-                    "content": _DETAIL_BODY,
-                },
-            )
+            too_many = responses.setdefault("429", {"content": _ERROR_BODY})
+            too_many["description"] = "Terlalu banyak permintaan; coba lagi setelah Retry-After detik."
+            too_many.setdefault("headers", {})["Retry-After"] = _RETRY_AFTER
             if "requestBody" in operation:
                 responses.setdefault(
-                    "413",
-                    {"description": "Kiriman melebihi MAX_REQUEST_BODY_BYTES.", "content": _DETAIL_BODY},
+                    "413", {"description": "Kiriman melebihi MAX_REQUEST_BODY_BYTES.", "content": _ERROR_BODY}
                 )
     return result

@@ -104,3 +104,19 @@ def test_choropleth_outlines_the_chosen_kecamatan_on_top():
     root = parse(svg.choropleth("Peta", areas, {"A": 1, "B": 2}, width=100, height=60, highlight="A"))
     paths = root.findall("s:path", NS)
     assert paths[-1].get("data-code") == "A" and paths[-1].get("class") == "area selected"
+
+
+def test_trend_geometry_shares_the_axis_top_and_gives_each_line_its_own_style():
+    import datetime
+
+    days = [datetime.date(2026, 3, 1) + datetime.timedelta(days=i) for i in range(3)]
+    chart = svg.line_chart_geometry(
+        days, [{"label": "VIP", "values": [1, 23, 4]}, {"label": "ICU", "values": [0, 0, 2]}]
+    )
+    assert chart["max"] == svg.nice_max(23) == 25  # the dashboards' axis top (1/2/2.5/5 × 10^n)
+    assert [t["value"] for t in chart["ticks"]] == [0, 25]  # no half-way line labelled 12
+    vip, icu = chart["lines"]
+    assert (vip["colour"], vip["marker"]) != (icu["colour"], icu["marker"])
+    assert vip["points"][1]["y"] < vip["points"][0]["y"]  # higher value, higher on the chart
+    assert icu["points"][0]["y"] == svg.TREND_HEIGHT - svg.TREND_PAD_BOTTOM  # 0 on the baseline
+    assert svg.line_chart_geometry([], []) is None

@@ -3,8 +3,8 @@ write goes through services.py, so the cached public catalogue changes at once."
 
 import pytest
 from django import forms
-from django.core.files.storage import default_storage
 
+from blitar_portal.lib.media import private_storage
 from ikm import services
 from ikm.models import Product, Shop
 from tests.factories import UserFactory
@@ -120,7 +120,7 @@ def test_superuser_delete_goes_through_the_service(client, root, owner, django_c
     services.shop_verify(shop=shop)
     make_product(shop, name="Tahu Takwa Hapus")
     logo = shop.logo.name
-    assert default_storage.exists(logo)
+    assert private_storage().exists(logo)  # originals live in private storage (docs/media.md)
     assert "Tahu Takwa Hapus" in client.get("/ikm/").content.decode()  # now cached
     admin = client.__class__()
     admin.force_login(root)
@@ -128,7 +128,7 @@ def test_superuser_delete_goes_through_the_service(client, root, owner, django_c
         assert admin.post(f"/admin/ikm/shop/{shop.pk}/delete/", {"post": "yes"}).status_code == 302
     assert not Shop.objects.filter(pk=shop.pk).exists() and not Product.objects.filter(shop_id=shop.pk).exists()
     assert "Tahu Takwa Hapus" not in client.get("/ikm/").content.decode()
-    assert not default_storage.exists(logo)
+    assert not private_storage().exists(logo)
 
 
 def _shop_fields():

@@ -80,6 +80,28 @@ def test_feed_age_per_hospital_and_its_stale_threshold(db, scrape):
     assert value(samples, "portal_feed_age_seconds", hospital="rs-tanpa-feed") is None
 
 
+def test_feed_stale_gauge_follows_the_boards_rule(db, scrape):
+    from blitar_portal.regions.models import Kecamatan
+
+    now = timezone.now()
+    common = {
+        "kecamatan": Kecamatan.objects.first(), "address": "Jl. Uji", "stale_after_minutes": 60,
+        "feed_url": "http://127.0.0.1:9/feed", "feed_format": "csv",
+    }  # fmt: skip
+    fresh = Hospital.objects.create(slug="rs-segar", name="RS Segar", beds_confirmed_at=now, **common)
+    failing = Hospital.objects.create(
+        slug="rs-gagal", name="RS Gagal", beds_confirmed_at=now, consecutive_failures=3, **common
+    )
+    old = Hospital.objects.create(
+        slug="rs-lama", name="RS Lama", beds_confirmed_at=now - timezone.timedelta(hours=2), **common
+    )
+    samples = scrape()
+    for hospital in (fresh, failing, old):
+        shown = value(samples, "portal_feed_stale", hospital=hospital.slug)
+        assert shown == int(hospital.is_stale()), hospital.slug
+    assert [value(samples, "portal_feed_stale", hospital=h.slug) for h in (fresh, failing, old)] == [0, 1, 1]
+
+
 def test_queue_length_per_celery_queue(db, scrape):
     queue = settings.CELERY_TASK_DEFAULT_QUEUE
     for _ in range(3):
