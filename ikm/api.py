@@ -82,27 +82,12 @@ class ProductSerializer(serializers.Serializer):
         return f"/ikm/produk/{obj.slug}/"
 
 
-def shops_queryset():
-    return (
-        selectors.public_shops()
-        .select_related("kecamatan")
-        .defer("kecamatan__geom", "search_vector")
-        .prefetch_related("certifications")
-    )
-
-
 @extend_schema(tags=["ikm"], summary="Toko IKM terverifikasi")
 class ShopList(generics.ListAPIView):
     serializer_class = ShopSerializer
 
     def get_queryset(self):
-        return (
-            selectors.public_shops()
-            .select_related("kecamatan")
-            .defer("kecamatan__geom", "search_vector")
-            .prefetch_related("certifications")
-            .order_by("name")
-        )
+        return selectors.public_shop_details().order_by("name")
 
 
 @extend_schema(tags=["ikm"], summary="Satu toko IKM")
@@ -111,12 +96,7 @@ class ShopDetail(generics.RetrieveAPIView):
     lookup_field = "slug"
 
     def get_queryset(self):
-        return (
-            selectors.public_shops()
-            .select_related("kecamatan")
-            .defer("kecamatan__geom", "search_vector")
-            .prefetch_related("certifications")
-        )
+        return selectors.public_shop_details()
 
 
 @extend_schema(

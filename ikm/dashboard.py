@@ -27,11 +27,12 @@ from blitar_portal.dashboard.sections import (
 )
 from blitar_portal.dashboard.selectors import cumulative_before
 
-from .models import Product, Shop
+from .models import Shop
 from .selectors import (
     certifications_expiring,
     daily_activity,
     growth_report_totals,
+    public_product_rows,
     public_shops,
     shops_per_kecamatan,
 )
@@ -62,7 +63,7 @@ def home_summary():
     """IKM online (verified shops) and their active products; the target is `selectors.ikm_target()`."""
     return {
         "ikm_online": public_shops().count(),
-        "products": Product.objects.filter(is_active=True, shop__status=Shop.Status.VERIFIED).count(),
+        "products": public_product_rows().count(),
     }
 
 

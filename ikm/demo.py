@@ -37,6 +37,7 @@ from .models import (
     Shop,
     private_storage,
 )
+from .selectors import public_product_rows
 
 DEMO_OWNER = "pemilik-ikm"
 UNUSABLE = make_password(None)  # other demo owners cannot sign in
@@ -351,6 +352,7 @@ def _seed_products(shops, per_shop, categories, images, rng):
                 )
             )
     created = Product.objects.bulk_create(products, batch_size=2000)
+    public = set(public_product_rows().filter(shop__in=shops).values_list("pk", flat=True))
     photos = []
     for product, (original, renditions, published) in zip(created, pictures, strict=True):
         photos.append(
@@ -360,7 +362,7 @@ def _seed_products(shops, per_shop, categories, images, rng):
                 alt_text=product.name,
                 original=original,
                 renditions=renditions,
-                published=published if product.shop.status == Shop.Status.VERIFIED and product.is_active else {},
+                published=published if product.pk in public else {},
                 status=ProductPhoto.Status.READY,
             )
         )

@@ -1,5 +1,10 @@
 """Reads of 999 IKM Online: public catalogue, search, the owner's objects, dashboard figures.
 
+What counts as public lives in ONE place: `PUBLIC_SHOP` (a verified shop) and
+`PUBLIC_PRODUCT` (an active product of a verified shop), read through `public_shops()` and
+`public_product_rows()` by the pages, the API, the sitemaps, search, the counts and the
+photo publishing of services.py; nothing else restates a status.
+
 Owner filtering lives in ONE place: `owned(model, user)`. Every "Toko Saya" view and
 every owner-only URL (private originals) fetches through it, so another owner's id
 simply is not found (404). Who may load a product photo is `photos_visible_to(user)`:
@@ -114,10 +119,31 @@ def owner_product_stats(user, *, days=90):
 
 
 # --- the public catalogue ---------------------------------------------------------------------
+# What counts as public, once: a verified shop, and an active product of a verified shop. Pages,
+# API, sitemaps, search, counts and photo publishing (services) all read through these.
+
+
+def public_shop_q(prefix=""):
+    """The rule of a public shop as a Q, for a shop reached through `prefix` (e.g. "shop__")."""
+    return Q(**{f"{prefix}status": Shop.Status.VERIFIED})
+
+
+PUBLIC_SHOP = public_shop_q()
+PUBLIC_PRODUCT = Q(is_active=True) & public_shop_q("shop__")
 
 
 def public_shops():
-    return Shop.objects.filter(status=Shop.Status.VERIFIED)
+    return Shop.objects.filter(PUBLIC_SHOP)
+
+
+def public_shop_details():
+    """Public shops with what a shop page and the API show (kecamatan, certifications)."""
+    return (
+        public_shops()
+        .select_related("kecamatan")
+        .defer("kecamatan__geom", "search_vector")
+        .prefetch_related("certifications")
+    )
 
 
 def _ready_photos():
@@ -137,7 +163,7 @@ LIST_DEFERRED = (*NEVER_SHOWN, "shop__story")
 def public_product_rows():
     """The rule of what is public (active product of a verified shop), with nothing loaded
     alongside: for ids, counts and aggregates."""
-    return Product.objects.filter(is_active=True, shop__status=Shop.Status.VERIFIED)
+    return Product.objects.filter(PUBLIC_PRODUCT)
 
 
 def public_products():
@@ -157,14 +183,7 @@ def public_product(slug):
 
 
 def public_shop(slug):
-    return (
-        public_shops()
-        .select_related("kecamatan")
-        .defer("kecamatan__geom", "search_vector")
-        .prefetch_related("certifications")
-        .filter(slug=slug)
-        .first()
-    )
+    return public_shop_details().filter(slug=slug).first()
 
 
 def shop_products(shop):
@@ -344,10 +363,7 @@ def ikm_target_progress(online):
 
 def categories_with_counts():
     """Top-level categories with the number of public products in them and their children."""
-    public = Q(is_active=True, shop__status=Shop.Status.VERIFIED)
-    direct = dict(
-        Product.objects.filter(public).values("category_id").annotate(n=Count("id")).values_list("category_id", "n")
-    )
+    direct = dict(public_product_rows().values("category_id").annotate(n=Count("id")).values_list("category_id", "n"))
     roots = list(Category.objects.filter(parent=None).prefetch_related("children"))
     for root in roots:
         root.product_count = direct.get(root.pk, 0) + sum(direct.get(c.pk, 0) for c in root.children.all())
@@ -360,7 +376,7 @@ def category_choices():
 
 def shops_per_kecamatan():
     return list(
-        Kecamatan.objects.annotate(n=Count("shop", filter=Q(shop__status=Shop.Status.VERIFIED)))
+        Kecamatan.objects.annotate(n=Count("shop", filter=public_shop_q("shop__")))
         .order_by("-n", "name")
         .values("code", "name", "slug", "n")
     )
@@ -584,7 +600,7 @@ def search_products_unindexed(q):
     cond = Q()
     for term in terms:
         cond &= Q(name__icontains=term) | Q(description__icontains=term) | Q(shop__name__icontains=term)
-    return Product.objects.filter(is_active=True, shop__status=Shop.Status.VERIFIED).filter(cond)
+    return public_product_rows().filter(cond)
 
 
 def category_by_slug(slug):

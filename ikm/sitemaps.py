@@ -2,7 +2,7 @@
 
 from django.contrib.sitemaps import Sitemap
 
-from .models import Product, Shop
+from .selectors import public_product_rows, public_shops
 
 
 class IkmProductSitemap(Sitemap):
@@ -11,11 +11,7 @@ class IkmProductSitemap(Sitemap):
     limit = 50_000
 
     def items(self):
-        return (
-            Product.objects.filter(is_active=True, shop__status=Shop.Status.VERIFIED)
-            .only("slug", "updated_at")
-            .order_by("pk")
-        )
+        return public_product_rows().only("slug", "updated_at").order_by("pk")
 
     def location(self, item):
         return f"/ikm/produk/{item.slug}/"
@@ -30,7 +26,7 @@ class IkmShopSitemap(Sitemap):
     limit = 50_000
 
     def items(self):
-        return Shop.objects.filter(status=Shop.Status.VERIFIED).only("slug", "updated_at").order_by("pk")
+        return public_shops().only("slug", "updated_at").order_by("pk")
 
     def location(self, item):
         return f"/ikm/toko/{item.slug}/"

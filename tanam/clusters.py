@@ -102,15 +102,16 @@ def band_for(zoom, bbox):
 
 
 # --- SQL ------------------------------------------------------------------------------
-# %(size)s is the band's cell size; {cell} narrows to one cell (incremental refresh)
-# or to nothing (bulk rebuild).
+# %(size)s is the band's cell size; {public} is the rule of a public planting
+# (`selectors.public_planting_sql`); {cell} narrows to one cell (incremental refresh) or to
+# nothing (bulk rebuild).
 
 _PLANTING_ROWS = """
     SELECT floor(ST_X(point) / %(size)s)::int AS gx, floor(ST_Y(point) / %(size)s)::int AS gy,
            ST_X(point) AS x, ST_Y(point) AS y, tree_count, species_id,
            extract(year FROM planted_on)::int AS yr, kecamatan_id, community_id, campaign_id
     FROM tanam_planting
-    WHERE status = 'verified' {cell}
+    WHERE {public} {cell}
 """
 _ONE_CELL = (
     "AND point && ST_MakeEnvelope(%(x0)s, %(y0)s, %(x1)s, %(y1)s, 4326)"
@@ -195,11 +196,13 @@ def cell_params(band, gx, gy):
 
 
 def band_insert_sql(band, *, one_cell):
-    """The INSERT that fills band `band` (one cell of it, or all of it)."""
+    """The INSERT that fills band `band` (one cell of it, or all of it) from the public plantings."""
+    from .selectors import public_planting_sql  # selectors imports this module
+
     if band > MAX_DIM_BAND:
-        return SQL_INSERT_ALL_BAND.format(cell=_ONE_CELL if one_cell else "")
+        return SQL_INSERT_ALL_BAND.format(public=public_planting_sql(), cell=_ONE_CELL if one_cell else "")
     if band == MAX_DIM_BAND:
-        return SQL_INSERT_DIM_BAND.format(cell=_ONE_CELL if one_cell else "")
+        return SQL_INSERT_DIM_BAND.format(public=public_planting_sql(), cell=_ONE_CELL if one_cell else "")
     return SQL_INSERT_FROM_CHILDREN.format(cell=_CHILD_CELL if one_cell else "")
 
 

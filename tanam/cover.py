@@ -40,7 +40,8 @@ OCTAGON_EQUAL_AREA = (math.pi / (2 * math.sqrt(2))) ** 0.5
 TILE_M = 500  # canopy is stored per desa × 500 m tile × year, so a change recomputes one tile
 
 # One row per verified planting and year: alive/monitored flags, crown diameter at the end of that year,
-# the trunk in metres and its tile. {where} narrows to desa or tiles.
+# the trunk in metres and its tile. {public} is the rule of a public planting
+# (`selectors.public_planting_sql`); {where} narrows to desa or tiles.
 _TREES = """
     SELECT pl.desa_id, y.y AS year, pl.tree_count, pl.utm,
            floor(ST_X(pl.utm) / %(tile)s)::int AS tx, floor(ST_Y(pl.utm) / %(tile)s)::int AS ty,
@@ -53,7 +54,7 @@ _TREES = """
              AS crown_d,
            s.crown_diameter_m AS crown_max
     FROM (SELECT *, ST_Transform(point, %(srid)s) AS utm FROM tanam_planting
-          WHERE status = 'verified' {where}) pl
+          WHERE {public} {where}) pl
     JOIN tanam_species s ON s.id = pl.species_id
     JOIN unnest(%(years)s::int[]) AS y(y) ON pl.planted_on <= make_date(y.y, 12, 31)
 """
@@ -109,14 +110,20 @@ _WHERE_TILES = (
 )
 
 
+def _of_public_plantings(sql, where):
+    from .selectors import public_planting_sql
+
+    return sql.replace("{public}", public_planting_sql()).replace("{where}", where)
+
+
 def tile_canopy_sql(*, scope):
     """scope: "all" desa, "desa" (those in desa_ids) or "tiles" (those in tile_*)."""
     where = {"all": "", "desa": _WHERE_DESA, "tiles": _WHERE_TILES}[scope]
-    return SQL_TILE_CANOPY.replace("{where}", where)
+    return _of_public_plantings(SQL_TILE_CANOPY, where)
 
 
 def desa_figures_sql(*, all_desa):
-    return SQL_DESA_FIGURES.replace("{where}", "" if all_desa else _WHERE_DESA)
+    return _of_public_plantings(SQL_DESA_FIGURES, "" if all_desa else _WHERE_DESA)
 
 
 def sql_params(*, years, desa_ids=(), tiles=()):

@@ -24,6 +24,7 @@ from blitar_portal.regions.models import Desa, Kecamatan
 
 from . import services
 from .models import Campaign, Community, OpenDataFile, Planting, Species
+from .selectors import public_planting_sql
 
 DEMO_PASSWORD = "blitar-demo-2026"  # noqa: S105 - demo data only, listed in the README
 PLANTINGS_PER_SCALE = 10_000
@@ -131,6 +132,7 @@ _BULK_SQL = """
     ) rows
 """
 
+# Staff observed a share of the older public plantings ({public}: `selectors.public_planting_sql`).
 _OBSERVATIONS_SQL = """
     INSERT INTO tanam_observation
         (planting_id, observed_by_id, observed_on, condition, height_m, photo, notes, created_at)
@@ -138,7 +140,7 @@ _OBSERVATIONS_SQL = """
            round((0.5 + random() * 6)::numeric, 1), '', '', now()
     FROM (
         SELECT id, planted_on + 150 + floor(random() * 200)::int AS obs_on
-        FROM tanam_planting WHERE user_id = %(user)s AND status = 'verified' AND planted_on < current_date - 400
+        FROM tanam_planting WHERE user_id = %(user)s AND {public} AND planted_on < current_date - 400
           AND random() < 0.2
     ) p
 """
@@ -181,7 +183,9 @@ def _bulk_plantings(*, target, bulk_user, staff, communities, campaigns, stdout)
             with transaction.atomic():
                 cursor.execute(_BULK_SQL, params)
         _assign_campaigns(cursor, bulk_user, campaigns)
-        cursor.execute(_OBSERVATIONS_SQL, {"user": bulk_user.pk, "staff": staff.pk})
+        cursor.execute(
+            _OBSERVATIONS_SQL.format(public=public_planting_sql()), {"user": bulk_user.pk, "staff": staff.pk}
+        )
         cursor.execute(_DENORMALISE_SQL, {"user": bulk_user.pk})
         cursor.execute("ANALYZE tanam_planting")
     stdout.write(f"  bulk plantings: +{missing} (approx.) in {time.monotonic() - started:.1f} s")

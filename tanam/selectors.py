@@ -52,9 +52,22 @@ def planting_for_observer_or_404(user, pk):
     return planting_for_user_or_404(user, pk)
 
 
+# What counts as public, once: a verified planting. The ORM reads `PUBLIC_PLANTING`
+# (`plantings_public()`); every raw SQL over tanam_planting (pins, map cells in clusters.py,
+# land cover in cover.py) takes its condition from `public_planting_sql()`. The text is the
+# predicate of the partial indexes on tanam_planting, so the planner can use them.
+PUBLIC_PLANTING = Q(status=Planting.Status.VERIFIED)
+
+
+def public_planting_sql(table="tanam_planting"):
+    """`PUBLIC_PLANTING` as a raw-SQL condition on `table` (tanam_planting's name or alias there).
+    Constant text, no parameters: it fits both %s and %(name)s queries."""
+    return f"{table}.status = '{Planting.Status.VERIFIED.value}'"
+
+
 def plantings_public():
-    """Verified plantings only: the one source of every public map, API and export."""
-    return Planting.objects.filter(status=Planting.Status.VERIFIED)
+    """Verified plantings only: the one source of every public page, map, API, export and count."""
+    return Planting.objects.filter(PUBLIC_PLANTING)
 
 
 def plantings_photos_visible_to(user):
@@ -198,7 +211,7 @@ def _cells_on_the_fly(band, bbox, filters):
     """Cluster the filtered verified plantings of the viewport in SQL (bounded by _cells_for_filters)."""
     size = clusters.cell_size(band)
     conditions, params = _filter_sql(filters)
-    where = " AND ".join(["status = 'verified'", "point && ST_MakeEnvelope(%s, %s, %s, %s, 4326)", *conditions])
+    where = " AND ".join([public_planting_sql(), "point && ST_MakeEnvelope(%s, %s, %s, %s, 4326)", *conditions])
     grouped = "".join(
         (
             "SELECT count(*), sum(tree_count), sum(ST_X(point)), sum(ST_Y(point)) FROM tanam_planting WHERE ",
@@ -237,14 +250,16 @@ _PINS_SQL = """
     FROM tanam_planting p
     JOIN tanam_species s ON s.id = p.species_id
     LEFT JOIN tanam_community c ON c.id = p.community_id
-    WHERE p.status = 'verified' AND p.point && ST_MakeEnvelope(%s, %s, %s, %s, 4326)
+    WHERE {public} AND p.point && ST_MakeEnvelope(%s, %s, %s, %s, 4326)
 """
 
 
 def _pins(bbox, filters, limit):
     """Individual verified pins of the viewport, or None when there are more than `limit`."""
     conditions, params = _filter_sql(filters)
-    sql = "".join((_PINS_SQL, *(" AND p." + c for c in conditions), " LIMIT %s"))
+    sql = "".join(
+        (_PINS_SQL.format(public=public_planting_sql("p")), *(" AND p." + c for c in conditions), " LIMIT %s")
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*bbox, *params, limit + 1])
         rows = cursor.fetchall()

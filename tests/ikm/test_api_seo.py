@@ -115,3 +115,67 @@ def test_daily_activity_per_kecamatan(product):
     assert activity["inquiries"] == [{"day": today, "kecamatan_id": kec, "n": 1}]
     assert activity["views"] == [{"day": today, "kecamatan_id": kec, "n": 1}]
     assert activity["wa_clicks"] == [{"day": today, "kecamatan_id": kec, "n": 0}]
+
+
+def test_every_public_read_agrees_on_what_is_public(client, shop):
+    """An active product of a verified shop is in every public read (pages, API, sitemaps, search,
+    counts, photos); an inactive product, a suspended shop's and a pending shop's are in none."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from ikm.models import ProductPhoto
+
+    public = make_product(shop, name="Keripik Tempe Umum")
+    inactive = make_product(shop, name="Keripik Tempe Disimpan", is_active=False)
+    suspended_shop = make_shop(UserFactory(username="tangguh"), name="Toko Ditangguhkan")
+    suspended = make_product(suspended_shop, name="Keripik Tempe Tangguh")
+    services.shop_suspend(shop=suspended_shop, reason="Foto produk tidak sesuai.")
+    pending_shop = make_shop(UserFactory(username="menunggu"), name="Toko Menunggu", verified=False)
+    pending = make_product(pending_shop, name="Keripik Tempe Tunggu")
+    hidden = [inactive, suspended, pending]
+    for product in [public, *hidden]:
+        ProductPhoto.objects.create(product=product, original="ikm/originals/x.jpg")
+
+    assert list(selectors.public_shops().order_by("pk").values_list("slug", flat=True)) == [shop.slug]
+    assert list(selectors.public_product_rows().values_list("slug", flat=True)) == [public.slug]
+
+    # Pages
+    assert client.get(f"/ikm/produk/{public.slug}/").status_code == 200
+    assert client.get(f"/ikm/toko/{shop.slug}/").status_code == 200
+    for product in hidden:
+        assert client.get(f"/ikm/produk/{product.slug}/").status_code == 404
+    for other in (suspended_shop, pending_shop):
+        assert client.get(f"/ikm/toko/{other.slug}/").status_code == 404
+    front = client.get("/ikm/").context
+    assert (front["ikm_online"], front["product_count"]) == (1, 1)
+    search_page = client.get("/ikm/cari/", {"q": "keripik tempe"}).content.decode()
+    assert public.name in search_page and not any(p.name in search_page for p in hidden)
+
+    # API
+    assert [s["slug"] for s in client.get("/api/v1/ikm/shops/").json()["results"]] == [shop.slug]
+    found = client.get("/api/v1/ikm/products/", {"q": "keripik tempe"}).json()["results"]
+    assert [p["slug"] for p in found] == [public.slug]
+    assert client.get(f"/api/v1/ikm/products/{public.slug}/").status_code == 200
+    for product in hidden:
+        assert client.get(f"/api/v1/ikm/products/{product.slug}/").status_code == 404
+    for other in (suspended_shop, pending_shop):
+        assert client.get(f"/api/v1/ikm/shops/{other.slug}/").status_code == 404
+
+    # Sitemaps
+    products_map = client.get("/sitemap-ikm-produk.xml").content.decode()
+    assert f"/ikm/produk/{public.slug}/" in products_map
+    assert not any(f"/ikm/produk/{p.slug}/" in products_map for p in hidden)
+    shops_map = client.get("/sitemap-ikm-toko.xml").content.decode()
+    assert f"/ikm/toko/{shop.slug}/" in shops_map
+    assert suspended_shop.slug not in shops_map and pending_shop.slug not in shops_map
+
+    # Search, counts, photos
+    assert [p.slug for p in selectors.search_products(q="keripik tempe")] == [public.slug]
+    assert [p.slug for p in selectors.search_products_unindexed("keripik tempe")] == [public.slug]
+    assert [s["slug"] for s in selectors.search_shops("keripik")] == [shop.slug]
+    assert [s["slug"] for s in selectors.search_shops("toko")] == []
+    assert dashboard.home_summary() == {"ikm_online": 1, "products": 1}
+    assert {c.slug: c.product_count for c in selectors.categories_with_counts()}["makanan-minuman"] == 1
+    assert sum(row["n"] for row in selectors.shops_per_kecamatan()) == 1
+    visible = selectors.photos_visible_to(AnonymousUser()).values_list("product_id", flat=True)
+    assert list(visible) == [public.pk]
+    assert list(selectors.shops_visible_to(AnonymousUser()).values_list("pk", flat=True)) == [shop.pk]

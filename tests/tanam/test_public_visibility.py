@@ -153,3 +153,77 @@ def test_more_than_1000_pins_in_view_fall_back_to_cells(client, make_planting, d
     assert data["kind"] == "clusters"
     assert len(data["features"]) <= 1000
     assert _total_trees(data["features"]) == 1001
+
+
+@pytest.fixture
+def one_of_each(make_planting, desa):
+    """A verified, a pending and a rejected planting of one community and campaign, in one desa;
+    their tree counts (1, 7, 9) tell in every total which of them was counted."""
+    from datetime import date
+
+    from django.contrib.gis.geos import Point
+
+    from tanam.models import Campaign, Community
+
+    community = Community.objects.create(name="Komunitas Publik", slug="komunitas-publik")
+    campaign = Campaign.objects.create(
+        name="Kampanye Publik",
+        slug="kampanye-publik",
+        target_trees=100,
+        starts_on=date(2020, 1, 1),
+        ends_on=date(2030, 12, 31),
+    )
+    base = desa.geom.point_on_surface
+    made = {
+        status: make_planting(
+            status=status,
+            tree_count=trees,
+            point=Point(base.x + i * 0.0001, base.y, srid=4326),
+            community=community,
+            campaign=campaign,
+        )
+        for i, (status, trees) in enumerate([("verified", 1), ("pending", 7), ("rejected", 9)])
+    }
+    services.cluster_cells_rebuild()
+    return made, community, campaign
+
+
+def test_every_public_read_agrees_on_what_is_public(client, one_of_each, desa, species):
+    """The ORM rule, its raw-SQL form, and every public read built on them (map cells, filtered
+    cells clustered in SQL, pins, API, open data, land cover, community and campaign pages, photos)
+    show the verified planting and neither the pending nor the rejected one."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.db import connection
+    from django.utils import timezone
+
+    from tanam import selectors
+    from tanam.models import CoverStat
+
+    made, community, campaign = one_of_each
+    verified = made["verified"]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM tanam_planting WHERE {selectors.public_planting_sql()}")  # noqa: S608
+        assert [row[0] for row in cursor.fetchall()] == [verified.pk]
+    assert list(selectors.plantings_public().values_list("pk", flat=True)) == [verified.pk]
+    assert list(selectors.plantings_photos_visible_to(AnonymousUser()).values_list("pk", flat=True)) == [verified.pk]
+
+    url = reverse("api:tanam-clusters")
+    assert _total_trees(client.get(url, {"bbox": BBOX, "zoom": 10}).json()["features"]) == 1
+    two_filters = {"bbox": BBOX, "zoom": 10, "species": species.pk, "community": community.pk}  # clustered in SQL
+    assert _total_trees(client.get(url, two_filters).json()["features"]) == 1
+    p = verified.point
+    pins = client.get(url, {"bbox": f"{p.x - 0.001},{p.y - 0.001},{p.x + 0.001},{p.y + 0.001}", "zoom": 18}).json()
+    assert pins["kind"] == "pins" and [f["id"] for f in pins["features"]] == [verified.pk]
+
+    assert [f["id"] for f in client.get(reverse("api:tanam-plantings")).json()["features"]] == [verified.pk]
+    services.open_data_build()
+    csv_lines = b"".join(client.get(reverse("tanam:export-csv")).streaming_content).decode().splitlines()
+    assert [line.split(",")[0] for line in csv_lines[1:]] == [str(verified.pk)]
+
+    services.cover_refresh(desa_ids=[desa.pk])
+    year = timezone.localdate().year
+    assert CoverStat.objects.get(level="desa", desa=desa, year=year).trees == 1
+
+    for page in (reverse("tanam:community", args=[community.slug]), reverse("tanam:campaign", args=[campaign.slug])):
+        html = client.get(page).content.decode()
+        assert "× 1 " in html and "× 7 " not in html and "× 9 " not in html, page
