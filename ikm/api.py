@@ -82,15 +82,6 @@ class ProductSerializer(serializers.Serializer):
         return f"/ikm/produk/{obj.slug}/"
 
 
-def shops_queryset():
-    return (
-        selectors.public_shops()
-        .select_related("kecamatan")
-        .defer("kecamatan__geom", "search_vector")
-        .prefetch_related("certifications")
-    )
-
-
 @extend_schema(tags=["ikm"], summary="Toko IKM terverifikasi")
 class ShopList(generics.ListAPIView):
     serializer_class = ShopSerializer
