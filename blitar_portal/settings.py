@@ -228,6 +228,7 @@ CELERY_TASK_ROUTES = {
     "ikm.product_photo_render": {"queue": "images"},
     "ikm.render_pending_photos": {"queue": "images"},
     "tanam.planting_renditions": {"queue": "images"},
+    "tanam.render_pending_plantings": {"queue": "images"},
     "tanam.clusters_refresh": {"queue": "aggregates"},
     "tanam.cover_refresh": {"queue": "aggregates"},
     "tanam.cover_refresh_current_year": {"queue": "aggregates"},

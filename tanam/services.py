@@ -318,6 +318,25 @@ def _location_args(location):
     }
 
 
+# A photo without renditions this long after its upload lost its task: the beat sweep renders it.
+RENDITIONS_GRACE = timedelta(minutes=2)
+
+
+def plantings_render_pending(*, older_than=RENDITIONS_GRACE, limit=500):
+    """The safety net of planting_renditions (beat): render photos still without renditions after
+    `older_than` (their task was lost, e.g. the broker was down at upload). Returns how many."""
+    pending = (
+        Planting.objects.exclude(photo="")
+        .filter(renditions={}, updated_at__lt=timezone.now() - older_than)
+        .order_by("updated_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    planting_ids = list(pending)
+    for planting_id in planting_ids:
+        planting_renditions_build(planting_id=planting_id)
+    return len(planting_ids)
+
+
 def planting_renditions_build(*, planting_id):
     """Write thumb/card/large WebP+JPEG renditions of a planting's photo to private storage (idempotent),
     then publish them if the planting is public."""
