@@ -226,7 +226,9 @@ CELERY_TASK_ROUTES = {
     "ehealth.send_pending_notifications": {"queue": "notifications"},
     "ikm.inquiry_notify_owner": {"queue": "notifications"},
     "ikm.product_photo_render": {"queue": "images"},
+    "ikm.render_pending_photos": {"queue": "images"},
     "tanam.planting_renditions": {"queue": "images"},
+    "tanam.render_pending_plantings": {"queue": "images"},
     "tanam.clusters_refresh": {"queue": "aggregates"},
     "tanam.cover_refresh": {"queue": "aggregates"},
     "tanam.cover_refresh_current_year": {"queue": "aggregates"},
@@ -431,6 +433,14 @@ LEAFLET_CONFIG = {
     "RESET_VIEW": False,
     "NO_GLOBALS": False,
 }
+
+# --- E-Health feeds ---------------------------------------------------------------
+# One fetch of a hospital feed (ehealth.feeds.fetch): seconds until it gives up, and the
+# largest body read (the feed contract's limits, docs/feeds/FORMATS.md).
+EHEALTH_FEED_TIMEOUT = float(env("EHEALTH_FEED_TIMEOUT", "10"))
+EHEALTH_FEED_MAX_BYTES = env_int("EHEALTH_FEED_MAX_BYTES", 5 * 1024 * 1024)
+# The simulated hospital feeds of `make run` (/kesehatan/demo-feed/<slug>/) also with DEBUG=0 (staging demos).
+DEMO_FEEDS = env_bool("DEMO_FEEDS", False)
 
 # --- Open data ------------------------------------------------------------------
 # The open-data files of verified plantings are rebuilt this many seconds after the first

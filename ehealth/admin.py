@@ -200,10 +200,11 @@ class HospitalAdmin(ModeratedAdminMixin, ScopedAdmin, LeafletGeoAdmin):
 
     @admin.action(description=gettext_lazy("Sinkronkan sekarang"))
     def sync_now(self, request, queryset):
-        for hospital in queryset:
-            run = services.hospital_sync(hospital_id=hospital.pk, trigger="admin")
-            level = messages.SUCCESS if run.status == SyncRun.Status.OK else messages.ERROR
-            self.message_user(request, f"{hospital.name}: {run.get_status_display()} — {run.message}", level)
+        # Feeds are fetched by a worker, never inside the clerk's request (timeouts of slow hospitals).
+        hospitals = list(queryset.order_by("name"))
+        services.hospitals_sync_enqueue(hospitals=hospitals, trigger="admin")
+        message = _("%(hospitals)s: sinkronisasi dijadwalkan; hasilnya tampil di kolom status dalam beberapa saat.")
+        self.message_user(request, message % {"hospitals": ", ".join(h.name for h in hospitals)}, messages.SUCCESS)
 
     def get_urls(self):
         custom = [

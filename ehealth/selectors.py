@@ -68,10 +68,6 @@ def scoped_for_user(queryset, user, *, hospital_field="hospital"):
     return queryset.filter(**{f"{hospital_field}__in": hospitals_for_user(user).values("pk")})
 
 
-def service_requests_for_user(user):
-    return scoped_for_user(ServiceRequest.objects.select_related("hospital", "service"), user)
-
-
 def can_see_personal_data(user, service_request):
     """The one rule for full personal data of a request (NIK, BPJS number, complaint, phone, e-mail):
     only a clerk (Petugas RS, by group, not as superuser) of the hospital that handles it.

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from blitar_portal.lib.queue import enqueue_on_commit
 from blitar_portal.lib.validators import (
     normalize_mobile,
     parse_nik,
@@ -128,6 +129,16 @@ def hospital_beds_update_by_staff(*, hospital, user, counts):
 
 
 # --- Feed sync ----------------------------------------------------------------------
+
+
+def hospitals_sync_enqueue(*, hospitals, trigger="admin"):
+    """Queue a feed sync of each hospital (after commit), for a request that must not wait for the
+    hospitals' servers. Broker down: the beat's dispatch_due_syncs syncs them when due.
+    `manage.py sync_beds` is the synchronous path."""
+    from .tasks import sync_hospital
+
+    for hospital in hospitals:
+        enqueue_on_commit(sync_hospital, hospital.pk, trigger=trigger)
 
 
 def hospital_sync(*, hospital_id, trigger="beat", attempt=1, claimed_at=None):
@@ -618,20 +629,10 @@ def _notify(request, subject):
     outbox = NotificationOutbox.objects.create(
         service_request=request, to_email=request.email, subject=str(subject)[:200], body=body
     )
-    transaction.on_commit(lambda: notification_enqueue(outbox_id=outbox.pk))
-    return outbox
-
-
-def notification_enqueue(*, outbox_id):
-    """Hand the email to Celery; if the broker is down the row stays pending for the sweep."""
     from .tasks import send_notification
 
-    try:
-        send_notification.delay(outbox_id)
-        return True
-    except Exception as exc:  # noqa: BLE001 - any broker failure: the beat sweep retries later
-        logger.warning("Broker unavailable, notification %s stays pending: %s", outbox_id, exc)
-        return False
+    enqueue_on_commit(send_notification, outbox.pk)  # broker down: the row stays pending for the sweep
+    return outbox
 
 
 def notification_send(*, outbox_id):

@@ -23,7 +23,7 @@ def dispatch_due_syncs():
 
 
 @shared_task(name="ehealth.sync_hospital", bind=True, ignore_result=True, max_retries=MAX_SYNC_RETRIES)
-def sync_hospital(self, hospital_id, claimed_at=None):
+def sync_hospital(self, hospital_id, claimed_at=None, trigger="beat"):
     """Sync one hospital; transient faults retry with bounded exponential backoff.
 
     Idempotent under late acks: a redelivered task skips when a successful sync
@@ -31,7 +31,7 @@ def sync_hospital(self, hospital_id, claimed_at=None):
     """
     run = services.hospital_sync(
         hospital_id=hospital_id,
-        trigger="beat",
+        trigger=trigger,
         attempt=self.request.retries + 1,
         claimed_at=parse_datetime(claimed_at) if claimed_at else None,
     )

@@ -305,7 +305,7 @@ def request_lookup(request):
 @require_GET
 def demo_feed(request, slug):
     """A simulated hospital system for `make run` (DEBUG or settings.DEMO_FEEDS only)."""
-    if not (settings.DEBUG or getattr(settings, "DEMO_FEEDS", False)):
+    if not (settings.DEBUG or settings.DEMO_FEEDS):
         raise Http404
     from . import demo
 

@@ -18,7 +18,12 @@ class IkmConfig(AppConfig):
     verbose_name = "999 IKM Online"
 
     def ready(self):
+        from blitar_portal.core.beat import register_periodic_task
+
         from .categories import ensure_categories_after_migrate
+
+        # Photos whose render task was lost (broker down at upload) are rendered by this sweep.
+        register_periodic_task("ikm-render-pending-photos", task="ikm.render_pending_photos", schedule=120.0)
 
         connection_created.connect(_set_trigram_threshold, dispatch_uid="ikm-trigram-threshold")
         # A flush (transactional tests) empties the table; the category tree is reference data.

@@ -130,10 +130,6 @@ class Shop(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def is_public(self):
-        return self.status == self.Status.VERIFIED
-
 
 class Certification(models.Model):
     class Kind(models.TextChoices):

@@ -462,12 +462,6 @@ def _attempts(base, q, sort):
         yield q, _trigram(base, q, sort)
 
 
-def corrected_query(q):
-    """`q` with each word of 3+ letters unknown to the catalogue replaced by the most similar
-    catalogue word (trigram similarity over `SearchWord`), or None when nothing changes."""
-    return _spelling(q)[0]
-
-
 def _spelling(q):
     """(corrected query or None, whether a word stayed unknown with no similar known word)."""
     words = re.findall(r"\w+", q.lower())[:8]
@@ -643,8 +637,8 @@ def growth_report_totals():
 
 def daily_activity(*, since):
     """Per local day and kecamatan id, for the dashboard's date filter:
-    {metric: [{"day", "kecamatan_id", "n"}]} with metrics verified, products, inquiries,
-    wa_clicks and views."""
+    {metric: [{"day", "kecamatan_id", "n"}]} with metrics products, inquiries, wa_clicks and
+    views (verified shops per day: `verified_per_day`)."""
     start = local_midnight(since)
 
     def per_day(qs, field, kecamatan):
@@ -658,7 +652,6 @@ def daily_activity(*, since):
         .order_by("date")
     )
     return {
-        "verified": per_day(Shop.objects.filter(verified_at__gte=start), "verified_at", "kecamatan_id"),
         "products": per_day(Product.objects.filter(created_at__gte=start), "created_at", "shop__kecamatan_id"),
         "inquiries": per_day(
             Inquiry.objects.filter(created_at__gte=start), "created_at", "product__shop__kecamatan_id"
@@ -677,10 +670,6 @@ def certifications_expiring(*, days=EXPIRY_WARNING_DAYS):
         .select_related("shop")
         .order_by("expires_on")
     )
-
-
-def shops_pending_verification():
-    return Shop.objects.filter(status=Shop.Status.PENDING).select_related("kecamatan", "owner").order_by("updated_at")
 
 
 def shops_for_export():

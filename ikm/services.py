@@ -2,12 +2,13 @@
 
 Every function takes keyword-only arguments, validates with full_clean() and runs in
 a transaction, so bad input changes nothing. Background work (photo renditions,
-email to the owner) is enqueued with transaction.on_commit.
+email to the owner) is enqueued with blitar_portal.lib.queue.enqueue_on_commit.
 """
 
 import logging
 import secrets
 import time
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -26,6 +27,7 @@ from blitar_portal.accounts.roles import IKM_OWNER
 from blitar_portal.accounts.services import user_add_role
 from blitar_portal.lib import media
 from blitar_portal.lib.images import image_renditions, image_sanitize, image_validate
+from blitar_portal.lib.queue import enqueue_on_commit
 from blitar_portal.lib.validators import normalize_mobile, normalize_phone
 
 from .models import (
@@ -45,6 +47,8 @@ logger = logging.getLogger(__name__)
 
 MAX_MARKETPLACE_LINKS = 5
 DEMO_MEDIA_PREFIX = "ikm/demo/"
+# A photo still "processing" this long after its upload lost its task: the beat sweep renders it.
+PHOTO_RENDER_GRACE = timedelta(minutes=2)
 PUBLIC_PHOTO_PREFIX = "ikm/publik"
 SHOP_FIELDS = (
     "name story kecamatan address location whatsapp nib kbli_sector legal_form year_founded workers "
@@ -81,24 +85,6 @@ def _clean_links(links):
                 {"marketplace_links": _("Tautan marketplace tidak valid: %(link)s") % {"link": link[:80]}}
             ) from None
     return links
-
-
-def _enqueue(task, *args, sync_fallback=False):
-    """Send a Celery task after commit. If the broker is down and `sync_fallback`, run it here.
-
-    Photo renditions use the fallback (a broker outage must not leave photos
-    "sedang diproses" forever); emails do not (they are not worth a slow request).
-    """
-
-    def send():
-        try:
-            task.apply_async(args=args, retry=False)
-        except Exception as exc:  # noqa: BLE001 - any broker failure
-            logger.warning("Broker unavailable for %s: %s", task.name, exc)
-            if sync_fallback:
-                task.run(*args)
-
-    transaction.on_commit(send)
 
 
 def catalogue_changed():
@@ -427,8 +413,20 @@ def product_photo_add(*, product, file, alt_text=""):
     photo.save()
     from .tasks import product_photo_render
 
-    _enqueue(product_photo_render, photo.pk, sync_fallback=True)
+    enqueue_on_commit(product_photo_render, photo.pk)  # broker down: product_photos_render_pending catches up
     return photo
+
+
+def product_photos_render_pending(*, older_than=PHOTO_RENDER_GRACE):
+    """The safety net of product_photo_render (beat): render photos still "processing" after
+    `older_than` (their task was lost, e.g. the broker was down at upload). Returns how many."""
+    stuck = ProductPhoto.objects.filter(
+        status=ProductPhoto.Status.PROCESSING, created_at__lt=timezone.now() - older_than
+    ).values_list("pk", flat=True)
+    photo_ids = list(stuck)
+    for photo_id in photo_ids:
+        product_photo_render(photo_id=photo_id)
+    return len(photo_ids)
 
 
 def product_photo_render(*, photo_id):
@@ -648,7 +646,7 @@ def inquiry_create(*, product, buyer_name, buyer_phone, quantity, message):
     product_stat_increment(product_id=product.pk, field="inquiries")
     from .tasks import inquiry_notify_owner
 
-    _enqueue(inquiry_notify_owner, inquiry.pk)
+    enqueue_on_commit(inquiry_notify_owner, inquiry.pk)  # broker down: no e-mail, the inquiry is in the inbox
     return inquiry
 
 

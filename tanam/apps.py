@@ -19,3 +19,9 @@ class TanamConfig(AppConfig):
         # The open-data files are rebuilt (debounced) after every change of verified plantings;
         # this hourly build is the safety net for a lost task and for renamed species/desa/communities.
         register_periodic_task("tanam-open-data", task="tanam.open_data_build", schedule=crontab(minute=20))
+        # Safety nets of the tasks queued on commit (blitar_portal.lib.queue), for a broker outage:
+        # photos still without renditions, and a nightly full rebuild of cluster cells and cover.
+        register_periodic_task("tanam-render-pending-plantings", task="tanam.render_pending_plantings", schedule=120.0)
+        register_periodic_task(
+            "tanam-aggregates-nightly", task="tanam.aggregates_rebuild", schedule=crontab(hour=2, minute=15)
+        )

@@ -149,9 +149,3 @@ def tile_of(point):
 
 def survival_percent(monitored, survived):
     return round(100.0 * (survived or 0) / monitored, 1) if monitored else None
-
-
-def crown_diameter(*, age_years, mature_d, years_to_maturity):
-    """Python twin of the SQL growth curve (used by tests and the method page)."""
-    d0 = min(SEEDLING_CROWN_M, mature_d)
-    return d0 + max(mature_d - d0, 0) * (1 - math.exp(-3.0 * max(age_years, 0) / years_to_maturity))

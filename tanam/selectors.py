@@ -236,14 +236,6 @@ def _cells_for_filters(band, bbox, filters):
     return _cells_precomputed(min(band, clusters.MAX_DIM_BAND), bbox, *key)
 
 
-def _envelope(bbox):
-    from django.contrib.gis.geos import Polygon
-
-    polygon = Polygon.from_bbox(bbox)
-    polygon.srid = 4326
-    return polygon
-
-
 _PINS_SQL = """
     SELECT p.id, ST_X(p.point), ST_Y(p.point), p.tree_count, p.planted_on, s.local_name, s.scientific_name,
            c.name, p.renditions -> 'thumb' ->> 'jpeg', p.published -> 'thumb' ->> 'jpeg'
@@ -468,10 +460,6 @@ def planting_survival(planting):
 
 def observations_for(planting):
     return planting.observations.select_related("observed_by").order_by("-observed_on", "-id")
-
-
-def form_choices_communities(user):
-    return Community.objects.all()
 
 
 # --- Land cover ------------------------------------------------------------------------------------

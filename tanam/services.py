@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from blitar_portal.lib import media
 from blitar_portal.lib.geo import parse_point
 from blitar_portal.lib.images import image_renditions, image_sanitize, image_validate
+from blitar_portal.lib.queue import enqueue, enqueue_on_commit
 from blitar_portal.regions.models import Desa, Kecamatan, Regency
 from blitar_portal.regions.selectors import point_in_regency, region_at_point
 
@@ -91,10 +92,12 @@ def _reference_data_changed(*, cover_figures=False, cells=False):
 
     transaction.on_commit(lambda: cache.delete(FILTER_CHOICES_KEY))
     open_data_changed()
+    from . import tasks
+
     if cells:
-        _enqueue_on_commit("tanam.aggregates_rebuild")  # cells keep per-community/campaign counts
+        enqueue_on_commit(tasks.aggregates_rebuild)  # cells keep per-community/campaign counts
     elif cover_figures:
-        _enqueue_on_commit("tanam.cover_refresh", None, cover.FIRST_YEAR)
+        enqueue_on_commit(tasks.cover_refresh, None, cover.FIRST_YEAR)
 
 
 def species_save(*, species):
@@ -221,7 +224,9 @@ def _store_photo(planting, user, uploaded):
     name = f"{user.pk}-{timezone.now():%Y%m%d%H%M%S}.jpg"
     planting.photo.save(name, ContentFile(image_sanitize(uploaded)), save=False)
     planting.renditions = {}
-    _enqueue_on_commit("tanam.planting_renditions", planting.pk)
+    from . import tasks
+
+    enqueue_on_commit(tasks.planting_renditions, planting.pk)
 
 
 # Written only by the photo services (with .update()): a stale copy in memory must never undo them.
@@ -313,6 +318,25 @@ def _location_args(location):
     }
 
 
+# A photo without renditions this long after its upload lost its task: the beat sweep renders it.
+RENDITIONS_GRACE = timedelta(minutes=2)
+
+
+def plantings_render_pending(*, older_than=RENDITIONS_GRACE, limit=500):
+    """The safety net of planting_renditions (beat): render photos still without renditions after
+    `older_than` (their task was lost, e.g. the broker was down at upload). Returns how many."""
+    pending = (
+        Planting.objects.exclude(photo="")
+        .filter(renditions={}, updated_at__lt=timezone.now() - older_than)
+        .order_by("updated_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    planting_ids = list(pending)
+    for planting_id in planting_ids:
+        planting_renditions_build(planting_id=planting_id)
+    return len(planting_ids)
+
+
 def planting_renditions_build(*, planting_id):
     """Write thumb/card/large WebP+JPEG renditions of a planting's photo to private storage (idempotent),
     then publish them if the planting is public."""
@@ -390,10 +414,12 @@ def plantings_photos_sync_all(*, stdout=None):
 def _touch_aggregates(plantings):
     """After commit: refresh the cluster cells at these points and the cover of these desa."""
     points = [[p.point.x, p.point.y] for p in plantings]
-    _enqueue_on_commit("tanam.clusters_refresh", points)
+    from . import tasks
+
+    enqueue_on_commit(tasks.clusters_refresh, points)
     tiles = sorted({(p.desa_id, *cover.tile_of(p.point)) for p in plantings})
     first_year = max(cover.FIRST_YEAR, min(p.planted_on.year for p in plantings))
-    _enqueue_on_commit("tanam.cover_refresh", [t[0] for t in tiles], first_year, [list(t) for t in tiles])
+    enqueue_on_commit(tasks.cover_refresh, [t[0] for t in tiles], first_year, [list(t) for t in tiles])
     open_data_changed()
 
 
@@ -546,7 +572,9 @@ def observation_add(*, planting, user, condition, observed_on, height_m=None, ph
         if planting.status == Planting.Status.VERIFIED:
             tile = [planting.desa_id, *cover.tile_of(planting.point)]
             first_year = max(cover.FIRST_YEAR, observed_on.year)
-            _enqueue_on_commit("tanam.cover_refresh", [planting.desa_id], first_year, [tile])
+            from . import tasks
+
+            enqueue_on_commit(tasks.cover_refresh, [planting.desa_id], first_year, [tile])
     return observation
 
 
@@ -775,13 +803,10 @@ def open_data_changed():
         delay = settings.TANAM_OPEN_DATA_DEBOUNCE_SECONDS
         if not cache.add(OPEN_DATA_PENDING_KEY, 1, timeout=delay + 900):
             return
-        from blitar_portal.celery import app
+        from . import tasks
 
-        try:
-            app.send_task("tanam.open_data_build", countdown=delay)
-        except Exception as exc:  # noqa: BLE001 - the hourly build catches up
+        if not enqueue(tasks.open_data_build, countdown=delay):  # the hourly build catches up
             cache.delete(OPEN_DATA_PENDING_KEY)
-            logger.warning("Could not enqueue tanam.open_data_build: %s", exc)
 
     transaction.on_commit(send)
 
@@ -851,20 +876,3 @@ def _open_data_publish(kind, out, rows, started_at):
             # The file before the previous one: the previous stays one build for downloads in flight.
             transaction.on_commit(lambda: _delete_files([current.previous_name]))
     return published
-
-
-# --- Celery glue ---------------------------------------------------------------------------------
-
-
-def _enqueue_on_commit(task_name, *args):
-    """Send a task after the transaction commits; a broker outage never loses the saved data."""
-
-    def send():
-        from blitar_portal.celery import app
-
-        try:
-            app.send_task(task_name, args=list(args))
-        except Exception as exc:  # noqa: BLE001 - the write is saved; a repair rebuild catches up
-            logger.warning("Could not enqueue %s: %s", task_name, exc)
-
-    transaction.on_commit(send)

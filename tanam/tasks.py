@@ -10,6 +10,12 @@ def planting_renditions(planting_id):
     services.planting_renditions_build(planting_id=planting_id)
 
 
+@shared_task(name="tanam.render_pending_plantings", ignore_result=True)
+def render_pending_plantings():
+    """Beat: the safety net of planting_renditions (a task lost while the broker was down)."""
+    services.plantings_render_pending()
+
+
 @shared_task(name="tanam.clusters_refresh")
 def clusters_refresh(points):
     services.cluster_cells_refresh(points=points)

@@ -71,3 +71,24 @@ def celery_worker(transactional_db):
 
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING") as worker:
         yield worker
+
+
+DEAD_BROKER = "redis://127.0.0.1:6390/0"  # nothing listens there
+
+
+@pytest.fixture
+def broker_down():
+    """Celery's broker is unreachable for this test: every publish goes to a closed loopback port."""
+    from blitar_portal.celery import app
+
+    def point_at(url):
+        app.conf.broker_url = url
+        # Producers are pooled per broker URL (kombu.pools): dropping the app's handles makes the
+        # next publish use the URL now configured, and leaves the real pool intact for later.
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    original = app.conf.broker_url
+    point_at(DEAD_BROKER)
+    yield
+    point_at(original)

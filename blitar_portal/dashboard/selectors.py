@@ -75,11 +75,6 @@ def number(value):
     return round(value, 2) if isinstance(value, float) else value
 
 
-def default_filters(today=None):
-    today = today or timezone.localdate()
-    return Filters(start=today - datetime.timedelta(days=DEFAULT_DAYS - 1), end=today)
-
-
 def kecamatan_choices():
     return list(Kecamatan.objects.only("id", "code", "name", "slug").order_by("name"))
 

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
+from blitar_portal.lib.queue import enqueue_on_commit
 from ehealth import dashboard as ehealth_dashboard
 from ikm import dashboard as ikm_dashboard
 from tanam import dashboard as tanam_dashboard
@@ -102,5 +103,5 @@ def refresh_enqueue(*, user):
 
     if not cache.add(QUEUED_KEY, user.pk, REFRESH_SECONDS):
         return False
-    transaction.on_commit(lambda: refresh_summaries.delay(trigger="staff"))
+    enqueue_on_commit(refresh_summaries, trigger="staff")  # broker down: the beat refresh catches up
     return True

@@ -30,8 +30,3 @@ def parse_point(lat, lon):
     if minx <= lat_f <= maxx and miny <= lon_f <= maxy:
         raise ValidationError(_("Lintang dan bujur tampaknya tertukar."), code="swapped")
     return Point(lon_f, lat_f, srid=4326)
-
-
-def in_blitar_bbox(point):
-    minx, miny, maxx, maxy = BLITAR_BBOX
-    return minx <= point.x <= maxx and miny <= point.y <= maxy

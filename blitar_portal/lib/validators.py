@@ -45,19 +45,6 @@ def normalize_mobile(value):
     return phone
 
 
-def format_phone_local(value):
-    """62812… → 0812-…; for display only."""
-    if not value:
-        return ""
-    digits = str(value)
-    local = "0" + digits[2:] if digits.startswith("62") else digits
-    return f"{local[:4]}-{local[4:8]}-{local[8:]}".rstrip("-")
-
-
-def tel_href(value):
-    return f"tel:+{value}" if value else ""
-
-
 @dataclass(frozen=True)
 class NikInfo:
     province_code: str
@@ -102,10 +89,6 @@ def parse_nik(value, *, today=None):
     if nik[12:16] == "0000":
         raise ValidationError(_("NIK tidak valid: nomor urut tidak boleh 0000."), code="nik_serial")
     return NikInfo(province, province + regency, province + regency + district, birth, female)
-
-
-def validate_nik(value):
-    parse_nik(value)
 
 
 def validate_nib(value):

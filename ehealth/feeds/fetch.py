@@ -7,8 +7,6 @@ import urllib.request
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-DEFAULT_TIMEOUT = 10.0  # seconds, docs/feeds/FORMATS.md
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024  # 5 MB, docs/feeds/FORMATS.md
 CHUNK = 64 * 1024
 
 
@@ -32,8 +30,8 @@ _opener = urllib.request.build_opener(_NoRedirect)
 
 def fetch_feed(url, *, token="", accept="application/json", timeout=None, max_bytes=None):
     """GET url and return the body (bytes). Raises FeedError; the token never appears in messages."""
-    timeout = timeout or getattr(settings, "EHEALTH_FEED_TIMEOUT", DEFAULT_TIMEOUT)
-    max_bytes = max_bytes or getattr(settings, "EHEALTH_FEED_MAX_BYTES", DEFAULT_MAX_BYTES)
+    timeout = timeout or settings.EHEALTH_FEED_TIMEOUT
+    max_bytes = max_bytes or settings.EHEALTH_FEED_MAX_BYTES
     if not url.startswith(("http://", "https://")):
         raise FeedError(_("Alamat feed harus diawali http:// atau https://."))
     headers = {"Accept": accept, "User-Agent": "PortalBlitar-BedSync/1.0"}

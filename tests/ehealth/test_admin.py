@@ -9,6 +9,7 @@ from ehealth import services
 from ehealth.models import BedClass, BedCountChange, Hospital, NotificationOutbox, SyncRun
 
 from .conftest import sample
+from .test_notifications import wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -163,7 +164,9 @@ def test_feed_token_is_write_only_in_the_admin(client, alice, hospital):
     assert "sangat-rahasia-123" not in html and "tersimpan (tidak ditampilkan)" in html
 
 
-def test_diskominfo_sets_a_feed_and_runs_sync_now(client, alice, hospital, feed_server):
+def test_diskominfo_sets_a_feed_and_sync_now_schedules_it(
+    client, alice, hospital, feed_server, django_capture_on_commit_callbacks
+):
     url = feed_server.serve("/rs.csv", b"kelas,ruang,kapasitas,terisi\nVIP,A,8,1\n", token="tok-baru")
     client.force_login(alice)
     form = {
@@ -191,12 +194,30 @@ def test_diskominfo_sets_a_feed_and_runs_sync_now(client, alice, hospital, feed_
     client.post(f"/admin/ehealth/hospital/{hospital.pk}/change/", {**form, "new_feed_token": ""})
     hospital.refresh_from_db()
     assert hospital.feed_token == "tok-baru"
+    with django_capture_on_commit_callbacks() as queued:  # not executed: nothing reaches the broker
+        response = client.post(
+            "/admin/ehealth/hospital/", {"action": "sync_now", "_selected_action": [hospital.pk]}, follow=True
+        )
+    # The clerk's request fetched nothing: the sync is queued after commit for a worker.
+    assert "sinkronisasi dijadwalkan" in response.content.decode()
+    assert feed_server.hits == [] and not SyncRun.objects.exists() and len(queued) == 1
+
+
+@pytest.mark.celery
+def test_a_worker_runs_the_scheduled_sync_now_with_the_admin_trigger(
+    client, alice, hospital, feed_server, celery_worker
+):
+    hospital.feed_url = feed_server.serve("/rs.csv", b"kelas,ruang,kapasitas,terisi\nVIP,A,8,1\n", token="tok")
+    hospital.feed_format, hospital.feed_token = "csv", "tok"
+    hospital.save()
+    client.force_login(alice)
     response = client.post(
         "/admin/ehealth/hospital/", {"action": "sync_now", "_selected_action": [hospital.pk]}, follow=True
     )
-    assert "berhasil" in response.content.decode()
-    assert BedClass.objects.get(hospital=hospital, code="VIP").available == 7
+    assert "sinkronisasi dijadwalkan" in response.content.decode()
+    assert wait_for(lambda: SyncRun.objects.filter(hospital=hospital, status="ok").exists())
     assert SyncRun.objects.get(hospital=hospital).trigger == "admin"
+    assert BedClass.objects.get(hospital=hospital, code="VIP").available == 7
 
 
 def test_clerk_has_no_sync_action_and_cannot_change_feed_settings(client, clerk, hospital):

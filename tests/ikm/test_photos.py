@@ -54,6 +54,30 @@ def test_upload_makes_renditions_in_the_worker(client, celery_worker):
     assert photo.original.name not in body and photo.renditions["large"]["webp"] not in body
 
 
+@pytest.mark.django_db(transaction=True)
+def test_broker_down_the_upload_is_saved_and_the_beat_sweep_renders_it(client, broker_down):
+    from datetime import timedelta
+
+    from blitar_portal.accounts.roles import IKM_OWNER
+    from ikm import services
+
+    owner = UserFactory(username="fotografer", groups=[IKM_OWNER])
+    product = make_product(make_shop(owner))
+    client.force_login(owner)
+    response = client.post(
+        f"/ikm/toko-saya/produk/{product.pk}/foto/",
+        {"photo": upload("tempe.jpg", jpeg_bytes((800, 600))), "alt_text": "Keripik"},
+        HTTP_X_REQUESTED_WITH="XMLHttpRequest",
+    )
+    assert response.json() == {"ok": True, "errors": []}
+    photo = ProductPhoto.objects.get(product=product)
+    assert photo.status == "processing"  # the render task was lost with the broker
+    assert services.product_photos_render_pending() == 0  # a fresh upload may still be in a queue
+    assert services.product_photos_render_pending(older_than=timedelta(0)) == 1
+    photo.refresh_from_db()
+    assert photo.status == "ready" and set(photo.renditions) == {"thumb", "card", "large"}
+
+
 def test_photo_is_processing_until_the_renditions_exist(client, owner, product):
     client.force_login(owner)
     photo = ProductPhoto.objects.create(product=product, original="ikm/originals/wait.jpg")

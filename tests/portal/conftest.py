@@ -39,7 +39,6 @@ def portal_rows(db, settings, tmp_path):
     from tests.ikm.conftest import make_product, make_shop
 
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.EHEALTH_REQUEST_RATE = "10000/h"
     if not Kecamatan.objects.exists():
         call_command("load_regions", verbosity=0)
     tanam_services.species_load_csv()

@@ -67,13 +67,6 @@ def test_dimension_rows_sum_to_the_filtered_total(make_planting, species):
         assert sum(r.trees for r in rows) == 2
 
 
-def test_crown_grows_towards_mature_diameter():
-    assert cover.crown_diameter(age_years=0, mature_d=12, years_to_maturity=20) == pytest.approx(0.5)
-    at_maturity = cover.crown_diameter(age_years=20, mature_d=12, years_to_maturity=20)
-    assert at_maturity == pytest.approx(0.5 + 11.5 * (1 - math.exp(-3)))
-    assert cover.crown_diameter(age_years=200, mature_d=12, years_to_maturity=20) == pytest.approx(12, abs=1e-6)
-
-
 def _desa_stat(desa, year):
     return CoverStat.objects.get(level="desa", desa=desa, year=year)
 
@@ -90,9 +83,9 @@ def test_overlapping_crowns_count_once(make_planting, desa, species):
     assert stat.canopy_m2 == pytest.approx(single, rel=1e-6)
     assert stat.trees == 2
     age = (date(year, 12, 31) - planted).days / 365.25
-    d = cover.crown_diameter(
-        age_years=age, mature_d=species.crown_diameter_m, years_to_maturity=species.years_to_maturity
-    )
+    # The growth curve of tanam/cover.py's docstring, D(t) = D0 + (Dmax − D0) · (1 − exp(−3 t / T)):
+    d0 = cover.SEEDLING_CROWN_M
+    d = d0 + (species.crown_diameter_m - d0) * (1 - math.exp(-3.0 * age / species.years_to_maturity))
     # A 16-gon inscribed in the disc: area = 8 · r² · sin(π/8) · 2 … within 3 % of π r².
     assert single == pytest.approx(math.pi * (d / 2) ** 2, rel=0.03)
 

@@ -39,6 +39,21 @@ def test_anonymous_is_sent_to_login(client):
     assert reverse("login") in response["Location"]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_broker_down_the_registration_is_saved_and_no_500(post, spot, bob, photo, broker_down, caplog):
+    with caplog.at_level("WARNING", logger="blitar_portal.lib.queue"):
+        response = post(*spot, photo=photo())
+    assert response.status_code == 200 and response.redirect_chain[-1][0] == reverse("tanam:mine")
+    assert Planting.objects.get(user=bob).status == Planting.Status.PENDING
+    assert "tanam.planting_renditions left to its periodic safety net" in caplog.text
+    # The beat's sweep renders the photo whose task was lost.
+    from tanam import services
+
+    assert services.plantings_render_pending() == 0  # a fresh upload may still be in a queue
+    assert services.plantings_render_pending(older_than=timedelta(0)) == 1
+    assert set(Planting.objects.get(user=bob).renditions) == {"thumb", "card", "large"}
+
+
 def test_form_shows_map_and_location_button(client, bob):
     client.force_login(bob)
     response = client.get(URL)
