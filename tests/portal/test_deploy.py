@@ -2,7 +2,6 @@
 plus the production start path: secrets from *_FILE, `make serve`, migrations under a lock."""
 
 import json
-import os
 import re
 import shlex
 import subprocess
@@ -19,20 +18,13 @@ from django.db import connection
 
 from blitar_portal.core.management.commands.migrate_with_lock import MIGRATION_LOCK_KEY
 
+from .production import production_env
+
 ROOT = Path(settings.BASE_DIR)
 DEPLOY = ROOT / "deploy"
 VENV_BIN = Path(sys.executable).parent
 QUEUES = {"feeds", "notifications", "images", "aggregates", "default"}
 PORTAL_IMAGE = "blitar-portal:latest"
-
-
-def production_env(**extra):
-    environ = {k: v for k, v in os.environ.items() if k not in ("PYTEST_VERSION", "DJANGO_ALLOW_ASYNC_UNSAFE")}
-    # DEBUG=0 also requires a real mail server and a field encryption key (docs/privacy.md).
-    environ.setdefault("EMAIL_URL", "smtp://127.0.0.1:25")
-    environ.setdefault("FIELD_ENCRYPTION_KEYS", "dm0tdGVzdC1vbmx5LWZpZWxkLWtleS1ibGl0YXItMDA=")
-    environ.update(extra)
-    return environ
 
 
 def assert_portal_command_exists(argv, where):

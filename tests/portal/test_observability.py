@@ -5,7 +5,6 @@ import gzip
 import io
 import json
 import logging
-import os
 import re
 import subprocess
 import sys
@@ -20,15 +19,10 @@ from celery.signals import task_prerun
 from django.conf import settings
 from django_guid import clear_guid, set_guid
 
+from .production import production_env
+
 ROOT = Path(settings.BASE_DIR)
 REQUEST_ID = re.compile(r"[0-9a-f]{32}")
-
-
-def production_env(**extra):
-    environ = {k: v for k, v in os.environ.items() if k not in ("PYTEST_VERSION", "DJANGO_ALLOW_ASYNC_UNSAFE")}
-    environ.update(DEBUG="0", SECRET_KEY="observability-test-secret-0123456789-abcdefghij", ALLOWED_HOSTS="a.test")
-    environ.update(extra)
-    return environ
 
 
 @pytest.mark.parametrize(

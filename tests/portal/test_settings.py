@@ -1,29 +1,19 @@
 """Production configuration: refuses the default secret, a missing encryption key and e-mail backends that
 log or lose mail; `check --deploy` is clean."""
 
-import os
 import subprocess
 import sys
 
 import pytest
 from django.conf import settings
 
+from .production import PRODUCTION, subprocess_env
+
 MANAGE = [sys.executable, str(settings.BASE_DIR / "manage.py")]
 
 
-PRODUCTION = {
-    "DEBUG": "0",
-    "ALLOWED_HOSTS": "portal.blitarkab.go.id",
-    "SECRET_KEY": "x9!Lq2#vR7@mT4$wZ8^kP1&nB6*cF3(hJ5)dG0_sA-yE=uN+oI;tC:rV<eX>bM?",
-    "EMAIL_URL": "smtp://portal:rahasia@mail.blitarkab.go.id:587?tls=1",
-    "FIELD_ENCRYPTION_KEYS": "3q2cvd1KFyfb8xCC1ffx5kU4M7m1fVnNw7rhJwSDHSk=",
-}
-
-
 def run_manage(*args, **env):
-    environ = {k: v for k, v in os.environ.items() if k not in ("PYTEST_VERSION", "DJANGO_ALLOW_ASYNC_UNSAFE")}
-    environ.update(env)
-    return subprocess.run([*MANAGE, *args], capture_output=True, text=True, env=environ, timeout=120)
+    return subprocess.run([*MANAGE, *args], capture_output=True, text=True, env=subprocess_env(**env), timeout=120)
 
 
 def test_debug_off_with_default_secret_refuses_to_start():
