@@ -308,6 +308,13 @@ def catalogue_version_set(version):
     _local["entries"].clear()
 
 
+def catalogue_local_forget():
+    """Drop this process's copies of the catalogue version and entries (after the shared cache
+    was emptied, e.g. between tests), so the next read asks Redis again."""
+    _local.update(version=None, read_at=0.0)
+    _local["entries"].clear()
+
+
 def cached_catalogue(name, build):
     """Cache a catalogue read until the catalogue changes (or 5 minutes: expiry dates move)."""
     key = f"ikm:{name}:{catalogue_version()}"

@@ -26,6 +26,10 @@ def _fresh_cache():
     yield
     from django.core.cache import cache
 
+    from ikm.selectors import catalogue_local_forget
+
+    catalogue_local_forget()  # the in-process copy of cached catalogue pages goes with the shared cache
+
     prefix = cache.key_prefix
     try:
         client = cache._cache.get_client(write=True)
