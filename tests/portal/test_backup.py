@@ -77,6 +77,13 @@ def seed_media(media, private):
         path.write_bytes(content)
 
 
+def _terminate_other_sessions(dbname):
+    # The test database's own name, never user input.
+    return (
+        f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{dbname}' AND pid <> pg_backend_pid()"  # noqa: S608, E501
+    )
+
+
 @pytest.fixture
 def scratch(transactional_db, django_db_blocker, tmp_path):
     """A scratch database: a copy of the test database seeded with users and a heartbeat (regions are there)."""
@@ -90,6 +97,8 @@ def scratch(transactional_db, django_db_blocker, tmp_path):
         connections.close_all()  # CREATE DATABASE ... TEMPLATE needs the template without sessions
     _execute(
         "postgres",
+        # Threads of earlier tests (live servers, worker threads) may still hold idle sessions.
+        _terminate_other_sessions(test_database["NAME"]),
         f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
         f'CREATE DATABASE "{name}" TEMPLATE "{test_database["NAME"]}"',
     )

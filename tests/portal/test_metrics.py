@@ -104,6 +104,8 @@ def test_feed_stale_gauge_follows_the_boards_rule(db, scrape):
 
 def test_queue_length_per_celery_queue(db, scrape):
     queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    with celery_app.connection_for_write() as conn:
+        conn.default_channel.queue_purge(queue)  # tasks that earlier tests queued and no worker took
     for _ in range(3):
         celery_app.send_task("core.worker_heartbeat", queue=queue)
     try:
