@@ -1,4 +1,4 @@
-"""The portal's roles (docs/architecture.md §5). Group names are data: created by migration 0001."""
+"""The portal's roles (CONTRIBUTING.md, "Where each rule lives"). Group names are data: created by migration 0001."""
 
 HOSPITAL_STAFF = "Petugas RS"
 IKM_OWNER = "Pemilik IKM"
