@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "blitar_portal.regions",
     "blitar_portal.accounts",
     "blitar_portal.core",
+    "blitar_portal.notifications",
     "ehealth",
     "ikm",
     "tanam",
