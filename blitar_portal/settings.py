@@ -223,9 +223,9 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_TASK_ROUTES = {
     "ehealth.dispatch_due_syncs": {"queue": "feeds"},
     "ehealth.sync_hospital": {"queue": "feeds"},
-    "ehealth.send_notification": {"queue": "notifications"},
-    "ehealth.send_pending_notifications": {"queue": "notifications"},
-    "ikm.inquiry_notify_owner": {"queue": "notifications"},
+    "notifications.send": {"queue": "notifications"},
+    "notifications.send_due": {"queue": "notifications"},
+    "notifications.daily_events": {"queue": "notifications"},
     "ikm.product_photo_render": {"queue": "images"},
     "ikm.render_pending_photos": {"queue": "images"},
     "tanam.planting_renditions": {"queue": "images"},
@@ -309,6 +309,7 @@ RATE_LIMITS = {
         "ikm-owner-register": "10/h",  # IKM owner sign-ups, per IP
         "ikm-inquiry": "5/h",  # messages to a shop, per IP
         "tanam-register": "30/h",  # plantings registered or edited (page and API), per account
+        "notification-stop": "30/h",  # stop links opened or confirmed, per IP
     }.items()
 }
 RATELIMIT_IP_META_KEY = "blitar_portal.lib.client_ip.client_ip"
@@ -365,6 +366,21 @@ BED_HISTORY_RETENTION_DAYS = env_int("BED_HISTORY_RETENTION_DAYS", 400)
 LOGIN_ATTEMPT_RETENTION_DAYS = env_int("LOGIN_ATTEMPT_RETENTION_DAYS", 90)
 # Who citizens write to about their personal data (shown on /privasi/ and the data pages).
 PRIVACY_CONTACT_EMAIL = env("PRIVACY_CONTACT_EMAIL", "diskominfo@blitarkab.go.id")
+
+# --- Notifications (docs/notifications.md) -------------------------------------
+# Outbox dispatch: attempts before a row is failed, first retry delay (doubles each time),
+# messages per recipient per hour (more wait for the next hour), quiet hours (local time,
+# "HH:MM-HH:MM"; non-urgent messages wait until they end), days a finished row is kept.
+NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 6)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 60)
+NOTIFICATIONS_RATE_PER_HOUR = env_int("NOTIFICATIONS_RATE_PER_HOUR", 10)
+NOTIFICATIONS_QUIET_HOURS = env("NOTIFICATIONS_QUIET_HOURS", "21:00-06:00")
+NOTIFICATIONS_RETENTION_DAYS = env_int("NOTIFICATIONS_RETENTION_DAYS", 90)
+# WhatsApp failed for good (or the number has no WhatsApp): send the SMS instead when the
+# person agreed to SMS and the SMS gateway is configured.
+NOTIFICATIONS_SMS_FALLBACK = env_bool("NOTIFICATIONS_SMS_FALLBACK", True)
+# IKM certificates: owners are told this many days before one expires (once per threshold).
+NOTIFICATIONS_CERT_EXPIRY_DAYS = [int(d) for d in env_list("NOTIFICATIONS_CERT_EXPIRY_DAYS", "60,30,7")]
 
 # --- Language and time --------------------------------------------------------
 LANGUAGE_CODE = "id"

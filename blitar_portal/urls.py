@@ -47,6 +47,7 @@ urlpatterns = [
         name="sitemap-section",
     ),
     path("dasbor/", include("blitar_portal.dashboard.urls")),
+    path("notifikasi/", include("blitar_portal.notifications.urls")),
     # Outlines for every map (simplified, cached): /wilayah/kecamatan.geojson, /wilayah/kabupaten.geojson
     path("wilayah/", include("blitar_portal.regions.urls")),
 ]

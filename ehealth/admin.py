@@ -18,7 +18,7 @@ from leaflet.admin import LeafletGeoAdmin
 
 from blitar_portal.accounts.roles import HOSPITAL_STAFF, has_role
 from blitar_portal.lib.admin import ModeratedAdminMixin
-from blitar_portal.lib.masking import mask_email, mask_log_text, mask_name, mask_nik
+from blitar_portal.lib.masking import mask_name, mask_nik
 
 from . import selectors, services
 from .feeds import CLASS_LABELS
@@ -27,7 +27,6 @@ from .models import (
     BedCountChange,
     Hospital,
     HospitalMembership,
-    NotificationOutbox,
     Service,
     ServiceRequest,
     SyncRun,
@@ -502,20 +501,3 @@ class HospitalMembershipAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return _manager(request.user)
-
-
-@admin.register(NotificationOutbox)
-class NotificationOutboxAdmin(ReadOnlyScopedAdmin):
-    hospital_field = "service_request__hospital"
-    list_display = ["created_at", "recipient", "subject", "sent_at", "attempts", "error"]
-    list_filter = [("sent_at", admin.EmptyFieldListFilter)]
-    # The address and the body are personal data: masked here, kept only until sent (docs/privacy.md).
-    fields = ["service_request", "recipient", "subject", "created_at", "sent_at", "attempts", "error"]
-
-    @admin.display(description=gettext_lazy("penerima"))
-    def recipient(self, obj):
-        return mask_email(obj.to_email)
-
-    @admin.display(description=gettext_lazy("galat terakhir"))
-    def error(self, obj):
-        return mask_log_text(obj.last_error)

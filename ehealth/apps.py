@@ -10,7 +10,4 @@ class EhealthConfig(AppConfig):
 
         # One beat entry dispatches due hospitals; each hospital then syncs in its own task.
         register_periodic_task("ehealth-dispatch-syncs", task="ehealth.dispatch_due_syncs", schedule=30.0)
-        # Emails queued while the broker was down are sent by this sweep.
-        register_periodic_task(
-            "ehealth-send-pending-notifications", task="ehealth.send_pending_notifications", schedule=120.0
-        )
+        # Status messages go through blitar_portal.notifications (its own sweep and beat entries).

@@ -77,6 +77,22 @@ class ServiceRequestForm(forms.Form):
         help_text=_("Kami kirim kabar perubahan status ke email ini."),
         error_messages={"invalid": _("Alamat email tidak valid.")},
     )
+    whatsapp = forms.CharField(
+        label=_("Nomor WhatsApp (opsional)"),
+        max_length=20,
+        required=False,
+        help_text=_("Kosongkan bila sama dengan nomor HP di atas."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    notify_whatsapp = forms.BooleanField(
+        label=_("Saya setuju menerima kabar permohonan ini lewat WhatsApp (kode, status, pengingat)."),
+        required=False,
+        help_text=_("Bisa dihentikan kapan saja lewat tautan di setiap pesan. Lihat Kebijakan privasi (/privasi/)."),
+    )
+    notify_sms = forms.BooleanField(
+        label=_("Saya setuju menerima kabar permohonan ini lewat SMS (bila WhatsApp tidak bisa)."),
+        required=False,
+    )
     bpjs_number = forms.CharField(
         label=_("Nomor kartu BPJS (opsional)"),
         max_length=13,

@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from blitar_portal.lib.crypto import EncryptedTextField
-from blitar_portal.lib.masking import mask_email
 
 from .feeds import CLASS_LABELS, LAINNYA
 
@@ -314,6 +313,11 @@ class ServiceRequest(models.Model):
     email = models.EmailField(_("email"), blank=True)
     bpjs_number = EncryptedTextField(_("nomor kartu BPJS"), blank=True)
     complaint = EncryptedTextField(_("keluhan"), blank=True)
+    # Where and how the citizen agreed to be told about this request (WhatsApp/SMS/e-mail consent);
+    # deleted with the personal data.
+    notification_contact = models.ForeignKey(
+        "notifications.Contact", on_delete=models.SET_NULL, null=True, blank=True, editable=False
+    )
     personal_data_erased_at = models.DateTimeField(_("data pribadi dihapus"), null=True, blank=True, db_index=True)
     erasure_reason = models.CharField(_("alasan penghapusan"), max_length=12, choices=Erasure.choices, blank=True)
     consent_version = models.CharField(max_length=20)
@@ -362,28 +366,6 @@ class ServiceRequest(models.Model):
         steps = [(self.Status.DIAJUKAN.label, self.created_at)]
         steps += [(self.Status(s).label, getattr(self, f)) for s, f in self.STATUS_TIME_FIELDS.items()]
         return sorted(((label, at) for label, at in steps if at is not None), key=lambda step: step[1])
-
-
-class NotificationOutbox(models.Model):
-    """An email to send; a row is written in the same transaction as the change it reports."""
-
-    service_request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="notifications")
-    to_email = models.EmailField()
-    subject = models.CharField(max_length=200)
-    body = models.TextField()
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["created_at"]
-        verbose_name = _("email notifikasi")
-        verbose_name_plural = _("email notifikasi")
-
-    def __str__(self):
-        # Shown in admin titles, logs and history: never the whole address.
-        return f"{mask_email(self.to_email)}: {self.subject}"
 
 
 class PersonalDataAccessCode(models.Model):

@@ -26,7 +26,6 @@ from .models import (
     BedCountChange,
     Hospital,
     HospitalMembership,
-    NotificationOutbox,
     Service,
     ServiceRequest,
     SyncRun,
@@ -403,21 +402,6 @@ def services_for_booking(hospital_slug=None):
     if hospital_slug:
         qs = qs.filter(hospital__slug=hospital_slug)
     return qs.order_by("hospital__name", "kind", "name")
-
-
-def notification_pending(service_request):
-    return NotificationOutbox.objects.filter(service_request=service_request, sent_at__isnull=True).exists()
-
-
-def pending_notification_ids(*, limit=200):
-    return list(
-        NotificationOutbox.objects.filter(sent_at__isnull=True, attempts__lt=10)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-
-
-# --- Sync scheduling ------------------------------------------------------------------------
 
 
 def hospitals_due_for_sync(*, now=None):

@@ -12,9 +12,11 @@ import time
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Q
-from django.utils import timezone
+from django.db.models import CharField, F, Max, Q
+from django.db.models.functions import Cast
+from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from blitar_portal.lib.queue import enqueue_on_commit
@@ -23,6 +25,8 @@ from blitar_portal.lib.validators import (
     parse_nik,
     validate_bpjs_number,
 )
+from blitar_portal.notifications import services as notification_services
+from blitar_portal.notifications.models import Contact, Notification
 
 from . import selectors
 from .feeds import LAINNYA, FeedError, class_key, load_feed
@@ -30,7 +34,6 @@ from .models import (
     BedClass,
     BedCountChange,
     Hospital,
-    NotificationOutbox,
     PersonalDataAccessCode,
     Service,
     ServiceRequest,
@@ -299,12 +302,16 @@ def service_request_create(
     bpjs_number="",
     submit_token=None,
     today=None,
+    whatsapp="",
+    notify_channels=(),
 ):
     """Create a request with the next queue number of (service, date); returns (request, warnings).
 
     Concurrency: the Service row is locked while counting and numbering, so two
     submissions never get the same number; a DB unique constraint backs it up.
     A repeated submit_token (double click, retried POST) returns the first request.
+    `notify_channels` ("whatsapp", "sms"): what the citizen agreed to in this form, for the
+    `whatsapp` number (the phone when blank); a given e-mail gets status e-mails, as the form says.
     """
     if submit_token:
         existing = ServiceRequest.objects.filter(submit_token=submit_token).first()
@@ -324,6 +331,11 @@ def service_request_create(
         )
     except ValidationError as exc:
         raise ValidationError({**exc.message_dict, **required}) from None
+    if notify_channels:
+        try:
+            whatsapp = notification_services.e164(whatsapp or data["phone"])
+        except ValidationError as exc:
+            required["whatsapp"] = exc.messages
     if required:
         raise ValidationError(required)
     try:
@@ -332,6 +344,7 @@ def service_request_create(
             visit_date=visit_date,
             fields={**data, "name": name, "complaint": complaint, "email": email},
             submit_token=submit_token,
+            contact={"phone": whatsapp if notify_channels else "", "email": email, "consents": notify_channels},
         )
     except IntegrityError:
         if submit_token and ServiceRequest.objects.filter(submit_token=submit_token).exists():
@@ -340,7 +353,7 @@ def service_request_create(
     return request, warnings
 
 
-def _service_request_insert(*, service, visit_date, fields, submit_token):
+def _service_request_insert(*, service, visit_date, fields, submit_token, contact):
     with transaction.atomic():
         service = Service.objects.select_for_update().select_related("hospital").get(pk=service.pk)
         day = ServiceRequest.objects.filter(service=service, visit_date=visit_date)
@@ -366,9 +379,16 @@ def _service_request_insert(*, service, visit_date, fields, submit_token):
             status_changed_at=now,
             **fields,
         )
+        request.notification_contact = notification_services.contact_record(
+            phone=contact["phone"],
+            email=contact["email"],
+            consents=[*contact["consents"], "email"],
+            language=get_language(),
+            now=now,
+        )
         request.full_clean()
         request.save()
-        _notify(request, _("Permohonan %(code)s diterima sistem") % {"code": request.code})
+        _notify(request, "ehealth_request_received")
     return request
 
 
@@ -422,11 +442,7 @@ def service_request_set_status(
         setattr(request, ServiceRequest.STATUS_TIME_FIELDS[status], now)
         request.full_clean()
         request.save()
-        _notify(
-            request,
-            _("Status permohonan %(code)s: %(status)s")
-            % {"code": request.code, "status": request.get_status_display()},
-        )
+        _notify(request, STATUS_EVENTS.get(status, "ehealth_request_status"))
         if status == ServiceRequest.Status.DIBATALKAN:
             _erase(request, reason=erasure_reason, now=now)
     return request
@@ -459,7 +475,10 @@ def _erase(request, *, reason, now):
     request.erasure_reason = reason
     # submit_token stays: a random value, not personal, and a retried POST must still find this request.
     request.save(update_fields=[*_ERASED, "personal_data_erased_at", "erasure_reason"])
-    request.notifications.filter(sent_at__isnull=False).delete()
+    notification_services.notifications_erase_for(source=request)
+    if request.notification_contact_id:
+        # Waiting messages keep their own copy of the address until sent, then retention removes them.
+        request.notification_contact.delete()
     request.access_codes.all().delete()
     return request
 
@@ -504,16 +523,21 @@ def service_requests_erase_expired(*, days, now=None):
     cutoff = timezone.localdate(now) - datetime.timedelta(days=days)
     expired = ServiceRequest.objects.filter(visit_date__lte=cutoff, personal_data_erased_at__isnull=True)
     with transaction.atomic():
-        NotificationOutbox.objects.filter(service_request__in=expired).delete()
+        expired_ids = [str(pk) for pk in expired.values_list("pk", flat=True)]
+        Notification.objects.filter(source_model="ehealth.servicerequest", source_id__in=expired_ids).delete()
+        Contact.objects.filter(servicerequest__in=expired).delete()
         PersonalDataAccessCode.objects.filter(service_request__in=expired).delete()
         erased = expired.update(
             **_ERASED,
             personal_data_erased_at=now,
             erasure_reason=ServiceRequest.Erasure.RETENTION,
         )
-        # E-mails of requests erased earlier (on cancellation), once they went out or gave up.
-        NotificationOutbox.objects.filter(service_request__personal_data_erased_at__isnull=False).filter(
-            Q(sent_at__isnull=False) | Q(attempts__gte=10)
+        # Messages about requests erased earlier (on cancellation), once they went out or gave up.
+        erased_ids = ServiceRequest.objects.filter(personal_data_erased_at__isnull=False).values_list(
+            Cast("pk", CharField())
+        )
+        Notification.objects.filter(
+            source_model="ehealth.servicerequest", source_id__in=erased_ids, state__in=Notification.FINISHED
         ).delete()
     return erased
 
@@ -616,47 +640,55 @@ def personal_data_code_verify(*, service_request, code, now=None):
     return True
 
 
-# --- Notifications (outbox) ----------------------------------------------------------
+# --- Notifications (through blitar_portal.notifications) ------------------------------
+
+STATUS_EVENTS = {
+    ServiceRequest.Status.DITERIMA: "ehealth_request_accepted",
+    ServiceRequest.Status.DITOLAK: "ehealth_request_rejected",
+    ServiceRequest.Status.DIBATALKAN: "ehealth_request_cancelled",
+}
 
 
-def _notify(request, subject):
-    """Write an outbox row in the caller's transaction; enqueue sending after commit."""
-    if not request.email:
-        return None
-    from django.template.loader import render_to_string
+def _payload(request):
+    return {
+        "code": request.code,
+        "hospital": request.hospital.name,
+        "date": request.visit_date.strftime("%d-%m-%Y"),
+        "time": request.estimated_time.strftime("%H:%M") if request.estimated_time else "",
+        "number": str(request.queue_number),
+        "reason": request.reject_reason,
+        "status": str(ServiceRequest.Status(request.status).label),
+        "url": f"{selectors.site_url()}/kesehatan/permohonan/{request.code}/",
+    }
 
-    body = render_to_string("ehealth/emails/status.txt", {"request": request, "site_url": selectors.site_url()})
-    outbox = NotificationOutbox.objects.create(
-        service_request=request, to_email=request.email, subject=str(subject)[:200], body=body
+
+def _notify(request, event, *, key="", now=None):
+    """Write the outbox rows of one event in the caller's transaction (sent after commit)."""
+    if request.notification_contact_id is None or request.personal_data_erased_at:
+        return []
+    with translation.override("id"):
+        payload = _payload(request)
+    return notification_services.notify(
+        event=event,
+        payload=payload,
+        source=request,
+        contact=request.notification_contact,
+        key=key or request.status,
+        now=now,
     )
-    from .tasks import send_notification
-
-    enqueue_on_commit(send_notification, outbox.pk)  # broker down: the row stays pending for the sweep
-    return outbox
 
 
-def notification_send(*, outbox_id):
-    """Send one outbox email once (idempotent: a sent row is never sent again)."""
-    with transaction.atomic():
-        outbox = NotificationOutbox.objects.select_for_update(skip_locked=True).filter(pk=outbox_id).first()
-        if outbox is None or outbox.sent_at:
-            return False
-        try:
-            send_mail(outbox.subject, outbox.body, None, [outbox.to_email])
-        except Exception as exc:  # noqa: BLE001 - SMTP errors are recorded and retried by the sweep
-            outbox.attempts += 1
-            outbox.last_error = str(exc)[:500]
-            outbox.save(update_fields=["attempts", "last_error"])
-            return False
-        outbox.sent_at = timezone.now()
-        outbox.attempts += 1
-        outbox.save(update_fields=["sent_at", "attempts"])
-    return True
-
-
-def notifications_send_pending(*, limit=200):
-    """The beat sweep: send what is still pending (e.g. queued while Redis was down)."""
-    sent = 0
-    for outbox_id in selectors.pending_notification_ids(limit=limit):
-        sent += notification_send(outbox_id=outbox_id)
-    return sent
+def service_requests_remind(*, today=None):
+    """Remind the citizen the day before the visit (accepted or still waiting): once per request and date."""
+    today = today or timezone.localdate()
+    due = ServiceRequest.objects.filter(
+        visit_date=today + datetime.timedelta(days=1),
+        status__in=(ServiceRequest.Status.DIAJUKAN, ServiceRequest.Status.DITERIMA),
+        personal_data_erased_at__isnull=True,
+        notification_contact__isnull=False,
+    ).select_related("hospital", "notification_contact")
+    count = 0
+    for request in due:
+        with transaction.atomic():
+            count += bool(_notify(request, "ehealth_visit_reminder", key=request.visit_date.isoformat()))
+    return count

@@ -37,13 +37,3 @@ def sync_hospital(self, hospital_id, claimed_at=None, trigger="beat"):
     )
     if getattr(run, "retryable", False) and self.request.retries < self.max_retries:
         raise self.retry(countdown=retry_countdown(self.request.retries))
-
-
-@shared_task(name="ehealth.send_notification", ignore_result=True)
-def send_notification(outbox_id):
-    services.notification_send(outbox_id=outbox_id)
-
-
-@shared_task(name="ehealth.send_pending_notifications", ignore_result=True)
-def send_pending_notifications():
-    services.notifications_send_pending()

@@ -21,6 +21,7 @@ from blitar_portal.core.views import bad_request
 from blitar_portal.dashboard import svg
 from blitar_portal.lib.masking import mask_email, mask_name
 from blitar_portal.lib.ratelimit import rate_limit
+from blitar_portal.notifications import selectors as notification_selectors
 
 from . import selectors, services
 from .forms import AccessCodeForm, BoardFilterForm, BookingLookupForm, EraseConfirmForm, ServiceRequestForm
@@ -153,6 +154,8 @@ def request_new(request):
                 complaint=data["complaint"],
                 consent=data["consent"],
                 submit_token=data["submit_token"] or None,
+                whatsapp=data["whatsapp"],
+                notify_channels=[c for c in ("whatsapp", "sms") if data[f"notify_{c}"]],
             )
         except ValidationError as exc:
             _add_errors(form, exc)
@@ -191,7 +194,7 @@ def request_detail(request, code):
             "req": service_request,
             "masked_name": mask_name(service_request.name),
             "can_cancel": ServiceRequest.Status.DIBATALKAN in services.TRANSITIONS.get(service_request.status, set()),
-            "email_pending": selectors.notification_pending(service_request),
+            "email_pending": notification_selectors.pending_for(service_request),
         },
     )
 

@@ -14,7 +14,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.core.validators import URLValidator
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
@@ -29,6 +28,7 @@ from blitar_portal.lib import media
 from blitar_portal.lib.images import image_renditions, image_sanitize, image_validate
 from blitar_portal.lib.queue import enqueue_on_commit
 from blitar_portal.lib.validators import normalize_mobile, normalize_phone
+from blitar_portal.notifications import services as notification_services
 
 from .models import (
     MAX_PHOTOS,
@@ -200,6 +200,9 @@ def _shop_set_status(*, shop, status, reason):
         shop.verified_at = shop.status_changed_at
     shop.full_clean()
     shop.save(update_fields=["status", "status_reason", "status_changed_at", "verified_at", "updated_at"])
+    event = {Shop.Status.VERIFIED: "ikm_shop_verified", Shop.Status.SUSPENDED: "ikm_shop_suspended"}.get(status)
+    if event:
+        _notify_owner(shop, event, source=shop, key=shop.status_changed_at.isoformat(), reason=reason)
     catalogue_changed()
     _photos_sync_on_commit(ProductPhoto.objects.filter(product__shop=shop))
     _shop_images_sync_on_commit(shop)
@@ -644,36 +647,51 @@ def inquiry_create(*, product, buyer_name, buyer_phone, quantity, message):
     inquiry.full_clean()
     inquiry.save()
     product_stat_increment(product_id=product.pk, field="inquiries")
-    from .tasks import inquiry_notify_owner
-
-    enqueue_on_commit(inquiry_notify_owner, inquiry.pk)  # broker down: no e-mail, the inquiry is in the inbox
+    # The owner is told through the outbox (consent, channels); the inquiry waits in "Toko Saya" anyway.
+    _notify_owner(
+        product.shop,
+        "ikm_inquiry_new",
+        source=inquiry,
+        product=product.name[:60],
+        name=inquiry.buyer_name,
+        qty=str(inquiry.quantity),
+        url=f"{settings.SITE_URL}/ikm/toko-saya/pesan/",
+    )
     return inquiry
 
 
-def inquiry_notify_owner(*, inquiry_id):
-    """Email the shop owner about a new inquiry (called from a Celery task)."""
-    inquiry = Inquiry.objects.select_related("product__shop__owner").filter(pk=inquiry_id).first()
-    if inquiry is None or not inquiry.product.shop.owner.email:
-        return False
-    product = inquiry.product
-    body = _(
-        "Ada permintaan baru untuk %(product)s dari %(name)s (%(phone)s), jumlah %(qty)s.\n\n%(message)s\n\n"
-        "Buka kotak masuk Toko Saya: %(url)s"
-    ) % {
-        "product": product.name,
-        "name": inquiry.buyer_name,
-        "phone": inquiry.buyer_phone,
-        "qty": inquiry.quantity,
-        "message": inquiry.message,
-        "url": f"{settings.SITE_URL}/ikm/toko-saya/pesan/",
-    }
-    send_mail(
-        _("Permintaan baru: %(product)s") % {"product": product.name[:60]},
-        body,
-        None,
-        [product.shop.owner.email],
-    )
-    return True
+def _notify_owner(shop, event, *, source, key="", **payload):
+    payload = {"shop": shop.name, "url": f"{settings.SITE_URL}/ikm/toko-saya/", **payload}
+    return notification_services.notify(event=event, payload=payload, source=source, user=shop.owner, key=key)
+
+
+def certifications_expiry_notify(*, today=None):
+    """Owners of certificates expiring in 60/30/7 days (settings): once per certificate, threshold and date."""
+    today = today or timezone.localdate()
+    count = 0
+    for days in sorted(settings.NOTIFICATIONS_CERT_EXPIRY_DAYS):
+        expiring = Certification.objects.filter(
+            expires_on__gt=today, expires_on__lte=today + timedelta(days=days)
+        ).select_related("shop__owner")
+        for cert in expiring:
+            left = (cert.expires_on - today).days
+            if any(left <= smaller for smaller in settings.NOTIFICATIONS_CERT_EXPIRY_DAYS if smaller < days):
+                continue  # a smaller threshold covers it (e.g. 5 days left: the 7-day notice only)
+            with transaction.atomic():
+                count += bool(
+                    _notify_owner(
+                        cert.shop,
+                        "ikm_certificate_expiring",
+                        source=cert,
+                        key=f"{days}:{cert.expires_on.isoformat()}",
+                        kind=str(Certification.Kind(cert.kind).label),
+                        number=cert.number,
+                        date=cert.expires_on.strftime("%d-%m-%Y"),
+                        days=str(left),
+                        url=f"{settings.SITE_URL}/ikm/toko-saya/sertifikat/",
+                    )
+                )
+    return count
 
 
 @transaction.atomic

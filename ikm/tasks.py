@@ -10,11 +10,6 @@ def product_photo_render(photo_id):
     services.product_photo_render(photo_id=photo_id)
 
 
-@shared_task(name="ikm.inquiry_notify_owner", autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
-def inquiry_notify_owner(inquiry_id):
-    services.inquiry_notify_owner(inquiry_id=inquiry_id)
-
-
 @shared_task(name="ikm.render_pending_photos", ignore_result=True)
 def render_pending_photos():
     """Beat: the safety net of product_photo_render (a task lost while the broker was down)."""

@@ -29,6 +29,7 @@ from blitar_portal.lib import media
 from blitar_portal.lib.geo import parse_point
 from blitar_portal.lib.images import image_renditions, image_sanitize, image_validate
 from blitar_portal.lib.queue import enqueue, enqueue_on_commit
+from blitar_portal.notifications import services as notification_services
 from blitar_portal.regions.models import Desa, Kecamatan, Regency
 from blitar_portal.regions.selectors import point_in_regency, region_at_point
 
@@ -435,7 +436,34 @@ def planting_verify(*, planting, user):
         _save(planting)
         _touch_aggregates([planting])
         _photos_sync_on_commit(planting)
+        _notify(planting, "tanam_planting_verified")
     return planting
+
+
+def _notify(planting, event, *, key=None):
+    """Tell the planter (their account's contact and consent) in this transaction."""
+    payload = {
+        "species": planting.species.local_name,
+        "count": str(planting.tree_count),
+        "reason": planting.rejection_reason,
+        "date": planting.next_check_on.strftime("%d-%m-%Y") if planting.next_check_on else "",
+        "url": f"{settings.SITE_URL}/tanam/penanaman/{planting.pk}/",
+    }
+    key = key if key is not None else planting.verified_at.isoformat()
+    return notification_services.notify(event=event, payload=payload, source=planting, user=planting.user, key=key)
+
+
+def plantings_recheck_notify(*, today=None):
+    """Planters whose re-check is due (next_check_on today or past): once per planting and date."""
+    today = today or timezone.localdate()
+    due = Planting.objects.filter(status=Planting.Status.VERIFIED, next_check_on__lte=today).select_related(
+        "species", "user"
+    )
+    count = 0
+    for planting in due.iterator(chunk_size=500):
+        with transaction.atomic():
+            count += bool(_notify(planting, "tanam_recheck_due", key=planting.next_check_on.isoformat()))
+    return count
 
 
 def planting_reject(*, planting, user, reason):
@@ -455,6 +483,7 @@ def planting_reject(*, planting, user, reason):
         if was_verified:
             _touch_aggregates([planting])
         _photos_sync_on_commit(planting)
+        _notify(planting, "tanam_planting_rejected")
     return planting
 
 

@@ -28,6 +28,7 @@ def retention_apply(*, now=None):
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
     from django.contrib.sessions.models import Session
 
+    from blitar_portal.notifications import services as notification_services
     from ehealth import services as ehealth_services
     from ehealth.dashboard import BOR_DAYS
 
@@ -42,6 +43,9 @@ def retention_apply(*, now=None):
         # The dashboard walks the bed history back BOR_DAYS days: never delete inside that window.
         "bed_history": ehealth_services.bed_history_purge(
             days=max(settings.BED_HISTORY_RETENTION_DAYS, BOR_DAYS), now=now
+        ),
+        "notifications": notification_services.notifications_purge(
+            days=settings.NOTIFICATIONS_RETENTION_DAYS, now=now
         ),
         "sessions": Session.objects.filter(expire_date__lt=now).delete()[0],
         "login_attempts": sum(

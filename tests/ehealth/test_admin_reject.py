@@ -2,8 +2,9 @@
 
 import pytest
 
+from blitar_portal.notifications.models import Notification
 from ehealth import services
-from ehealth.models import NotificationOutbox, ServiceRequest
+from ehealth.models import ServiceRequest
 
 from .test_admin import _request
 
@@ -46,7 +47,7 @@ def test_reject_action_with_a_reason_rejects_every_selected_request_and_emails(c
     for req in (first, second):
         req.refresh_from_db()
         assert (req.status, req.reject_reason) == ("ditolak", "Dokter cuti")
-        assert NotificationOutbox.objects.filter(service_request=req, subject__contains="Ditolak").exists()
+        assert Notification.objects.filter(source_id=str(req.pk), event="ehealth_request_rejected").exists()
 
 
 def test_reject_action_keeps_the_workflow_rules_of_the_service(client, clerk, service):

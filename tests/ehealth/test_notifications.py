@@ -1,4 +1,5 @@
-"""Status emails go through an outbox row and a Celery task; Redis down while submitting still saves the request."""
+"""Status e-mails go through the notification outbox and a Celery task; Redis down while submitting
+still saves the request."""
 
 import datetime
 import time
@@ -8,8 +9,10 @@ from django.core import mail
 from django.utils import timezone
 
 from blitar_portal.celery import app as celery_app
+from blitar_portal.notifications import services as notification_services
+from blitar_portal.notifications.models import Notification
 from ehealth import services
-from ehealth.models import NotificationOutbox, Service, ServiceRequest
+from ehealth.models import Service, ServiceRequest
 
 from .conftest import make_hospital
 
@@ -68,9 +71,9 @@ def test_status_change_email_is_sent_by_a_real_worker(celery_worker):
         email="siti@contoh.id",
     )
     services.service_request_set_status(service_request=req, status="diterima")
-    assert wait_for(lambda: NotificationOutbox.objects.filter(sent_at__isnull=False).count() == 2)
+    assert wait_for(lambda: Notification.objects.filter(state="sent").count() == 2)
     subjects = sorted(m.subject for m in mail.outbox)
-    assert any("Diterima" in s for s in subjects) and all(m.to == ["siti@contoh.id"] for m in mail.outbox)
+    assert any("disetujui" in s for s in subjects) and all(m.to == ["siti@contoh.id"] for m in mail.outbox)
     assert f"/kesehatan/permohonan/{req.code}/" in mail.outbox[-1].body
 
 
@@ -88,12 +91,12 @@ def test_redis_down_while_submitting_saves_the_request_and_the_sweep_sends_the_m
     req = ServiceRequest.objects.get()
     assert response.status_code == 200 and req.code in response.content.decode()
     assert "Email pemberitahuan sedang menunggu dikirim" in response.content.decode()
-    assert NotificationOutbox.objects.get().sent_at is None and mail.outbox == []
+    assert Notification.objects.get().state == "pending" and mail.outbox == []
     # The broker is back: the beat's sweep task sends what is pending.
-    from ehealth.tasks import send_pending_notifications
+    from blitar_portal.notifications.tasks import send_due
 
-    send_pending_notifications.delay()
-    assert wait_for(lambda: NotificationOutbox.objects.filter(sent_at__isnull=False).exists())
+    send_due.delay()
+    assert wait_for(lambda: Notification.objects.filter(state="sent").exists())
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["siti@contoh.id"]
     assert "menunggu dikirim" not in client.get(f"/kesehatan/permohonan/{req.code}/").content.decode()
 
@@ -111,10 +114,10 @@ def test_a_sent_notification_is_never_sent_twice():
         consent=True,
         email="siti@contoh.id",
     )
-    outbox = NotificationOutbox.objects.get(service_request=req)
-    assert services.notification_send(outbox_id=outbox.pk) is True
-    assert services.notification_send(outbox_id=outbox.pk) is False
-    assert services.notifications_send_pending() == 0
+    outbox = Notification.objects.get(source_id=str(req.pk))
+    assert notification_services.notification_send(notification_id=outbox.pk) == "sent"
+    assert notification_services.notification_send(notification_id=outbox.pk) is None
+    assert notification_services.notifications_send_due() == 0
     assert len(mail.outbox) == 1
 
 
@@ -130,4 +133,4 @@ def test_no_email_address_means_no_outbox_row():
         complaint="x",
         consent=True,
     )
-    assert not NotificationOutbox.objects.exists()
+    assert not Notification.objects.exists()

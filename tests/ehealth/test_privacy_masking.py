@@ -2,8 +2,9 @@
 
 import pytest
 
+from blitar_portal.notifications.models import Notification
 from ehealth import selectors
-from ehealth.models import HospitalMembership, NotificationOutbox
+from ehealth.models import HospitalMembership
 from tests.factories import UserFactory
 
 from .privacy_helpers import BPJS, COMPLAINT, EMAIL, NIK, make_request
@@ -64,10 +65,10 @@ def test_admin_list_masks_for_everyone_including_the_clerk(client, clerk, alice,
 
 def test_outbox_admin_masks_the_recipient(client, alice, service):
     request = make_request(service)
-    outbox = NotificationOutbox.objects.get(service_request=request)
+    outbox = Notification.objects.get(source_id=str(request.pk))
     client.force_login(alice)
-    assert EMAIL not in client.get("/admin/ehealth/notificationoutbox/").content.decode()
-    html = client.get(f"/admin/ehealth/notificationoutbox/{outbox.pk}/change/").content.decode()
+    assert EMAIL not in client.get("/admin/notifications/notification/").content.decode()
+    html = client.get(f"/admin/notifications/notification/{outbox.pk}/change/").content.decode()
     assert EMAIL not in html and "s***@contoh.id" in html
 
 

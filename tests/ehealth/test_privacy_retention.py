@@ -13,10 +13,12 @@ from django.utils import timezone
 from blitar_portal.core.services import retention_apply
 from blitar_portal.dashboard.models import DailyMetric
 from blitar_portal.dashboard.services import summaries_refresh
+from blitar_portal.notifications import services as notification_services
+from blitar_portal.notifications.models import Notification
 from ehealth import dashboard as ehealth_dashboard
 from ehealth import services
 from ehealth.dashboard import BOR_DAYS
-from ehealth.models import BedCountChange, NotificationOutbox, ServiceRequest, SyncRun
+from ehealth.models import BedCountChange, ServiceRequest, SyncRun
 
 from .privacy_helpers import NIK, make_past_request, make_request
 
@@ -57,7 +59,7 @@ def test_personal_fields_are_erased_90_days_after_the_visit_and_not_before(servi
     assert all(getattr(old, f) == "" for f in PERSONAL) and old.personal_data_erased_at is not None
     assert old.erasure_reason == "retensi" and old.status == "selesai" and old.visit_date
     assert recent.nik == NIK and recent.personal_data_erased_at is None
-    assert not NotificationOutbox.objects.filter(service_request=old).exists()
+    assert not Notification.objects.filter(source_id=str(old.pk)).exists()
 
 
 def test_retention_days_come_from_the_setting(service, settings):
@@ -91,11 +93,12 @@ def test_cancelling_erases_personal_data_but_still_sends_the_cancellation_email(
     cancelled.refresh_from_db()
     assert cancelled.status == "dibatalkan" and all(getattr(cancelled, f) == "" for f in PERSONAL)
     assert cancelled.erasure_reason == "dibatalkan"
-    assert services.notifications_send_pending() == 2  # "received" and "cancelled", queued before the erasure
-    assert mailoutbox[-1].to == ["siti.aminah@contoh.id"] and "Dibatalkan" in mailoutbox[-1].subject
+    for row in Notification.objects.filter(source_id=str(request.pk)).order_by("pk"):  # received, cancelled
+        assert notification_services.notification_send(notification_id=row.pk) == "sent"
+    assert mailoutbox[-1].to == ["siti.aminah@contoh.id"] and "dibatalkan" in mailoutbox[-1].subject
     # Once sent, the next retention run removes the e-mail (it holds the address).
     retention_apply()
-    assert not NotificationOutbox.objects.filter(service_request=request).exists()
+    assert not Notification.objects.filter(source_id=str(request.pk)).exists()
 
 
 def test_cancel_page_shows_that_the_data_is_gone(client, service):

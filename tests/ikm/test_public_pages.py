@@ -231,7 +231,11 @@ def test_owner_is_emailed_about_an_inquiry(product, settings):
     inquiry = services.inquiry_create(
         product=product, buyer_name="Budi", buyer_phone="081234567890", quantity=7, message="Ready?"
     )
-    assert services.inquiry_notify_owner(inquiry_id=inquiry.pk) is True
+    from blitar_portal.notifications import services as notification_services
+    from blitar_portal.notifications.models import Notification
+
+    row = Notification.objects.get(source_model="ikm.inquiry", source_id=str(inquiry.pk))
+    assert notification_services.notification_send(notification_id=row.pk) == "sent"
     assert mail.outbox[-1].to == [product.shop.owner.email]
     assert "Keripik Tempe Sagu" in mail.outbox[-1].subject and "jumlah 7" in mail.outbox[-1].body
 

@@ -14,8 +14,8 @@ ROOT = settings.BASE_DIR
 EXPECTED = {
     "ehealth.sync_hospital": "feeds",
     "ehealth.dispatch_due_syncs": "feeds",
-    "ehealth.send_notification": "notifications",
-    "ikm.inquiry_notify_owner": "notifications",
+    "notifications.send": "notifications",
+    "notifications.send_due": "notifications",
     "ikm.product_photo_render": "images",
     "tanam.planting_renditions": "images",
     "tanam.aggregates_rebuild": "aggregates",

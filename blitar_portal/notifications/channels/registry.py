@@ -1,0 +1,17 @@
+"""The channels the outbox can use, by name (explicit imports: a missing module fails at import)."""
+
+from .email import EmailChannel
+
+# TODO(lead): once branch `ochan` is merged, register its channels here:
+#   from .whatsapp import WhatsAppChannel; from .sms import SmsChannel; from .push import PushChannel
+CHANNELS = {channel.name: channel for channel in (EmailChannel(),)}
+
+
+def get(name):
+    """The channel called `name` when it exists and is configured, else None."""
+    channel = CHANNELS.get(name)
+    return channel if channel is not None and channel.is_configured() else None
+
+
+def configured(name):
+    return get(name) is not None
