@@ -465,6 +465,11 @@ WHATSAPP_VERIFY_TOKEN = env("WHATSAPP_VERIFY_TOKEN")  # the token typed into Met
 # The language code the English templates were approved under at Meta ("en", "en_US" or "en_GB").
 WHATSAPP_LANGUAGE_EN = env("WHATSAPP_LANGUAGE_EN", "en")
 WHATSAPP_TIMEOUT = float(env("WHATSAPP_TIMEOUT", "10"))
+# SMS through Zenziva (Indonesian gateway, "SMS Reguler" API; the masking API has the same form).
+SMS_ZENZIVA_URL = env("SMS_ZENZIVA_URL", "https://console.zenziva.net/reguler/api/sendsms/")
+SMS_ZENZIVA_USERKEY = env("SMS_ZENZIVA_USERKEY")
+SMS_ZENZIVA_PASSKEY = env("SMS_ZENZIVA_PASSKEY")
+SMS_TIMEOUT = float(env("SMS_TIMEOUT", "10"))
 # --- API ------------------------------------------------------------------------
 REST_FRAMEWORK = {
     # One error body for every API error, documented on every operation (blitar_portal/core/api.py).
