@@ -468,6 +468,24 @@ TANAM_OPEN_DATA_DEBOUNCE_SECONDS = env_int("TANAM_OPEN_DATA_DEBOUNCE_SECONDS", 6
 # never holds (or is cut by the timeout of) a gunicorn sync worker. Empty: Django sends the file.
 OPEN_DATA_ACCEL_REDIRECT_PREFIX = env("OPEN_DATA_ACCEL_REDIRECT_PREFIX", "")
 
+# --- Notifications: channels (docs/notifications-channels.md) ---------------------
+# Each channel is off until its credentials are set; every request to a provider gives up after
+# its *_TIMEOUT seconds (the outbox retries later).
+# WhatsApp Business Platform, Cloud API (template messages; webhook at the notifications app).
+WHATSAPP_API_BASE = env("WHATSAPP_API_BASE", "https://graph.facebook.com")
+WHATSAPP_API_VERSION = env("WHATSAPP_API_VERSION", "v23.0")
+WHATSAPP_PHONE_NUMBER_ID = env("WHATSAPP_PHONE_NUMBER_ID")
+WHATSAPP_ACCESS_TOKEN = env("WHATSAPP_ACCESS_TOKEN")
+WHATSAPP_APP_SECRET = env("WHATSAPP_APP_SECRET")  # checks X-Hub-Signature-256 of webhook calls
+WHATSAPP_VERIFY_TOKEN = env("WHATSAPP_VERIFY_TOKEN")  # the token typed into Meta's webhook setup
+# The language code the English templates were approved under at Meta ("en", "en_US" or "en_GB").
+WHATSAPP_LANGUAGE_EN = env("WHATSAPP_LANGUAGE_EN", "en")
+WHATSAPP_TIMEOUT = float(env("WHATSAPP_TIMEOUT", "10"))
+# SMS through Zenziva (Indonesian gateway, "SMS Reguler" API; the masking API has the same form).
+SMS_ZENZIVA_URL = env("SMS_ZENZIVA_URL", "https://console.zenziva.net/reguler/api/sendsms/")
+SMS_ZENZIVA_USERKEY = env("SMS_ZENZIVA_USERKEY")
+SMS_ZENZIVA_PASSKEY = env("SMS_ZENZIVA_PASSKEY")
+SMS_TIMEOUT = float(env("SMS_TIMEOUT", "10"))
 # --- API ------------------------------------------------------------------------
 REST_FRAMEWORK = {
     # One error body for every API error, documented on every operation (blitar_portal/core/api.py).
