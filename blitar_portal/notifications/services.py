@@ -422,9 +422,15 @@ def notification_receipt(*, provider_message_id, status, at=None, error=""):
     if not provider_message_id:
         return 0
     if status == "failed":
-        return rows.exclude(state=Notification.State.FAILED).update(
-            state=Notification.State.FAILED, failed_at=at, last_error=str(error)[:1000], updated_at=timezone.now()
-        )
+        with transaction.atomic():
+            failing = list(rows.exclude(state=Notification.State.FAILED).select_related("contact"))
+            rows.filter(pk__in=[r.pk for r in failing]).update(
+                state=Notification.State.FAILED, failed_at=at, last_error=str(error)[:1000], updated_at=timezone.now()
+            )
+            for row in failing:
+                if row.channel == "whatsapp":
+                    notification_fallback_sms(notification=row)  # e.g. 131026: the number has no WhatsApp
+        return len(failing)
     if status not in _RECEIPT_ORDER:
         return 0
     earlier = _RECEIPT_ORDER[: _RECEIPT_ORDER.index(status)]
@@ -432,6 +438,14 @@ def notification_receipt(*, provider_message_id, status, at=None, error=""):
     if status in ("delivered", "read"):
         fields[f"{status}_at"] = at
     return rows.filter(state__in=[*earlier, Notification.State.SENDING]).update(**fields)
+
+
+def whatsapp_statuses_apply(*, updates):
+    """Apply the statuses of one WhatsApp webhook call (oldest first); returns the rows changed."""
+    return sum(
+        notification_receipt(provider_message_id=u.provider_message_id, status=u.status, at=u.at, error=u.error)
+        for u in updates
+    )
 
 
 # --- Retention and erasure -------------------------------------------------------------------

@@ -1,13 +1,17 @@
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from blitar_portal.lib.ratelimit import rate_limit
 
 from . import selectors, services
+from .channels import whatsapp
 from .forms import PreferencesForm, StopForm
 
 
@@ -57,3 +61,26 @@ def stop(request, token):
         services.contact_stop_all(contact=contact)
         return render(request, "notifications/stop.html", {"done": True})
     return render(request, "notifications/stop.html", {"form": form, "done": False})
+
+
+@csrf_exempt  # Meta's servers post here; the X-Hub-Signature-256 HMAC is the authentication
+@require_http_methods(["GET", "POST"])
+def whatsapp_webhook(request):
+    """Cloud API webhook: GET is the verification handshake, POST carries message statuses.
+
+    A POST without a valid signature is refused (403) before anything is read or changed.
+    """
+    if request.method == "GET":
+        try:
+            challenge = whatsapp.verify_handshake(request.GET)
+        except whatsapp.WebhookRefused:
+            return HttpResponseForbidden("forbidden", content_type="text/plain")
+        return HttpResponse(challenge, content_type="text/plain")
+    if not whatsapp.check_signature(request.body, request.headers.get("X-Hub-Signature-256", "")):
+        return HttpResponseForbidden("bad signature", content_type="text/plain")
+    try:
+        payload = json.loads(request.body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return JsonResponse({"detail": "invalid JSON", "code": "invalid"}, status=400)
+    changed = services.whatsapp_statuses_apply(updates=whatsapp.parse_statuses(payload))
+    return JsonResponse({"ok": True, "changed": changed})

@@ -1,10 +1,11 @@
 """The channels the outbox can use, by name (explicit imports: a missing module fails at import)."""
 
 from .email import EmailChannel
+from .sms import SmsChannel
+from .whatsapp import WhatsAppChannel
 
-# TODO(lead): once branch `ochan` is merged, register its channels here:
-#   from .whatsapp import WhatsAppChannel; from .sms import SmsChannel; from .push import PushChannel
-CHANNELS = {channel.name: channel for channel in (EmailChannel(),)}
+# TODO(lead): Web Push once its channel is merged: `from .push import PushChannel` and add it here.
+CHANNELS = {channel.name: channel for channel in (WhatsAppChannel(), SmsChannel(), EmailChannel())}
 
 
 def get(name):
