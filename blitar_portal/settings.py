@@ -376,6 +376,9 @@ NOTIFICATIONS_RETRY_BASE_SECONDS = env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 6
 NOTIFICATIONS_RATE_PER_HOUR = env_int("NOTIFICATIONS_RATE_PER_HOUR", 10)
 NOTIFICATIONS_QUIET_HOURS = env("NOTIFICATIONS_QUIET_HOURS", "21:00-06:00")
 NOTIFICATIONS_RETENTION_DAYS = env_int("NOTIFICATIONS_RETENTION_DAYS", 90)
+# A provider that does not answer (timeout, connection refused) pauses its channel this long:
+# its other messages wait instead of each holding a worker for the whole timeout.
+NOTIFICATIONS_CHANNEL_PAUSE_SECONDS = env_int("NOTIFICATIONS_CHANNEL_PAUSE_SECONDS", 60)
 # WhatsApp failed for good (or the number has no WhatsApp): send the SMS instead when the
 # person agreed to SMS and the SMS gateway is configured.
 NOTIFICATIONS_SMS_FALLBACK = env_bool("NOTIFICATIONS_SMS_FALLBACK", True)

@@ -7,6 +7,7 @@ a missing one fails at import, never silently.
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from blitar_portal.notifications import dashboard as notifications_dashboard
 from ehealth import dashboard as ehealth_dashboard
 from ikm import dashboard as ikm_dashboard
 from ikm.selectors import ikm_target
@@ -21,6 +22,7 @@ SECTIONS = {
     "kesehatan": (ehealth_dashboard, _("E-Health")),
     "ikm": (ikm_dashboard, _("IKM")),
     "tanam": (tanam_dashboard, _("Bangga Menanam")),
+    "notifikasi": (notifications_dashboard, _("Notifikasi")),
 }
 
 

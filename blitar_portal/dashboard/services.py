@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from blitar_portal.lib.queue import enqueue_on_commit
+from blitar_portal.notifications import dashboard as notifications_dashboard
 from ehealth import dashboard as ehealth_dashboard
 from ikm import dashboard as ikm_dashboard
 from tanam import dashboard as tanam_dashboard
@@ -22,6 +23,7 @@ SOURCES = {
     "ehealth": ehealth_dashboard.collect,
     "ikm": ikm_dashboard.collect,
     "tanam": tanam_dashboard.collect,
+    "notifications": notifications_dashboard.collect,
 }
 HISTORY_DAYS = 731  # daily metrics are kept for two years; the date filter says so
 LOCK_ID = 0x6461_7368  # pg advisory lock: one refresh at a time across workers

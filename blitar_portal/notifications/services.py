@@ -11,6 +11,7 @@ import logging
 from collections import defaultdict
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -260,7 +261,7 @@ def _claim(notification_id, now):
             row.state, row.last_error = Notification.State.CANCELLED, "consent withdrawn"
             row.save(update_fields=["state", "last_error", "updated_at"])
             return None
-        later = _not_before(row, now)
+        later = channel_paused_until(row.channel, now) or _not_before(row, now)
         if later:
             row.next_attempt_at = later
             row.save(update_fields=["next_attempt_at", "updated_at"])
@@ -312,6 +313,8 @@ def notification_send(*, notification_id, now=None):
     except Exception as exc:  # noqa: BLE001 - TemporaryFailure or anything unexpected: retry with backoff
         if not isinstance(exc, TemporaryFailure):
             logger.exception("Channel %s raised for notification %s", row.channel, row.pk)
+        elif _unreachable(exc):
+            channel_pause(row.channel)
         if row.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
             return _finish(row, state=Notification.State.FAILED, error=str(exc), fallback=True)
         delay = settings.NOTIFICATIONS_RETRY_BASE_SECONDS * 2 ** (row.attempts - 1)
@@ -322,6 +325,34 @@ def notification_send(*, notification_id, now=None):
             next_attempt_at=timezone.now() + datetime.timedelta(seconds=delay),
         )
     return _finish(row, state=Notification.State.SENT, provider_message_id=result.provider_message_id)
+
+
+_UNREACHABLE = ("no answer within", "cannot connect")
+
+
+def _unreachable(exc):
+    return any(marker in str(exc) for marker in _UNREACHABLE)
+
+
+def _pause_key(channel):
+    return f"notifications:pause:{channel}"
+
+
+def channel_pause(channel, *, seconds=None):
+    """A provider that hangs or refuses connections: its channel's other rows wait instead of each
+    holding a worker for the whole timeout (so one hanging gateway does not delay other channels)."""
+    seconds = settings.NOTIFICATIONS_CHANNEL_PAUSE_SECONDS if seconds is None else seconds
+    if seconds > 0:
+        until = timezone.now() + datetime.timedelta(seconds=seconds)
+        cache.set(_pause_key(channel), until.timestamp(), seconds)
+
+
+def channel_paused_until(channel, now):
+    """The end of the channel's pause, or None."""
+    until = cache.get(_pause_key(channel))
+    if until is None or until <= now.timestamp():
+        return None
+    return datetime.datetime.fromtimestamp(until, tz=datetime.UTC)
 
 
 def _finish(row, *, state, error="", provider_message_id="", next_attempt_at=None, fallback=False):

@@ -189,3 +189,26 @@ def test_the_verification_handshake(client, whatsapp_api):
         "/notifikasi/whatsapp/webhook/", {"hub.mode": "subscribe", "hub.verify_token": "nope", "hub.challenge": "1"}
     )
     assert bad.status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_hanging_whatsapp_gateway_pauses_whatsapp_and_sms_still_goes(whatsapp_api, sms_gateway, settings):
+    settings.WHATSAPP_TIMEOUT = 1
+    whatsapp_api.hang()
+    now = timezone.now()
+    wa_rows = [
+        services.notify(
+            event="ehealth_request_received",
+            payload=PAYLOAD,
+            contact=Contact.objects.create(phone=f"+62812000000{i}", whatsapp_consent_at=now),
+            key=f"wa{i}",
+        )[0]
+        for i in range(3)
+    ]
+    sms_contact = Contact.objects.create(phone="+6281300000001", sms_consent_at=now)
+    (sms_row,) = services.notify(event="ehealth_request_received", payload=PAYLOAD, contact=sms_contact, key="sms")
+    states = [services.notification_send(notification_id=row.pk) for row in wa_rows]
+    # The first waits for the timeout; the channel is then paused: the others wait without a call.
+    assert states == ["pending", None, None] and len(whatsapp_api.requests) == 1
+    assert all(Notification.objects.get(pk=r.pk).state == "pending" for r in wa_rows)
+    assert services.notification_send(notification_id=sms_row.pk) == "sent" and len(sms_gateway.requests) == 1
