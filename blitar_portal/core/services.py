@@ -44,9 +44,7 @@ def retention_apply(*, now=None):
         "bed_history": ehealth_services.bed_history_purge(
             days=max(settings.BED_HISTORY_RETENTION_DAYS, BOR_DAYS), now=now
         ),
-        "notifications": notification_services.notifications_purge(
-            days=settings.NOTIFICATIONS_RETENTION_DAYS, now=now
-        ),
+        "notifications": notification_services.notifications_purge(days=settings.NOTIFICATIONS_RETENTION_DAYS, now=now),
         "sessions": Session.objects.filter(expire_date__lt=now).delete()[0],
         "login_attempts": sum(
             model.objects.filter(attempt_time__lt=login_cutoff).delete()[0]
