@@ -171,16 +171,40 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, Celery broker, rate limits ------------------------------
 REDIS_URL = env("REDIS_URL", "redis://localhost:6379/0")
+# Cache and broker are separate Redis servers in production (a full cache evicts keys; an
+# evicted broker key is a lost task): CACHE_REDIS_URL and CELERY_BROKER_URL, both REDIS_URL
+# by default. django-redis: with IGNORE_EXCEPTIONS an unreachable Redis is a cache miss
+# (pages render from the database, rate limits fail open: RATELIMIT_FAIL_OPEN below).
+CACHE_REDIS_URL = env("CACHE_REDIS_URL", REDIS_URL)
 CACHES = {
     "default": {
-        # RedisCache that logs and degrades to a miss when Redis is down.
-        "BACKEND": "blitar_portal.lib.cache.ResilientRedisCache",
-        "LOCATION": REDIS_URL,
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": CACHE_REDIS_URL,
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", "blitar"),
         "TIMEOUT": 300,
-        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": 0.5,
+            "SOCKET_TIMEOUT": 0.5,
+        },
     }
 }
+# Redis Sentinel (docs/operations.md): CACHE_REDIS_SENTINELS="host1:26379,host2:26379" and
+# CACHE_REDIS_URL="redis://<master name>/0"; django-redis asks the sentinels for the master.
+CACHE_REDIS_SENTINELS = [
+    (host, int(port)) for host, _, port in (item.rpartition(":") for item in env_list("CACHE_REDIS_SENTINELS"))
+]
+if CACHE_REDIS_SENTINELS:
+    CACHES["default"]["OPTIONS"].update(
+        {
+            "CLIENT_CLASS": "django_redis.client.SentinelClient",
+            "CONNECTION_POOL_CLASS": "redis.sentinel.SentinelConnectionPool",
+            "SENTINELS": CACHE_REDIS_SENTINELS,
+            "SENTINEL_KWARGS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    )
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "blitar_portal.lib.cache"  # one line a minute at most (LOGGING below)
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Celery ----------------------------------------------------------------
@@ -314,9 +338,10 @@ RATE_LIMITS = {
 }
 RATELIMIT_IP_META_KEY = "blitar_portal.lib.client_ip.client_ip"
 RATELIMIT_VIEW = "blitar_portal.core.views.ratelimited"
-# Our cache class is a RedisCache subclass that django-ratelimit cannot recognise.
+# Redis down: the count is unknown (django-redis returns None) and the request is allowed.
+RATELIMIT_FAIL_OPEN = True
 # gis.W001: Debian 12 ships GDAL 3.6; we never open user-supplied spatial files with GDAL.
-SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "gis.W001"]
+SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 
 # --- Email ------------------------------------------------------------------
 
@@ -423,6 +448,49 @@ STORAGES = {
         )
     },
 }
+# Media on S3-compatible object storage (MinIO, Ceph, AWS S3…) when MEDIA_S3_BUCKET is set,
+# through django-storages; the local folders above otherwise (docs/operations.md "Media on S3").
+# Public renditions go to MEDIA_S3_BUCKET (public-read objects, plain URLs or
+# MEDIA_S3_CUSTOM_DOMAIN); originals and private renditions to MEDIA_S3_PRIVATE_BUCKET (default:
+# the same bucket, under another prefix) as private objects: they are only ever read by the
+# permission-checked views (lib/media.py); a URL of one would be signed and short-lived.
+MEDIA_S3_BUCKET = env("MEDIA_S3_BUCKET")
+if MEDIA_S3_BUCKET:
+    _media_s3 = {
+        "endpoint_url": env("MEDIA_S3_ENDPOINT_URL") or None,
+        "region_name": env("MEDIA_S3_REGION") or None,
+        "access_key": env("MEDIA_S3_ACCESS_KEY_ID") or None,
+        "secret_key": env("MEDIA_S3_SECRET_ACCESS_KEY") or None,
+        "addressing_style": env("MEDIA_S3_ADDRESSING_STYLE", "path") or None,
+        "signature_version": "s3v4",
+        "file_overwrite": False,  # a new name instead of overwriting, like FileSystemStorage
+    }
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_media_s3,
+            "bucket_name": MEDIA_S3_BUCKET,
+            "location": env("MEDIA_S3_PUBLIC_PREFIX", "public"),
+            # Empty when the bucket has ACLs disabled and a public-read bucket policy instead.
+            "default_acl": env("MEDIA_S3_PUBLIC_ACL", "public-read") or None,
+            "querystring_auth": False,
+            "custom_domain": env("MEDIA_S3_CUSTOM_DOMAIN") or None,
+            "url_protocol": env("MEDIA_S3_URL_PROTOCOL", "https:"),
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_media_s3,
+            "bucket_name": env("MEDIA_S3_PRIVATE_BUCKET") or MEDIA_S3_BUCKET,
+            "location": env("MEDIA_S3_PRIVATE_PREFIX", "private"),
+            "default_acl": env("MEDIA_S3_PRIVATE_ACL", "private") or None,
+            "querystring_auth": True,
+            "querystring_expire": 60,
+        },
+    }
+
 # One photo may be up to MAX_UPLOAD_IMAGE_BYTES (checked by lib.images after upload).
 MAX_UPLOAD_IMAGE_BYTES = env_int("MAX_UPLOAD_IMAGE_BYTES", 8 * 1024 * 1024)
 # A whole request body may be up to MAX_REQUEST_BODY_BYTES: the largest form carries two
@@ -588,6 +656,15 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+if MEDIA_S3_BUCKET:
+    # Public renditions are served by the object storage (or its custom domain), not this host.
+    _media_origin = (
+        f"{env('MEDIA_S3_URL_PROTOCOL', 'https:')}//{env('MEDIA_S3_CUSTOM_DOMAIN')}"
+        if env("MEDIA_S3_CUSTOM_DOMAIN")
+        else _tile_origin(env("MEDIA_S3_ENDPOINT_URL") or f"https://{MEDIA_S3_BUCKET}.s3.amazonaws.com/")
+    )
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_media_origin)
+
 # --- Request ids, logging, error tracking ----------------------------------------
 # One id per request: taken from nginx's X-Request-ID (a valid UUID) or generated, returned
 # in the X-Request-ID response header, put on every log line and carried into the Celery
@@ -611,6 +688,7 @@ LOGGING = {
         "request_id": {"()": "django_guid.log_filters.CorrelationId", "correlation_id_field": "request_id"},
         # Every line is cleaned of e-mail addresses, phone numbers and NIK-like digit runs.
         "personal_data": {"()": "blitar_portal.lib.logmask.PersonalDataFilter"},
+        "once_per_minute": {"()": "blitar_portal.lib.cache.OncePerMinuteFilter"},
     },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
@@ -631,6 +709,7 @@ LOGGING = {
     "loggers": {
         "axes": {"level": "WARNING"},
         "django_guid": {"level": "WARNING"},
+        "blitar_portal.lib.cache": {"filters": ["once_per_minute"]},
         # Django's own default handlers would print unfiltered lines: route it through ours.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
