@@ -296,7 +296,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "accounts:profile"
+# A role's start page (accounts.views.start asks each AppConfig.start_url), else the profile.
+LOGIN_REDIRECT_URL = "accounts:start"
 LOGOUT_REDIRECT_URL = "core:home"
 
 # --- Abuse controls: client address, lockout, rate limits, request size -------

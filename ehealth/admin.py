@@ -143,8 +143,13 @@ class HospitalAdmin(ModeratedAdminMixin, ScopedAdmin, LeafletGeoAdmin):
                 "fields": [
                     "feed_url",
                     "feed_format",
+                    "feed_auth",
                     "token_state",
                     "new_feed_token",
+                    "new_feed_user",
+                    "new_feed_secret",
+                    "new_feed_user_key",
+                    "new_feed_token_url",
                     "clear_feed_token",
                     "sync_interval_minutes",
                     "stale_after_minutes",
@@ -172,9 +177,15 @@ class HospitalAdmin(ModeratedAdminMixin, ScopedAdmin, LeafletGeoAdmin):
             return qs
         return qs.filter(pk__in=selectors.hospitals_for_user(request.user).values("pk"))
 
-    @admin.display(description=gettext_lazy("Token feed"))
+    @admin.display(description=gettext_lazy("Kredensial feed"))
     def token_state(self, obj):
-        return _("tersimpan (tidak ditampilkan)") if obj.feed_token else _("tidak ada")
+        """Which credentials are stored, never their values."""
+        stored = [
+            str(obj._meta.get_field(name).verbose_name) for name in services.CREDENTIAL_FIELDS if getattr(obj, name)
+        ]
+        if not stored:
+            return _("tidak ada")
+        return _("tersimpan (tidak ditampilkan): %(fields)s") % {"fields": ", ".join(stored)}
 
     @admin.display(description=gettext_lazy("Tempat tidur"))
     def bed_link(self, obj):
@@ -184,7 +195,7 @@ class HospitalAdmin(ModeratedAdminMixin, ScopedAdmin, LeafletGeoAdmin):
     def save_model(self, request, obj, form, change):
         services.hospital_save(
             hospital=obj,
-            new_token=form.cleaned_data.get("new_feed_token", ""),
+            credentials=form.credentials(),
             clear_token=form.cleaned_data.get("clear_feed_token", False),
         )
 

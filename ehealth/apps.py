@@ -5,6 +5,12 @@ class EhealthConfig(AppConfig):
     name = "ehealth"
     verbose_name = "Layanan Kesehatan"
 
+    def start_url(self, user):
+        """A hospital clerk starts at their hospital's work page (accounts.views.start)."""
+        from .selectors import clerk_start_url
+
+        return clerk_start_url(user)
+
     def ready(self):
         from blitar_portal.core.beat import register_periodic_task
 

@@ -28,7 +28,7 @@ from blitar_portal.lib.dates import local_midnight
 
 from .feeds import CLASS_LABELS
 from .models import Hospital, ServiceRequest, SyncRun
-from .selectors import bed_states_by_day, board
+from .selectors import REPORTING_DAYS, bed_states_by_day, board, reporting_scores
 
 # --- Metric and snapshot names (stored rows are prefixed with the app label) --------------------
 
@@ -101,12 +101,15 @@ def hospital_status(*, days=7, now=None):
     """One row per active hospital for the Diskominfo dashboard: on time or stale, sync success, last error.
 
     Keys: slug, name, kecamatan (Kemendagri code), has_feed, on_time, runs, ok, success_percent,
-    last_sync_at, last_error (empty unless the last sync failed). 3 queries.
+    last_sync_at, last_error (empty unless the last sync failed), failing_since, reporting_score
+    (% of the last 30 days with fresh numbers, the hospital page's figure). 4 queries.
     """
     now = now or timezone.now()
     success = {row["slug"]: row for row in sync_success(days=days, now=now)}
+    hospitals = list(Hospital.objects.filter(is_active=True).select_related("kecamatan").order_by("name"))
+    scores = reporting_scores(hospital_ids=[h.pk for h in hospitals], now=now)
     rows = []
-    for h in Hospital.objects.filter(is_active=True).select_related("kecamatan").order_by("name"):
+    for h in hospitals:
         runs = success.get(h.slug, {})
         rows.append(
             {
@@ -120,6 +123,8 @@ def hospital_status(*, days=7, now=None):
                 "success_percent": runs.get("success_percent"),
                 "last_sync_at": h.last_sync_at,
                 "last_error": h.last_sync_message if h.last_sync_status == Hospital.SyncStatus.ERROR else "",
+                "failing_since": h.feed_failing_since,
+                "reporting_score": scores.get(h.pk, 0),
             }
         )
     return rows
@@ -353,6 +358,7 @@ def _sync(hospitals, at):
             h["runs"],
             h["ok"],
             h["success_percent"],
+            h.get("reporting_score"),
             h["last_error"],
         ]
         for h in hospitals
@@ -366,6 +372,7 @@ def _sync(hospitals, at):
             _("Sinkronisasi"),
             _("Berhasil"),
             _("Berhasil (%)"),
+            _("Skor pelaporan %(days)s hari (%%)") % {"days": REPORTING_DAYS},
             _("Galat terakhir"),
         ],
         rows=rows,

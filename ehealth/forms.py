@@ -157,6 +157,55 @@ class BedCountForm(forms.Form):
 
 
 BedCountFormSet = forms.formset_factory(BedCountForm, extra=2)
+# The clerk's phone page lists the classes the hospital has (new classes: the admin form above).
+ClerkBedFormSet = forms.formset_factory(BedCountForm, extra=0)
+
+
+def _count_field(label, **kwargs):
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        max_value=2000,
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": 2000}),
+        error_messages={
+            "min_value": _("Jumlah tidak boleh negatif."),
+            "max_value": _("Jumlah paling banyak %(limit_value)s."),
+            "invalid": _("Isi dengan angka bulat."),
+        },
+        **kwargs,
+    )
+
+
+class IgdForm(forms.Form):
+    """The emergency room (IGD) as SIRANAP shows it; empty = not reported."""
+
+    igd_available = _count_field(_("Tempat tidur IGD kosong"))
+    igd_waiting = _count_field(_("Pasien IGD menunggu"))
+    igd_capacity = _count_field(_("Jumlah tempat tidur IGD"), help_text=_("Opsional."))
+
+    def clean(self):
+        data = super().clean()
+        capacity, available = data.get("igd_capacity"), data.get("igd_available")
+        if capacity is not None and available is not None and available > capacity:
+            raise ValidationError(_("Tempat tidur IGD kosong tidak boleh melebihi jumlah tempat tidur IGD."))
+        return data
+
+    def igd(self):
+        data = self.cleaned_data
+        return {
+            "capacity": data.get("igd_capacity"),
+            "available": data.get("igd_available"),
+            "waiting": data.get("igd_waiting"),
+        }
+
+
+def igd_initial(hospital):
+    return {
+        "igd_available": hospital.igd_available,
+        "igd_waiting": hospital.igd_waiting,
+        "igd_capacity": hospital.igd_capacity,
+    }
 
 
 def bed_formset_initial(hospital):
@@ -182,16 +231,44 @@ class RejectForm(forms.Form):
     )
 
 
-class HospitalFeedForm(forms.ModelForm):
-    """Admin form: the feed token is write-only (never rendered back)."""
+# Write-only credential fields of the admin form -> the model field each one sets.
+CREDENTIAL_FIELDS = {
+    "new_feed_token": "feed_token",
+    "new_feed_user": "feed_user",
+    "new_feed_secret": "feed_secret",
+    "new_feed_user_key": "feed_user_key",
+    "new_feed_token_url": "feed_token_url",
+}
+KEEP_HELP = _("Biarkan kosong untuk tetap memakai yang lama. Nilai tersimpan tidak pernah ditampilkan.")
 
-    new_feed_token = forms.CharField(
-        label=_("Token feed baru"),
+
+def _secret_field(label, help_text=KEEP_HELP):
+    return forms.CharField(
+        label=label,
         required=False,
-        widget=forms.PasswordInput(render_value=False),
-        help_text=_("Kosongkan untuk mempertahankan token yang tersimpan. Token tidak pernah ditampilkan."),
+        max_length=1000,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=help_text,
     )
-    clear_feed_token = forms.BooleanField(label=_("Hapus token tersimpan"), required=False)
+
+
+class HospitalFeedForm(forms.ModelForm):
+    """Admin form: feed credentials are write-only (never rendered back, docs/feeds/AUTH.md)."""
+
+    new_feed_token = _secret_field(_("Token feed baru (skema Bearer)"))
+    new_feed_user = _secret_field(_("Kode RS / consumer id / client id baru"))
+    new_feed_secret = _secret_field(_("Kata sandi / secret key / client secret baru"))
+    new_feed_user_key = _secret_field(_("User key BPJS baru (opsional)"))
+    new_feed_token_url = _secret_field(
+        _("Alamat token SATUSEHAT baru"),
+        help_text=_("Mis. https://api-satusehat.kemkes.go.id/oauth2/v1/accesstoken. ") + KEEP_HELP,
+    )
+    clear_feed_token = forms.BooleanField(
+        label=_("Hapus semua kredensial feed tersimpan"),
+        required=False,
+        help_text=_("Centang untuk menghapus token, kode, kata sandi dan kunci yang tersimpan."),
+    )
 
     class Meta:
         model = Hospital
@@ -208,9 +285,26 @@ class HospitalFeedForm(forms.ModelForm):
             "booking_window_days",
             "feed_url",
             "feed_format",
+            "feed_auth",
             "sync_interval_minutes",
             "stale_after_minutes",
         ]
+
+    def credentials(self):
+        """{model field: new plain value} of the credentials typed in this form."""
+        return {
+            model: self.cleaned_data[name] for name, model in CREDENTIAL_FIELDS.items() if self.cleaned_data.get(name)
+        }
+
+    def clean(self):
+        data = super().clean()
+        # The model's clean() checks the scheme against the credentials it will have after saving.
+        if data.get("clear_feed_token"):
+            for model_field in CREDENTIAL_FIELDS.values():
+                setattr(self.instance, model_field, "")
+        for model_field, value in self.credentials().items():
+            setattr(self.instance, model_field, value)
+        return data
 
 
 class AccessCodeForm(forms.Form):

@@ -11,28 +11,26 @@ from blitar_portal.lib.crypto import EncryptedTextField
 
 from .feeds import CLASS_LABELS, LAINNYA
 
-# A hospital whose last N syncs failed is stale even if its numbers are recent.
-STALE_AFTER_FAILURES = 3
-
 
 def beds_are_stale(
     *,
     confirmed_at: datetime.datetime | None,
-    has_feed: bool,
-    consecutive_failures: int,
     stale_after_minutes: int,
     now: datetime.datetime,
 ) -> bool:
     """The one rule for "Data usang": a hospital's bed numbers are stale when they were never
-    confirmed, when its feed failed STALE_AFTER_FAILURES times in a row, or when they were last
-    confirmed (a good sync or a clerk's save) more than `stale_after_minutes` ago.
+    confirmed or were last confirmed more than `stale_after_minutes` ago.
 
-    Used through `Hospital.is_stale()` (hospital page, dashboard, /metrics) and by the board's
-    cached rows (`selectors.board`, and the home figures built on it).
+    Freshness is the age of the last confirmed numbers whatever the source: a good sync, a
+    clerk's save or a clerk's "angka masih benar" all confirm them (`beds_confirmed_at`). A
+    failing feed does not make just-confirmed numbers stale (the board never says "usang —
+    diperbarui baru saja"); staff see the failure itself (`feed_failing_since`, the error).
+
+    Used through `Hospital.is_stale()` (hospital page, dashboard, /metrics), by the board's
+    cached rows (`selectors.board`), and by the reporting score (`FreshSpan` ends where this
+    rule turns a confirmation stale).
     """
     if confirmed_at is None:
-        return True
-    if has_feed and consecutive_failures >= STALE_AFTER_FAILURES:
         return True
     return now - confirmed_at > datetime.timedelta(minutes=stale_after_minutes)
 
@@ -58,6 +56,14 @@ class Hospital(models.Model):
         SIRS = "sirs", "Kemenkes SIRS RS Online"
         CSV = "csv", "CSV"
 
+    class FeedAuth(models.TextChoices):
+        # docs/feeds/AUTH.md; the scheme names are stored as they are there.
+        NONE = "none", _("tanpa autentikasi")
+        BEARER = "bearer", _("token (Bearer)")
+        SIRS = "sirs", _("Kemenkes RS Online (kode RS + kata sandi)")
+        BPJS = "bpjs", _("BPJS Kesehatan (consumer id + secret key)")
+        SATUSEHAT = "satusehat", _("SATUSEHAT (OAuth 2.0 client credentials)")
+
     class SyncStatus(models.TextChoices):
         NEVER = "never", _("belum pernah")
         OK = "ok", _("berhasil")
@@ -79,8 +85,16 @@ class Hospital(models.Model):
     )
     feed_url = models.URLField(_("alamat feed"), max_length=500, blank=True)
     feed_format = models.CharField(_("format feed"), max_length=10, choices=FeedFormat.choices, blank=True)
-    # Secret: never rendered back (the admin form has a write-only field); encrypted at rest.
+    feed_auth = models.CharField(
+        _("autentikasi feed"), max_length=10, choices=FeedAuth.choices, default=FeedAuth.NONE, blank=True
+    )
+    # Credentials (AUTH.md's model contract): encrypted at rest, never rendered back (the admin
+    # form has write-only fields), never logged. Code reads them as plain text.
     feed_token = EncryptedTextField(_("token feed"), blank=True)
+    feed_user = EncryptedTextField(_("kode RS / consumer id / client id"), blank=True)
+    feed_secret = EncryptedTextField(_("kata sandi / secret key / client secret"), blank=True)
+    feed_user_key = EncryptedTextField(_("user key BPJS"), blank=True)
+    feed_token_url = EncryptedTextField(_("alamat token SATUSEHAT"), blank=True)
     sync_interval_minutes = models.PositiveSmallIntegerField(_("interval sinkronisasi (menit)"), default=5)
     stale_after_minutes = models.PositiveSmallIntegerField(
         _("dianggap usang setelah (menit)"), default=60, help_text=_("Data lebih tua dari ini ditandai usang.")
@@ -90,11 +104,18 @@ class Hospital(models.Model):
         _("status sinkronisasi"), max_length=8, choices=SyncStatus.choices, default=SyncStatus.NEVER
     )
     last_sync_message = models.TextField(_("pesan sinkronisasi terakhir"), blank=True)
-    last_success_at = models.DateTimeField(null=True, blank=True)
-    consecutive_failures = models.PositiveIntegerField(default=0)
+    last_success_at = models.DateTimeField(_("sinkronisasi berhasil terakhir"), null=True, blank=True)
+    consecutive_failures = models.PositiveIntegerField(_("gagal berturut-turut"), default=0)
+    # When the current run of failed syncs began (None while the feed works): "gagal sejak 09:10".
+    feed_failing_since = models.DateTimeField(_("feed gagal sejak"), null=True, blank=True)
     next_sync_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    # When the numbers were last confirmed (a successful sync or a clerk's save).
+    # When the numbers were last confirmed (a successful sync, a clerk's save or "angka masih benar").
     beds_confirmed_at = models.DateTimeField(_("data dikonfirmasi"), null=True, blank=True)
+    # Emergency room (IGD) as SIRANAP shows it; None = not reported. Set by the clerk (the work
+    # page) or by a feed that carries it (CSV kelas IGD, FHIR ER location).
+    igd_capacity = models.PositiveIntegerField(_("tempat tidur IGD"), null=True, blank=True)
+    igd_available = models.PositiveIntegerField(_("tempat tidur IGD kosong"), null=True, blank=True)
+    igd_waiting = models.PositiveIntegerField(_("pasien IGD menunggu"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -123,15 +144,41 @@ class Hospital(models.Model):
                     errors[field] = exc.messages
         if bool(self.feed_url) != bool(self.feed_format):
             errors["feed_format"] = [_("Isi alamat feed dan formatnya bersama-sama.")]
+        if self.feed_token_url:
+            from django.core.validators import URLValidator
+
+            try:
+                URLValidator(schemes=["http", "https"])(self.feed_token_url)
+            except ValidationError:
+                errors["feed_auth"] = [_("Alamat token harus berupa URL http:// atau https://.")]
+        missing = self.missing_credentials()
+        if missing:
+            errors.setdefault("feed_auth", []).append(
+                _("Autentikasi %(scheme)s memerlukan: %(fields)s.")
+                % {"scheme": self.get_feed_auth_display(), "fields": ", ".join(str(f) for f in missing)}
+            )
         if errors:
             raise ValidationError(errors)
+
+    # What each scheme needs (AUTH.md's table), as model fields.
+    AUTH_NEEDS = {
+        "bearer": ("feed_token",),
+        "sirs": ("feed_user", "feed_secret"),
+        "bpjs": ("feed_user", "feed_secret"),
+        "satusehat": ("feed_token_url", "feed_user", "feed_secret"),
+    }
+
+    def missing_credentials(self):
+        """Labels of the credentials the feed's scheme needs and this hospital lacks."""
+        if not self.has_feed:
+            return []
+        needs = self.AUTH_NEEDS.get(self.feed_auth, ())
+        return [self._meta.get_field(name).verbose_name for name in needs if not getattr(self, name)]
 
     def is_stale(self, now: datetime.datetime | None = None) -> bool:
         """Whether the board marks this hospital's numbers "Data usang" (`beds_are_stale`)."""
         return beds_are_stale(
             confirmed_at=self.beds_confirmed_at,
-            has_feed=self.has_feed,
-            consecutive_failures=self.consecutive_failures,
             stale_after_minutes=self.stale_after_minutes,
             now=now or timezone.now(),
         )
@@ -147,6 +194,10 @@ class BedClass(models.Model):
     room_name = models.CharField(_("nama ruang"), max_length=120, blank=True, help_text=_("Wajib untuk kelas Lainnya."))
     capacity = models.PositiveIntegerField(_("kapasitas"), default=0)
     available = models.PositiveIntegerField(_("tersedia"), default=0)
+    # Of the available beds: for men, for women, for either; None where the feed does not say.
+    available_male = models.PositiveIntegerField(_("tersedia pria"), null=True, blank=True)
+    available_female = models.PositiveIntegerField(_("tersedia wanita"), null=True, blank=True)
+    available_either = models.PositiveIntegerField(_("tersedia pria/wanita"), null=True, blank=True)
     updated_at = models.DateTimeField(_("diubah"), default=timezone.now)
 
     class Meta:
@@ -198,6 +249,30 @@ class SyncRun(models.Model):
 
     def __str__(self):
         return f"{self.hospital} {self.started_at:%Y-%m-%d %H:%M} {self.status}"
+
+
+class FreshSpan(models.Model):
+    """A stretch of time during which a hospital's numbers were fresh (`beds_are_stale` false).
+
+    Each confirmation extends the open span to confirmed_at + stale_after_minutes, or starts a
+    new one after a gap: one row per unbroken fresh period, whatever the sync interval. The
+    public reporting score is the share of the last 30 days these spans cover.
+    """
+
+    hospital = models.ForeignKey(
+        Hospital, on_delete=models.CASCADE, related_name="fresh_spans", verbose_name=_("rumah sakit")
+    )
+    started_at = models.DateTimeField(_("mulai"))
+    ends_at = models.DateTimeField(_("berakhir"))
+
+    class Meta:
+        ordering = ["-ends_at"]
+        verbose_name = _("periode data segar")
+        verbose_name_plural = _("periode data segar")
+        indexes = [models.Index(fields=["hospital", "-ends_at"])]
+
+    def __str__(self):
+        return f"{self.hospital_id} {self.started_at:%Y-%m-%d %H:%M}–{self.ends_at:%Y-%m-%d %H:%M}"
 
 
 class BedCountChange(models.Model):

@@ -13,7 +13,9 @@ from django.conf import settings
 from django.contrib.gis.db.models.functions import Distance
 from django.core.cache import cache, caches
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from redis.exceptions import RedisError
 
 from blitar_portal.accounts.roles import HOSPITAL_STAFF, has_role, is_diskominfo
@@ -25,6 +27,7 @@ from .feeds import CANONICAL_CLASSES, CLASS_LABELS, LAINNYA
 from .models import (
     BedClass,
     BedCountChange,
+    FreshSpan,
     Hospital,
     HospitalMembership,
     Service,
@@ -55,6 +58,39 @@ def hospitals_for_user(user):
     if has_role(user, HOSPITAL_STAFF):
         return Hospital.objects.filter(memberships__user=user)
     return Hospital.objects.none()
+
+
+def clerk_hospitals(user):
+    """Hospitals whose work page a user may open: their own for Petugas RS (staff), all for Diskominfo."""
+    if not (user.is_authenticated and user.is_active and (user.is_staff or user.is_superuser)):
+        return Hospital.objects.none()
+    return hospitals_for_user(user).select_related("kecamatan").order_by("name")
+
+
+def clerk_start_url(user):
+    """Where a user starts after login: a clerk of exactly one hospital at its work page, a clerk
+    of several (or Diskominfo) at the list; None for everyone else."""
+    from django.urls import reverse
+
+    if not (user.is_authenticated and has_role(user, HOSPITAL_STAFF)):
+        return None
+    slugs = list(clerk_hospitals(user).values_list("slug", flat=True)[:2])
+    if len(slugs) == 1:
+        return reverse("ehealth:clerk_hospital", kwargs={"slug": slugs[0]})
+    return reverse("ehealth:clerk_start") if slugs else None
+
+
+def requests_today(hospital, *, now=None):
+    """{"count", "url"}: today's service requests of a hospital and the admin list of them."""
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    today = timezone.localdate(now)
+    count = ServiceRequest.objects.filter(hospital=hospital, visit_date=today).count()
+    query = urlencode(
+        {"visit_date__gte": today.isoformat(), "visit_date__lt": (today + datetime.timedelta(days=1)).isoformat()}
+    )
+    return {"count": count, "url": f"{reverse('admin:ehealth_servicerequest_changelist')}?{query}"}
 
 
 def can_manage_all_hospitals(user):
@@ -170,6 +206,9 @@ def _board_rows():
             "consecutive_failures",
             "beds_confirmed_at",
             "last_sync_status",
+            "igd_capacity",
+            "igd_available",
+            "igd_waiting",
             "kecamatan__id",
             "kecamatan__name",
             "kecamatan__slug",
@@ -179,7 +218,15 @@ def _board_rows():
     classes = {}
     for bed in BedClass.objects.filter(hospital__is_active=True, capacity__gt=0).order_by("code", "room_name"):
         classes.setdefault(bed.hospital_id, []).append(
-            {"code": bed.code, "label": bed.label, "capacity": bed.capacity, "available": bed.available}
+            {
+                "code": bed.code,
+                "label": bed.label,
+                "capacity": bed.capacity,
+                "available": bed.available,
+                "male": bed.available_male,
+                "female": bed.available_female,
+                "either": bed.available_either,
+            }
         )
     rows = []
     for h in hospitals:
@@ -200,6 +247,7 @@ def _board_rows():
                 "stale_after_minutes": h.stale_after_minutes,
                 "consecutive_failures": h.consecutive_failures,
                 "confirmed_at": h.beds_confirmed_at,
+                "igd": igd_status(h),
                 "classes": beds,
                 "available_total": sum(c["available"] for c in beds),
             }
@@ -269,19 +317,17 @@ def board(*, bed_class="", kecamatan="", hospital_type="", point=None, now=None)
         if bed_class and not classes:
             continue
         age = (now - row["confirmed_at"]).total_seconds() // 60 if row["confirmed_at"] else None
+        stale = beds_are_stale(
+            confirmed_at=row["confirmed_at"], stale_after_minutes=row["stale_after_minutes"], now=now
+        )
         rows.append(
             {
                 **row,
                 "classes": classes,
                 "shown_available": sum(c["available"] for c in classes),
                 "age_minutes": int(age) if age is not None else None,
-                "stale": beds_are_stale(
-                    confirmed_at=row["confirmed_at"],
-                    has_feed=row["has_feed"],
-                    consecutive_failures=row["consecutive_failures"],
-                    stale_after_minutes=row["stale_after_minutes"],
-                    now=now,
-                ),
+                "stale": stale,
+                "freshness": freshness_words(confirmed_at=row["confirmed_at"], stale=stale, now=now),
             }
         )
     if point is not None:
@@ -308,6 +354,13 @@ def board_filter_options():
 
 def hospital_public(slug):
     return Hospital.objects.select_related("kecamatan").filter(is_active=True, slug=slug).first()
+
+
+def igd_status(hospital):
+    """{"capacity", "available", "waiting"} of a hospital's emergency room, or None when never reported."""
+    if hospital.igd_available is None and hospital.igd_waiting is None:
+        return None
+    return {"capacity": hospital.igd_capacity, "available": hospital.igd_available, "waiting": hospital.igd_waiting}
 
 
 def hospital_classes(hospital):
@@ -359,7 +412,7 @@ def hospital_trend(hospital, *, days=7, now=None):
     """Available beds per class at the end of each of the last `days` days, from the change history
     (`bed_states_by_day`), so it costs two queries whatever the number of classes.
 
-    A class is listed when it had beds in service on any of those days. Returns {"days": [date],
+    A class is listed when it has beds in service now. Returns {"days": [date],
     "series": [{"code", "room_name", "label", "values": [available per day]}], "totals": [sum per day]}.
     """
     now = now or timezone.now()
@@ -372,7 +425,9 @@ def hospital_trend(hospital, *, days=7, now=None):
 
 
 def _trend_series(history, *, today, days):
-    keys = {key for snapshot in history for key, (capacity, _avail) in snapshot.items() if capacity}
+    # Only the classes the hospital has now (beds in service today): a ward closed last week is
+    # not drawn as a line of zeros next to the current ones.
+    keys = {key for key, (capacity, _avail) in (history[-1] if history else {}).items() if capacity}
     series = [
         {
             "code": code,
@@ -444,3 +499,69 @@ def feed_freshness(*, now: datetime.datetime | None = None) -> list[dict]:
         }
         for h in hospitals
     ]
+
+
+# --- Freshness: words for citizens, reasons for staff, the reporting score ----------------------
+
+REPORTING_DAYS = 30
+
+
+def freshness_words(*, confirmed_at, stale, now=None):
+    """What a citizen reads about the age of the numbers: "diperbarui 3 menit lalu" while fresh,
+    "belum diperbarui sejak 09:10" once stale (`beds_are_stale` decides which, never both)."""
+    now = now or timezone.now()
+    if confirmed_at is None:
+        return _("belum pernah diperbarui")
+    if stale:
+        local = timezone.localtime(confirmed_at)
+        if local.date() == timezone.localdate(now):
+            since = formats.time_format(local, "H:i")
+        else:
+            since = formats.date_format(local, "j M H:i")
+        return _("belum diperbarui sejak %(time)s") % {"time": since}
+    minutes = int((now - confirmed_at).total_seconds() // 60)
+    if minutes < 1:
+        return _("diperbarui baru saja")
+    if minutes < 60:
+        return ngettext("diperbarui %(n)s menit lalu", "diperbarui %(n)s menit lalu", minutes) % {"n": minutes}
+    hours = minutes // 60
+    return ngettext("diperbarui %(n)s jam lalu", "diperbarui %(n)s jam lalu", hours) % {"n": hours}
+
+
+def feed_problem(hospital, *, now=None):
+    """For staff only: why a hospital's feed is not confirming its numbers, or None when it works.
+
+    {"since": when the current run of failures began, "message": the last error, "failures": n}.
+    """
+    if not hospital.has_feed or hospital.last_sync_status != Hospital.SyncStatus.ERROR:
+        return None
+    return {
+        "since": hospital.feed_failing_since or hospital.last_sync_at,
+        "message": hospital.last_sync_message,
+        "failures": hospital.consecutive_failures,
+    }
+
+
+def reporting_scores(*, hospital_ids=None, now=None, days=REPORTING_DAYS) -> dict[int, int]:
+    """{hospital_id: percent of the last `days` days during which its numbers were fresh}.
+
+    Fresh time is what the FreshSpan rows cover (each confirmation keeps the numbers fresh
+    for the hospital's stale_after_minutes: `beds_are_stale`'s own rule). One query.
+    Hospitals without any fresh time in the window score 0.
+    """
+    now = now or timezone.now()
+    start = now - datetime.timedelta(days=days)
+    spans = FreshSpan.objects.filter(ends_at__gt=start, started_at__lt=now)
+    ids = None
+    if hospital_ids is not None:
+        ids = list(hospital_ids)
+        spans = spans.filter(hospital_id__in=ids)
+    covered = dict.fromkeys(ids or [], 0.0)
+    for hospital_id, started, ends in spans.values_list("hospital_id", "started_at", "ends_at"):
+        covered[hospital_id] = covered.get(hospital_id, 0.0) + (min(ends, now) - max(started, start)).total_seconds()
+    total = days * 86400
+    return {hospital_id: min(100, round(100 * seconds / total)) for hospital_id, seconds in covered.items()}
+
+
+def reporting_score(hospital, *, now=None):
+    return reporting_scores(hospital_ids=[hospital.pk], now=now)[hospital.pk]

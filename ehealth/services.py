@@ -30,9 +30,11 @@ from blitar_portal.notifications.models import Contact, Notification
 
 from . import selectors
 from .feeds import LAINNYA, FeedError, class_key, load_feed
+from .feeds.auth import FeedAuth
 from .models import (
     BedClass,
     BedCountChange,
+    FreshSpan,
     Hospital,
     PersonalDataAccessCode,
     Service,
@@ -50,13 +52,27 @@ ACTIVE_STATUSES = (ServiceRequest.Status.DIAJUKAN, ServiceRequest.Status.DITERIM
 # --- Bed counts ---------------------------------------------------------------------
 
 
-def hospital_beds_apply(*, hospital, classes, source, user=None, sync_run=None, replace_all=False, now=None):
+def hospital_beds_apply(
+    *,
+    hospital,
+    classes,
+    source,
+    user=None,
+    sync_run=None,
+    replace_all=False,
+    genders=None,
+    igd=None,
+    now=None,
+):
     """Apply bed counts {(code, room): (capacity, available)} to a hospital in one transaction.
 
     History rows are written only for numbers that changed, so applying identical
     numbers twice writes nothing new. With replace_all (a feed describes the whole
-    hospital) classes missing from `classes` drop to 0/0. Returns the number of
-    changed classes. The board cache is invalidated when the transaction commits.
+    hospital) classes missing from `classes` drop to 0/0. `genders` {(code, room):
+    (male, female, either)} is what a feed says of the available beds by sex (classes it
+    does not mention show none); `igd` {"capacity", "available", "waiting"} the emergency
+    room where the source carries it. Returns the number of changed classes. The numbers
+    are confirmed (fresh) from `now`; the board cache is invalidated on commit.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -67,15 +83,76 @@ def hospital_beds_apply(*, hospital, classes, source, user=None, sync_run=None, 
             for key in existing.keys() - targets.keys():
                 targets[key] = (0, 0)
         changes, updated, created = _diff_classes(hospital, existing, targets, now=now)
-        BedClass.objects.bulk_update(updated, ["capacity", "available", "updated_at"])
+        if genders is not None:
+            _apply_genders(existing, created, updated, genders)
+        BedClass.objects.bulk_update(
+            updated, ["capacity", "available", "available_male", "available_female", "available_either", "updated_at"]
+        )
         BedClass.objects.bulk_create(created)
         changed = len(changes)
         changes = [_change(bed, old, source=source, user=user, sync_run=sync_run, now=now) for bed, old in changes]
         BedCountChange.objects.bulk_create(changes)
+        fields = ["beds_confirmed_at"]
+        if igd is not None:
+            fields += _set_igd(hospital, igd)
         hospital.beds_confirmed_at = now
-        hospital.save(update_fields=["beds_confirmed_at"])
+        hospital.save(update_fields=fields)
+        _mark_fresh(hospital, now=now)
         transaction.on_commit(selectors.board_cache_invalidate)
     return changed
+
+
+def _apply_genders(existing, created, updated, genders):
+    touched = {id(bed) for bed in updated}
+    for bed in [*created, *existing.values()]:
+        male, female, either = genders.get(class_key(bed.code, bed.room_name), (None, None, None))
+        if (bed.available_male, bed.available_female, bed.available_either) != (male, female, either):
+            bed.available_male, bed.available_female, bed.available_either = male, female, either
+            if bed.pk and id(bed) not in touched:
+                updated.append(bed)
+                touched.add(id(bed))
+
+
+def _set_igd(hospital, igd):
+    """Validated IGD numbers onto the locked hospital; returns the fields to save."""
+    capacity, available, waiting = igd.get("capacity"), igd.get("available"), igd.get("waiting")
+    for value in (capacity, available, waiting):
+        if value is not None and (not isinstance(value, int) or value < 0):
+            raise ValidationError(_("Angka IGD harus bilangan bulat tidak negatif."))
+    if capacity is not None and available is not None and available > capacity:
+        raise ValidationError(_("Tempat tidur IGD kosong tidak boleh melebihi jumlah tempat tidur IGD."))
+    hospital.igd_capacity, hospital.igd_available, hospital.igd_waiting = capacity, available, waiting
+    return ["igd_capacity", "igd_available", "igd_waiting"]
+
+
+def _mark_fresh(hospital, *, now):
+    """Record that the numbers are fresh from `now` until the staleness rule turns them stale.
+
+    Extends the open FreshSpan (confirmed again before going stale) or starts a new one.
+    """
+    ends = now + datetime.timedelta(minutes=hospital.stale_after_minutes)
+    span = FreshSpan.objects.filter(hospital=hospital).order_by("-ends_at").first()
+    if span is not None and span.ends_at >= now:
+        if ends > span.ends_at:
+            FreshSpan.objects.filter(pk=span.pk).update(ends_at=ends)
+        return
+    FreshSpan.objects.create(hospital=hospital, started_at=now, ends_at=ends)
+
+
+def hospital_beds_confirm(*, hospital, user, now=None):
+    """A clerk says "angka masih benar": the numbers as they stand are confirmed (fresh) from now.
+
+    Nothing changes in the numbers or their history; the board's age restarts.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        hospital = Hospital.objects.select_for_update().get(pk=hospital.pk)
+        hospital.beds_confirmed_at = now
+        hospital.save(update_fields=["beds_confirmed_at"])
+        _mark_fresh(hospital, now=now)
+        transaction.on_commit(selectors.board_cache_invalidate)
+    logger.info("Bed numbers of %s confirmed unchanged by user %s", hospital.slug, getattr(user, "pk", None))
+    return hospital
 
 
 def _diff_classes(hospital, existing, targets, *, now):
@@ -119,8 +196,11 @@ def _change(bed, old, *, source, user, sync_run, now):
     )
 
 
-def hospital_beds_update_by_staff(*, hospital, user, counts):
-    """A clerk's quick form: counts = [(code, room_name, capacity, available)]."""
+def hospital_beds_update_by_staff(*, hospital, user, counts, igd=None):
+    """A clerk's quick form: counts = [(code, room_name, capacity, available)]; igd as in hospital_beds_apply.
+
+    Classes the clerk leaves out keep their numbers (the form lists them all anyway).
+    """
     classes = {}
     for code, room, capacity, available in counts:
         if available > capacity:
@@ -128,7 +208,9 @@ def hospital_beds_update_by_staff(*, hospital, user, counts):
         if code == LAINNYA and not room:
             raise ValidationError(_("Kelas Lainnya wajib diberi nama ruang."))
         classes[class_key(code, room)] = (capacity, available)
-    return hospital_beds_apply(hospital=hospital, classes=classes, source=BedCountChange.Source.USER, user=user)
+    return hospital_beds_apply(
+        hospital=hospital, classes=classes, source=BedCountChange.Source.USER, user=user, igd=igd
+    )
 
 
 # --- Feed sync ----------------------------------------------------------------------
@@ -159,9 +241,17 @@ def hospital_sync(*, hospital_id, trigger="beat", attempt=1, claimed_at=None):
     try:
         if not hospital.has_feed:
             raise FeedError(_("Rumah sakit ini belum memiliki alamat dan format feed."))
-        result = load_feed(url=hospital.feed_url, feed_format=hospital.feed_format, token=hospital.feed_token)
+        result = load_feed(
+            url=hospital.feed_url, feed_format=hospital.feed_format, auth=FeedAuth.for_hospital(hospital)
+        )
         changed = hospital_beds_apply(
-            hospital=hospital, classes=result.classes, source=BedCountChange.Source.FEED, sync_run=run, replace_all=True
+            hospital=hospital,
+            classes=result.classes,
+            source=BedCountChange.Source.FEED,
+            sync_run=run,
+            replace_all=True,
+            genders=result.genders,
+            igd=result.igd,
         )
     except FeedError as exc:
         _sync_finish(run, hospital, started=started, error=exc)
@@ -187,8 +277,16 @@ def _sync_finish(run, hospital, *, started, error=None, message=""):
     fields = {"last_sync_at": now, "last_sync_message": run.message[:2000]}
     if error:
         fields.update(last_sync_status=Hospital.SyncStatus.ERROR, consecutive_failures=F("consecutive_failures") + 1)
+        Hospital.objects.filter(pk=hospital.pk, feed_failing_since__isnull=True).update(
+            feed_failing_since=run.started_at
+        )
     else:
-        fields.update(last_sync_status=Hospital.SyncStatus.OK, consecutive_failures=0, last_success_at=now)
+        fields.update(
+            last_sync_status=Hospital.SyncStatus.OK,
+            consecutive_failures=0,
+            last_success_at=now,
+            feed_failing_since=None,
+        )
     Hospital.objects.filter(pk=hospital.pk).update(**fields)
     if error:
         # Staleness shown on the board depends on failures too.
@@ -216,12 +314,27 @@ def hospitals_claim_due(*, now=None):
     return claimed
 
 
-def hospital_save(*, hospital, new_token="", clear_token=False):
-    """Save a hospital from the admin; the feed token changes only when a new one is typed (write-only)."""
+CREDENTIAL_FIELDS = ("feed_token", "feed_user", "feed_secret", "feed_user_key", "feed_token_url")
+
+
+def hospital_save(*, hospital, new_token="", clear_token=False, credentials=None):
+    """Save a hospital from the admin; a credential changes only when a new one is typed (write-only).
+
+    credentials = {model field: new plain value} (CREDENTIAL_FIELDS); clear_token blanks them all
+    first. They are stored encrypted (EncryptedTextField). A SATUSEHAT token cached for the old
+    credentials is simply never asked for again (its cache key hashes them).
+    """
     if clear_token:
-        hospital.feed_token = ""
-    elif new_token:
-        hospital.feed_token = new_token.strip()
+        for name in CREDENTIAL_FIELDS:
+            setattr(hospital, name, "")
+    credentials = dict(credentials or {})
+    if new_token:
+        credentials.setdefault("feed_token", new_token)
+    for name, value in credentials.items():
+        if name not in CREDENTIAL_FIELDS:
+            raise ValueError(name)
+        if value:
+            setattr(hospital, name, str(value).strip())
     if hospital.pk:
         # A changed feed is synced at the next beat tick.
         hospital.next_sync_at = None

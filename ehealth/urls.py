@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import clerk_views, views
 
 app_name = "ehealth"
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path("permohonan/<str:code>/data-saya/", views.request_my_data, name="request_my_data"),
     path("permohonan/<str:code>/data-saya/hapus/", views.request_erase, name="request_erase"),
     path("demo-feed/<slug:slug>/", views.demo_feed, name="demo_feed"),
+    path("petugas/", clerk_views.clerk_start, name="clerk_start"),
+    path("petugas/<slug:slug>/", clerk_views.clerk_hospital, name="clerk_hospital"),
 ]

@@ -117,20 +117,24 @@ def hospital_detail(request, slug):
     if hospital is None:
         raise Http404
     trend = selectors.hospital_trend(hospital)
+    now = timezone.now()
+    stale = hospital.is_stale(now)
+    classes = selectors.hospital_classes(hospital)
     return render(
         request,
         "ehealth/hospital_detail.html",
         {
             "hospital": hospital,
-            "classes": selectors.hospital_classes(hospital),
+            "classes": classes,
+            "by_sex": any(c.available_male is not None or c.available_female is not None for c in classes),
+            "igd": selectors.igd_status(hospital),
             "trend": trend,
             "chart": svg.line_chart_geometry(trend["days"], trend["series"]),
             "services": selectors.hospital_services(hospital),
-            "last_sync": selectors.hospital_last_sync(hospital),
-            "stale": hospital.is_stale(),
-            "age_minutes": int((timezone.now() - hospital.beds_confirmed_at).total_seconds() // 60)
-            if hospital.beds_confirmed_at
-            else None,
+            "stale": stale,
+            "freshness": selectors.freshness_words(confirmed_at=hospital.beds_confirmed_at, stale=stale, now=now),
+            "reporting_score": selectors.reporting_score(hospital, now=now),
+            "reporting_days": selectors.REPORTING_DAYS,
         },
     )
 

@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -53,6 +54,18 @@ RESET_LIMITED = gettext_lazy(
 )
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's password reset, limited per IP and per target address (RATE_LIMITS)."""
+
+
+@login_required
+def start(request):
+    """Where a user lands after login: the first app whose config names a start page for them
+    (`AppConfig.start_url(user)`, e.g. a hospital clerk's work page), else their profile."""
+    for config in apps.get_app_configs():
+        start_url = getattr(config, "start_url", None)
+        url = start_url(request.user) if callable(start_url) else None
+        if url:
+            return redirect(url)
+    return redirect("accounts:profile")
 
 
 @login_required

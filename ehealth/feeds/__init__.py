@@ -7,11 +7,11 @@ imported explicitly at the end of this file (they use the helpers above).
 `load_feed()` fetches, parses and sums rows into canonical classes.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from .fetch import FeedError, fetch_feed
+from .fetch import FeedError
 
 # Canonical bed classes (code -> label shown). Order = display order.
 CANONICAL_CLASSES = {
@@ -30,6 +30,8 @@ CANONICAL_CLASSES = {
     "PERINATOLOGI": "Perinatologi",
 }
 LAINNYA = "LAINNYA"
+# Emergency room (IGD) beds: not a bed class, read into the hospital's IGD status.
+IGD = "IGD"
 CLASS_LABELS = {**CANONICAL_CLASSES, LAINNYA: _("Lainnya")}
 ACCEPT = {
     "fhir": "application/fhir+json",
@@ -54,6 +56,11 @@ class FeedRow:
     available: int
     source_code: str = ""
     label: str = ""
+    # Available beds for men, for women, for either (Aplicares tersediapria/-wanita/-priawanita); None: not given.
+    male: int | None = None
+    female: int | None = None
+    either: int | None = None
+    waiting: int | None = None  # IGD rows: patients waiting (CSV column menunggu)
 
 
 @dataclass
@@ -61,6 +68,8 @@ class FeedResult:
     classes: dict  # (code, room) -> (capacity, available)
     rows: int
     unknown_codes: list
+    genders: dict = field(default_factory=dict)  # (code, room) -> (male, female, either), where the feed gives them
+    igd: dict | None = None  # {"capacity", "available", "waiting"} where the feed carries the IGD
 
 
 def count(value, *, row, field):
@@ -98,15 +107,26 @@ def sum_rows(rows):
     """Rows of the same class (several wards) are summed; LAINNYA stays per room."""
     if not rows:
         raise FeedError(_("Feed tidak berisi baris tempat tidur yang dapat dipakai."))
-    classes = {}
-    unknown = []
+    classes, genders, unknown, igd = {}, {}, [], None
     for row in rows:
+        if row.code == IGD:
+            igd = igd or {"capacity": 0, "available": 0, "waiting": None}
+            igd["capacity"] += row.capacity
+            igd["available"] += row.available
+            if row.waiting is not None:
+                igd["waiting"] = (igd["waiting"] or 0) + row.waiting
+            continue
         key = class_key(row.code, row.room)
         capacity, available = classes.get(key, (0, 0))
         classes[key] = (capacity + row.capacity, available + row.available)
+        if row.male is not None or row.female is not None or row.either is not None:
+            old = genders.get(key, (0, 0, 0))
+            genders[key] = tuple(o + (n or 0) for o, n in zip(old, (row.male, row.female, row.either), strict=True))
         if row.code == LAINNYA and row.source_code and row.source_code not in unknown:
             unknown.append(row.source_code)
-    return FeedResult(classes=classes, rows=len(rows), unknown_codes=unknown)
+    if not classes and igd is None:
+        raise FeedError(_("Feed tidak berisi baris tempat tidur yang dapat dipakai."))
+    return FeedResult(classes=classes, rows=len(rows), unknown_codes=unknown, genders=genders, igd=igd)
 
 
 def parser_for(feed_format):
@@ -120,13 +140,22 @@ def parse_feed(feed_format, body, *, url=None, fetch=None):
     return sum_rows(parser_for(feed_format).parse(body, url=url, fetch=fetch))
 
 
-def load_feed(*, url, feed_format, token="", timeout=None, max_bytes=None):
-    """Fetch and parse a hospital's feed; FeedError on any problem (nothing half-read)."""
+def load_feed(*, url, feed_format, token="", auth=None, timeout=None, max_bytes=None):
+    """Fetch and parse a hospital's feed; FeedError on any problem (nothing half-read).
+
+    `auth` (auth.FeedAuth) says how requests authenticate (docs/feeds/AUTH.md); a bare
+    `token` is the bearer scheme. Aplicares read through BPJS pages through every page.
+    """
+    from .auth import FeedAuth
+
     parser_for(feed_format)
+    auth = auth or FeedAuth(scheme="bearer" if token else "none", token=token)
 
     def fetch(page_url):
-        return fetch_feed(page_url, token=token, accept=ACCEPT[feed_format], timeout=timeout, max_bytes=max_bytes)
+        return auth.fetch(page_url, accept=ACCEPT[feed_format], timeout=timeout, max_bytes=max_bytes)
 
+    if feed_format == "aplicares" and auth.scheme == "bpjs":
+        return parse_feed(feed_format, aplicares.read_pages(url, fetch), url=url)
     return parse_feed(feed_format, fetch(url), url=url, fetch=fetch)
 
 

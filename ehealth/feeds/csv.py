@@ -1,11 +1,14 @@
-"""CSV: header kelas,ruang,kapasitas,terisi; kelas is a canonical code; a BOM is tolerated."""
+"""CSV: header kelas,ruang,kapasitas,terisi; kelas is a canonical code; a BOM is tolerated.
+
+A row of kelas `IGD` is the emergency room (its optional column `menunggu`: patients waiting).
+"""
 
 import csv as csvlib
 import io
 
 from django.utils.translation import gettext_lazy as _
 
-from . import CANONICAL_CLASSES, LAINNYA, FeedError, FeedRow, count
+from . import CANONICAL_CLASSES, IGD, LAINNYA, FeedError, FeedRow, count
 
 REQUIRED = ("kelas", "kapasitas", "terisi")
 
@@ -43,7 +46,16 @@ def _row(item, line):
             _("Baris %(row)s, kolom terisi: terisi (%(occupied)s) melebihi kapasitas (%(capacity)s).")
             % {"row": label, "occupied": occupied, "capacity": capacity}
         )
-    code = source if source in CANONICAL_CLASSES else LAINNYA
+    code = source if source in CANONICAL_CLASSES or source == IGD else LAINNYA
+    waiting = None
+    if code == IGD and (item.get("menunggu") or "").strip():
+        waiting = count(item.get("menunggu"), row=label, field="menunggu")
     return FeedRow(
-        code=code, room=room, capacity=capacity, available=capacity - occupied, source_code=source, label=label
+        code=code,
+        room=room,
+        capacity=capacity,
+        available=capacity - occupied,
+        source_code=source,
+        label=label,
+        waiting=waiting,
     )

@@ -1,7 +1,11 @@
-"""Fetch a feed over HTTP with a timeout, a size cap and an optional bearer token (stdlib only)."""
+"""Fetch a feed over HTTP with a timeout, a size cap and the auth headers of its scheme (stdlib only).
+
+The headers themselves are built by auth.FeedAuth (docs/feeds/AUTH.md).
+"""
 
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 from django.conf import settings
@@ -13,10 +17,11 @@ CHUNK = 64 * 1024
 class FeedError(Exception):
     """A feed that cannot be applied. `retryable` marks transient faults (timeouts, 5xx, network)."""
 
-    def __init__(self, message, *, retryable=False):
+    def __init__(self, message, *, retryable=False, status=None):
         super().__init__(str(message))
         self.message = str(message)
         self.retryable = retryable
+        self.status = status  # the HTTP status that caused it, if any (a 401 renews a SATUSEHAT token)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -28,16 +33,33 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirect)
 
 
-def fetch_feed(url, *, token="", accept="application/json", timeout=None, max_bytes=None):
-    """GET url and return the body (bytes). Raises FeedError; the token never appears in messages."""
+def fetch_feed(url, *, token="", headers=None, accept="application/json", timeout=None, max_bytes=None):
+    """GET url and return the body (bytes). Raises FeedError; secrets never appear in messages."""
+    all_headers = {"Accept": accept, "User-Agent": "PortalBlitar-BedSync/1.0"}
+    if token:
+        all_headers["Authorization"] = f"Bearer {token}"
+    all_headers.update(headers or {})
+    return _send(url, headers=all_headers, timeout=timeout, max_bytes=max_bytes)
+
+
+def post_form(url, fields, *, timeout=None, max_bytes=None):
+    """POST form fields (an OAuth token request) and return the body; FeedError like fetch_feed."""
+    headers = {
+        "Accept": "application/json",
+        "Content-Type": "application/x-www-form-urlencoded",
+        "User-Agent": "PortalBlitar-BedSync/1.0",
+    }
+    return _send(
+        url, headers=headers, data=urllib.parse.urlencode(fields).encode(), timeout=timeout, max_bytes=max_bytes
+    )
+
+
+def _send(url, *, headers, data=None, timeout=None, max_bytes=None):
     timeout = timeout or settings.EHEALTH_FEED_TIMEOUT
     max_bytes = max_bytes or settings.EHEALTH_FEED_MAX_BYTES
     if not url.startswith(("http://", "https://")):
         raise FeedError(_("Alamat feed harus diawali http:// atau https://."))
-    headers = {"Accept": accept, "User-Agent": "PortalBlitar-BedSync/1.0"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(url, headers=headers)  # noqa: S310 - scheme checked above
+    request = urllib.request.Request(url, data=data, headers=headers)  # noqa: S310 - scheme checked above
     deadline = time.monotonic() + timeout
     try:
         with _opener.open(request, timeout=timeout) as response:
@@ -59,10 +81,13 @@ def fetch_feed(url, *, token="", accept="application/json", timeout=None, max_by
 
 def _http_error(status):
     if status in (401, 403):
-        return FeedError(_("Server RS menolak akses (HTTP %(status)s): periksa token feed.") % {"status": status})
+        return FeedError(
+            _("Server RS menolak akses (HTTP %(status)s): periksa token feed.") % {"status": status}, status=status
+        )
     return FeedError(
         _("Server RS menjawab HTTP %(status)s, bukan 200.") % {"status": status},
         retryable=status >= 500 or status == 429,
+        status=status,
     )
 
 

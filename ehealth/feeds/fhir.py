@@ -17,7 +17,8 @@ SERVICE_CLASS_URL = "https://fhir.kemkes.go.id/r4/StructureDefinition/ServiceCla
 SERVICE_CLASS_SYSTEM = "http://terminology.kemkes.go.id/CodeSystem/locationServiceClass-Inpatient"
 ROLE_CODE_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-RoleCode"
 SERVICE_CLASSES = {"vvip": "VVIP", "vip": "VIP", "1": "KELAS_1", "2": "KELAS_2", "3": "KELAS_3"}
-ROLE_CODES = {"ICU": "ICU", "CCU": "ICCU", "PEDICU": "PICU", "PEDNICU": "NICU"}
+# ER: the emergency room, read into the hospital's IGD status (not a bed class).
+ROLE_CODES = {"ICU": "ICU", "CCU": "ICCU", "PEDICU": "PICU", "PEDNICU": "NICU", "ER": "IGD"}
 NOT_IN_SERVICE = {"inactive", "suspended"}
 # type.text / name matched case-insensitively against the class names and codes.
 NAMES = {label.lower(): code for code, label in CANONICAL_CLASSES.items()}

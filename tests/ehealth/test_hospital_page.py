@@ -57,7 +57,7 @@ def test_trend_has_one_series_per_class_rebuilt_from_history(hospital):
     assert trend["totals"] == [7, 7, 7, 7, 9, 6, 6]
 
 
-def test_trend_lists_a_class_that_had_beds_during_the_week_and_lainnya_by_room(hospital):
+def test_trend_lists_only_the_classes_the_hospital_has_now_and_lainnya_by_room(hospital):
     now = timezone.now()
     BedCountChange.objects.filter(hospital=hospital).delete()
     # Kelas 1 was closed (4 -> 0 beds) yesterday; a new LAINNYA room opened today.
@@ -75,7 +75,8 @@ def test_trend_lists_a_class_that_had_beds_during_the_week_and_lainnya_by_room(h
     BedClass.objects.create(hospital=hospital, code="LAINNYA", room_name="Ruang Kemo", capacity=2, available=2)
     _history(hospital, "LAINNYA", None, 2, now, capacity=2, room="Ruang Kemo")
     by_label = {s["label"]: s["values"] for s in selectors.hospital_trend(hospital, now=now)["series"]}
-    assert by_label["Kelas 1"] == [3, 3, 3, 3, 3, 0, 0]
+    assert "Kelas 1" not in by_label  # closed yesterday: no line of zeros next to the classes it has
+    assert list(by_label) == ["VIP", "Kelas 3", "ICU", "Lainnya: Ruang Kemo"]
     assert by_label["Lainnya: Ruang Kemo"] == [0, 0, 0, 0, 0, 0, 2]
 
 

@@ -94,9 +94,11 @@ def test_a_feed_that_flips_between_valid_and_invalid(feed_server):
     assert hospital.consecutive_failures == 0
 
 
-def test_a_hospital_that_keeps_failing_is_marked_stale_on_the_board(
+def test_a_hospital_that_keeps_failing_turns_stale_when_its_numbers_age(
     feed_server, client, django_capture_on_commit_callbacks
 ):
+    """Freshness is the age of the last confirmed numbers: failures alone do not say "usang" about
+    numbers confirmed minutes ago, but the numbers age and go stale, and the last ones stay."""
     hospital = feed_hospital(feed_server)
     with django_capture_on_commit_callbacks(execute=True):
         services.hospital_sync(hospital_id=hospital.pk)
@@ -106,7 +108,13 @@ def test_a_hospital_that_keeps_failing_is_marked_stale_on_the_board(
         with django_capture_on_commit_callbacks(execute=True):
             services.hospital_sync(hospital_id=hospital.pk)
     row = selectors.board()[0]
+    assert not row["stale"] and row["classes"][0]["available"] == 2
+    later = timezone.now() + datetime.timedelta(minutes=hospital.stale_after_minutes + 1)
+    row = selectors.board(now=later)[0]
     assert row["stale"] and row["classes"][0]["available"] == 2
+    assert row["freshness"].startswith("belum diperbarui sejak")
+    Hospital.objects.filter(pk=hospital.pk).update(beds_confirmed_at=timezone.now() - datetime.timedelta(hours=2))
+    selectors.board_cache_invalidate()
     assert "Data usang" in client.get("/kesehatan/").content.decode()
 
 
