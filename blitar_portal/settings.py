@@ -528,6 +528,8 @@ LEAFLET_CONFIG = {
 # largest body read (the feed contract's limits, docs/feeds/FORMATS.md).
 EHEALTH_FEED_TIMEOUT = float(env("EHEALTH_FEED_TIMEOUT", "10"))
 EHEALTH_FEED_MAX_BYTES = env_int("EHEALTH_FEED_MAX_BYTES", 5 * 1024 * 1024)
+# "Your turn is near": a waiting patient is told once when this many patients are ahead.
+EHEALTH_TURN_NEAR_AHEAD = env_int("EHEALTH_TURN_NEAR_AHEAD", 3)
 # The simulated hospital feeds of `make run` (/kesehatan/demo-feed/<slug>/) also with DEBUG=0 (staging demos).
 DEMO_FEEDS = env_bool("DEMO_FEEDS", False)
 

@@ -29,6 +29,7 @@ from .models import (
     HospitalMembership,
     Service,
     ServiceRequest,
+    ServiceSchedule,
     SyncRun,
 )
 
@@ -320,6 +321,30 @@ class SyncRunAdmin(ReadOnlyScopedAdmin):
     list_select_related = ["hospital"]
 
 
+class ServiceScheduleInline(admin.TabularInline):
+    """The doctor schedule of a service: a clerk edits it for their hospital's services only
+    (the parent ServiceAdmin is scoped; its rows are reached only through it)."""
+
+    model = ServiceSchedule
+    extra = 1
+    fields = ["weekday", "starts_at", "ends_at", "doctor_name"]
+
+    def _may_edit(self, request):
+        return _manager(request.user) or _clerk(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return self._may_edit(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_edit(request)
+
+    def has_add_permission(self, request, obj=None):
+        return self._may_edit(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_edit(request)
+
+
 @admin.register(Service)
 class ServiceAdmin(ScopedAdmin):
     clerk_can_change = True
@@ -328,6 +353,16 @@ class ServiceAdmin(ScopedAdmin):
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "hospital__name"]
     list_select_related = ["hospital"]
+    inlines = [ServiceScheduleInline]
+
+    def save_model(self, request, obj, form, change):
+        services.service_save(service=obj)
+
+    def save_formset(self, request, form, formset, change):
+        for schedule in formset.save(commit=False):
+            services.service_schedule_save(schedule=schedule)
+        for schedule in formset.deleted_objects:
+            services.service_schedule_delete(schedule=schedule)
 
 
 class StatusAction:

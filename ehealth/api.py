@@ -6,7 +6,7 @@ services.service_request_create, the lists come from selectors.
 
 from django.http import Http404
 from django.urls import path
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view, permission_classes, throttle_classes
 from rest_framework.permissions import AllowAny
@@ -53,6 +53,18 @@ class ServiceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Service
         fields = ["id", "name", "kind", "daily_quota", "avg_service_minutes", "opens_at"]
+
+
+class SessionSerializer(serializers.Serializer):
+    starts_at = LocalTimeField(help_text="Jam mulai (WIB).")
+    ends_at = LocalTimeField(help_text="Jam selesai (WIB).")
+    doctor_name = serializers.CharField()
+
+
+class OpenDaySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    remaining = serializers.IntegerField(help_text="Sisa kuota hari itu.")
+    sessions = SessionSerializer(many=True)
 
 
 class ServiceRequestCreateSerializer(serializers.Serializer):
@@ -103,6 +115,33 @@ class ServiceRequestPublicSerializer(serializers.ModelSerializer):
 
     def get_name(self, obj) -> str:
         return mask_name(obj.name)
+
+
+class QueueStatusSerializer(serializers.Serializer):
+    now_serving = serializers.IntegerField(allow_null=True, help_text="Nomor yang terakhir dipanggil hari ini.")
+    ahead = serializers.IntegerField(allow_null=True, help_text="Antrean di depan (null: bukan hari kunjungan).")
+    called = serializers.BooleanField(help_text="Nomor ini sedang dipanggil.")
+    estimated_time = LocalTimeField(allow_null=True, help_text="Perkiraan jam dilayani menurut laju hari ini (WIB).")
+    pace_minutes = serializers.FloatField(allow_null=True, help_text="Menit per pasien hari ini.")
+
+
+class ServiceRequestTrackSerializer(ServiceRequestPublicSerializer):
+    """What the tracking page shows, with the live queue (`selectors.queue_status`)."""
+
+    code_display = serializers.CharField(read_only=True, help_text="Kode dalam kelompok, mis. KZD-YHC-B34G.")
+    checked_in_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    queue = serializers.SerializerMethodField()
+
+    class Meta(ServiceRequestPublicSerializer.Meta):
+        fields = [*ServiceRequestPublicSerializer.Meta.fields, "code_display", "checked_in_at", "queue"]
+
+    @extend_schema_field(QueueStatusSerializer)
+    def get_queue(self, obj):
+        return QueueStatusSerializer(selectors.queue_status(obj)).data
+
+
+class CalledSerializer(serializers.Serializer):
+    called = ServiceRequestTrackSerializer(allow_null=True, help_text="Pasien yang dipanggil; null bila tidak ada.")
 
 
 class ServiceRequestCreatedSerializer(ServiceRequestPublicSerializer):
@@ -158,6 +197,19 @@ def hospital_detail(request, slug):
 
 
 @extend_schema(
+    summary="Hari buka sebuah layanan dengan sisa kuota (hanya hari yang masih bisa dipesan)",
+    responses=OpenDaySerializer(many=True),
+)
+@api_view(["GET"])
+@permission_classes([AllowAny])
+def service_slots(request, service_id):
+    service = selectors.services_for_booking().filter(pk=service_id).first()
+    if service is None:
+        raise Http404
+    return Response(OpenDaySerializer(selectors.service_open_days(service), many=True).data)
+
+
+@extend_schema(
     summary="Ajukan permohonan layanan",
     request=ServiceRequestCreateSerializer,
     responses={201: ServiceRequestCreatedSerializer, 429: None},
@@ -170,14 +222,22 @@ def service_request_create(request):
     serializer.is_valid(raise_exception=True)
     data = serializer.validated_data
     # A service's ValidationError becomes the API's 400 body (blitar_portal.core.api).
-    fields = {**data, "email": data.get("email", ""), "submit_token": data.get("submit_token") or None}
+    fields = {
+        **data,
+        "email": data.get("email", ""),
+        "submit_token": data.get("submit_token") or None,
+        "user": request.user,
+    }
     created, warnings = services.service_request_create(**fields)
     body = ServiceRequestPublicSerializer(created).data
     body["warnings"] = [str(w) for w in warnings]
     return Response(body, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(summary="Status permohonan berdasarkan kode booking", responses=ServiceRequestPublicSerializer)
+@extend_schema(
+    summary="Status permohonan berdasarkan kode booking, dengan antrean hari ini",
+    responses=ServiceRequestTrackSerializer,
+)
 @api_view(["GET"])
 @permission_classes([AllowAny])
 @throttle_classes(BOOKING_LOOKUP)
@@ -185,7 +245,40 @@ def service_request_detail(request, code):
     found = selectors.service_request_by_code(code)
     if found is None:
         raise Http404
-    return Response(ServiceRequestPublicSerializer(found).data)
+    return Response(ServiceRequestTrackSerializer(found).data)
+
+
+@extend_schema(
+    summary="Check-in pasien (petugas rumah sakit permohonan itu)",
+    request=None,
+    responses={200: ServiceRequestTrackSerializer},
+)
+@api_view(["POST"])
+@permission_classes([AllowAny])  # 404 for anyone but a clerk of the request's hospital
+def service_request_check_in(request, code):
+    hospitals = selectors.hospitals_for_user(request.user)
+    found = selectors.service_request_by_code(code)
+    if found is None or not hospitals.filter(pk=found.hospital_id).exists():
+        raise Http404
+    done = services.service_request_check_in(service_request=found, hospitals=hospitals)
+    return Response(ServiceRequestTrackSerializer(done).data)
+
+
+@extend_schema(
+    summary="Panggil pasien berikutnya sebuah layanan (petugas rumah sakit layanan itu)",
+    request=inline_serializer("CallNext", {"desk": serializers.CharField(required=False, max_length=20)}),
+    responses={200: CalledSerializer},
+)
+@api_view(["POST"])
+@permission_classes([AllowAny])  # 404 for anyone but a clerk of the service's hospital
+def service_call_next(request, service_id):
+    service = selectors.services_for_staff(request.user).filter(pk=service_id).first()
+    if service is None:
+        raise Http404
+    desk = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    desk_value = desk.run_validation(request.data.get("desk", "")) if request.data.get("desk") else ""
+    called = services.queue_call_next(service=service, desk=desk_value)
+    return Response({"called": ServiceRequestTrackSerializer(called).data if called else None})
 
 
 @extend_schema(
@@ -207,7 +300,10 @@ def service_request_cancel(request, code):
 urlpatterns = [
     path("hospitals/", hospital_list, name="ehealth-hospitals"),
     path("hospitals/<slug:slug>/", hospital_detail, name="ehealth-hospital"),
+    path("services/<int:service_id>/slots/", service_slots, name="ehealth-service-slots"),
     path("service-requests/", service_request_create, name="ehealth-service-requests"),
     path("service-requests/<str:code>/", service_request_detail, name="ehealth-service-request"),
     path("service-requests/<str:code>/cancel/", service_request_cancel, name="ehealth-service-request-cancel"),
+    path("service-requests/<str:code>/check-in/", service_request_check_in, name="ehealth-service-request-check-in"),
+    path("services/<int:service_id>/call-next/", service_call_next, name="ehealth-service-call-next"),
 ]

@@ -28,6 +28,7 @@ from .feeds import CANONICAL_CLASSES
 from .feeds.aplicares import CODES as APLICARES_CODES
 from .feeds.sirs import CODES as SIRS_CODES
 from .models import BedClass, BedCountChange, Hospital, HospitalMembership, Service, ServiceRequest
+from .services import service_schedule_set
 
 DEMO_PASSWORD = "blitar-demo-2026"  # noqa: S105 - demo data only, listed in the README
 DRIFT_MINUTES = 3
@@ -54,6 +55,22 @@ SERVICES = [
     ("Poli Kandungan", "poli", 20, 12),
     ("Permohonan rawat inap", "rawat_inap", 10, 20),
 ]
+_T = datetime.time
+MON_SAT, MON_FRI = range(6), range(5)
+# service name -> [(weekdays, start, end, doctor)]: how a regency hospital's outpatient clinics run.
+SCHEDULES = {
+    "Poli Umum": [
+        (MON_SAT, _T(7, 30), _T(13, 0), "dr. Rina Wulandari"),
+        (MON_FRI, _T(13, 0), _T(15, 30), "dr. Agus Santoso"),
+    ],
+    "Poli Penyakit Dalam": [
+        ((0, 2, 4), _T(8, 0), _T(12, 0), "dr. Hendra Wijaya, Sp.PD"),
+        ((1, 3), _T(13, 0), _T(15, 0), "dr. Lestari Putri, Sp.PD"),
+    ],
+    "Poli Anak": [((0, 1, 3, 5), _T(8, 0), _T(12, 0), "dr. Maya Kusuma, Sp.A")],
+    "Poli Kandungan": [((1, 2, 4), _T(9, 0), _T(13, 0), "dr. Bambang Prasetyo, Sp.OG")],
+    "Permohonan rawat inap": [(range(7), _T(0, 0), _T(23, 59), "Dokter jaga IGD")],
+}
 
 
 def _rng(*parts):
@@ -134,9 +151,12 @@ def _ensure_hospital(item, *, big, now):
 
 def _ensure_services(hospital):
     for name, kind, quota, minutes in SERVICES:
-        Service.objects.get_or_create(
+        service, created = Service.objects.get_or_create(
             hospital=hospital, name=name, defaults={"kind": kind, "daily_quota": quota, "avg_service_minutes": minutes}
         )
+        if created or not service.schedules.exists():
+            sessions = [(day, start, end, doctor) for days, start, end, doctor in SCHEDULES[name] for day in days]
+            service_schedule_set(service=service, sessions=sessions)
 
 
 def _ensure_clerks():

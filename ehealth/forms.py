@@ -1,12 +1,12 @@
 """Forms of E-Health; messages in Bahasa Indonesia (gettext_lazy)."""
 
-import re
 import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from blitar_portal.lib.params import QueryForm, bounded_errors
@@ -51,8 +51,9 @@ class ServiceRequestForm(forms.Form):
     )
     visit_date = forms.DateField(
         label=_("Tanggal kunjungan"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"required": _("Isi tanggal kunjungan."), "invalid": _("Tanggal tidak valid.")},
+        widget=forms.Select(),
+        help_text=_("Hanya hari buka dengan kuota tersisa yang ditampilkan."),
+        error_messages={"required": _("Pilih tanggal kunjungan."), "invalid": _("Tanggal tidak valid.")},
     )
     name = forms.CharField(
         label=_("Nama lengkap pasien"), max_length=120, min_length=2, error_messages={"required": _("Isi nama pasien.")}
@@ -112,12 +113,60 @@ class ServiceRequestForm(forms.Form):
     )
     submit_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, hospital_slug=None, **kwargs):
+    def __init__(self, *args, hospital_slug=None, service=None, now=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = selectors.services_for_booking(hospital_slug)
+        self.chosen_service = service or self._posted_service()
+        self.open_days = []
+        if self.chosen_service is not None:
+            # The service is chosen (step 1): only its open days with quota left are offered.
+            self.fields["service"].widget = forms.HiddenInput()
+            self.initial.setdefault("service", self.chosen_service.pk)
+            self.open_days = selectors.service_open_days(self.chosen_service, now=now)
+            self.fields["visit_date"].widget.choices = [(d["date"].isoformat(), day_label(d)) for d in self.open_days]
+            if self.open_days:
+                self.initial.setdefault("visit_date", self.open_days[0]["date"].isoformat())
         if not self.is_bound:
             self.initial.setdefault("submit_token", uuid.uuid4().hex)
-            self.initial.setdefault("visit_date", timezone.localdate())
+
+    def _posted_service(self):
+        if not self.is_bound:
+            return None
+        try:
+            return self.fields["service"].clean(self.data.get("service"))
+        except ValidationError:
+            return None
+
+    def today_closed(self):
+        """True when today is not offered though it is in the window (closed, ended or full)."""
+        return bool(self.open_days) and self.open_days[0]["date"] != timezone.localdate()
+
+
+def day_label(day):
+    """ "Senin, 1 Desember 2026 — sisa 12 kuota (dr. Ani 08:00–12:00)": how an open day is offered."""
+    sessions = "; ".join(f"{s['doctor_name']} {s['starts_at']:%H:%M}–{s['ends_at']:%H:%M}" for s in day["sessions"])
+    return _("%(day)s — sisa %(n)s kuota (%(sessions)s)") % {
+        "day": date_format(day["date"], "l, j F Y"),
+        "n": day["remaining"],
+        "sessions": sessions,
+    }
+
+
+class ServicePickForm(QueryForm):
+    """Step 1 of booking (?layanan=<id>): which service, so the form can offer its open days."""
+
+    layanan = forms.ModelChoiceField(
+        label=_("Rumah sakit dan layanan"),
+        queryset=Service.objects.none(),
+        empty_label=_("— pilih layanan —"),
+        error_messages={"required": _("Pilih rumah sakit dan layanan."), "invalid_choice": _("Layanan tidak dikenal.")},
+    )
+    rs = forms.SlugField(required=False, max_length=80, widget=forms.HiddenInput)
+
+    def __init__(self, *args, hospital_slug=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["layanan"].queryset = selectors.services_for_booking(hospital_slug)
+        self.fields["layanan"].label_from_instance = lambda obj: f"{obj.hospital.name} — {obj.name}"
 
 
 class BedCountForm(forms.Form):
@@ -332,15 +381,16 @@ class BookingCodeField(forms.CharField):
     """A booking code as people type it (spaces, dashes, lower case), normalised to ABCD234567."""
 
     def to_python(self, value):
-        return re.sub(r"[\s\-]", "", super().to_python(value)).upper()
+        return selectors.normalize_booking_code(super().to_python(value))
 
 
 class BookingLookupForm(QueryForm):
-    """The board's "find my request" box: a booking code is letters and digits only."""
+    """The "find my request" box (board, tracking, check-in): a booking code is letters and digits only."""
 
     kode = BookingCodeField(
         label=_("Kode booking"),
-        max_length=12,
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
         validators=[
             RegexValidator(
                 r"^[A-Z0-9]+$", _("Kode booking hanya berisi huruf dan angka, mis. ABCD234567."), code="booking_code"
@@ -386,3 +436,17 @@ class HospitalQueryForm(QueryForm):
 
         lat, lon = self.cleaned_data.get("lat"), self.cleaned_data.get("lon")
         return Point(lon, lat, srid=4326) if lat is not None and lon is not None else None
+
+
+class QueueActionForm(forms.Form):
+    """A button of the clerk's queue screen."""
+
+    action = forms.ChoiceField(
+        choices=[(a, a) for a in ("call_next", "recall", "skip", "no_show", "start", "finish")],
+        error_messages={"required": _("Aksi tidak dikenal."), "invalid_choice": _("Aksi tidak dikenal.")},
+    )
+    kode = BookingCodeField(required=False, max_length=20)
+
+
+class DeskForm(forms.Form):
+    loket = forms.CharField(label=_("Loket"), max_length=20, required=False, help_text=_("Mis. Loket 2"))

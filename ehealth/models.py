@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from blitar_portal.lib.crypto import EncryptedTextField
 
@@ -33,6 +34,12 @@ def beds_are_stale(
     if confirmed_at is None:
         return True
     return now - confirmed_at > datetime.timedelta(minutes=stale_after_minutes)
+
+
+def format_booking_code(code):
+    """ABCDEF2345 -> ABC-DEF-2345 (the grouping printed on tickets; input accepts any grouping)."""
+    code = str(code or "")
+    return "-".join(part for part in (code[:3], code[3:6], code[6:]) if part)
 
 
 def bed_class_label(code, room_name=""):
@@ -355,6 +362,59 @@ class Service(models.Model):
         return f"{self.name} — {self.hospital.name}" if self.hospital_id else self.name
 
 
+class ServiceSchedule(models.Model):
+    """One doctor's session of a service on a weekday (a service is open on a day only when it has one)."""
+
+    class Weekday(models.IntegerChoices):
+        SENIN = 0, pgettext_lazy("hari", "Senin")
+        SELASA = 1, pgettext_lazy("hari", "Selasa")
+        RABU = 2, pgettext_lazy("hari", "Rabu")
+        KAMIS = 3, pgettext_lazy("hari", "Kamis")
+        JUMAT = 4, pgettext_lazy("hari", "Jumat")
+        SABTU = 5, pgettext_lazy("hari", "Sabtu")
+        MINGGU = 6, pgettext_lazy("hari", "Minggu")
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="schedules")
+    weekday = models.PositiveSmallIntegerField(_("hari"), choices=Weekday.choices)
+    starts_at = models.TimeField(_("jam mulai"))
+    ends_at = models.TimeField(_("jam selesai"))
+    doctor_name = models.CharField(_("nama dokter"), max_length=120)
+
+    class Meta:
+        ordering = ["service", "weekday", "starts_at"]
+        verbose_name = _("jadwal dokter")
+        verbose_name_plural = _("jadwal dokter")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="ehealth_schedule_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.starts_at:%H:%M}–{self.ends_at:%H:%M} {self.doctor_name}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": [_("Jam selesai harus setelah jam mulai.")]})
+
+
+class ServiceDay(models.Model):
+    """One service on one date: the row locked (select_for_update) while a booking counts the quota
+    and takes a number, so concurrent bookings never exceed the quota."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="days")
+    date = models.DateField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["service", "date"], name="ehealth_serviceday_unique")]
+
+    def __str__(self):
+        return f"{self.service_id} {self.date}"
+
+
 class ServiceRequest(models.Model):
     class Status(models.TextChoices):
         DIAJUKAN = "diajukan", _("Diajukan")
@@ -371,6 +431,14 @@ class ServiceRequest(models.Model):
         CITIZEN = "warga", _("atas permintaan warga")
 
     code = models.CharField(_("kode booking"), max_length=12, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="service_requests",
+        verbose_name=_("akun warga"),
+    )
     hospital = models.ForeignKey(Hospital, on_delete=models.PROTECT, related_name="service_requests")
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="requests")
     visit_date = models.DateField(_("tanggal kunjungan"))
@@ -408,6 +476,14 @@ class ServiceRequest(models.Model):
     rejected_at = models.DateTimeField(_("waktu ditolak"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("waktu dibatalkan"), null=True, blank=True)
     no_show_at = models.DateTimeField(_("waktu ditandai tidak hadir"), null=True, blank=True)
+    # The live queue (services.service_request_check_in / queue_*): set on the visit day only.
+    checked_in_at = models.DateTimeField(_("waktu check-in"), null=True, blank=True)
+    called_at = models.DateTimeField(_("waktu dipanggil"), null=True, blank=True)
+    first_called_at = models.DateTimeField(_("pertama dipanggil"), null=True, blank=True)
+    call_count = models.PositiveSmallIntegerField(_("jumlah panggilan"), default=0)
+    skipped_at = models.DateTimeField(_("waktu dilewati"), null=True, blank=True)
+    desk = models.CharField(_("loket"), max_length=20, blank=True)
+    turn_near_at = models.DateTimeField(_("diberi tahu giliran dekat"), null=True, blank=True)
 
     # What is erased after the retention period, on cancellation or at the citizen's request.
     PERSONAL_FIELDS = ("name", "nik", "phone", "email", "bpjs_number", "complaint", "reject_reason")
@@ -435,6 +511,11 @@ class ServiceRequest(models.Model):
 
     def __str__(self):
         return self.code
+
+    @property
+    def code_display(self):
+        """The code in groups people read aloud and type: KZD-YHC-B34G."""
+        return format_booking_code(self.code)
 
     def status_history(self):
         """[(status label, time)] of the steps this request went through, oldest first (known times only)."""

@@ -6,13 +6,14 @@ Owner filtering lives here once: `hospitals_for_user(user)` and the
 
 import datetime
 import hashlib
+import re
 import time
 from collections.abc import Iterator
 
 from django.conf import settings
 from django.contrib.gis.db.models.functions import Distance
 from django.core.cache import cache, caches
-from django.db.models import Q
+from django.db.models import Count, F, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -32,6 +33,7 @@ from .models import (
     HospitalMembership,
     Service,
     ServiceRequest,
+    ServiceSchedule,
     SyncRun,
     bed_class_label,
     beds_are_stale,
@@ -137,13 +139,23 @@ def service_request_personal_data(service_request, *, full):
     }
 
 
+def normalize_booking_code(code):
+    """A booking code as typed or scanned (kzd-yhc b34g) -> KZDYHCB34G; the one normalisation."""
+    return re.sub(r"[\s\-]", "", str(code or "")).upper()
+
+
 def service_request_by_code(code):
-    """The citizen's view: whoever holds the booking code."""
+    """The citizen's view: whoever holds the booking code (any case, with or without dashes)."""
     return (
-        ServiceRequest.objects.select_related("hospital", "service")
-        .filter(code=str(code or "").strip().upper())
-        .first()
+        ServiceRequest.objects.select_related("hospital", "service").filter(code=normalize_booking_code(code)).first()
     )
+
+
+def service_requests_for_citizen(user):
+    """ "Permohonan saya": the requests made while signed in to this account, newest first."""
+    if not user.is_authenticated:
+        return ServiceRequest.objects.none()
+    return ServiceRequest.objects.filter(user=user).select_related("hospital", "service").order_by("-created_at")
 
 
 # --- Public board ------------------------------------------------------------------------
@@ -452,6 +464,65 @@ def hospital_last_sync(hospital):
     return SyncRun.objects.filter(hospital=hospital).exclude(status=SyncRun.Status.RUNNING).first()
 
 
+# Requests that hold a place in the day's quota (cancelled, rejected, no-show give it back).
+PLACE_HOLDING_STATUSES = (
+    ServiceRequest.Status.DIAJUKAN,
+    ServiceRequest.Status.DITERIMA,
+    ServiceRequest.Status.DILAYANI,
+    ServiceRequest.Status.SELESAI,
+)
+
+
+def service_sessions(service, day):
+    """The doctor sessions of a service on `day`'s weekday."""
+    return list(ServiceSchedule.objects.filter(service=service, weekday=day.weekday()).order_by("starts_at"))
+
+
+def service_day_booked(service, day):
+    return ServiceRequest.objects.filter(service=service, visit_date=day, status__in=PLACE_HOLDING_STATUSES).count()
+
+
+def service_open_days(service, *, now=None):
+    """The days a citizen may book now, as the booking form and the API offer them:
+    [{"date", "remaining", "sessions": [{"starts_at", "ends_at", "doctor_name"}]}], in date order.
+
+    Every day of the booking window goes through the one slot rule (`slots.slot_problem`),
+    so a past, closed, full or already-ended day is never offered. Two queries.
+    """
+    from . import slots
+
+    now_local = timezone.localtime(now or timezone.now())
+    today = now_local.date()
+    last = today + datetime.timedelta(days=service.hospital.booking_window_days)
+    by_weekday = {}
+    for session in ServiceSchedule.objects.filter(service=service).order_by("starts_at"):
+        by_weekday.setdefault(session.weekday, []).append(session)
+    booked = dict(
+        ServiceRequest.objects.filter(
+            service=service, visit_date__range=(today, last), status__in=PLACE_HOLDING_STATUSES
+        )
+        .values_list("visit_date")
+        .annotate(n=Count("pk"))
+    )
+    days = []
+    for offset in range((last - today).days + 1):
+        day = today + datetime.timedelta(days=offset)
+        sessions = by_weekday.get(day.weekday(), [])
+        count = booked.get(day, 0)
+        if slots.slot_problem(service=service, day=day, now_local=now_local, sessions=sessions, booked=count):
+            continue
+        days.append(
+            {
+                "date": day,
+                "remaining": service.daily_quota - count,
+                "sessions": [
+                    {"starts_at": s.starts_at, "ends_at": s.ends_at, "doctor_name": s.doctor_name} for s in sessions
+                ],
+            }
+        )
+    return days
+
+
 def services_for_booking(hospital_slug=None):
     qs = Service.objects.filter(is_active=True, hospital__is_active=True).select_related("hospital")
     if hospital_slug:
@@ -565,3 +636,123 @@ def reporting_scores(*, hospital_ids=None, now=None, days=REPORTING_DAYS) -> dic
 
 def reporting_score(hospital, *, now=None):
     return reporting_scores(hospital_ids=[hospital.pk], now=now)[hospital.pk]
+# --- The live queue -------------------------------------------------------------------------
+# Who is called next (the one rule): today's requests of the service that hold a place and are
+# not called yet, those never skipped first, then by queue number. Call-next takes the first
+# *checked-in* one; "how many ahead" counts every waiting one before a request (a patient who
+# has not arrived yet still keeps their place).
+WAITING_STATUSES = (ServiceRequest.Status.DIAJUKAN, ServiceRequest.Status.DITERIMA)
+CALLED_STATUSES = (ServiceRequest.Status.DITERIMA, ServiceRequest.Status.DILAYANI, ServiceRequest.Status.SELESAI)
+
+
+def queue_waiting(service, *, day):
+    """Waiting requests of a service on `day`, in call order."""
+    return ServiceRequest.objects.filter(
+        service=service, visit_date=day, status__in=WAITING_STATUSES, called_at__isnull=True
+    ).order_by(F("skipped_at").asc(nulls_first=True), "queue_number")
+
+
+def queue_pace_minutes(service, *, day):
+    """Minutes per patient today: the average gap between first calls of the day (two calls or more),
+    else the service's planned minutes per patient."""
+    calls = list(
+        ServiceRequest.objects.filter(service=service, visit_date=day, first_called_at__isnull=False)
+        .order_by("first_called_at")
+        .values_list("first_called_at", flat=True)
+    )
+    if len(calls) < 2:
+        return float(service.avg_service_minutes)
+    return max((calls[-1] - calls[0]).total_seconds() / 60 / (len(calls) - 1), 0.5)
+
+
+def queue_now_serving(service, *, day):
+    """The request most recently called today (being called, served or done), or None."""
+    return (
+        ServiceRequest.objects.filter(
+            service=service, visit_date=day, called_at__isnull=False, status__in=CALLED_STATUSES
+        )
+        .order_by("-called_at", "-pk")
+        .first()
+    )
+
+
+def queue_status(service_request, *, now=None):
+    """Where a request stands in today's queue, as the tracking page and the API show it:
+    {"now_serving", "ahead", "estimated_time" (local time), "called", "pace_minutes"}."""
+    now_local = timezone.localtime(now or timezone.now())
+    request, today = service_request, now_local.date()
+    status = {"now_serving": None, "ahead": None, "estimated_time": request.estimated_time, "called": False}
+    status["pace_minutes"] = None
+    if request.visit_date != today:
+        return status
+    serving = queue_now_serving(request.service, day=today)
+    status["now_serving"] = serving.queue_number if serving else None
+    if request.status not in WAITING_STATUSES:
+        return status
+    if request.called_at is not None:
+        status.update(called=True, ahead=0, estimated_time=timezone.localtime(request.called_at).time())
+        return status
+    waiting = list(queue_waiting(request.service, day=today).values_list("pk", flat=True))
+    ahead = waiting.index(request.pk) if request.pk in waiting else 0
+    pace = queue_pace_minutes(request.service, day=today)
+    start = now_local
+    sessions = ServiceSchedule.objects.filter(service=request.service, weekday=today.weekday())
+    first = min((s.starts_at for s in sessions), default=None)
+    if first is not None and now_local.time() < first:
+        start = now_local.replace(hour=first.hour, minute=first.minute, second=0, microsecond=0)
+    estimate = start + datetime.timedelta(minutes=pace * ahead)
+    status.update(
+        ahead=ahead,
+        pace_minutes=round(pace, 1),
+        estimated_time=estimate.time().replace(second=0, microsecond=0) if estimate.date() == today else None,
+    )
+    return status
+
+
+def queue_board(hospital, *, now=None):
+    """The public "now serving" display of one hospital: per active service, the number called last,
+    the desk, the numbers called before it and how many wait. Plain data for the JSON endpoint."""
+    now_local = timezone.localtime(now or timezone.now())
+    today = now_local.date()
+    rows = []
+    for service in Service.objects.filter(hospital=hospital, is_active=True).order_by("kind", "name"):
+        called = list(
+            ServiceRequest.objects.filter(
+                service=service, visit_date=today, called_at__isnull=False, status__in=CALLED_STATUSES
+            )
+            .order_by("-called_at", "-pk")
+            .values("queue_number", "desk")[:4]
+        )
+        rows.append(
+            {
+                "id": service.pk,
+                "name": service.name,
+                "now_serving": called[0]["queue_number"] if called else None,
+                "desk": called[0]["desk"] if called else "",
+                "recent": [c["queue_number"] for c in called[1:]],
+                "waiting": queue_waiting(service, day=today).count(),
+            }
+        )
+    return {"hospital": hospital.name, "updated_at": now_local.isoformat(), "services": rows}
+
+
+def queue_current(service, *, day):
+    """The requests a desk is handling now: called (not yet started) or being served, newest call first."""
+    return (
+        ServiceRequest.objects.filter(service=service, visit_date=day, called_at__isnull=False)
+        .filter(status__in=(ServiceRequest.Status.DITERIMA, ServiceRequest.Status.DILAYANI))
+        .order_by("-called_at")
+    )
+
+
+def services_for_staff(user):
+    """The services whose queue a user may run (their hospitals' services, `scoped_for_user`)."""
+    return (
+        scoped_for_user(Service.objects.filter(is_active=True), user)
+        .select_related("hospital")
+        .order_by("hospital__name", "kind", "name")
+    )
+
+
+def hospital_public_queryset(slug):
+    return Hospital.objects.filter(is_active=True, slug=slug)

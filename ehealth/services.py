@@ -9,6 +9,7 @@ import logging
 import secrets
 import time
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -28,7 +29,7 @@ from blitar_portal.lib.validators import (
 from blitar_portal.notifications import services as notification_services
 from blitar_portal.notifications.models import Contact, Notification
 
-from . import selectors
+from . import selectors, slots
 from .feeds import LAINNYA, FeedError, class_key, load_feed
 from .feeds.auth import FeedAuth
 from .models import (
@@ -38,7 +39,9 @@ from .models import (
     Hospital,
     PersonalDataAccessCode,
     Service,
+    ServiceDay,
     ServiceRequest,
+    ServiceSchedule,
     SyncRun,
 )
 
@@ -351,6 +354,41 @@ def hospital_delete(*, hospital):
         transaction.on_commit(selectors.board_cache_invalidate)
 
 
+# --- Services: doctor schedules and quotas ------------------------------------------
+
+
+def service_save(*, service):
+    """Save a service from the admin (quota, pace, active)."""
+    service.full_clean()
+    service.save()
+    return service
+
+
+def service_schedule_save(*, schedule):
+    """Save one doctor session of a service (admin inline)."""
+    schedule.full_clean()
+    schedule.save()
+    return schedule
+
+
+def service_schedule_delete(*, schedule):
+    schedule.delete()
+
+
+def service_schedule_set(*, service, sessions):
+    """Replace a service's doctor schedule with [(weekday, starts_at, ends_at, doctor_name)] (demo, tests)."""
+    with transaction.atomic():
+        service.schedules.all().delete()
+        rows = [
+            ServiceSchedule(service=service, weekday=w, starts_at=start, ends_at=end, doctor_name=doctor)
+            for w, start, end, doctor in sessions
+        ]
+        for row in rows:
+            row.full_clean()
+        ServiceSchedule.objects.bulk_create(rows)
+    return rows
+
+
 # --- Service requests ---------------------------------------------------------------
 
 
@@ -358,9 +396,15 @@ def _new_code():
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def service_request_validate(*, service, visit_date, nik, phone, bpjs_number="", today=None):
-    """Validate the citizen's data; returns (normalized dict, warnings). ValidationError(dict) on bad input."""
-    today = today or timezone.localdate()
+def service_request_validate(*, service, visit_date, nik, phone, bpjs_number="", today=None, now=None):
+    """THE rule for a valid request: the citizen's data and the slot (`slots.slot_problem`).
+
+    Returns (normalized dict, warnings); ValidationError(dict) on bad input. `now` (aware)
+    decides "today" and whether today's sessions have ended; `today` alone (older callers)
+    means that day at the current time of day.
+    """
+    now = _validation_now(now, today)
+    today = timezone.localdate(now)
     errors, data, warnings = {}, {}, []
     try:
         info = parse_nik(nik, today=today)
@@ -380,26 +424,27 @@ def service_request_validate(*, service, visit_date, nik, phone, bpjs_number="",
             data["bpjs_number"] = bpjs_number
         except ValidationError as exc:
             errors["bpjs_number"] = exc.messages
-    errors.update(_date_errors(service=service, visit_date=visit_date, today=today))
+    problem = slots.slot_problem(
+        service=service,
+        day=visit_date,
+        now_local=timezone.localtime(now),
+        sessions=selectors.service_sessions(service, visit_date),
+        booked=selectors.service_day_booked(service, visit_date),
+    )
+    if problem:
+        errors[problem[0]] = [problem[1]]
     if errors:
         raise ValidationError(errors)
     return data, warnings
 
 
-def _date_errors(*, service, visit_date, today):
-    if not service.is_active or not service.hospital.is_active:
-        return {"service": [_("Layanan ini sedang tidak menerima permohonan.")]}
-    if visit_date < today:
-        return {"visit_date": [_("Tanggal kunjungan tidak boleh di masa lalu.")]}
-    last = today + datetime.timedelta(days=service.hospital.booking_window_days)
-    if visit_date > last:
-        return {
-            "visit_date": [
-                _("Tanggal kunjungan paling lambat %(date)s (jendela pendaftaran %(days)s hari).")
-                % {"date": last.strftime("%d-%m-%Y"), "days": service.hospital.booking_window_days}
-            ]
-        }
-    return {}
+def _validation_now(now, today):
+    if now is not None:
+        return now
+    current = timezone.now()
+    if today is None or today == timezone.localdate(current):
+        return current
+    return timezone.make_aware(datetime.datetime.combine(today, timezone.localtime(current).time()))
 
 
 def service_request_create(
@@ -417,11 +462,15 @@ def service_request_create(
     today=None,
     whatsapp="",
     notify_channels=(),
+    now=None,
+    user=None,
 ):
     """Create a request with the next queue number of (service, date); returns (request, warnings).
 
-    Concurrency: the Service row is locked while counting and numbering, so two
-    submissions never get the same number; a DB unique constraint backs it up.
+    `user`: the signed-in citizen the request belongs to ("Permohonan saya"), or None.
+    Concurrency: the (service, date) counter row (`ServiceDay`) is locked while counting the
+    quota and numbering, so concurrent submissions never exceed the quota nor share a number;
+    a DB unique constraint backs the numbers up.
     A repeated submit_token (double click, retried POST) returns the first request.
     `notify_channels` ("whatsapp", "sms"): what the citizen agreed to in this form, for the
     `whatsapp` number (the phone when blank); a given e-mail gets status e-mails, as the form says.
@@ -440,7 +489,13 @@ def service_request_create(
         required["complaint"] = [_("Tuliskan keluhan singkat.")]
     try:
         data, warnings = service_request_validate(
-            service=service, visit_date=visit_date, nik=nik, phone=phone, bpjs_number=bpjs_number, today=today
+            service=service,
+            visit_date=visit_date,
+            nik=nik,
+            phone=phone,
+            bpjs_number=bpjs_number,
+            today=today,
+            now=now,
         )
     except ValidationError as exc:
         raise ValidationError({**exc.message_dict, **required}) from None
@@ -455,9 +510,10 @@ def service_request_create(
         request = _service_request_insert(
             service=service,
             visit_date=visit_date,
-            fields={**data, "name": name, "complaint": complaint, "email": email},
+            fields={**data, "name": name, "complaint": complaint, "email": email, "user": _owner(user)},
             submit_token=submit_token,
             contact={"phone": whatsapp if notify_channels else "", "email": email, "consents": notify_channels},
+            now=_validation_now(now, today),
         )
     except IntegrityError:
         if submit_token and ServiceRequest.objects.filter(submit_token=submit_token).exists():
@@ -466,18 +522,28 @@ def service_request_create(
     return request, warnings
 
 
-def _service_request_insert(*, service, visit_date, fields, submit_token, contact):
+def _owner(user):
+    return user if user is not None and user.is_authenticated else None
+
+
+def _service_request_insert(*, service, visit_date, fields, submit_token, contact, now):
     with transaction.atomic():
-        service = Service.objects.select_for_update().select_related("hospital").get(pk=service.pk)
+        service = Service.objects.select_related("hospital").get(pk=service.pk)
+        ServiceDay.objects.bulk_create([ServiceDay(service=service, date=visit_date)], ignore_conflicts=True)
+        counter = ServiceDay.objects.select_for_update().get(service=service, date=visit_date)
+        if selectors.service_day_booked(service, visit_date) >= service.daily_quota:
+            raise ValidationError({"visit_date": [slots.quota_full_message()]})
         day = ServiceRequest.objects.filter(service=service, visit_date=visit_date)
-        if day.filter(status__in=ACTIVE_STATUSES + (ServiceRequest.Status.SELESAI,)).count() >= service.daily_quota:
-            raise ValidationError(
-                {"visit_date": [_("Kuota layanan ini pada tanggal tersebut sudah habis. Pilih tanggal lain.")]}
-            )
-        number = (day.aggregate(top=Max("queue_number"))["top"] or 0) + 1
-        start = datetime.datetime.combine(visit_date, service.opens_at)
-        estimate = (start + datetime.timedelta(minutes=service.avg_service_minutes * (number - 1))).time()
-        now = timezone.now()
+        number = max(counter.last_number, day.aggregate(top=Max("queue_number"))["top"] or 0) + 1
+        counter.last_number = number
+        counter.save(update_fields=["last_number"])
+        estimate = slots.booking_estimate(
+            sessions=selectors.service_sessions(service, visit_date),
+            number=number,
+            avg_minutes=service.avg_service_minutes,
+            now_local=timezone.localtime(now),
+            day=visit_date,
+        )
         request = ServiceRequest(
             code=_new_code(),
             hospital=service.hospital,
@@ -805,3 +871,141 @@ def service_requests_remind(*, today=None):
         with transaction.atomic():
             count += bool(_notify(request, "ehealth_visit_reminder", key=request.visit_date.isoformat()))
     return count
+
+
+# --- The live queue: check-in, calls, service ----------------------------------------------
+# Who is called next: `selectors.queue_waiting` (the one rule); these functions only move a
+# request along it. Every write locks the request row; call-next locks with SKIP LOCKED so
+# concurrent desks never call the same patient.
+
+
+def service_request_check_in(*, service_request, hospitals=None, now=None):
+    """Record that the patient arrived (desk scan, typed code or self check-in); idempotent.
+
+    `hospitals`: a queryset the request must belong to (a clerk's hospitals, or the one hospital
+    of a self check-in tablet); None means any. Only on the visit day, only an open request.
+    A request not yet accepted is accepted by arriving (stamps accepted_at, like the admin).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        request = ServiceRequest.objects.select_for_update().get(pk=service_request.pk)
+        if hospitals is not None and not hospitals.filter(pk=request.hospital_id).exists():
+            raise ValidationError(_("Kode tidak ditemukan."))
+        if request.checked_in_at:
+            return request
+        if request.status not in (ServiceRequest.Status.DIAJUKAN, ServiceRequest.Status.DITERIMA):
+            raise ValidationError(
+                _("Permohonan berstatus %(status)s tidak dapat check-in.") % {"status": request.get_status_display()}
+            )
+        if request.visit_date != timezone.localdate(now):
+            raise ValidationError(
+                _("Check-in hanya pada tanggal kunjungan (%(date)s).")
+                % {"date": request.visit_date.strftime("%d-%m-%Y")}
+            )
+        if request.status == ServiceRequest.Status.DIAJUKAN:
+            request = service_request_set_status(
+                service_request=request, status=ServiceRequest.Status.DITERIMA, now=now
+            )
+        request.checked_in_at = now
+        request.save(update_fields=["checked_in_at"])
+    return request
+
+
+def queue_call_next(*, service, desk="", now=None):
+    """Call the next checked-in patient of a service today (`selectors.queue_waiting` order); None when
+    nobody waits. SELECT … FOR UPDATE SKIP LOCKED: ten desks calling at once get ten different patients."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        request = (
+            selectors.queue_waiting(service, day=timezone.localdate(now))
+            .filter(checked_in_at__isnull=False, status=ServiceRequest.Status.DITERIMA)
+            .select_for_update(skip_locked=True, of=("self",))
+            .first()
+        )
+        if request is None:
+            return None
+        request.called_at = now
+        request.first_called_at = request.first_called_at or now
+        request.call_count += 1
+        request.desk = str(desk or "")[:20]
+        request.save(update_fields=["called_at", "first_called_at", "call_count", "desk"])
+    # After the call's own transaction: touching other waiting rows while holding this one's lock
+    # would deadlock with a desk calling at the same moment.
+    _turns_near(service, day=request.visit_date, now=now)
+    return request
+
+
+def _queue_locked(service_request, *, called=True):
+    request = ServiceRequest.objects.select_for_update().get(pk=service_request.pk)
+    if called and request.called_at is None:
+        raise ValidationError(_("Pasien ini belum dipanggil."))
+    return request
+
+
+def queue_recall(*, service_request, now=None):
+    """Call the same patient again (the display shows the number again)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        request = _queue_locked(service_request)
+        if request.status != ServiceRequest.Status.DITERIMA:
+            raise ValidationError(_("Hanya pasien yang sedang dipanggil yang dapat dipanggil ulang."))
+        request.called_at = now
+        request.call_count += 1
+        request.save(update_fields=["called_at", "call_count"])
+    return request
+
+
+def queue_skip(*, service_request, now=None):
+    """The called patient is not at the desk yet: back into the queue, after everyone not skipped."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        request = _queue_locked(service_request)
+        if request.status != ServiceRequest.Status.DITERIMA:
+            raise ValidationError(_("Hanya pasien yang sedang dipanggil yang dapat dilewati."))
+        request.called_at = None
+        request.skipped_at = now
+        request.save(update_fields=["called_at", "skipped_at"])
+    _turns_near(request.service, day=request.visit_date, now=now)
+    return request
+
+
+def queue_no_show(*, service_request, now=None):
+    """The called patient did not come: marked "Tidak hadir" (gives the place back)."""
+    with transaction.atomic():
+        _queue_locked(service_request)
+        return service_request_set_status(
+            service_request=service_request, status=ServiceRequest.Status.TIDAK_HADIR, now=now
+        )
+
+
+def queue_start(*, service_request, now=None):
+    """The called patient is at the desk: "Sedang dilayani"."""
+    with transaction.atomic():
+        _queue_locked(service_request)
+        return service_request_set_status(
+            service_request=service_request, status=ServiceRequest.Status.DILAYANI, now=now
+        )
+
+
+def queue_finish(*, service_request, now=None):
+    return service_request_set_status(service_request=service_request, status=ServiceRequest.Status.SELESAI, now=now)
+
+
+def _turns_near(service, *, day, now):
+    """Fire `queue_turn_near` once for each waiting patient with EHEALTH_TURN_NEAR_AHEAD or fewer ahead."""
+    near = settings.EHEALTH_TURN_NEAR_AHEAD
+    waiting = list(selectors.queue_waiting(service, day=day).only("pk", "turn_near_at")[: near + 1])
+    for request in waiting:
+        # Conditional UPDATE: of two desks calling at once, only one fires the hook.
+        if request.turn_near_at is not None:
+            continue
+        with transaction.atomic():
+            if ServiceRequest.objects.filter(pk=request.pk, turn_near_at__isnull=True).update(turn_near_at=now):
+                request.turn_near_at = now
+                queue_turn_near(request)
+
+
+def queue_turn_near(service_request):
+    """Hook: the patient's turn is near (once per request). Notifications (issue 14) are wired here
+    by the lead: put the message into the notification outbox in this transaction."""
+    logger.info("Turn near for request %s", service_request.pk)

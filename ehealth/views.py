@@ -5,6 +5,7 @@ import re
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, QueryDict
 from django.middleware.csrf import get_token
@@ -13,19 +14,26 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from blitar_portal.core.views import bad_request
 from blitar_portal.dashboard import svg
 from blitar_portal.lib.masking import mask_email, mask_name
 from blitar_portal.lib.ratelimit import rate_limit
 from blitar_portal.notifications import selectors as notification_selectors
 
 from . import selectors, services
-from .forms import AccessCodeForm, BoardFilterForm, BookingLookupForm, EraseConfirmForm, ServiceRequestForm
+from .forms import (
+    AccessCodeForm,
+    BoardFilterForm,
+    BookingLookupForm,
+    EraseConfirmForm,
+    ServicePickForm,
+    ServiceRequestForm,
+)
 from .models import Hospital, ServiceRequest
+from .qr import qr_svg
 
 
 def _board_point(form):
@@ -142,38 +150,62 @@ def hospital_detail(request, slug):
 @rate_limit("service-request", method="POST")
 @require_http_methods(["GET", "POST"])
 def request_new(request):
+    """Booking in two steps: pick a service (?layanan=<id>), then one of its open days and the data."""
     hospital_slug = request.GET.get("rs") or None
-    form = ServiceRequestForm(request.POST or None, hospital_slug=hospital_slug)
+    pick = ServicePickForm(request.GET if "layanan" in request.GET else None, hospital_slug=hospital_slug)
+    if request.method == "GET":
+        if not pick.is_bound or not pick.is_valid():
+            context = {"pick": pick, "form": None, "retention_days": settings.PERSONAL_DATA_RETENTION_DAYS}
+            return render(request, "ehealth/request_new.html", context)
+        form = ServiceRequestForm(hospital_slug=hospital_slug, service=pick.cleaned_data["layanan"])
+    else:
+        form = ServiceRequestForm(request.POST, hospital_slug=hospital_slug)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            created, warnings = services.service_request_create(
-                service=data["service"],
-                visit_date=data["visit_date"],
-                name=data["name"],
-                nik=data["nik"],
-                phone=data["phone"],
-                email=data["email"],
-                bpjs_number=data["bpjs_number"].strip(),
-                complaint=data["complaint"],
-                consent=data["consent"],
-                submit_token=data["submit_token"] or None,
-                whatsapp=data["whatsapp"],
-                notify_channels=[c for c in ("whatsapp", "sms") if data[f"notify_{c}"]],
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            for warning in warnings:
-                messages.warning(request, warning)
-            messages.success(
-                request, _("Permohonan terkirim. Simpan kode booking Anda: %(code)s") % {"code": created.code}
-            )
+        created = _create_request(request, form)
+        if created is not None:
             return redirect("ehealth:request_detail", code=created.code)
     return render(
         request,
         "ehealth/request_new.html",
-        {"form": form, "retention_days": settings.PERSONAL_DATA_RETENTION_DAYS},
+        {"form": form, "pick": pick, "retention_days": settings.PERSONAL_DATA_RETENTION_DAYS},
+    )
+
+
+def _create_request(request, form):
+    data = form.cleaned_data
+    try:
+        created, warnings = services.service_request_create(
+            service=data["service"],
+            visit_date=data["visit_date"],
+            name=data["name"],
+            nik=data["nik"],
+            phone=data["phone"],
+            email=data["email"],
+            bpjs_number=data["bpjs_number"].strip(),
+            complaint=data["complaint"],
+            consent=data["consent"],
+            submit_token=data["submit_token"] or None,
+            user=request.user,
+            whatsapp=data["whatsapp"],
+            notify_channels=[c for c in ("whatsapp", "sms") if data[f"notify_{c}"]],
+        )
+    except ValidationError as exc:
+        _add_errors(form, exc)
+        return None
+    for warning in warnings:
+        messages.warning(request, warning)
+    messages.success(request, _("Permohonan terkirim. Simpan kode booking Anda: %(code)s") % {"code": created.code})
+    return created
+
+
+@login_required
+@require_GET
+def my_requests(request):
+    """ "Permohonan saya": the bookings made while signed in to this account."""
+    return render(
+        request,
+        "ehealth/my_requests.html",
+        {"requests": selectors.service_requests_for_citizen(request.user)[:100]},
     )
 
 
@@ -190,25 +222,36 @@ def _add_errors(form, exc):
 def request_detail(request, code):
     service_request = selectors.service_request_by_code(code)
     if service_request is None:
-        raise Http404
+        return _not_found(request, code)
+    if service_request.code != code:
+        return redirect("ehealth:request_detail", code=service_request.code)
     return render(
         request,
         "ehealth/request_detail.html",
         {
             "req": service_request,
             "masked_name": mask_name(service_request.name),
-            "can_cancel": ServiceRequest.Status.DIBATALKAN in services.TRANSITIONS.get(service_request.status, set()),
+            "can_cancel": _can_cancel(service_request),
             "email_pending": notification_selectors.pending_for(service_request),
+            "queue": selectors.queue_status(service_request),
+            "qr_svg": qr_svg(service_request.code),
         },
     )
 
 
-@rate_limit("booking-lookup")
-@require_POST
+@rate_limit("booking-lookup", method="POST")
+@require_http_methods(["GET", "POST"])
 def request_cancel(request, code):
+    """GET asks "Batalkan permohonan ini?"; the POST of that page cancels."""
     service_request = selectors.service_request_by_code(code)
     if service_request is None:
-        raise Http404
+        return _not_found(request, code)
+    if request.method == "GET":
+        return render(
+            request,
+            "ehealth/request_cancel.html",
+            {"req": service_request, "can_cancel": _can_cancel(service_request)},
+        )
     try:
         services.service_request_cancel(service_request=service_request)
     except ValidationError as exc:
@@ -216,6 +259,10 @@ def request_cancel(request, code):
     else:
         messages.success(request, _("Permohonan dibatalkan."))
     return redirect("ehealth:request_detail", code=service_request.code)
+
+
+def _can_cancel(service_request):
+    return ServiceRequest.Status.DIBATALKAN in services.TRANSITIONS.get(service_request.status, set())
 
 
 # A verified one-time code opens the personal data of one request for this long in this session.
@@ -301,12 +348,27 @@ def request_erase(request, code):
 @rate_limit("booking-lookup")
 @require_GET
 def request_lookup(request):
-    if not request.GET.get("kode", "").strip():
-        return redirect("ehealth:request_new")
-    form = BookingLookupForm(request.GET)
-    if not form.is_valid():
-        return bad_request(request, form.first_error(), field="kode")
-    return redirect("ehealth:request_detail", code=form.cleaned_data["kode"])
+    """The tracking box: a found code opens its page; an empty, malformed or unknown code shows the
+    box again with what to do (never an error page)."""
+    form = BookingLookupForm(request.GET if "kode" in request.GET else None)
+    if form.is_bound and form.is_valid():
+        found = selectors.service_request_by_code(form.cleaned_data["kode"])
+        if found is not None:
+            return redirect("ehealth:request_detail", code=found.code)
+        form.add_error("kode", NOT_FOUND)
+    return render(request, "ehealth/request_track.html", {"form": form})
+
+
+NOT_FOUND = gettext_lazy("Kode tidak ditemukan. Periksa kembali kode booking Anda (10 huruf dan angka) lalu coba lagi.")
+
+
+def _not_found(request, code):
+    """A mistyped code in a link: the tracking box with the message, answered as 404 for robots."""
+    form = BookingLookupForm({"kode": str(code)[:20]})
+    form.is_valid()
+    if "kode" not in form.errors:
+        form.add_error("kode", NOT_FOUND)
+    return render(request, "ehealth/request_track.html", {"form": form}, status=404)
 
 
 @require_GET

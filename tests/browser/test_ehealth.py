@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from ehealth.models import BedClass, HospitalMembership, Service, ServiceRequest
-from tests.ehealth.conftest import FeedServer, make_hospital, set_beds
+from tests.ehealth.conftest import FeedServer, make_hospital, open_all_week, set_beds
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
@@ -32,7 +32,7 @@ def hospitals(transactional_db):
     set_beds(wlingi, {("VIP", ""): (6, 2), ("KELAS_3", ""): (12, 3), ("ICU", ""): (7, 1)})
     srengat = make_hospital("rsud-srengat", "RSUD Srengat", kecamatan_slug="srengat")
     set_beds(srengat, {("KELAS_1", ""): (10, 4)})
-    Service.objects.create(hospital=wlingi, name="Poli Anak", daily_quota=20)
+    open_all_week(Service.objects.create(hospital=wlingi, name="Poli Anak", daily_quota=20))
     return wlingi, srengat
 
 
@@ -64,7 +64,11 @@ def test_citizen_filters_to_icu_opens_a_hospital_books_and_tracks_the_request(pa
     page.wait_for_load_state()
 
     page.get_by_label("Rumah sakit dan layanan").select_option(label="RSUD Ngudi Waluyo Wlingi — Poli Anak")
-    page.get_by_label("Tanggal kunjungan").fill((timezone.localdate() + datetime.timedelta(days=1)).isoformat())
+    page.get_by_role("button", name="Lihat hari tersedia").click()
+    page.wait_for_load_state()
+    page.get_by_label("Tanggal kunjungan").select_option(
+        (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    )
     page.get_by_label("Nama lengkap pasien").fill("Siti Aminah")
     page.get_by_role("textbox", name="NIK").fill("3505014101900001")
     page.get_by_label("Nomor HP/WhatsApp").fill("0812 3456 7890")
@@ -74,7 +78,7 @@ def test_citizen_filters_to_icu_opens_a_hospital_books_and_tracks_the_request(pa
     page.wait_for_load_state()
 
     code = page.get_by_test_id("booking-code").inner_text()
-    assert code == ServiceRequest.objects.get().code
+    assert code == ServiceRequest.objects.get().code_display  # KZD-YHC-B34G: groups read aloud at the desk
     assert "Simpan kode booking" in page.locator(".messages").inner_text()
     assert page.get_by_test_id("queue-number").inner_text() == "1"
 
@@ -189,4 +193,4 @@ def test_clerk_marks_a_no_show_and_the_citizen_sees_it_when_tracking(page, sign_
     assert "tidak datang pada tanggal kunjungan" in page.get_by_test_id("no-show-note").inner_text()
     history = page.get_by_test_id("status-history").locator("li")
     assert history.count() == 3  # diajukan, diterima, tidak hadir
-    assert page.get_by_role("button", name="Batalkan permohonan").count() == 0
+    assert page.get_by_role("link", name="Batalkan permohonan").count() == 0

@@ -9,14 +9,14 @@ from django.utils import timezone
 
 from ehealth import services
 from ehealth.models import Service, ServiceRequest
-from tests.ehealth.conftest import make_hospital
+from tests.ehealth.conftest import make_hospital, open_all_week
 
 pytestmark = pytest.mark.browser
 
 
 def test_citizen_sees_and_deletes_their_personal_data(page, transactional_db):
-    service = Service.objects.create(
-        hospital=make_hospital("rsud-wlingi", "RSUD Ngudi Waluyo Wlingi"), name="Poli Anak"
+    service = open_all_week(
+        Service.objects.create(hospital=make_hospital("rsud-wlingi", "RSUD Ngudi Waluyo Wlingi"), name="Poli Anak")
     )
     request, _warnings = services.service_request_create(
         service=service,

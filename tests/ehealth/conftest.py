@@ -79,18 +79,34 @@ def other_hospital(db):
     return h
 
 
+def open_all_week(service, *, doctor="dr. Uji"):
+    """Give a service a doctor session every day from 08:00 to 23:59, so a test may book any day
+    at any time of day (before 08:00 too: the day has not ended); tests about opening hours set their own."""
+    import datetime
+
+    from ehealth.services import service_schedule_set
+
+    service_schedule_set(
+        service=service,
+        sessions=[(day, datetime.time(8, 0), datetime.time(23, 59), doctor) for day in range(7)],
+    )
+    return service
+
+
 @pytest.fixture
 def service(hospital):
     from ehealth.models import Service
 
-    return Service.objects.create(hospital=hospital, name="Poli Anak", daily_quota=3, avg_service_minutes=15)
+    return open_all_week(
+        Service.objects.create(hospital=hospital, name="Poli Anak", daily_quota=3, avg_service_minutes=15)
+    )
 
 
 @pytest.fixture
 def other_service(other_hospital):
     from ehealth.models import Service
 
-    return Service.objects.create(hospital=other_hospital, name="Poli Umum", daily_quota=30)
+    return open_all_week(Service.objects.create(hospital=other_hospital, name="Poli Umum", daily_quota=30))
 
 
 @pytest.fixture

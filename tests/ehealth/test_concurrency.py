@@ -10,7 +10,7 @@ from django.utils import timezone
 from ehealth import services
 from ehealth.models import Service, ServiceRequest
 
-from .conftest import make_hospital
+from .conftest import make_hospital, open_all_week
 
 THREADS = 12
 
@@ -18,7 +18,7 @@ THREADS = 12
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_submissions_get_unique_consecutive_queue_numbers():
     hospital = make_hospital("rs-ramai")
-    service = Service.objects.create(hospital=hospital, name="Poli Umum", daily_quota=100)
+    service = open_all_week(Service.objects.create(hospital=hospital, name="Poli Umum", daily_quota=100))
     day = timezone.localdate() + datetime.timedelta(days=1)
     barrier = threading.Barrier(THREADS)
     errors, numbers = [], []
@@ -54,7 +54,7 @@ def test_concurrent_submissions_get_unique_consecutive_queue_numbers():
 @pytest.mark.django_db(transaction=True)
 def test_the_database_itself_refuses_a_duplicate_queue_number():
     hospital = make_hospital("rs-unik")
-    service = Service.objects.create(hospital=hospital, name="Poli Gigi")
+    service = open_all_week(Service.objects.create(hospital=hospital, name="Poli Gigi"))
     req, _ = services.service_request_create(
         service=service,
         visit_date=timezone.localdate(),

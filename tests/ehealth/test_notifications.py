@@ -14,7 +14,7 @@ from blitar_portal.notifications.models import Notification
 from ehealth import services
 from ehealth.models import Service, ServiceRequest
 
-from .conftest import make_hospital
+from .conftest import make_hospital, open_all_week
 
 DEAD_BROKER = "redis://127.0.0.1:6390/0"  # nothing listens there
 
@@ -37,7 +37,7 @@ def wait_for(predicate, seconds=20):
 
 def _service():
     hospital = make_hospital("rs-notif", "RS Notifikasi")
-    return Service.objects.create(hospital=hospital, name="Poli Umum")
+    return open_all_week(Service.objects.create(hospital=hospital, name="Poli Umum"))
 
 
 def _post(client, service):

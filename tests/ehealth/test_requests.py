@@ -35,6 +35,7 @@ def form_data(svc, **overrides):
 def test_new_request_page_lists_services_and_consent_text(client, service):
     html = client.get("/kesehatan/permohonan/baru/").content.decode()
     assert "RSUD Ngudi Waluyo Wlingi — Poli Anak" in html
+    html = client.get(f"/kesehatan/permohonan/baru/?layanan={service.pk}").content.decode()
     assert "UU No. 27 Tahun 2022" in html and 'name="submit_token"' in html
 
 

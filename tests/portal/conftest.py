@@ -35,7 +35,7 @@ def portal_rows(db, settings, tmp_path):
     from ikm.selectors import catalogue_version_set
     from tanam import services as tanam_services
     from tanam.models import Campaign, Community, Planting, Species
-    from tests.ehealth.conftest import make_hospital, set_beds
+    from tests.ehealth.conftest import make_hospital, open_all_week, set_beds
     from tests.ikm.conftest import make_product, make_shop
 
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -46,7 +46,9 @@ def portal_rows(db, settings, tmp_path):
 
     hospital = make_hospital("rsud-wlingi", "RSUD Ngudi Waluyo Wlingi")
     set_beds(hospital, {("VIP", ""): (6, 2), ("KELAS_3", ""): (12, 3)})
-    service = Service.objects.create(hospital=hospital, name="Poli Anak", daily_quota=30, avg_service_minutes=15)
+    service = open_all_week(
+        Service.objects.create(hospital=hospital, name="Poli Anak", daily_quota=30, avg_service_minutes=15)
+    )
     service_request, _warnings = ehealth_services.service_request_create(
         service=service,
         visit_date=timezone.localdate() + datetime.timedelta(days=1),

@@ -69,10 +69,11 @@ def test_admin_list_filter_with_nul_is_a_400(admin_client):
 
 
 @pytest.mark.parametrize("code", ["a/b", "../admin", "X" * 300, "abc def ghi <script>"])
-def test_a_malformed_booking_code_is_a_400_with_a_message(client, code):
+def test_a_malformed_booking_code_shows_the_tracking_form_with_a_message(client, code):
     response = client.get("/kesehatan/permohonan/cari/", {"kode": code})
-    assert response.status_code == 400
-    assert "Kode booking" in response.content.decode()
+    html = response.content.decode()
+    assert response.status_code == 200 and 'data-testid="track-form"' in html
+    assert "Kode booking" in html and "<script>" not in html.split("<main", 1)[-1].split("</main>", 1)[0]
 
 
 def test_a_typed_booking_code_is_normalised_and_found(client, portal_rows):

@@ -56,6 +56,10 @@ def _path_args(rows):
         "ikm:shop_image": {"pk": rows.shop.pk, "size": "logo", "ext": "jpg"},
         "tanam:photo": {"pk": rows.planting.pk, "size": "card", "ext": "jpg"},
         "ehealth:demo_feed": {"slug": rows.hospital.slug},
+        "ehealth:queue_display": {"slug": rows.hospital.slug},
+        "ehealth:queue_display_data": {"slug": rows.hospital.slug},
+        "ehealth:self_check_in": {"slug": rows.hospital.slug},
+        "ehealth:staff_queue": {"service_id": rows.service_request.service_id},
         "ikm:product": {"slug": rows.product.slug},
         "ikm:product_whatsapp": {"slug": rows.product.slug},
         "ikm:product_inquiry": {"slug": rows.product.slug},
@@ -136,7 +140,7 @@ def test_the_sweep_covers_every_app_and_its_parameters(pages):
     assert {"year", "species", "campaign"} <= set(by_name["tanam:map"])
     assert {"tahun", "tingkat", "page"} <= set(by_name["tanam:cover"])
     assert {"kelas", "jenis", "lat", "lon"} <= set(by_name["ehealth:board"])
-    assert by_name["ehealth:request_lookup"] == ["kode"] and by_name["ehealth:request_new"] == ["rs"]
+    assert by_name["ehealth:request_lookup"] == ["kode"] and by_name["ehealth:request_new"] == ["layanan", "rs"]
     assert {"mulai", "sampai", "kecamatan"} <= set(by_name["dashboard:section"])
     assert len(pages) >= 30
 

@@ -30,10 +30,10 @@ def test_footer_links_the_privacy_page_everywhere(client):
 
 def test_booking_form_has_consent_and_links_the_privacy_page(client, db):
     from ehealth.models import Service
-    from tests.ehealth.conftest import make_hospital
+    from tests.ehealth.conftest import make_hospital, open_all_week
 
-    Service.objects.create(hospital=make_hospital("rs-privasi"), name="Poli Umum")
-    html = client.get("/kesehatan/permohonan/baru/").content.decode()
+    service = open_all_week(Service.objects.create(hospital=make_hospital("rs-privasi"), name="Poli Umum"))
+    html = client.get(f"/kesehatan/permohonan/baru/?layanan={service.pk}").content.decode()
     assert 'name="consent"' in html and 'data-testid="privacy-note"' in html
     assert html.count('href="/privasi/"') >= 2  # the form's note and the footer
 
