@@ -160,7 +160,9 @@ def request_new(request):
             for warning in warnings:
                 messages.warning(request, warning)
             messages.success(
-                request, _("Permohonan terkirim. Simpan kode booking Anda: %(code)s") % {"code": created.code}
+                request,
+                _("Permohonan terkirim. Simpan kode booking Anda: %(code)s") % {"code": created.code},
+                extra_tags="offer-install",  # a useful action: static/js/pwa.js may offer installing the app
             )
             return redirect("ehealth:request_detail", code=created.code)
     return render(
