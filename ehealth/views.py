@@ -194,7 +194,11 @@ def _create_request(request, form):
         return None
     for warning in warnings:
         messages.warning(request, warning)
-    messages.success(request, _("Permohonan terkirim. Simpan kode booking Anda: %(code)s") % {"code": created.code})
+    messages.success(
+        request,
+        _("Permohonan terkirim. Simpan kode booking Anda: %(code)s") % {"code": created.code},
+        extra_tags="offer-install",  # a useful action: static/js/pwa.js may offer installing the app
+    )
     return created
 
 

@@ -67,6 +67,10 @@ class PlantingForm(forms.Form):
     notes = forms.CharField(
         label=_("Catatan"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
+    # Idempotency key made by the device (static/js/outbox.js): a repeated send creates nothing new.
+    client_key = forms.UUIDField(
+        required=False, widget=forms.HiddenInput, error_messages={"invalid": _("Kunci pengiriman tidak sah.")}
+    )
 
 
 class ObservationForm(forms.Form):

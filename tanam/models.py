@@ -146,6 +146,9 @@ class Planting(models.Model):
     first_observed_on = models.DateField(null=True, blank=True)
     dead_since = models.DateField(null=True, blank=True)
     next_check_on = models.DateField(_("pemeriksaan berikutnya"), null=True, blank=True)
+    # Idempotency key made by the device (static/js/outbox.js, the register form): the same key
+    # sent again (a retried sync, two tabs) gets the planting it already created.
+    client_key = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -153,6 +156,11 @@ class Planting(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("penanaman")
         verbose_name_plural = _("penanaman")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "client_key"], condition=Q(client_key__isnull=False), name="tanam_pl_user_client_key"
+            ),
+        ]
         indexes = [
             GistIndex(fields=["point"], condition=Q(status="verified"), name="tanam_pl_verified_gist"),
             # Filters of the public map: each dimension with the planting date, so a

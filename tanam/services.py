@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.gis.measure import D
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -133,6 +134,7 @@ def reference_item_delete(*, item):
 class RegistrationResult:
     planting: Planting
     warnings: list = field(default_factory=list)
+    replayed: bool = False  # the idempotency key was seen before: nothing new was saved
 
 
 def _location_from_input(*, lat, lon, location_source, uploaded, warnings):
@@ -248,15 +250,36 @@ def _apply_input(planting, checked, *, species, tree_count, community, campaign,
     planting.community, planting.campaign = community, campaign
 
 
-def planting_register(*, user, species, tree_count=1, community=None, campaign=None, notes="", photo=None, **location):
+def _planting_by_client_key(user, client_key):
+    if client_key is None:
+        return None
+    return Planting.objects.filter(user=user, client_key=client_key).first()
+
+
+def planting_register(
+    *, user, species, tree_count=1, community=None, campaign=None, notes="", photo=None, client_key=None, **location
+):
     """Validate everything, then save one pending planting (or nothing). Returns RegistrationResult.
 
     location: lat, lon, location_source (map/gps/exif), gps_accuracy_m, planted_on.
+    client_key: the device's idempotency key; a key already used by this person returns that
+    planting (replayed=True) without checking or saving anything again.
     """
+    existing = _planting_by_client_key(user, client_key)
+    if existing is not None:
+        return RegistrationResult(planting=existing, replayed=True)
     checked = _check_input(photo=photo, **_location_args(location))
     with transaction.atomic():
+        if client_key is not None:
+            # One registration of this person at a time: a second request with the same key (two
+            # tabs, a retried sync) waits here, then finds the first one's planting. The unique
+            # constraint (user, client_key) is the backstop.
+            get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
+            existing = _planting_by_client_key(user, client_key)
+            if existing is not None:
+                return RegistrationResult(planting=existing, replayed=True)
         _check_duplicate(user, checked.point)
-        planting = Planting(user=user)
+        planting = Planting(user=user, client_key=client_key)
         _apply_input(
             planting,
             checked,

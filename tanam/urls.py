@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.map_page, name="map"),
     path("wilayah.geojson", views.outlines, name="outlines"),
     path("daftar/", views.register, name="register"),
+    path("daftar/kirim/", views.register_send, name="register-send"),
     path("saya/", views.mine, name="mine"),
     path("penanaman/<int:pk>/", views.planting_detail, name="detail"),
     path("penanaman/<int:pk>/ubah/", views.planting_edit, name="edit"),

@@ -6,15 +6,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
+from blitar_portal.core.api import NON_FIELD, error_body
 from blitar_portal.lib.media import rendition_response
 from blitar_portal.lib.ratelimit import UNSAFE, rate_limit
 from blitar_portal.regions.selectors import kecamatan_outlines_geojson, regency_outline_geojson
@@ -68,9 +69,49 @@ def register(request):
         else:
             for warning in result.warnings:
                 messages.warning(request, warning)
-            messages.success(request, _("Terima kasih! Penanaman tercatat dan menunggu verifikasi Diskominfo."))
+            messages.success(
+                request,
+                _("Terima kasih! Penanaman tercatat dan menunggu verifikasi Diskominfo."),
+                extra_tags="offer-install",  # a useful action: static/js/pwa.js may offer installing the app
+            )
             return redirect("tanam:mine")
     return render(request, "tanam/register.html", {"form": form, "warn_accuracy_m": services.GPS_ACCURACY_WARN_M})
+
+
+@require_POST
+@rate_limit("tanam-register", key="user_or_ip", method=UNSAFE)
+def register_send(request):
+    """A planting registered without signal, sent by the device's outbox (static/js/outbox.js): JSON.
+
+    The same form and service as the page, so the same checks and messages; the idempotency key
+    is required here and a repeated key answers 200 with the planting already created.
+    """
+    if not request.user.is_authenticated:
+        detail = _("Masuk terlebih dahulu untuk mengirim penanaman yang tersimpan di perangkat.")
+        return JsonResponse(error_body(detail=detail, code="not_authenticated"), status=401)
+    form = PlantingForm(request.POST, request.FILES)
+    if form.is_valid() and form.cleaned_data["client_key"] is None:
+        form.add_error("client_key", _("Kunci pengiriman wajib diisi."))
+    if not form.is_valid():
+        errors = {NON_FIELD if name == "__all__" else name: list(msgs) for name, msgs in form.errors.items()}
+        detail = _("Periksa kembali isian penanaman.")
+        return JsonResponse(error_body(detail=detail, code="invalid", errors=errors), status=400)
+    try:
+        result = services.planting_register(user=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        found = _validation_messages(exc)
+        code = getattr(exc, "code", None) or "invalid"
+        return JsonResponse(error_body(detail=found[0], code=code, errors={NON_FIELD: found}), status=400)
+    planting = result.planting
+    body = {
+        "id": planting.pk,
+        "url": reverse("tanam:detail", args=[planting.pk]),
+        "status": planting.status,
+        "status_label": planting.get_status_display(),
+        "warnings": [str(warning) for warning in result.warnings],
+        "replayed": result.replayed,
+    }
+    return JsonResponse(body, status=200 if result.replayed else 201)
 
 
 @login_required
@@ -79,8 +120,9 @@ def planting_edit(request, pk):
     planting = selectors.planting_for_user_or_404(request.user, pk)
     form = PlantingForm(request.POST or None, request.FILES or None, initial=selectors.planting_input(planting))
     if request.method == "POST" and form.is_valid():
+        data = {name: value for name, value in form.cleaned_data.items() if name != "client_key"}
         try:
-            result = services.planting_edit_by_owner(planting=planting, user=request.user, **form.cleaned_data)
+            result = services.planting_edit_by_owner(planting=planting, user=request.user, **data)
         except ValidationError as exc:
             for message in _validation_messages(exc):
                 form.add_error(None, message)

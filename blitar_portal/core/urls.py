@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_pwa
 
 app_name = "core"
 
@@ -11,5 +11,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("metrics", views.metrics, name="metrics"),
     path("privasi/", views.privacy, name="privacy"),
+    path("manifest.webmanifest", views_pwa.manifest, name="manifest"),
+    path("sw.js", views_pwa.service_worker, name="service-worker"),
+    path("offline/", views_pwa.offline, name="offline"),
     path("bench/baseline", views.baseline, name="baseline"),
 ]
