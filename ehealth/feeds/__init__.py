@@ -8,10 +8,12 @@ imported explicitly at the end of this file (they use the helpers above).
 """
 
 from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from .fetch import FeedError, fetch_feed
+from .fetch import FeedError, Fetch, fetch_feed
 
 # Canonical bed classes (code -> label shown). Order = display order.
 CANONICAL_CLASSES = {
@@ -63,7 +65,7 @@ class FeedResult:
     unknown_codes: list
 
 
-def count(value, *, row, field):
+def count(value: Any, *, row: str, field: str) -> int:
     """A non-negative integer count, or FeedError naming row and field."""
     if isinstance(value, bool):
         value = None
@@ -82,7 +84,7 @@ def count(value, *, row, field):
     return value
 
 
-def check_available(capacity, available, *, row, field):
+def check_available(capacity: int, available: int, *, row: str, field: str) -> None:
     if available > capacity:
         raise FeedError(
             _("Baris %(row)s, kolom %(field)s: tersedia (%(available)s) melebihi kapasitas (%(capacity)s).")
@@ -90,16 +92,16 @@ def check_available(capacity, available, *, row, field):
         )
 
 
-def class_key(code, room):
+def class_key(code: str, room: str) -> tuple[str, str]:
     return (code, room if code == LAINNYA else "")
 
 
-def sum_rows(rows):
+def sum_rows(rows: list[FeedRow]) -> FeedResult:
     """Rows of the same class (several wards) are summed; LAINNYA stays per room."""
     if not rows:
         raise FeedError(_("Feed tidak berisi baris tempat tidur yang dapat dipakai."))
-    classes = {}
-    unknown = []
+    classes: dict[tuple[str, str], tuple[int, int]] = {}
+    unknown: list[str] = []
     for row in rows:
         key = class_key(row.code, row.room)
         capacity, available = classes.get(key, (0, 0))
@@ -109,28 +111,30 @@ def sum_rows(rows):
     return FeedResult(classes=classes, rows=len(rows), unknown_codes=unknown)
 
 
-def parser_for(feed_format):
+def parser_for(feed_format: str) -> ModuleType:
     if feed_format not in PARSERS:
         raise FeedError(_("Format feed tidak dikenal: %(format)s.") % {"format": feed_format})
     return PARSERS[feed_format]
 
 
-def parse_feed(feed_format, body, *, url=None, fetch=None):
+def parse_feed(feed_format: str, body: bytes, *, url: str | None = None, fetch: Fetch | None = None) -> FeedResult:
     """Parse a body already fetched; FHIR follows next pages through `fetch`."""
     return sum_rows(parser_for(feed_format).parse(body, url=url, fetch=fetch))
 
 
-def load_feed(*, url, feed_format, token="", timeout=None, max_bytes=None):
+def load_feed(
+    *, url: str, feed_format: str, token: str = "", timeout: float | None = None, max_bytes: int | None = None
+) -> FeedResult:
     """Fetch and parse a hospital's feed; FeedError on any problem (nothing half-read)."""
     parser_for(feed_format)
 
-    def fetch(page_url):
+    def fetch(page_url: str) -> Any:
         return fetch_feed(page_url, token=token, accept=ACCEPT[feed_format], timeout=timeout, max_bytes=max_bytes)
 
     return parse_feed(feed_format, fetch(url), url=url, fetch=fetch)
 
 
-def json_body(body):
+def json_body(body: bytes) -> Any:
     import json
 
     try:

@@ -1,8 +1,11 @@
 """BPJS Aplicares-style JSON: response.list[] with kodekelas, kapasitas, tersedia."""
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from . import LAINNYA, FeedError, FeedRow, check_available, count, json_body
+from .fetch import Fetch
 
 CODES = {
     "VVP": "VVIP",
@@ -19,7 +22,7 @@ CODES = {
 }
 
 
-def parse(body, *, url=None, fetch=None):
+def parse(body: bytes, *, url: str | None = None, fetch: Fetch | None = None) -> list:
     data = json_body(body)
     if not isinstance(data, dict):
         raise FeedError(_("Feed Aplicares harus berupa objek JSON."))
@@ -35,7 +38,7 @@ def parse(body, *, url=None, fetch=None):
     return [_row(item, index) for index, item in enumerate(items, start=1)]
 
 
-def _row(item, index):
+def _row(item: Any, index: int) -> FeedRow:
     if not isinstance(item, dict):
         raise FeedError(_("Baris %(row)s: bukan objek.") % {"row": index})
     source = str(item.get("kodekelas") or "").strip().upper()

@@ -2,15 +2,17 @@
 
 import csv as csvlib
 import io
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from . import CANONICAL_CLASSES, LAINNYA, FeedError, FeedRow, count
+from .fetch import Fetch
 
 REQUIRED = ("kelas", "kapasitas", "terisi")
 
 
-def parse(body, *, url=None, fetch=None):
+def parse(body: bytes, *, url: str | None = None, fetch: Fetch | None = None) -> list:
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -32,7 +34,7 @@ def parse(body, *, url=None, fetch=None):
     return rows
 
 
-def _row(item, line):
+def _row(item: Any, line: int) -> FeedRow:
     source = (item.get("kelas") or "").strip().upper()
     room = (item.get("ruang") or "").strip() or source
     label = f"{line} ({room})"

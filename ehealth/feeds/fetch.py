@@ -3,8 +3,11 @@
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
+from django.utils.functional import Promise as StrPromise
 from django.utils.translation import gettext_lazy as _
 
 CHUNK = 64 * 1024
@@ -13,7 +16,7 @@ CHUNK = 64 * 1024
 class FeedError(Exception):
     """A feed that cannot be applied. `retryable` marks transient faults (timeouts, 5xx, network)."""
 
-    def __init__(self, message, *, retryable=False):
+    def __init__(self, message: str | StrPromise, *, retryable: bool = False) -> None:
         super().__init__(str(message))
         self.message = str(message)
         self.retryable = retryable
@@ -21,14 +24,25 @@ class FeedError(Exception):
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     # A redirect could leave the hospital's host with the token attached.
-    def redirect_request(self, *args, **kwargs):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
         return None
 
 
 _opener = urllib.request.build_opener(_NoRedirect)
 
 
-def fetch_feed(url, *, token="", accept="application/json", timeout=None, max_bytes=None):
+# What a parser is given to load a further page or linked document (fetch_feed's signature).
+Fetch = Callable[..., bytes]
+
+
+def fetch_feed(
+    url: str,
+    *,
+    token: str = "",
+    accept: str = "application/json",
+    timeout: float | None = None,
+    max_bytes: int | None = None,
+) -> bytes:
     """GET url and return the body (bytes). Raises FeedError; the token never appears in messages."""
     timeout = timeout or settings.EHEALTH_FEED_TIMEOUT
     max_bytes = max_bytes or settings.EHEALTH_FEED_MAX_BYTES
@@ -57,7 +71,7 @@ def fetch_feed(url, *, token="", accept="application/json", timeout=None, max_by
         raise FeedError(_("Server RS tidak dapat dihubungi: %(reason)s") % {"reason": reason}, retryable=True) from None
 
 
-def _http_error(status):
+def _http_error(status: int) -> FeedError:
     if status in (401, 403):
         return FeedError(_("Server RS menolak akses (HTTP %(status)s): periksa token feed.") % {"status": status})
     return FeedError(
@@ -66,7 +80,7 @@ def _http_error(status):
     )
 
 
-def _read_capped(response, *, max_bytes, deadline):
+def _read_capped(response: Any, *, max_bytes: int, deadline: float) -> bytes:
     if response.status != 200:
         raise _http_error(response.status)
     length = response.headers.get("Content-Length")
@@ -86,5 +100,5 @@ def _read_capped(response, *, max_bytes, deadline):
     return b"".join(parts)
 
 
-def _too_big(max_bytes):
+def _too_big(max_bytes: int) -> FeedError:
     return FeedError(_("Feed melebihi batas ukuran %(mb)s MB.") % {"mb": round(max_bytes / 1024 / 1024, 1)})
