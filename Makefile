@@ -12,8 +12,9 @@ run: setup seed ## Set up, load demo data, run web + worker + beat (Ctrl-C stops
 	@echo "Portal: http://127.0.0.1:$(PORT)/   admin: http://127.0.0.1:$(PORT)/admin/ (demo users in README)"
 	$(VENV)/bin/honcho start -f Procfile -p $(PORT)
 
-test: setup-test ## Set up, lint, then the whole test suite (browser tests included)
+test: setup-test ## Set up, lint, type-check the public modules, then the whole test suite (browser tests included)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest
 
 setup:
@@ -39,6 +40,7 @@ bench: setup-test ## Performance figures as ratios to a trivial view (bench/READ
 lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 format:
 	$(VENV)/bin/ruff check --fix .

@@ -7,6 +7,7 @@
 """
 
 import datetime
+from typing import Any
 
 from django.db.models import Aggregate, Case, Count, DateField, DurationField, F, Q, When
 from django.db.models.functions import TruncDate, TruncMonth
@@ -17,6 +18,7 @@ from blitar_portal.dashboard.figures import Figure
 from blitar_portal.dashboard.sections import (
     NOT_PER_KECAMATAN,
     Card,
+    Context,
     Section,
     admin_list,
     label_of,
@@ -64,7 +66,7 @@ BOR_DAILY_DAYS = 183  # …and kept per day for the daily and weekly views (the 
 # --- Reads -----------------------------------------------------------------------------------
 
 
-def home_summary():
+def home_summary() -> dict[str, int]:
     """Home page figures: hospitals on the board, those reporting on time, beds available now."""
     rows = board()
     fresh = [r for r in rows if not r["stale"]]
@@ -75,7 +77,7 @@ def home_summary():
     }
 
 
-def sync_success(*, days=7, now=None):
+def sync_success(*, days: int = 7, now: datetime.datetime | None = None) -> list:
     """Per hospital with a feed: runs, successes and success rate (%) over the last `days` days."""
     since = (now or timezone.now()) - datetime.timedelta(days=days)
     rows = (
@@ -97,7 +99,7 @@ def sync_success(*, days=7, now=None):
     ]
 
 
-def hospital_status(*, days=7, now=None):
+def hospital_status(*, days: int = 7, now: datetime.datetime | None = None) -> list:
     """One row per active hospital for the Diskominfo dashboard: on time or stale, sync success, last error.
 
     Keys: slug, name, kecamatan (Kemendagri code), has_feed, on_time, runs, ok, success_percent,
@@ -138,7 +140,7 @@ class _MedianDuration(Aggregate):
     output_field = DurationField()
 
 
-def requests_per_day_by_area(*, since):
+def requests_per_day_by_area(*, since: datetime.date) -> dict[str, list]:
     """Requests created per local day since `since`, split by hospital kecamatan and current status,
     and by kecamatan and hospital: {"by_status": [{day, kecamatan_id, status, n}],
     "by_hospital": [{day, kecamatan_id, hospital, n}]}. Two queries."""
@@ -164,7 +166,7 @@ OUTCOME_STATUSES = (
 )
 
 
-def outcomes_per_day(*, since):
+def outcomes_per_day(*, since: datetime.date) -> list:
     """Cancellations, rejections and no-shows per local day the status was set, from the statuses
     themselves (status + its time field): [{day, kecamatan_id, status, n}]. One query."""
     fields = ServiceRequest.STATUS_TIME_FIELDS
@@ -184,7 +186,7 @@ def outcomes_per_day(*, since):
     ]
 
 
-def median_hours(*, since):
+def median_hours(*, since: datetime.date) -> list:
     """Exact median hours from request to "diterima" and to "selesai", per month the request was made,
     regency-wide: [{"month": date, "to_accepted": hours|None, "to_completed": hours|None}].
 
@@ -205,7 +207,7 @@ def median_hours(*, since):
         .order_by("month")
     )
 
-    def hours(value):
+    def hours(value: Any) -> Any:
         return round(value.total_seconds() / 3600, 2) if value is not None else None
 
     return [
@@ -218,7 +220,7 @@ def median_hours(*, since):
     ]
 
 
-def bed_days(*, days=30, now=None):
+def bed_days(*, days: int = 30, now: datetime.datetime | None = None) -> list:
     """Beds in service and occupied per class and kecamatan at the end of each of the last `days` days.
 
     From the bed history (`selectors.bed_states_by_day`).
@@ -228,7 +230,7 @@ def bed_days(*, days=30, now=None):
     area = dict(Hospital.objects.values_list("id", "kecamatan_id"))
     result = []
     for day, state in bed_states_by_day(days=days, now=now):
-        totals = {}
+        totals: dict[tuple[Any, str], tuple[int, int]] = {}
         for (hospital_id, code, _room), (capacity, available) in state.items():
             key = (area.get(hospital_id), code)
             cap, occ = totals.get(key, (0, 0))
@@ -240,7 +242,7 @@ def bed_days(*, days=30, now=None):
 # --- Stored summaries ------------------------------------------------------------------------
 
 
-def collect(*, since, now):
+def collect(*, since: datetime.date, now: datetime.datetime) -> tuple:
     """(metric rows, snapshots) for `summaries_refresh`.
 
     Rows are (date, metric, kecamatan_id|None, dimension, value); snapshots {key: JSON-able data}.
@@ -257,9 +259,10 @@ def collect(*, since, now):
     return rows, snapshots
 
 
-def _bed_rows(points, *, now):
+def _bed_rows(points: Any, *, now: datetime.datetime) -> list:
     """Bed-days per day (recent days) and summed per month (all days): sums of bed-days stay exact BOR."""
-    rows, months = [], {}
+    rows: list[tuple[Any, ...]] = []
+    months: dict[tuple[Any, ...], tuple[int, int]] = {}
     first_daily = now.date() - datetime.timedelta(days=BOR_DAILY_DAYS - 1)
     for day, kecamatan_id, code, capacity, occupied in points:
         if day >= first_daily:
@@ -279,22 +282,22 @@ def _bed_rows(points, *, now):
 STATUSES = ["diajukan", "diterima", "dilayani", "selesai", "ditolak", "dibatalkan", "tidak_hadir"]
 
 
-def _status_label(code):
+def _status_label(code: str) -> str:
     return str(dict(ServiceRequest.Status.choices).get(code, code))
 
 
-def _class_label(code):
+def _class_label(code: str) -> str:
     return str(CLASS_LABELS.get(code, code))
 
 
-def _hospitals(ctx):
+def _hospitals(ctx: Context) -> Any:
     hospitals = snapshot(ctx, HOSPITALS, []) or []
     if ctx.filters.kecamatan is not None:
         hospitals = [h for h in hospitals if h["kecamatan"] == ctx.filters.kecamatan.code]
     return hospitals
 
 
-def build(ctx):
+def build(ctx: Context) -> Section:
     m, f = ctx.metrics, ctx.filters
     hospitals = _hospitals(ctx)
     at = snapshot_time(ctx, HOSPITALS)
@@ -336,7 +339,7 @@ def build(ctx):
     return Section(slug="kesehatan", title=_("E-Health"), cards=cards, figures=figures)
 
 
-def _reporting(hospitals, at):
+def _reporting(hospitals: list[dict[str, Any]], at: datetime.datetime) -> Figure:
     on_time = sum(1 for h in hospitals if h["on_time"])
     return Figure(
         key="pelaporan",
@@ -350,7 +353,7 @@ def _reporting(hospitals, at):
     )
 
 
-def _sync(hospitals, at):
+def _sync(hospitals: list[dict[str, Any]], at: datetime.datetime) -> Figure:
     rows = [
         [
             h["name"],
@@ -384,7 +387,7 @@ def _sync(hospitals, at):
     )
 
 
-def _bor(ctx):
+def _bor(ctx: Context) -> Figure:
     """BOR per class and bucket = occupied bed-days / bed-days (a week's BOR weighs each day's beds)."""
     m, f = ctx.metrics, ctx.filters
     # A month's bed-days are stored summed (daily rows: recent days only).
@@ -417,7 +420,7 @@ def _bor(ctx):
     )
 
 
-def _requests(ctx, link):
+def _requests(ctx: Context, link: str) -> Figure:
     m, f = ctx.metrics, ctx.filters
     per_status = {s: m.series(REQUESTS, dimension=s) for s in STATUSES}
     rows = [[label_of(f, b)] + [per_status[s][i][1] for s in STATUSES] for i, b in enumerate(f.buckets())]
@@ -433,7 +436,7 @@ def _requests(ctx, link):
     )
 
 
-def _per_hospital(ctx, link):
+def _per_hospital(ctx: Context, link: str) -> Figure:
     totals = ctx.metrics.by_dimension(REQUESTS_HOSPITAL)
     rows = sorted(([name, n] for name, n in totals.items() if n), key=lambda r: (-r[1], r[0]))
     return Figure(
@@ -448,7 +451,7 @@ def _per_hospital(ctx, link):
     )
 
 
-def _outcomes(ctx, link):
+def _outcomes(ctx: Context, link: str) -> Figure:
     m, f = ctx.metrics, ctx.filters
     statuses = ["dibatalkan", "ditolak", "tidak_hadir"]
     series = [m.series(OUTCOME, dimension=s) for s in statuses]
@@ -466,7 +469,7 @@ def _outcomes(ctx, link):
     )
 
 
-def _medians(ctx, link):
+def _medians(ctx: Context, link: str) -> Figure:
     m = ctx.metrics
     to_accept = m.monthly(MEDIAN_TO_ACCEPTED)
     to_done = m.monthly(MEDIAN_TO_COMPLETED)

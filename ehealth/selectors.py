@@ -8,12 +8,15 @@ import datetime
 import hashlib
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.contrib.gis.db.models.functions import Distance
+from django.contrib.gis.geos import Point
 from django.core.cache import cache, caches
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -44,14 +47,14 @@ BOARD_CACHE_SECONDS = 600
 CLASS_ORDER = {code: index for index, code in enumerate([*CANONICAL_CLASSES, LAINNYA])}
 
 
-def site_url():
+def site_url() -> str:
     return settings.SITE_URL
 
 
 # --- Access ------------------------------------------------------------------------------
 
 
-def hospitals_for_user(user):
+def hospitals_for_user(user: User) -> QuerySet[Hospital]:
     """Hospitals a user may manage: all for Diskominfo/superusers, own ones for Petugas RS, none else."""
     if not user.is_authenticated:
         return Hospital.objects.none()
@@ -99,14 +102,14 @@ def can_manage_all_hospitals(user):
     return user.is_authenticated and (user.is_superuser or is_diskominfo(user))
 
 
-def scoped_for_user(queryset, user, *, hospital_field="hospital"):
+def scoped_for_user(queryset: QuerySet[Any], user: User, *, hospital_field: str = "hospital") -> QuerySet[Any]:
     """Filter any queryset with a hospital FK to what the user may see."""
     if can_manage_all_hospitals(user):
         return queryset
     return queryset.filter(**{f"{hospital_field}__in": hospitals_for_user(user).values("pk")})
 
 
-def can_see_personal_data(user, service_request):
+def can_see_personal_data(user: User, service_request: ServiceRequest) -> bool:
     """The one rule for full personal data of a request (NIK, BPJS number, complaint, phone, e-mail):
     only a clerk (Petugas RS, by group, not as superuser) of the hospital that handles it.
 
@@ -131,7 +134,7 @@ PERSONAL_MASKS = {
 }
 
 
-def service_request_personal_data(service_request, *, full):
+def service_request_personal_data(service_request: ServiceRequest, *, full: bool) -> dict:
     """{field: value} of the personal fields, in full or masked (admin, exports, API)."""
     return {
         field: getattr(service_request, field) if full else mask(getattr(service_request, field))
@@ -161,7 +164,7 @@ def service_requests_for_citizen(user):
 # --- Public board ------------------------------------------------------------------------
 
 
-def board_cache_invalidate():
+def board_cache_invalidate() -> None:
     """Called after every committed bed change: new version key -> the next request rebuilds."""
     cache.set(BOARD_VERSION_KEY, time.time_ns(), None)
 
@@ -169,10 +172,10 @@ def board_cache_invalidate():
 # One redis client per process for the version read on every board request: Django's cache
 # builds a new client object and a pickled key per call, which costs as much as the
 # round trip itself on the board's hot path. {"backend": cache backend, "client": redis client}.
-_VERSION_READER = {}
+_VERSION_READER: dict[str, Any] = {}
 
 
-def _read_board_version():
+def _read_board_version() -> int | None:
     """The shared board version with one raw GET (Django stores ints unpickled); None if unknown."""
     backend = caches["default"]
     if _VERSION_READER.get("backend") is not backend:
@@ -190,7 +193,7 @@ def _read_board_version():
         return backend.get(BOARD_VERSION_KEY)
 
 
-def _board_version():
+def _board_version() -> int | None:
     version = _read_board_version()
     if version is None:
         version = time.time_ns()
@@ -199,7 +202,7 @@ def _board_version():
     return version
 
 
-def _board_rows():
+def _board_rows() -> list:
     """All active hospitals with their classes as plain dicts (2 queries)."""
     hospitals = list(
         Hospital.objects.filter(is_active=True)
@@ -227,7 +230,7 @@ def _board_rows():
         )
         .order_by("name")
     )
-    classes = {}
+    classes: dict[int, list[dict[str, Any]]] = {}
     for bed in BedClass.objects.filter(hospital__is_active=True, capacity__gt=0).order_by("code", "room_name"):
         classes.setdefault(bed.hospital_id, []).append(
             {
@@ -267,7 +270,7 @@ def _board_rows():
     return rows
 
 
-def board_data():
+def board_data() -> list:
     """Board rows, cached until the next bed change (version key) — constant queries per request."""
     key = f"ehealth:board:{_board_version()}"
     rows = cache.get(key)
@@ -279,11 +282,11 @@ def board_data():
 
 # Per-process copy of rendered board HTML: {key: (version, minute, html)}. Checked against the
 # shared version key in Redis on every request, so a bed change anywhere invalidates it at once.
-_LOCAL_HTML = {}
+_LOCAL_HTML: dict[str, tuple[Any, ...]] = {}
 _LOCAL_MAX = 256
 
 
-def board_fragment_cached(*, variant, build, now=None):
+def board_fragment_cached(*, variant: str, build: Callable[[], Any], now: datetime.datetime | None = None) -> Any:
     """Rendered board HTML (or what `build` makes of it) for one variant, cached.
 
     A variant is page or results, language and filters.
@@ -310,13 +313,20 @@ def board_fragment_cached(*, variant, build, now=None):
     return value
 
 
-def hospital_distances(point):
+def hospital_distances(point: Point) -> dict:
     """{hospital_id: metres} by PostGIS (geography distance on SRID 4326)."""
     qs = Hospital.objects.filter(is_active=True, location__isnull=False).annotate(d=Distance("location", point))
     return {pk: d.m for pk, d in qs.values_list("pk", "d")}
 
 
-def board(*, bed_class="", kecamatan="", hospital_type="", point=None, now=None):
+def board(
+    *,
+    bed_class: str = "",
+    kecamatan: str = "",
+    hospital_type: str = "",
+    point: Point | None = None,
+    now: datetime.datetime | None = None,
+) -> list:
     """The public board: filtered rows, each with age and stale flag; nearest first when a point is given."""
     now = now or timezone.now()
     rows = []
@@ -350,7 +360,7 @@ def board(*, bed_class="", kecamatan="", hospital_type="", point=None, now=None)
     return rows
 
 
-def board_filter_options():
+def board_filter_options() -> dict[str, list]:
     """Choices for the board filters (cached with the board)."""
     rows = board_data()
     kecamatan = sorted({(r["kecamatan_slug"], r["kecamatan"]) for r in rows}, key=lambda k: k[1])
@@ -364,7 +374,7 @@ def board_filter_options():
 # --- Hospital page ----------------------------------------------------------------------
 
 
-def hospital_public(slug):
+def hospital_public(slug: str) -> Hospital | None:
     return Hospital.objects.select_related("kecamatan").filter(is_active=True, slug=slug).first()
 
 
@@ -420,7 +430,7 @@ def bed_states_by_day(
             change = next(pending, None)
 
 
-def hospital_trend(hospital, *, days=7, now=None):
+def hospital_trend(hospital: Hospital, *, days: int = 7, now: datetime.datetime | None = None) -> dict:
     """Available beds per class at the end of each of the last `days` days, from the change history
     (`bed_states_by_day`), so it costs two queries whatever the number of classes.
 
@@ -456,11 +466,11 @@ def _trend_series(history, *, today, days):
     }
 
 
-def hospital_services(hospital):
+def hospital_services(hospital: Hospital) -> QuerySet[Service]:
     return Service.objects.filter(hospital=hospital, is_active=True).order_by("kind", "name")
 
 
-def hospital_last_sync(hospital):
+def hospital_last_sync(hospital: Hospital) -> SyncRun | None:
     return SyncRun.objects.filter(hospital=hospital).exclude(status=SyncRun.Status.RUNNING).first()
 
 

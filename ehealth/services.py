@@ -8,12 +8,15 @@ import datetime
 import logging
 import secrets
 import time
+from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, F, Max, Q
+from django.db.models import CharField, F, Max, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -182,7 +185,9 @@ def _diff_classes(hospital, existing, targets, *, now):
     return changes, updated, created
 
 
-def _change(bed, old, *, source, user, sync_run, now):
+def _change(
+    bed: BedClass, old: Any, *, source: str, user: User | None, sync_run: SyncRun | None, now: datetime.datetime
+) -> BedCountChange:
     return BedCountChange(
         hospital_id=bed.hospital_id,
         bed_class=bed,
@@ -219,7 +224,7 @@ def hospital_beds_update_by_staff(*, hospital, user, counts, igd=None):
 # --- Feed sync ----------------------------------------------------------------------
 
 
-def hospitals_sync_enqueue(*, hospitals, trigger="admin"):
+def hospitals_sync_enqueue(*, hospitals: Iterable[Hospital], trigger: str = "admin") -> None:
     """Queue a feed sync of each hospital (after commit), for a request that must not wait for the
     hospitals' servers. Broker down: the beat's dispatch_due_syncs syncs them when due.
     `manage.py sync_beds` is the synchronous path."""
@@ -229,7 +234,9 @@ def hospitals_sync_enqueue(*, hospitals, trigger="admin"):
         enqueue_on_commit(sync_hospital, hospital.pk, trigger=trigger)
 
 
-def hospital_sync(*, hospital_id, trigger="beat", attempt=1, claimed_at=None):
+def hospital_sync(
+    *, hospital_id: int, trigger: str = "beat", attempt: int = 1, claimed_at: datetime.datetime | None = None
+) -> SyncRun:
     """Fetch, parse, validate and apply one hospital's feed; record a SyncRun and return it.
 
     A failure leaves the last good numbers in place. When `claimed_at` is given and
@@ -269,13 +276,15 @@ def hospital_sync(*, hospital_id, trigger="beat", attempt=1, claimed_at=None):
     return run
 
 
-def _sync_finish(run, hospital, *, started, error=None, message=""):
+def _sync_finish(
+    run: SyncRun, hospital: Hospital, *, started: float, error: FeedError | None = None, message: str = ""
+) -> None:
     now = timezone.now()
     run.finished_at = now
     run.duration_ms = int((time.monotonic() - started) * 1000)
     run.status = SyncRun.Status.ERROR if error else SyncRun.Status.OK
     run.message = error.message if error else message
-    run.retryable = bool(error and error.retryable)
+    run.retryable = bool(error and error.retryable)  # type: ignore[attr-defined]  # not stored: read by the task
     run.save()
     fields = {"last_sync_at": now, "last_sync_message": run.message[:2000]}
     if error:
@@ -297,7 +306,7 @@ def _sync_finish(run, hospital, *, started, error=None, message=""):
         logger.info("Sync of %s failed: %s", hospital.slug, run.message)
 
 
-def hospitals_claim_due(*, now=None):
+def hospitals_claim_due(*, now: datetime.datetime | None = None) -> list:
     """Claim every hospital whose feed is due: returns [(id, claimed_at)].
 
     The claim moves next_sync_at forward with a conditional UPDATE, so two beat
@@ -347,7 +356,7 @@ def hospital_save(*, hospital, new_token="", clear_token=False, credentials=None
     return hospital
 
 
-def hospital_delete(*, hospital):
+def hospital_delete(*, hospital: Hospital) -> None:
     """Remove a hospital (superusers only; one with service requests is protected): the board follows."""
     with transaction.atomic():
         hospital.delete()
@@ -392,7 +401,7 @@ def service_schedule_set(*, service, sessions):
 # --- Service requests ---------------------------------------------------------------
 
 
-def _new_code():
+def _new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
@@ -572,7 +581,7 @@ def _service_request_insert(*, service, visit_date, fields, submit_token, contac
 
 
 # Allowed status changes: from -> set of to.
-TRANSITIONS = {
+TRANSITIONS: dict[str, set[str]] = {
     ServiceRequest.Status.DIAJUKAN: {
         ServiceRequest.Status.DITERIMA,
         ServiceRequest.Status.DITOLAK,
@@ -589,8 +598,13 @@ TRANSITIONS = {
 
 
 def service_request_set_status(
-    *, service_request, status, reason="", now=None, erasure_reason=ServiceRequest.Erasure.CANCELLED
-):
+    *,
+    service_request: ServiceRequest,
+    status: str,
+    reason: str = "",
+    now: datetime.datetime | None = None,
+    erasure_reason: Any = ServiceRequest.Erasure.CANCELLED,
+) -> ServiceRequest:
     """Move a request through the workflow; a rejection needs a reason. Queues a status email.
 
     The one place a status changes (admin form, admin list actions, citizen cancel, API):
@@ -618,7 +632,7 @@ def service_request_set_status(
         request.status = status
         request.reject_reason = reason.strip() if status == ServiceRequest.Status.DITOLAK else ""
         request.status_changed_at = now
-        setattr(request, ServiceRequest.STATUS_TIME_FIELDS[status], now)
+        setattr(request, ServiceRequest.STATUS_TIME_FIELDS[status], now)  # type: ignore[index]
         request.full_clean()
         request.save()
         _notify(request, STATUS_EVENTS.get(status, "ehealth_request_status"))
@@ -627,7 +641,7 @@ def service_request_set_status(
     return request
 
 
-def service_request_cancel(*, service_request):
+def service_request_cancel(*, service_request: ServiceRequest) -> ServiceRequest:
     """The citizen (holding the booking code) cancels; only before the visit is served."""
     return service_request_set_status(service_request=service_request, status=ServiceRequest.Status.DIBATALKAN)
 
@@ -640,7 +654,7 @@ ACCESS_CODES_PER_HOUR = 3  # codes e-mailed for one request per hour (no mail bo
 _ERASED = {"name": "", "nik": "", "phone": "", "email": "", "bpjs_number": "", "complaint": "", "reject_reason": ""}
 
 
-def _erase(request, *, reason, now):
+def _erase(request: ServiceRequest, *, reason: str, now: datetime.datetime) -> ServiceRequest:
     """Blank the personal fields of a locked request; keep the row (statistics need its dates and status).
 
     Sent e-mails (they hold the address) and one-time codes go too; an e-mail still waiting
@@ -662,7 +676,9 @@ def _erase(request, *, reason, now):
     return request
 
 
-def service_request_erase_personal_data(*, service_request, reason, now=None):
+def service_request_erase_personal_data(
+    *, service_request: ServiceRequest, reason: str, now: datetime.datetime | None = None
+) -> ServiceRequest:
     """Erase one request's personal data (idempotent); returns the request."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -670,7 +686,9 @@ def service_request_erase_personal_data(*, service_request, reason, now=None):
         return _erase(request, reason=reason, now=now)
 
 
-def service_request_erase_by_citizen(*, service_request, now=None):
+def service_request_erase_by_citizen(
+    *, service_request: ServiceRequest, now: datetime.datetime | None = None
+) -> ServiceRequest:
     """The citizen (proven by a one-time code) deletes their data: an open request is cancelled first.
 
     A request being served cannot be deleted until the hospital finishes it.
@@ -693,7 +711,7 @@ def service_request_erase_by_citizen(*, service_request, now=None):
         )
 
 
-def service_requests_erase_expired(*, days, now=None):
+def service_requests_erase_expired(*, days: int, now: datetime.datetime | None = None) -> int:
     """Erase the personal data of every request whose visit was `days` or more days ago; returns the count.
 
     Statistics (dates, status, hospital, service, queue) stay: dashboards count rows, not people.
@@ -721,21 +739,21 @@ def service_requests_erase_expired(*, days, now=None):
     return erased
 
 
-def sync_runs_purge(*, days, now=None, batch=5000):
+def sync_runs_purge(*, days: int, now: datetime.datetime | None = None, batch: int = 5000) -> int:
     """Delete sync logs older than `days` days (bed history keeps its rows, with sync_run set to null)."""
     return _purge_in_batches(SyncRun.objects.filter(started_at__lt=_ago(days, now)), batch=batch)
 
 
-def bed_history_purge(*, days, now=None, batch=5000):
+def bed_history_purge(*, days: int, now: datetime.datetime | None = None, batch: int = 5000) -> int:
     """Delete bed count changes older than `days` days (callers keep what the dashboards walk back over)."""
     return _purge_in_batches(BedCountChange.objects.filter(changed_at__lt=_ago(days, now)), batch=batch)
 
 
-def _ago(days, now):
+def _ago(days: int, now: datetime.datetime | None) -> Any:
     return (now or timezone.now()) - datetime.timedelta(days=days)
 
 
-def _purge_in_batches(queryset, *, batch):
+def _purge_in_batches(queryset: QuerySet[Any], *, batch: int) -> int:
     """Delete in short transactions so millions of rows never hold one long lock."""
     total = 0
     while True:
@@ -747,11 +765,13 @@ def _purge_in_batches(queryset, *, batch):
         total += len(ids)
 
 
-def _code_hash(request, code):
+def _code_hash(request: ServiceRequest, code: str) -> str:
     return salted_hmac("ehealth.personal-data-code", f"{request.pk}:{code}").hexdigest()
 
 
-def personal_data_code_send(*, service_request, now=None):
+def personal_data_code_send(
+    *, service_request: ServiceRequest, now: datetime.datetime | None = None
+) -> datetime.datetime:
     """E-mail a 6-digit one-time code to the address the citizen gave; replaces earlier codes.
 
     ValidationError when the data is already erased, there is no e-mail address, too many
@@ -794,7 +814,9 @@ def personal_data_code_send(*, service_request, now=None):
     return now + datetime.timedelta(minutes=ACCESS_CODE_MINUTES)
 
 
-def personal_data_code_verify(*, service_request, code, now=None):
+def personal_data_code_verify(
+    *, service_request: ServiceRequest, code: str, now: datetime.datetime | None = None
+) -> bool:
     """Check a one-time code: True once (the code is used up); ValidationError with what to do otherwise."""
     now = now or timezone.now()
     with transaction.atomic():

@@ -7,7 +7,9 @@
 * the metric and snapshot names, defined once here and imported wherever they are read.
 """
 
+import datetime
 import math
+from typing import Any
 
 from django.db.models import Count
 from django.db.models.functions import TruncDate
@@ -17,6 +19,7 @@ from blitar_portal.dashboard.figures import Figure
 from blitar_portal.dashboard.sections import (
     NOT_PER_KECAMATAN,
     Card,
+    Context,
     Section,
     admin_list,
     label_of,
@@ -27,7 +30,7 @@ from blitar_portal.dashboard.sections import (
 )
 from blitar_portal.dashboard.selectors import cumulative_before
 
-from .models import Shop
+from .models import IkmTarget, Shop
 from .selectors import (
     certifications_expiring,
     daily_activity,
@@ -59,7 +62,7 @@ ACTIVITY = {"products": PRODUCTS, "inquiries": INQUIRIES, "wa_clicks": WA_CLICKS
 # --- Reads -----------------------------------------------------------------------------------
 
 
-def home_summary():
+def home_summary() -> dict[str, Any]:
     """IKM online (verified shops) and their active products; the target is `selectors.ikm_target()`."""
     return {
         "ikm_online": public_shops().count(),
@@ -67,7 +70,7 @@ def home_summary():
     }
 
 
-def verified_per_day():
+def verified_per_day() -> list:
     """IKM online now, counted on the local day they were verified, per kecamatan id and KBLI sector:
     [{"day", "kecamatan_id", "sector", "n"}] (all time: the dashboard draws a cumulative line). One query."""
     rows = (
@@ -81,7 +84,7 @@ def verified_per_day():
     return [{"day": r["day"], "kecamatan_id": r["kecamatan_id"], "sector": r["kbli_sector"], "n": r["n"]} for r in rows]
 
 
-def online_per_sector_and_kecamatan():
+def online_per_sector_and_kecamatan() -> list:
     """IKM online now per KBLI sector and kecamatan id: [{"sector", "label", "kecamatan_id", "n"}]. One query."""
     labels = dict(Shop.Sector.choices)
     rows = public_shops().values("kbli_sector", "kecamatan_id").annotate(n=Count("id")).order_by("kbli_sector")
@@ -99,12 +102,12 @@ def online_per_sector_and_kecamatan():
 # --- Stored summaries ------------------------------------------------------------------------
 
 
-def collect(*, since, now):
+def collect(*, since: datetime.date, now: datetime.datetime) -> tuple[list, dict]:
     """(metric rows, snapshots) for `summaries_refresh` (see ehealth.dashboard.collect)."""
     return _daily_rows(since=since), _snapshots()
 
 
-def _snapshots():
+def _snapshots() -> dict[str, dict | list]:
     return {
         SUMMARY: home_summary(),
         PER_KECAMATAN: [{"code": r["code"], "name": r["name"], "n": r["n"]} for r in shops_per_kecamatan()],
@@ -123,7 +126,7 @@ def _snapshots():
     }
 
 
-def _daily_rows(*, since):
+def _daily_rows(*, since: datetime.date) -> list:
     """Verified IKM (per day and kecamatan, and per sector) and the buyer activity."""
     rows = []
     for r in verified_per_day():
@@ -138,7 +141,7 @@ def _daily_rows(*, since):
 # --- The "IKM" tab ---------------------------------------------------------------------------
 
 
-def pace_per_month(*, online, target, today, target_date):
+def pace_per_month(*, online: bool, target: int, today: datetime.date, target_date: datetime.date) -> int | None:
     """IKM to verify per month from today to reach `target` by `target_date` (None when reached or past)."""
     remaining = target - online
     if remaining <= 0:
@@ -150,7 +153,7 @@ def pace_per_month(*, online, target, today, target_date):
     return math.ceil(remaining / months)
 
 
-def build(ctx):
+def build(ctx: Context) -> Section:
     f = ctx.filters
     summary = snapshot(ctx, SUMMARY, {}) or {}
     online = summary.get("ikm_online", 0)
@@ -192,7 +195,7 @@ def build(ctx):
     return Section(slug="ikm", title=_("999 IKM Online"), cards=cards, figures=figures, notes=notes)
 
 
-def _verified(ctx, target):
+def _verified(ctx: Context, target: IkmTarget) -> Figure:
     f = ctx.filters
     running = cumulative_before(VERIFIED, f)
     rows = []
@@ -215,7 +218,7 @@ def _verified(ctx, target):
     )
 
 
-def _kecamatan(ctx):
+def _kecamatan(ctx: Context) -> Figure:
     """Verified in the period (colours the map) next to the IKM online now, per kecamatan."""
     data = snapshot(ctx, PER_KECAMATAN, []) or []
     by_code = {r["code"]: r["n"] for r in data}
@@ -238,10 +241,11 @@ def _kecamatan(ctx):
     )
 
 
-def _sectors(ctx):
+def _sectors(ctx: Context) -> Figure:
     """Per KBLI sector: verified in the period and online now, both inside the chosen kecamatan."""
     kecamatan = ctx.filters.kecamatan
-    totals, labels = {}, {}
+    totals: dict[str, int] = {}
+    labels: dict[str, str] = {}
     for r in snapshot(ctx, SECTORS, []) or []:
         if kecamatan is None or r["kecamatan_id"] == kecamatan.id:
             totals[r["sector"]] = totals.get(r["sector"], 0) + r["n"]
@@ -263,7 +267,7 @@ def _sectors(ctx):
     )
 
 
-def _activity(ctx):
+def _activity(ctx: Context) -> Figure:
     m, f = ctx.metrics, ctx.filters
     series = [m.series(name) for name in (PRODUCTS, INQUIRIES, WA_CLICKS, VIEWS)]
     rows = [[label_of(f, b)] + [s[i][1] for s in series] for i, b in enumerate(f.buckets())]
@@ -280,7 +284,7 @@ def _activity(ctx):
     )
 
 
-def _growth(ctx, online):
+def _growth(ctx: Context, online: bool) -> Figure:
     data = snapshot(ctx, GROWTH, []) or []
     rows = [
         [
@@ -316,7 +320,7 @@ def _growth(ctx, online):
     )
 
 
-def _certs(ctx):
+def _certs(ctx: Context) -> Figure:
     data = snapshot(ctx, CERTS_EXPIRING, []) or []
     if ctx.filters.kecamatan is not None:
         data = [r for r in data if r["kecamatan"] == ctx.filters.kecamatan.id]

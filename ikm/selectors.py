@@ -15,12 +15,15 @@ for a shop's logo and banner: `shops_visible_to(user)`).
 import datetime
 import re
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity, TrigramWordSimilarity
 from django.core.cache import cache
-from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Sum, Value, Window
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, Window
 from django.db.models.functions import Coalesce, JSONObject, TruncDate, TruncMonth
 from django.http import Http404
 from django.utils import timezone
@@ -67,18 +70,18 @@ OWNER_PATHS = {
 }
 
 
-def owned(model, user):
+def owned(model: Any, user: User) -> QuerySet[Any]:
     """`model` objects that belong to `user`'s shop (none for anonymous users)."""
     if not getattr(user, "is_authenticated", False):
         return model.objects.none()
     return model.objects.filter(**{OWNER_PATHS[model]: user})
 
 
-def owner_shop(user):
+def owner_shop(user: User) -> Shop | None:
     return owned(Shop, user).select_related("kecamatan").defer("kecamatan__geom").first()
 
 
-def owner_products(user):
+def owner_products(user: User) -> QuerySet[Product]:
     return (
         owned(Product, user)
         .select_related("category")
@@ -87,16 +90,16 @@ def owner_products(user):
     )
 
 
-def owner_product_with_photos(user, pk):
+def owner_product_with_photos(user: User, pk: int) -> Product | None:
     return owned(Product, user).prefetch_related("photos").select_related("category", "shop").filter(pk=pk).first()
 
 
-def owner_inquiries(user, *, status=None):
+def owner_inquiries(user: User, *, status: str | None = None) -> QuerySet[Inquiry]:
     qs = owned(Inquiry, user).select_related("product").order_by("-created_at")
     return qs.filter(status=status) if status else qs
 
 
-def owner_product_stats(user, *, days=90):
+def owner_product_stats(user: User, *, days: int = 90) -> list[dict[str, Any]]:
     """[{product, views, wa_clicks, inquiries, months: [{month, views, wa_clicks, inquiries}]}]."""
     since = timezone.localdate() - datetime.timedelta(days=days)
     rows = (
@@ -107,7 +110,7 @@ def owner_product_stats(user, *, days=90):
         .annotate(views=Sum("views"), wa_clicks=Sum("wa_clicks"), inquiries=Sum("inquiries"))
         .order_by("product__name", "month")
     )
-    products = {}
+    products: dict[int, dict[str, Any]] = {}
     for row in rows:
         entry = products.setdefault(
             row["product_id"], {"name": row["product__name"], "views": 0, "wa_clicks": 0, "inquiries": 0, "months": []}
@@ -123,7 +126,7 @@ def owner_product_stats(user, *, days=90):
 # API, sitemaps, search, counts and photo publishing (services) all read through these.
 
 
-def public_shop_q(prefix=""):
+def public_shop_q(prefix: str = "") -> Q:
     """The rule of a public shop as a Q, for a shop reached through `prefix` (e.g. "shop__")."""
     return Q(**{f"{prefix}status": Shop.Status.VERIFIED})
 
@@ -132,11 +135,11 @@ PUBLIC_SHOP = public_shop_q()
 PUBLIC_PRODUCT = Q(is_active=True) & public_shop_q("shop__")
 
 
-def public_shops():
+def public_shops() -> QuerySet[Shop]:
     return Shop.objects.filter(PUBLIC_SHOP)
 
 
-def public_shop_details():
+def public_shop_details() -> QuerySet[Shop]:
     """Public shops with what a shop page and the API show (kecamatan, certifications)."""
     return (
         public_shops()
@@ -146,7 +149,7 @@ def public_shop_details():
     )
 
 
-def _ready_photos():
+def _ready_photos() -> Prefetch:
     return Prefetch(
         "photos",
         queryset=ProductPhoto.objects.filter(status=ProductPhoto.Status.READY).order_by("position", "id"),
@@ -160,13 +163,13 @@ NEVER_SHOWN = ("search_vector", "search_text", "shop__search_vector", "shop__kec
 LIST_DEFERRED = (*NEVER_SHOWN, "shop__story")
 
 
-def public_product_rows():
+def public_product_rows() -> QuerySet[Product]:
     """The rule of what is public (active product of a verified shop), with nothing loaded
     alongside: for ids, counts and aggregates."""
     return Product.objects.filter(PUBLIC_PRODUCT)
 
 
-def public_products():
+def public_products() -> QuerySet[Product]:
     return (
         public_product_rows()
         .select_related("shop", "shop__kecamatan", "category")
@@ -175,23 +178,23 @@ def public_products():
     )
 
 
-def public_product(slug):
+def public_product(slug: str) -> Product | None:
     """One public product with everything its page shows (constant number of queries)."""
     certs = Prefetch("shop__certifications", queryset=Certification.objects.order_by("kind"))
     product = public_products().defer(None).defer(*NEVER_SHOWN).prefetch_related(certs)
     return product.filter(slug=slug).first()
 
 
-def public_shop(slug):
+def public_shop(slug: str) -> Shop | None:
     return public_shop_details().filter(slug=slug).first()
 
 
-def shop_products(shop):
+def shop_products(shop: Shop) -> QuerySet[Product]:
     """The shop page's products in its order (rows: `products_page` turns a page into cards)."""
     return public_product_rows().filter(shop=shop).order_by("-is_featured", "-created_at", "pk")
 
 
-def photos_visible_to(user):
+def photos_visible_to(user: User) -> QuerySet[ProductPhoto]:
     """The product photos `user` may load: those of public products, their own shop's, all for Diskominfo."""
     if is_diskominfo(user):
         return ProductPhoto.objects.all()
@@ -201,7 +204,7 @@ def photos_visible_to(user):
     return public | owned(ProductPhoto, user)
 
 
-def shops_visible_to(user):
+def shops_visible_to(user: User) -> QuerySet[Shop]:
     """The shops whose logo and banner `user` may load: public ones, their own, all for Diskominfo."""
     if is_diskominfo(user):
         return Shop.objects.all()
@@ -210,7 +213,7 @@ def shops_visible_to(user):
     return public_shops() | owned(Shop, user)
 
 
-def shop_images_or_404(user, pk):
+def shop_images_or_404(user: User, pk: int) -> dict:
     """{"logo": {"jpeg": private path}, "banner": …} of a shop `user` may see; 404 for anyone else."""
     row = shops_visible_to(user).filter(pk=pk).values("logo", "banner").first()
     if row is None:
@@ -218,7 +221,7 @@ def shop_images_or_404(user, pk):
     return {name: {"jpeg": path} for name, path in row.items() if path}
 
 
-def photo_renditions_or_404(user, pk):
+def photo_renditions_or_404(user: User, pk: int) -> Any:
     """The (private) renditions of a photo `user` may see; 404 for anyone else."""
     renditions = photos_visible_to(user).filter(pk=pk).values_list("renditions", flat=True).first()
     if renditions is None:
@@ -226,7 +229,7 @@ def photo_renditions_or_404(user, pk):
     return renditions
 
 
-def related_products(product, *, limit=4):
+def related_products(product: Product, *, limit: int = 4) -> list:
     rows = public_product_rows().filter(category=product.category_id).exclude(pk=product.pk)
     return product_cards(rows.order_by("-created_at", "pk")[:limit])
 
@@ -242,7 +245,7 @@ class CardPhoto:
     alt_text: str
 
     @property
-    def pk(self):
+    def pk(self) -> int:
         return self.id
 
 
@@ -277,12 +280,12 @@ _CARD_COLUMNS = {
 }
 
 
-def product_cards(products):
+def product_cards(products: QuerySet[Product]) -> list[ProductCard]:
     """`ProductCard`s of a queryset of products (its filters, order and slice are kept)."""
     cards = []
     for row in products.values("id", "slug", "name", "description", "price", "unit", **_CARD_COLUMNS):
-        photo = row.pop("first_photo")
-        cards.append(ProductCard(**row, photo=CardPhoto(**photo) if photo else None))
+        photo = row.pop("first_photo")  # type: ignore[misc]  # an annotation the stubs do not see
+        cards.append(ProductCard(**row, photo=CardPhoto(**photo) if photo else None))  # type: ignore[call-arg]
     return cards
 
 
@@ -291,10 +294,10 @@ def product_cards(products):
 # process's write reaches this one within VERSION_TTL; writes in this process apply at once.
 VERSION_TTL = 2.0
 _LOCAL_MAX = 256
-_local = {"version": None, "read_at": 0.0, "entries": {}}
+_local: dict[str, Any] = {"version": None, "read_at": 0.0, "entries": {}}
 
 
-def catalogue_version():
+def catalogue_version() -> int:
     """Changes on every write that touches the public catalogue (services bump it)."""
     now = time.monotonic()
     if _local["version"] is None or now - _local["read_at"] > VERSION_TTL:
@@ -302,20 +305,20 @@ def catalogue_version():
     return _local["version"]
 
 
-def catalogue_version_set(version):
+def catalogue_version_set(version: int) -> None:
     cache.set(CATALOGUE_VERSION_KEY, version, None)
     _local["version"], _local["read_at"] = version, time.monotonic()
     _local["entries"].clear()
 
 
-def catalogue_local_forget():
+def catalogue_local_forget() -> None:
     """Drop this process's copies of the catalogue version and entries (after the shared cache
     was emptied, e.g. between tests), so the next read asks Redis again."""
     _local.update(version=None, read_at=0.0)
     _local["entries"].clear()
 
 
-def cached_catalogue(name, build):
+def cached_catalogue(name: str, build: Callable[[], Any]) -> Any:
     """Cache a catalogue read until the catalogue changes (or 5 minutes: expiry dates move)."""
     key = f"ikm:{name}:{catalogue_version()}"
     entries = _local["entries"]
@@ -329,11 +332,11 @@ def cached_catalogue(name, build):
     return value
 
 
-def catalogue_front():
+def catalogue_front() -> Any:
     return cached_catalogue("front", _catalogue_front)
 
 
-def _catalogue_front():
+def _catalogue_front() -> dict[str, Any]:
     """Everything /ikm/ shows, in a fixed number of queries."""
     verified = public_shops().count()
     return {
@@ -351,7 +354,7 @@ TARGET_CACHE_KEY = "ikm:target:v1"
 TARGET_CACHE_SECONDS = 3600  # `services.ikm_target_set` deletes it; the hour lets the default date follow the year
 
 
-def ikm_target():
+def ikm_target() -> IkmTarget:
     """The IKM online target: the one row Diskominfo edits, or until then the model's default
     (1,000) by the end of this year. The only reader of IkmTarget: the home page, /ikm/ and every
     dashboard tab show this one value. Cached (no query on the busy home page)."""
@@ -362,26 +365,26 @@ def ikm_target():
     return target
 
 
-def ikm_target_progress(online):
+def ikm_target_progress(online: int) -> dict[str, Any]:
     """{"ikm_target", "progress_percent"} shown next to the number of IKM online (home page and /ikm/)."""
     target = ikm_target()
     return {"ikm_target": target.target, "progress_percent": target.progress_percent(online)}
 
 
-def categories_with_counts():
+def categories_with_counts() -> list[Category]:
     """Top-level categories with the number of public products in them and their children."""
     direct = dict(public_product_rows().values("category_id").annotate(n=Count("id")).values_list("category_id", "n"))
     roots = list(Category.objects.filter(parent=None).prefetch_related("children"))
     for root in roots:
-        root.product_count = direct.get(root.pk, 0) + sum(direct.get(c.pk, 0) for c in root.children.all())
+        root.product_count = direct.get(root.pk, 0) + sum(direct.get(c.pk, 0) for c in root.children.all())  # type: ignore[attr-defined]
     return roots
 
 
-def category_choices():
+def category_choices() -> list:
     return list(Category.objects.select_related("parent").order_by("parent__position", "position", "name"))
 
 
-def shops_per_kecamatan():
+def shops_per_kecamatan() -> list:
     return list(
         Kecamatan.objects.annotate(n=Count("shop", filter=public_shop_q("shop__")))
         .order_by("-n", "name")
@@ -392,26 +395,35 @@ def shops_per_kecamatan():
 # --- search ---------------------------------------------------------------------------------------
 
 
-def normalize_query(raw):
+def normalize_query(raw: str) -> str:
     return re.sub(r"\s+", " ", str(raw or "")).strip()[:MAX_QUERY_CHARS]
 
 
-def query_too_short(q):
+def query_too_short(q: str) -> bool:
     return len(re.sub(r"\W", "", q)) < MIN_QUERY_CHARS
 
 
-def query_terms(q):
+def query_terms(q: str) -> list[str]:
     return [t for t in re.findall(r"\w+", q.lower()) if len(t) >= 2][:8]
 
 
-def _text_query(q):
+def _text_query(q: str) -> SearchQuery:
     # websearch_to_tsquery accepts anything a person types: ' & ! :* never raise.
     return SearchQuery(q, config="simple", search_type="websearch") | SearchQuery(
         q, config="indonesian", search_type="websearch"
     )
 
 
-def search_products(*, q, category=None, kecamatan=None, certification=None, price_min=None, price_max=None, sort=""):
+def search_products(
+    *,
+    q: str,
+    category: Category | None = None,
+    kecamatan: Kecamatan | None = None,
+    certification: str | None = None,
+    price_min: int | None = None,
+    price_max: int | None = None,
+    sort: str = "",
+) -> QuerySet[Product] | None:
     """Public products matching `q`, filtered and sorted (a queryset, for the API): the
     first of `_attempts` that finds anything."""
     base = _apply_filters(public_products(), **_filters(category, kecamatan, certification, price_min, price_max))
@@ -424,14 +436,23 @@ def search_products(*, q, category=None, kecamatan=None, certification=None, pri
     return qs
 
 
-def search_page(*, q, number, per_page, **filters):
+def search_page(*, q: str, number: int, per_page: int, **filters: Any) -> Any:
     """One page of search results with its products loaded (see `search_ids_page`)."""
     return _load_products(search_ids_page(q=q, number=number, per_page=per_page, **filters))
 
 
 def search_ids_page(
-    *, q, number, per_page, category=None, kecamatan=None, certification=None, price_min=None, price_max=None, sort=""
-):
+    *,
+    q: str,
+    number: int,
+    per_page: int,
+    category: Category | None = None,
+    kecamatan: Kecamatan | None = None,
+    certification: str | None = None,
+    price_min: int | None = None,
+    price_max: int | None = None,
+    sort: str = "",
+) -> Any:
     """One page of matching ids, by the same rule as `search_products`; `page.search_query`
     is the query that found them (the spelling-corrected one, when that was needed).
 
@@ -451,7 +472,7 @@ def search_ids_page(
     return page
 
 
-def _attempts(base, q, sort):
+def _attempts(base: Any, q: str, sort: str) -> Iterator:
     """The search rule, in order, lazily: (query used, ranked queryset).
 
     1. Full text (stored vector, GIN index) for `q` as typed.
@@ -469,7 +490,7 @@ def _attempts(base, q, sort):
         yield q, _trigram(base, q, sort)
 
 
-def _spelling(q):
+def _spelling(q: str) -> tuple:
     """(corrected query or None, whether a word stayed unknown with no similar known word)."""
     words = re.findall(r"\w+", q.lower())[:8]
     unknown = {w for w in words if len(w) >= MIN_QUERY_CHARS}
@@ -489,7 +510,13 @@ def _spelling(q):
     return corrected, len(replacements) < len(unknown)
 
 
-def _filters(category, kecamatan, certification, price_min, price_max):
+def _filters(
+    category: Category | None,
+    kecamatan: Kecamatan | None,
+    certification: str | None,
+    price_min: int | None,
+    price_max: int | None,
+) -> dict[str, Any]:
     return {
         "category": category,
         "kecamatan": kecamatan,
@@ -499,19 +526,19 @@ def _filters(category, kecamatan, certification, price_min, price_max):
     }
 
 
-def _full_text(qs, q, sort):
+def _full_text(qs: QuerySet[Any], q: str, sort: str) -> Any:
     tsquery = _text_query(q)
     qs = qs.filter(search_vector=tsquery).annotate(rank=SearchRank(F("search_vector"), tsquery))
     return _sorted(qs, sort, ranked=True)
 
 
-def _trigram(qs, q, sort):
-    qs = qs.filter(search_text__trigram_word_similar=q).annotate(rank=TrigramWordSimilarity(Value(q), "search_text"))
+def _trigram(qs: QuerySet[Any], q: str, sort: str) -> QuerySet[Any]:
+    qs = qs.filter(search_text__trigram_word_similar=q).annotate(rank=TrigramWordSimilarity(Value(q), "search_text"))  # type: ignore[arg-type]
     return _sorted(qs, sort, ranked=True)
 
 
-def _sorted(qs, sort, *, ranked):
-    order = SORTS.get(sort)
+def _sorted(qs: QuerySet[Any], sort: str, *, ranked: bool) -> QuerySet[Any]:
+    order: tuple[Any, ...] | None = SORTS.get(sort)
     if order is None:
         order = ("-rank", "-created_at") if ranked else ("-created_at",)
     return qs.order_by(*order, "pk")
@@ -520,25 +547,25 @@ def _sorted(qs, sort, *, ranked):
 class _CountedIds:
     """The ids of one page plus the total, shaped for Django's Paginator (count + slicing)."""
 
-    def __init__(self, ids, total, offset):
+    def __init__(self, ids: list[int], total: int, offset: int) -> None:
         self.ids, self.total, self.offset = ids, total, offset
 
-    def count(self):
+    def count(self) -> int:
         return self.total
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self.total
 
-    def __getitem__(self, window):
+    def __getitem__(self, window: Any) -> Any:
         return self.ids[window.start - self.offset : window.stop - self.offset]
 
 
-def products_page(products, number, *, per_page):
+def products_page(products: QuerySet[Product], number: int, *, per_page: int) -> Page:
     """A page of product cards from a queryset of products (see `ids_page`)."""
     return _load_products(ids_page(products, number, per_page=per_page))
 
 
-def ids_page(products, number, *, per_page):
+def ids_page(products: QuerySet[Any], number: int, *, per_page: int) -> Any:
     """The page's ids and the total in ONE narrow query (a window count over the matches).
     Sorting thousands of wide rows, or counting and paging in two scans, is what makes a
     naive search slow; the page's 24 full products are loaded afterwards."""
@@ -550,12 +577,12 @@ def ids_page(products, number, *, per_page):
     rows = list(products.annotate(total=Window(Count("pk"))).values_list("pk", "total")[offset : offset + per_page])
     if rows or wanted == 1:
         counted = _CountedIds([pk for pk, _ in rows], rows[0][1] if rows else 0, offset)
-        return Paginator(counted, per_page).page(wanted)
+        return Paginator(counted, per_page).page(wanted)  # type: ignore[arg-type]  # sliceable and counted
     # Past the last page: Django's rule, the last page (a rare second query).
     return Paginator(products.values_list("pk", flat=True), per_page).get_page(wanted)
 
 
-def _load_products(page):
+def _load_products(page: Any) -> Page[ProductCard]:
     """Replace the page's ids by their product cards, in the page's order."""
     rows = public_product_rows().filter(pk__in=list(page.object_list)).order_by()
     by_id = {card.id: card for card in product_cards(rows)}
@@ -563,7 +590,15 @@ def _load_products(page):
     return page
 
 
-def _apply_filters(qs, *, category, kecamatan, certification, price_min, price_max):
+def _apply_filters(
+    qs: QuerySet[Any],
+    *,
+    category: Category | None,
+    kecamatan: Kecamatan | None,
+    certification: str | None,
+    price_min: int | None,
+    price_max: int | None,
+) -> Any:
     if category is not None:
         qs = qs.filter(Q(category=category) | Q(category__parent=category))
     if kecamatan is not None:
@@ -580,7 +615,7 @@ def _apply_filters(qs, *, category, kecamatan, certification, price_min, price_m
     return qs
 
 
-def search_shops(q, *, limit=4):
+def search_shops(q: str, *, limit: int = 4) -> list:
     """[{slug, name, kecamatan_name}] of shops whose name matches `q` by full text (GIN).
     Pass the query the product search used (`page.search_query`): shop names are in the
     spelling vocabulary, so a misspelt shop name arrives here already corrected."""
@@ -595,7 +630,7 @@ def search_shops(q, *, limit=4):
     )
 
 
-def search_products_unindexed(q):
+def search_products_unindexed(q: str) -> QuerySet[Product]:
     """Bench-only comparison: the naive `icontains` search over the same public products."""
     terms = q.split()
     cond = Q()
@@ -604,15 +639,15 @@ def search_products_unindexed(q):
     return public_product_rows().filter(cond)
 
 
-def category_by_slug(slug):
+def category_by_slug(slug: str) -> Category | None:
     return _by_slug()["category"].get(slug) if slug else None
 
 
-def kecamatan_by_slug(slug):
+def kecamatan_by_slug(slug: str) -> Kecamatan | None:
     return _by_slug()["kecamatan"].get(slug) if slug else None
 
 
-def _by_slug():
+def _by_slug() -> Any:
     """The search filters' categories and kecamatan by slug, cached with the catalogue (a
     category edit in the admin bumps its version): a search runs no query to read them."""
     return cached_catalogue(
@@ -627,7 +662,7 @@ def _by_slug():
 # --- Diskominfo dashboard (read by ikm/dashboard.py) --------------------------------------------
 
 
-def growth_report_totals():
+def growth_report_totals() -> list:
     """Per report period end (half-year): sums of output, capacity, workers, omzet and shop count."""
     return list(
         GrowthReport.objects.values("period_end")
@@ -642,13 +677,13 @@ def growth_report_totals():
     )
 
 
-def daily_activity(*, since):
+def daily_activity(*, since: datetime.date) -> dict[str, Any]:
     """Per local day and kecamatan id, for the dashboard's date filter:
     {metric: [{"day", "kecamatan_id", "n"}]} with metrics products, inquiries, wa_clicks and
     views (verified shops per day: `verified_per_day`)."""
     start = local_midnight(since)
 
-    def per_day(qs, field, kecamatan):
+    def per_day(qs: QuerySet[Any], field: str, kecamatan: str) -> Any:
         qs = qs.annotate(day=TruncDate(field)).values("day", kecamatan).annotate(n=Count("id"))
         return [{"day": r["day"], "kecamatan_id": r[kecamatan], "n": r["n"]} for r in qs.order_by("day")]
 
@@ -670,7 +705,7 @@ def daily_activity(*, since):
     }
 
 
-def certifications_expiring(*, days=EXPIRY_WARNING_DAYS):
+def certifications_expiring(*, days: int = EXPIRY_WARNING_DAYS) -> QuerySet[Certification]:
     today = timezone.localdate()
     return (
         Certification.objects.filter(expires_on__gte=today, expires_on__lte=today + datetime.timedelta(days=days))
@@ -679,7 +714,7 @@ def certifications_expiring(*, days=EXPIRY_WARNING_DAYS):
     )
 
 
-def shops_for_export():
+def shops_for_export() -> QuerySet[Shop]:
     return (
         Shop.objects.select_related("kecamatan", "owner")
         .annotate(product_count=Count("products"))

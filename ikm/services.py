@@ -5,15 +5,19 @@ a transaction, so bad input changes nothing. Background work (photo renditions,
 email to the owner) is enqueued with blitar_portal.lib.queue.enqueue_on_commit.
 """
 
+import datetime
 import logging
 import secrets
 import time
 from datetime import timedelta
+from typing import Any, TextIO
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
@@ -32,6 +36,7 @@ from blitar_portal.notifications import services as notification_services
 
 from .models import (
     MAX_PHOTOS,
+    Category,
     Certification,
     GrowthReport,
     IkmTarget,
@@ -62,7 +67,7 @@ PRODUCT_FIELDS = (
 # --- helpers -------------------------------------------------------------------------
 
 
-def unique_slug(model, text, *, max_length=120):
+def unique_slug(model: Any, text: str, *, max_length: int = 120) -> str:
     """A slug from `text`, made unique with -2, -3…; set once and never changed (stable URLs)."""
     base = (slugify(text) or "ikm")[:max_length].strip("-") or "ikm"
     candidate, n = base, 1
@@ -72,7 +77,7 @@ def unique_slug(model, text, *, max_length=120):
     return candidate
 
 
-def _clean_links(links):
+def _clean_links(links: Any) -> Any:
     links = [link.strip() for link in (links or []) if link and link.strip()]
     if len(links) > MAX_MARKETPLACE_LINKS:
         raise ValidationError({"marketplace_links": _("Paling banyak 5 tautan marketplace.")})
@@ -87,18 +92,18 @@ def _clean_links(links):
     return links
 
 
-def catalogue_changed():
+def catalogue_changed() -> None:
     """Invalidate cached catalogue pages: now (this request) and again after commit
     (so a request that read the old rows in between cannot keep them cached)."""
 
-    def bump():
+    def bump() -> None:
         catalogue_version_set(time.time_ns())
 
     bump()
     transaction.on_commit(bump)
 
 
-def _store_shop_image(file, folder):
+def _store_shop_image(file: UploadedFile, folder: str) -> Any:
     """Logo/banner: validate + sanitize through the image pipeline, save to private storage
     (published with the shop's photos while the shop is public)."""
     data = image_sanitize(image_validate(file))
@@ -108,12 +113,12 @@ def _store_shop_image(file, folder):
 # --- owners and shops ---------------------------------------------------------------------
 
 
-def owner_register(*, user):
+def owner_register(*, user: User) -> User:
     """Give a user the Pemilik IKM role (idempotent)."""
     return user_add_role(user=user, group_name=IKM_OWNER)
 
 
-def _apply_shop_fields(shop, fields):
+def _apply_shop_fields(shop: Shop, fields: dict[str, Any]) -> None:
     for name, value in fields.items():
         if name not in SHOP_FIELDS:
             raise TypeError(f"unknown shop field {name}")
@@ -125,7 +130,9 @@ def _apply_shop_fields(shop, fields):
 
 
 @transaction.atomic
-def shop_create(*, owner, logo=None, banner=None, **fields):
+def shop_create(
+    *, owner: User, logo: UploadedFile | None = None, banner: UploadedFile | None = None, **fields: Any
+) -> Shop:
     if Shop.objects.filter(owner=owner).exists():
         raise ValidationError(_("Akun ini sudah memiliki toko. Satu akun mengelola satu toko IKM."))
     shop = Shop(owner=owner)
@@ -142,7 +149,9 @@ def shop_create(*, owner, logo=None, banner=None, **fields):
 
 
 @transaction.atomic
-def shop_update(*, shop, logo=None, banner=None, **fields):
+def shop_update(
+    *, shop: Shop, logo: UploadedFile | None = None, banner: UploadedFile | None = None, **fields: Any
+) -> Shop:
     try:
         _apply_shop_fields(shop, fields)
     except ValidationError as exc:
@@ -159,11 +168,11 @@ def shop_update(*, shop, logo=None, banner=None, **fields):
     return shop
 
 
-def _as_field_error(exc, field):
+def _as_field_error(exc: ValidationError, field: str) -> ValidationError:
     return exc if hasattr(exc, "error_dict") else ValidationError({field: exc.messages})
 
 
-def _shop_set_images(shop, *, logo, banner):
+def _shop_set_images(shop: Shop, *, logo: UploadedFile | None, banner: UploadedFile | None) -> None:
     changed = []
     try:
         if logo:
@@ -183,7 +192,7 @@ def _shop_set_images(shop, *, logo, banner):
 
 
 @transaction.atomic
-def shop_submit(*, shop):
+def shop_submit(*, shop: Shop) -> Shop:
     """Owner asks Diskominfo to verify the shop."""
     if shop.status not in (Shop.Status.DRAFT,):
         raise ValidationError(_("Toko ini tidak dalam status draf."))
@@ -192,7 +201,7 @@ def shop_submit(*, shop):
     return _shop_set_status(shop=shop, status=Shop.Status.PENDING, reason="")
 
 
-def _shop_set_status(*, shop, status, reason):
+def _shop_set_status(*, shop: Shop, status: str, reason: str) -> Shop:
     shop.status = status
     shop.status_reason = reason
     shop.status_changed_at = timezone.now()
@@ -210,14 +219,14 @@ def _shop_set_status(*, shop, status, reason):
 
 
 @transaction.atomic
-def shop_verify(*, shop, reason=""):
+def shop_verify(*, shop: Shop, reason: str = "") -> Shop:
     if shop.status == Shop.Status.VERIFIED:
         return shop
     return _shop_set_status(shop=shop, status=Shop.Status.VERIFIED, reason=reason.strip())
 
 
 @transaction.atomic
-def shop_suspend(*, shop, reason):
+def shop_suspend(*, shop: Shop, reason: str) -> Shop:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Alasan penangguhan wajib diisi: pemilik toko perlu tahu apa yang harus diperbaiki."))
@@ -225,14 +234,14 @@ def shop_suspend(*, shop, reason):
 
 
 @transaction.atomic
-def shop_restore(*, shop, reason=""):
+def shop_restore(*, shop: Shop, reason: str = "") -> Shop:
     if shop.status != Shop.Status.SUSPENDED:
         raise ValidationError(_("Hanya toko yang ditangguhkan yang dapat dipulihkan."))
     return _shop_set_status(shop=shop, status=Shop.Status.VERIFIED, reason=reason.strip())
 
 
 @transaction.atomic
-def shop_save_by_staff(*, shop, logo=None, banner=None):
+def shop_save_by_staff(*, shop: Shop, logo: UploadedFile | None = None, banner: UploadedFile | None = None) -> Shop:
     """Diskominfo's edit of a shop in the admin: the owner's rules (shop_update), then the same side effects.
 
     `shop` already carries the edited values; uploads go through the image pipeline like the owner's.
@@ -241,7 +250,7 @@ def shop_save_by_staff(*, shop, logo=None, banner=None):
 
 
 @transaction.atomic
-def shop_delete(*, shop):
+def shop_delete(*, shop: Shop) -> None:
     """Remove a shop with its products and photos for good (superusers only: staff suspend instead).
 
     Cached catalogue pages are invalidated and the files are removed after commit.
@@ -252,7 +261,7 @@ def shop_delete(*, shop):
     shop.delete()
     catalogue_changed()
 
-    def remove_files():
+    def remove_files() -> None:
         for photo in photos:
             _delete_photo_files(photo)
         _withdraw(published)
@@ -261,7 +270,7 @@ def shop_delete(*, shop):
     transaction.on_commit(remove_files)
 
 
-def shop_refresh_search(*, shop_id=None, shop_ids=None):
+def shop_refresh_search(*, shop_id: int | None = None, shop_ids: list[int] | None = None) -> None:
     ids = list(shop_ids or []) + ([shop_id] if shop_id else [])
     if not ids:
         return
@@ -281,7 +290,7 @@ def shop_refresh_search(*, shop_id=None, shop_ids=None):
 
 
 @transaction.atomic
-def category_save(*, category):
+def category_save(*, category: Category) -> Category:
     """Save a category; its name is part of every product's search vector, so those are rebuilt."""
     category.full_clean()
     category.save()
@@ -292,7 +301,7 @@ def category_save(*, category):
 
 
 @transaction.atomic
-def category_delete(*, category):
+def category_delete(*, category: Category) -> None:
     category.delete()  # PROTECT: a category with products or children cannot be deleted
     catalogue_changed()
 
@@ -301,7 +310,14 @@ def category_delete(*, category):
 
 
 @transaction.atomic
-def certification_save(*, shop, kind, number, expires_on=None, certification=None):
+def certification_save(
+    *,
+    shop: Shop,
+    kind: str,
+    number: str,
+    expires_on: datetime.date | None = None,
+    certification: Certification | None = None,
+) -> Certification:
     cert = certification or Certification(shop=shop)
     if cert.shop_id != shop.pk:
         raise ValidationError(_("Sertifikat ini bukan milik toko Anda."))
@@ -313,7 +329,7 @@ def certification_save(*, shop, kind, number, expires_on=None, certification=Non
 
 
 @transaction.atomic
-def certification_delete(*, certification):
+def certification_delete(*, certification: Certification) -> None:
     certification.delete()
     catalogue_changed()
 
@@ -321,7 +337,7 @@ def certification_delete(*, certification):
 # --- products ------------------------------------------------------------------------------------
 
 
-def _apply_product_fields(product, fields):
+def _apply_product_fields(product: Product, fields: dict[str, Any]) -> None:
     for name, value in fields.items():
         if name not in PRODUCT_FIELDS:
             raise TypeError(f"unknown product field {name}")
@@ -329,7 +345,7 @@ def _apply_product_fields(product, fields):
 
 
 @transaction.atomic
-def product_create(*, shop, **fields):
+def product_create(*, shop: Shop, **fields: Any) -> Product:
     product = Product(shop=shop)
     _apply_product_fields(product, fields)
     product.slug = unique_slug(Product, f"{product.name} {shop.name}", max_length=150)
@@ -341,7 +357,7 @@ def product_create(*, shop, **fields):
 
 
 @transaction.atomic
-def product_update(*, product, **fields):
+def product_update(*, product: Product, **fields: Any) -> Product:
     _apply_product_fields(product, fields)
     product.full_clean()
     product.save()
@@ -352,20 +368,20 @@ def product_update(*, product, **fields):
 
 
 @transaction.atomic
-def product_save_by_staff(*, product):
+def product_save_by_staff(*, product: Product) -> Product:
     """Diskominfo's edit of a product in the admin (including "featured"): same rules and side effects."""
     return product_update(product=product, **{name: getattr(product, name) for name in PRODUCT_FIELDS})
 
 
 @transaction.atomic
-def product_delete(*, product):
+def product_delete(*, product: Product) -> None:
     photos = list(product.photos.all())
     product.delete()
     catalogue_changed()
-    transaction.on_commit(lambda: [_delete_photo_files(photo) for photo in photos])
+    transaction.on_commit(lambda: [_delete_photo_files(photo) for photo in photos])  # type: ignore[func-returns-value]
 
 
-def product_refresh_search(*, product_ids):
+def product_refresh_search(*, product_ids: list[int]) -> None:
     """Rebuild the stored search vector and trigram text of these products (one UPDATE),
     and add their words to the spelling vocabulary (`SearchWord`)."""
     if not product_ids:
@@ -402,7 +418,7 @@ SEARCH_WORDS_INSERT = """
 
 
 @transaction.atomic
-def product_photo_add(*, product, file, alt_text=""):
+def product_photo_add(*, product: Product, file: UploadedFile, alt_text: str = "") -> ProductPhoto:
     """Validate an upload, keep the original private, enqueue the renditions."""
     product = Product.objects.select_for_update().get(pk=product.pk)
     if product.photos.count() >= MAX_PHOTOS:
@@ -420,7 +436,7 @@ def product_photo_add(*, product, file, alt_text=""):
     return photo
 
 
-def product_photos_render_pending(*, older_than=PHOTO_RENDER_GRACE):
+def product_photos_render_pending(*, older_than: Any = PHOTO_RENDER_GRACE) -> int:
     """The safety net of product_photo_render (beat): render photos still "processing" after
     `older_than` (their task was lost, e.g. the broker was down at upload). Returns how many."""
     stuck = ProductPhoto.objects.filter(
@@ -432,7 +448,7 @@ def product_photos_render_pending(*, older_than=PHOTO_RENDER_GRACE):
     return len(photo_ids)
 
 
-def product_photo_render(*, photo_id):
+def product_photo_render(*, photo_id: int) -> None:
     """Make the thumbnail/card/large renditions (WebP + JPEG) of one photo in private storage,
     then publish them if its product is public. Idempotent."""
     photo = ProductPhoto.objects.filter(pk=photo_id).first()
@@ -461,12 +477,12 @@ def product_photo_render(*, photo_id):
     return renditions
 
 
-def _withdraw(published):
+def _withdraw(published: Any) -> None:
     # Demo photos share their public copies between many products: those stay.
     media.renditions_withdraw(published, keep_prefix=DEMO_MEDIA_PREFIX)
 
 
-def product_photos_sync(*, photo_ids):
+def product_photos_sync(*, photo_ids: list[int]) -> bool:
     """Make the public copies of these photos' renditions match their product's visibility
     (idempotent): published under a random folder while the product is public
     (`public_product_rows`: active, of a verified shop), withdrawn otherwise."""
@@ -484,7 +500,7 @@ def product_photos_sync(*, photo_ids):
                 published = photo_renditions_publish(row["renditions"])
             elif row["product_id"] not in public and row["published"]:
                 published, stale = {}, row["published"]
-                transaction.on_commit(lambda stale=stale: _withdraw(stale))
+                transaction.on_commit(lambda stale=stale: _withdraw(stale))  # type: ignore[misc]
             else:
                 continue
             ProductPhoto.objects.filter(pk=row["pk"]).update(published=published)
@@ -494,12 +510,12 @@ def product_photos_sync(*, photo_ids):
     return changed
 
 
-def shop_images_of(shop):
+def shop_images_of(shop: Shop) -> dict:
     """The shop's logo and banner in the renditions shape of blitar_portal/lib/media.py (private paths)."""
     return {name: {"jpeg": getattr(shop, name).name} for name in ("logo", "banner") if getattr(shop, name)}
 
 
-def shop_images_sync(*, shop_id):
+def shop_images_sync(*, shop_id: int) -> None:
     """Publish the logo and banner of a public shop (`public_shops`) under a random name, withdraw
     them from any other shop (idempotent)."""
     with transaction.atomic():
@@ -518,12 +534,12 @@ def shop_images_sync(*, shop_id):
         Shop.objects.filter(pk=shop_id).update(published_images=published)
 
 
-def _shop_images_sync_on_commit(shop):
+def _shop_images_sync_on_commit(shop: Shop) -> None:
     shop_id = shop.pk
     transaction.on_commit(lambda: shop_images_sync(shop_id=shop_id))
 
 
-def _photos_sync_on_commit(photos):
+def _photos_sync_on_commit(photos: Any) -> None:
     """After the change commits, publish or withdraw these photos in this process: a withdrawal must
     not wait for a broker (nor be lost when it is down)."""
     photo_ids = list(photos.values_list("pk", flat=True))
@@ -531,11 +547,11 @@ def _photos_sync_on_commit(photos):
         transaction.on_commit(lambda: product_photos_sync(photo_ids=photo_ids))
 
 
-def product_photos_sync_all(*, stdout=None):
+def product_photos_sync_all(*, stdout: TextIO | None = None) -> tuple:
     """Repair/upgrade: move renditions an older version wrote to public storage (predictable
     `ikm/photos/<id>/…` and `ikm/demo/…` URLs) into private storage, then publish the photos of
     public products and withdraw all others. Idempotent."""
-    paths = set()
+    paths: set[str] = set()
     for renditions in ProductPhoto.objects.exclude(renditions={}).values_list("renditions", flat=True).iterator():
         paths.update(entry[fmt] for entry in renditions.values() for fmt in media.FORMATS if entry.get(fmt))
     for logo, banner in Shop.objects.values_list("logo", "banner").iterator():
@@ -564,7 +580,7 @@ def product_photos_sync_all(*, stdout=None):
     return moved, len(ids) + len(shop_ids)
 
 
-def photo_renditions_publish(renditions):
+def photo_renditions_publish(renditions: Any) -> dict[str, Any]:
     """Public copies of one photo's renditions. Demo renditions (one image shared by many demo products)
     get one shared copy, in a folder named by a keyed hash of their private folder (unguessable without
     SECRET_KEY, the same for every product that shares it)."""
@@ -577,7 +593,7 @@ def photo_renditions_publish(renditions):
 
 
 @transaction.atomic
-def product_photos_reorder(*, product, photo_ids):
+def product_photos_reorder(*, product: Product, photo_ids: list[int]) -> None:
     photos = {p.pk: p for p in product.photos.all()}
     ordered = [int(pk) for pk in photo_ids if str(pk).isdigit() and int(pk) in photos]
     if sorted(ordered) != sorted(photos):
@@ -588,7 +604,7 @@ def product_photos_reorder(*, product, photo_ids):
 
 
 @transaction.atomic
-def product_photo_update(*, photo, alt_text):
+def product_photo_update(*, photo: ProductPhoto, alt_text: str) -> ProductPhoto:
     photo.alt_text = (alt_text or "").strip()[:200]
     photo.full_clean()
     photo.save(update_fields=["alt_text"])
@@ -597,13 +613,13 @@ def product_photo_update(*, photo, alt_text):
 
 
 @transaction.atomic
-def product_photo_delete(*, photo):
+def product_photo_delete(*, photo: ProductPhoto) -> None:
     photo.delete()
     catalogue_changed()
     transaction.on_commit(lambda: _delete_photo_files(photo))
 
 
-def _delete_photo_files(photo):
+def _delete_photo_files(photo: ProductPhoto) -> None:
     if photo.original.name.startswith(DEMO_MEDIA_PREFIX):
         return  # demo photos share a small set of files between many products
     _withdraw(photo.published)
@@ -617,7 +633,7 @@ def _delete_photo_files(photo):
 # --- buyers: inquiries and counters ------------------------------------------------------------
 
 
-def product_stat_increment(*, product_id, field, day=None):
+def product_stat_increment(*, product_id: int, field: str, day: datetime.date | None = None) -> None:
     """Add one to today's views / wa_clicks / inquiries counter of a product."""
     if field not in ("views", "wa_clicks", "inquiries"):
         raise ValueError(field)
@@ -632,7 +648,7 @@ def product_stat_increment(*, product_id, field, day=None):
 
 
 @transaction.atomic
-def inquiry_create(*, product, buyer_name, buyer_phone, quantity, message):
+def inquiry_create(*, product: Product, buyer_name: str, buyer_phone: str, quantity: int, message: str) -> Inquiry:
     try:
         phone = normalize_phone(buyer_phone)
     except ValidationError as exc:
@@ -695,7 +711,7 @@ def certifications_expiry_notify(*, today=None):
 
 
 @transaction.atomic
-def inquiry_set_status(*, inquiry, status):
+def inquiry_set_status(*, inquiry: Inquiry, status: str) -> Inquiry:
     if status not in Inquiry.Status.values:
         raise ValidationError({"status": _("Status tidak dikenal.")})
     inquiry.status = status
@@ -707,7 +723,18 @@ def inquiry_set_status(*, inquiry, status):
 
 
 @transaction.atomic
-def growth_report_create(*, shop, period_start, period_end, output, capacity, unit, workers, omzet, notes=""):
+def growth_report_create(
+    *,
+    shop: Shop,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    output: Any,
+    capacity: int,
+    unit: str,
+    workers: int,
+    omzet: int,
+    notes: str = "",
+) -> GrowthReport:
     if period_start and period_end and period_end < period_start:
         raise ValidationError({"period_end": _("Akhir periode harus sesudah awal periode.")})
     if period_end and period_end > timezone.localdate():
@@ -729,7 +756,7 @@ def growth_report_create(*, shop, period_start, period_end, output, capacity, un
 
 
 @transaction.atomic
-def ikm_target_set(*, target, target_date, user):
+def ikm_target_set(*, target: int, target_date: datetime.date, user: User) -> IkmTarget:
     """Diskominfo's IKM online target (one row). The home page, /ikm/ and the dashboard show it at once."""
     row = IkmTarget.objects.first() or IkmTarget(target_date=target_date)
     row.target = target
@@ -738,7 +765,7 @@ def ikm_target_set(*, target, target_date, user):
     row.full_clean()
     row.save()
 
-    def forget():
+    def forget() -> None:
         cache.delete(TARGET_CACHE_KEY)
 
     forget()

@@ -6,7 +6,9 @@
 * the metric and snapshot names, defined once here and imported wherever they are read.
 """
 
+import datetime
 from datetime import timedelta
+from typing import Any
 
 from django.db.models import Count, Min, Q, Sum
 from django.db.models.functions import ExtractYear, TruncMonth
@@ -16,6 +18,7 @@ from django.utils.translation import gettext as _
 from blitar_portal.dashboard.figures import Figure
 from blitar_portal.dashboard.sections import (
     Card,
+    Context,
     Section,
     admin_list,
     label_of,
@@ -51,7 +54,7 @@ PER_MONTH = {"species": SPECIES, "community": COMMUNITY}
 # --- Reads -----------------------------------------------------------------------------------
 
 
-def home_summary():
+def home_summary() -> dict[str, Any]:
     """Verified trees and plantings (from the map cells, current within seconds) and this year's canopy."""
     plantings, trees = cell_totals(clusters.DIM_ALL).get(0, (0, 0))
     current = CoverStat.objects.filter(level="regency", year=timezone.localdate().year).first()
@@ -62,17 +65,17 @@ def home_summary():
     }
 
 
-def survival():
+def survival() -> float | None:
     """Survival rate (%) of the verified plantings, regency-wide (the rule of `selectors.survival_summary`)."""
     return survival_summary(plantings_public())
 
 
-def canopy_per_kecamatan():
+def canopy_per_kecamatan() -> list[dict[str, Any]]:
     """[{kecamatan, year → percent, change vs previous year}] for the last two stored years."""
     years = cover_years_available()[-2:]
-    rows = {}
+    rows: dict[str, dict[Any, Any]] = {}
     for stat in CoverStat.objects.filter(level="kecamatan", year__in=years).select_related("kecamatan"):
-        row = rows.setdefault(stat.kecamatan.name, {"kecamatan": stat.kecamatan.name})
+        row = rows.setdefault(stat.kecamatan.name, {"kecamatan": stat.kecamatan.name})  # type: ignore[union-attr]
         row[stat.year] = stat.canopy_percent
     result = []
     for row in rows.values():
@@ -84,7 +87,7 @@ def canopy_per_kecamatan():
     return sorted(result, key=lambda r: -(r["canopy_percent"] or 0))
 
 
-def plantings_per_day(*, since):
+def plantings_per_day(*, since: datetime.date) -> list:
     """Verified plantings and trees per planting day and kecamatan id since `since`:
     [{"day", "kecamatan_id", "plantings", "trees"}]. One query."""
     rows = (
@@ -102,7 +105,7 @@ def plantings_per_day(*, since):
 MONTHLY_LABELS = {"species": "species__local_name", "community": "community__name"}
 
 
-def trees_per_month(*, since, by):
+def trees_per_month(*, since: datetime.date, by: Any) -> list:
     """Verified trees per planting month, kecamatan id and species or community (`by`) since `since`:
     [{"month", "kecamatan_id", "label", "trees"}]. Plantings without a community are left out. One query."""
     field = MONTHLY_LABELS[by]
@@ -120,12 +123,12 @@ def trees_per_month(*, since, by):
     ]
 
 
-def backlog_per_kecamatan(*, now=None):
+def backlog_per_kecamatan(*, now: datetime.datetime | None = None) -> dict:
     """Pending plantings per kecamatan id with their age: {kecamatan_id: {"pending", "over_7", "over_30",
     "oldest_age_days"}}. One query."""
     now = now or timezone.now()
 
-    def older(days):
+    def older(days: int) -> Any:
         return Q(created_at__lt=now - timedelta(days=days))
 
     rows = (
@@ -149,7 +152,7 @@ def backlog_per_kecamatan(*, now=None):
     }
 
 
-def survival_per_planting_year():
+def survival_per_planting_year() -> list:
     """Trees monitored and still alive per planting year and kecamatan id (the rule of `survival_summary`:
     a planting counts once observed; alive while it has no `dead_since`):
     [{"year", "kecamatan_id", "monitored", "survived"}]. One query."""
@@ -174,7 +177,7 @@ def survival_per_planting_year():
 # --- Stored summaries ------------------------------------------------------------------------
 
 
-def collect(*, since, now):
+def collect(*, since: datetime.date, now: datetime.datetime) -> tuple[list, dict]:
     """(metric rows, snapshots) for `summaries_refresh` (see ehealth.dashboard.collect)."""
     snapshots = {
         SUMMARY: home_summary(),
@@ -194,7 +197,7 @@ def collect(*, since, now):
     return rows, snapshots
 
 
-def _with_codes(rows):
+def _with_codes(rows: list[dict[str, Any]]) -> list:
     codes = dict(Kecamatan.objects.values_list("name", "code"))
     return [{**{str(k): v for k, v in r.items()}, "code": codes.get(r["kecamatan"], "")} for r in rows]
 
@@ -204,7 +207,7 @@ def _with_codes(rows):
 TOP = 15
 
 
-def build(ctx):
+def build(ctx: Context) -> Section:
     backlog = _backlog_rows(ctx)
     pending_list = admin_list("tanam", "planting", query="status__exact=pending", fallback="/tanam/")
     figures = [
@@ -230,7 +233,7 @@ def build(ctx):
     return Section(slug="tanam", title=_("Bangga Menanam"), cards=cards, figures=figures)
 
 
-def _cards(ctx, backlog, pending_list):
+def _cards(ctx: Context, backlog: Any, pending_list: Any) -> list[Card]:
     m, f = ctx.metrics, ctx.filters
     summary = snapshot(ctx, SUMMARY, {}) or {}
     survival = (snapshot(ctx, SURVIVAL, {}) or {}).get("percent")
@@ -270,7 +273,7 @@ def _cards(ctx, backlog, pending_list):
     ]
 
 
-def _backlog_rows(ctx):
+def _backlog_rows(ctx: Context) -> Any:
     data = snapshot(ctx, BACKLOG_KECAMATAN, {}) or {}
     rows = []
     for k in ctx.kecamatan:
@@ -282,7 +285,7 @@ def _backlog_rows(ctx):
     return sorted(rows, key=lambda r: (-r[1], r[0]))
 
 
-def _per_period(ctx):
+def _per_period(ctx: Context) -> Figure:
     m, f = ctx.metrics, ctx.filters
     trees, plantings = m.series(TREES), m.series(PLANTINGS)
     rows = [[label_of(f, b), trees[i][1], plantings[i][1]] for i, b in enumerate(f.buckets())]
@@ -304,7 +307,7 @@ def _per_period(ctx):
     )
 
 
-def _species(ctx):
+def _species(ctx: Context) -> Figure:
     totals = ctx.metrics.by_dimension(SPECIES, monthly_metric=True)
     rows = sorted(([name, n] for name, n in totals.items() if n), key=lambda r: (-r[1], r[0]))[:TOP]
     return Figure(
@@ -320,7 +323,7 @@ def _species(ctx):
     )
 
 
-def _kecamatan(ctx):
+def _kecamatan(ctx: Context) -> Figure:
     rows, codes = map_rows(ctx, ctx.metrics.by_kecamatan(TREES))
     return Figure(
         key="kecamatan",
@@ -336,10 +339,10 @@ def _kecamatan(ctx):
     )
 
 
-def _survival_totals(ctx):
+def _survival_totals(ctx: Context) -> dict:
     """{planting year: (monitored, survived)} inside the chosen kecamatan, plus None: the sums."""
     kecamatan = ctx.filters.kecamatan
-    totals = {}
+    totals: dict[int | None, tuple[int, int]] = {}
     for r in snapshot(ctx, SURVIVAL_YEARS, []) or []:
         if kecamatan is not None and r["kecamatan_id"] != kecamatan.id:
             continue
@@ -349,7 +352,7 @@ def _survival_totals(ctx):
     return totals
 
 
-def _survival(ctx):
+def _survival(ctx: Context) -> Figure:
     totals = _survival_totals(ctx)
     rows = [
         [str(year), monitored, survived, round(100 * survived / monitored, 1) if monitored else None]
@@ -371,7 +374,7 @@ def _survival(ctx):
     )
 
 
-def _canopy(ctx):
+def _canopy(ctx: Context) -> Figure:
     data = snapshot(ctx, CANOPY, []) or []
     by_code = {r["code"]: r for r in data}
     rows, codes = [], []
@@ -394,7 +397,7 @@ def _canopy(ctx):
     )
 
 
-def _communities(ctx):
+def _communities(ctx: Context) -> Figure:
     totals = ctx.metrics.by_dimension(COMMUNITY, monthly_metric=True)
     rows = sorted(([name, n] for name, n in totals.items() if n), key=lambda r: (-r[1], r[0]))[:10]
     return Figure(

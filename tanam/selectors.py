@@ -7,12 +7,15 @@ Three rules live here, once:
 """
 
 import json
+from collections.abc import Iterator
 from datetime import date
+from typing import Any, cast
 
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count, F, FloatField, Func, Q, Sum
+from django.db.models import Count, F, FloatField, Func, Q, QuerySet, Sum
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -24,26 +27,26 @@ from blitar_portal.lib.cache import single_flight
 from blitar_portal.regions.models import Desa, Kecamatan
 
 from . import clusters
-from .models import Campaign, Community, CoverStat, OpenDataFile, Planting, Species
+from .models import Campaign, Community, CoverStat, Observation, OpenDataFile, Planting, Species
 
 # --- Ownership and visibility --------------------------------------------------------------
 
 
-def plantings_for_user(user):
+def plantings_for_user(user: User) -> QuerySet[Planting]:
     """The plantings a signed-in citizen may see and manage: their own, in any status."""
     if not user.is_authenticated:
         return Planting.objects.none()
     return Planting.objects.filter(user=user).select_related("species", "kecamatan", "desa", "community", "campaign")
 
 
-def planting_for_user_or_404(user, pk):
+def planting_for_user_or_404(user: User, pk: int) -> Planting:
     planting = plantings_for_user(user).filter(pk=pk).first()
     if planting is None:
         raise Http404(_("Penanaman tidak ditemukan."))
     return planting
 
 
-def planting_for_observer_or_404(user, pk):
+def planting_for_observer_or_404(user: User, pk: int) -> Planting:
     """Owner or Diskominfo staff may add observations; anyone else gets 404."""
     if is_diskominfo(user):
         planting = Planting.objects.select_related("species", "kecamatan", "desa").filter(pk=pk).first()
@@ -60,18 +63,18 @@ def planting_for_observer_or_404(user, pk):
 PUBLIC_PLANTING = Q(status=Planting.Status.VERIFIED)
 
 
-def public_planting_sql(table="tanam_planting"):
+def public_planting_sql(table: str = "tanam_planting") -> str:
     """`PUBLIC_PLANTING` as a raw-SQL condition on `table` (tanam_planting's name or alias there).
     Constant text, no parameters: it fits both %s and %(name)s queries."""
     return f"{table}.status = '{Planting.Status.VERIFIED.value}'"
 
 
-def plantings_public():
+def plantings_public() -> QuerySet[Planting]:
     """Verified plantings only: the one source of every public page, map, API, export and count."""
     return Planting.objects.filter(PUBLIC_PLANTING)
 
 
-def plantings_photos_visible_to(user):
+def plantings_photos_visible_to(user: User) -> QuerySet[Planting]:
     """The plantings whose photos `user` may load: every public one, their own, all for Diskominfo staff."""
     if is_diskominfo(user):
         return Planting.objects.all()
@@ -80,7 +83,7 @@ def plantings_photos_visible_to(user):
     return plantings_public() | Planting.objects.filter(user=user)
 
 
-def planting_photo_or_404(user, pk):
+def planting_photo_or_404(user: User, pk: int) -> Any:
     """(renditions) of a planting whose photos `user` may see; 404 for anyone else."""
     renditions = plantings_photos_visible_to(user).filter(pk=pk).values_list("renditions", flat=True).first()
     if renditions is None:
@@ -88,11 +91,11 @@ def planting_photo_or_404(user, pk):
     return renditions
 
 
-def _private_photo_url(pk):
+def _private_photo_url(pk: int) -> Any:
     return lambda size, ext: reverse("tanam:photo", args=[pk, size, ext])
 
 
-def photo_url(planting, size="card", fmt="jpeg"):
+def photo_url(planting: Planting, size: str = "card", fmt: str = "jpeg") -> str | None:
     """The URL of a planting's rendition for whoever may see the planting: its public copy once
     verified and published, else the permission-checked view; None without a rendition."""
     return (
@@ -117,7 +120,7 @@ FILTER_FIELDS = {
 }
 
 
-def map_filters_parse(params):
+def map_filters_parse(params: Any) -> dict[str, int]:
     """Valid filters from query parameters ({name: int}); ValidationError with a Bahasa message.
 
     Read through MapFilterForm: the same bounds (ids, a year 1900–2100) for pages, API and exports."""
@@ -129,7 +132,7 @@ def map_filters_parse(params):
     return form.filters()
 
 
-def _apply_filters(queryset, filters):
+def _apply_filters(queryset: QuerySet[Any], filters: dict[str, Any]) -> Any:
     for name, value in filters.items():
         if name == "year":
             queryset = queryset.filter(planted_on__year=value)
@@ -138,17 +141,17 @@ def _apply_filters(queryset, filters):
     return queryset
 
 
-def plantings_public_filtered(filters):
+def plantings_public_filtered(filters: dict[str, Any]) -> QuerySet[Planting]:
     return _apply_filters(plantings_public(), filters)
 
 
 FILTER_CHOICES_KEY = "tanam:filter-choices:v1"
 
 
-def map_filter_choices():
+def map_filter_choices() -> dict[str, list[Any]]:
     """Options of the public map filters (cached: they change rarely)."""
 
-    def build():
+    def build() -> Any:
         return {
             "species": list(Species.objects.values_list("id", "local_name")),
             "kecamatan": list(Kecamatan.objects.order_by("name").values_list("id", "name")),
@@ -157,13 +160,17 @@ def map_filter_choices():
             "year": list(range(2016, timezone.localdate().year + 1)),
         }
 
-    return cache.get_or_set(FILTER_CHOICES_KEY, build, 300)
+    return cast("dict[str, list[Any]]", cache.get_or_set(FILTER_CHOICES_KEY, build, 300))
 
 
 # --- Clusters --------------------------------------------------------------------------------------
 
 
-def bbox_parse(raw):
+# (min lon, min lat, max lon, max lat) in degrees, as bbox_parse returns it.
+Bbox = tuple[float, float, float, float]
+
+
+def bbox_parse(raw: str) -> Bbox:
     """(minx, miny, maxx, maxy) from "minLon,minLat,maxLon,maxLat", or ValidationError."""
     try:
         minx, miny, maxx, maxy = (float(v) for v in (raw or "").split(","))
@@ -176,7 +183,7 @@ def bbox_parse(raw):
     return minx, miny, maxx, maxy
 
 
-def _cluster_feature(lon, lat, plantings, trees, band):
+def _cluster_feature(lon: float, lat: float, plantings: int, trees: Any, band: int) -> dict[str, Any]:
     return {
         "type": "Feature",
         "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
@@ -184,7 +191,7 @@ def _cluster_feature(lon, lat, plantings, trees, band):
     }
 
 
-def _cells_precomputed(band, bbox, dim, value):
+def _cells_precomputed(band: int, bbox: Bbox, dim: int, value: Any) -> list:
     gx0, gy0, gx1, gy1 = clusters.cells_in_bbox(band, bbox)
     sql = """
         SELECT plantings, trees, sum_x, sum_y FROM tanam_clustercell
@@ -195,7 +202,7 @@ def _cells_precomputed(band, bbox, dim, value):
         return [_cluster_feature(sx / n, sy / n, n, t, band) for n, t, sx, sy in cursor.fetchall()]
 
 
-def _filter_sql(filters):
+def _filter_sql(filters: dict[str, Any]) -> tuple[list, list]:
     """WHERE conditions (constant column names, values as parameters) for the map filters."""
     conditions, params = [], []
     for name, value in sorted(filters.items()):
@@ -208,7 +215,7 @@ def _filter_sql(filters):
     return conditions, params
 
 
-def _cells_on_the_fly(band, bbox, filters):
+def _cells_on_the_fly(band: int, bbox: Bbox, filters: dict[str, Any]) -> list:
     """Cluster the filtered verified plantings of the viewport in SQL (bounded by _cells_for_filters)."""
     size = clusters.cell_size(band)
     conditions, params = _filter_sql(filters)
@@ -228,7 +235,7 @@ def _cells_on_the_fly(band, bbox, filters):
         return [_cluster_feature(sx / n, sy / n, n, t, band) for n, t, sx, sy in cursor.fetchall()]
 
 
-def _cells_for_filters(band, bbox, filters):
+def _cells_for_filters(band: int, bbox: Bbox, filters: dict[str, Any]) -> Any:
     """One filter, or a year and one other: precomputed cells (band 13 at most; pins from zoom 17).
     Other combinations: clustered in SQL, where the (filter, planting date) indexes bound the rows read."""
     key = clusters.precomputed_key(filters)
@@ -247,7 +254,7 @@ _PINS_SQL = """
 """
 
 
-def _pins(bbox, filters, limit):
+def _pins(bbox: Bbox, filters: dict[str, Any], limit: int) -> list | None:
     """Individual verified pins of the viewport, or None when there are more than `limit`."""
     conditions, params = _filter_sql(filters)
     sql = "".join(
@@ -283,7 +290,7 @@ def _pins(bbox, filters, limit):
     ]
 
 
-def _pins_surely_too_many(bbox, filters):
+def _pins_surely_too_many(bbox: Bbox, filters: dict[str, Any]) -> bool:
     """True when the finest stored cells lying wholly inside bbox already hold more than MAX_FEATURES
     matching plantings: then the pins are not read at all (a dense street view costs a few cell rows)."""
     key = clusters.precomputed_key(filters)
@@ -303,12 +310,12 @@ def _pins_surely_too_many(bbox, filters):
         return cursor.fetchone()[0] > clusters.MAX_FEATURES
 
 
-def clusters_geojson(*, bbox, zoom, filters):
+def clusters_geojson(*, bbox: Bbox, zoom: int, filters: dict[str, Any]) -> dict[str, Any]:
     """At most ~MAX_FEATURES features for this viewport: pins when few enough, else grid cells."""
     return json.loads(clusters_geojson_bytes(bbox=bbox, zoom=zoom, filters=filters))
 
 
-def clusters_geojson_bytes(*, bbox, zoom, filters):
+def clusters_geojson_bytes(*, bbox: Bbox, zoom: int, filters: dict[str, Any]) -> bytes:
     """clusters_geojson as UTF-8 JSON. Cell answers are cached already encoded: a cache hit is one
     Redis GET and no per-request encoding of up to 1,000 features."""
     zoom = int(zoom)
@@ -330,7 +337,7 @@ def clusters_geojson_bytes(*, bbox, zoom, filters):
     return body
 
 
-def _json_bytes(data):
+def _json_bytes(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
@@ -338,7 +345,7 @@ CLUSTERS_CACHE_SECONDS = 600
 CLUSTERS_VERSION_KEY = "tanam:clusters:version"
 
 
-def _clusters_cache_key(band, bbox, filters):
+def _clusters_cache_key(band: int, bbox: Bbox, filters: dict[str, Any]) -> str:
     """Cells depend only on band, cell range and filters; the version changes with every cell refresh."""
     version = cache.get(CLUSTERS_VERSION_KEY) or 0
     cells = ":".join(str(v) for v in clusters.cells_in_bbox(band, bbox))
@@ -351,7 +358,7 @@ def _clusters_cache_key(band, bbox, filters):
 EXPORT_BATCH = 5000
 
 
-def plantings_export_rows(*, batch_size=EXPORT_BATCH):
+def plantings_export_rows(*, batch_size: int = EXPORT_BATCH) -> Iterator:
     """Every verified planting as a tuple in `exports.COLUMNS` order, in id order.
 
     Keyset iteration (`id > last` … LIMIT n, one short query per batch) rather than a
@@ -401,12 +408,14 @@ def plantings_export_rows(*, batch_size=EXPORT_BATCH):
         last_id = batch[-1][0]
 
 
-def open_data_file(kind):
+def open_data_file(kind: str) -> OpenDataFile | None:
     """The current complete open-data file of this kind ("csv"/"geojson"), or None before the first build."""
     return OpenDataFile.objects.filter(kind=kind).first()
 
 
-def plantings_public_page(filters, *, after=None, before=None, size=200):
+def plantings_public_page(
+    filters: dict[str, Any], *, after: int | None = None, before: int | None = None, size: int = 200
+) -> dict[str, Any]:
     """One page of verified plantings in id order, by keyset: no OFFSET and no COUNT(*) of a million rows.
 
     after=id: the page following that id; before=id: the page preceding it. Returns
@@ -433,7 +442,7 @@ def plantings_public_page(filters, *, after=None, before=None, size=200):
     }
 
 
-def plantings_public_total_estimate(filters):
+def plantings_public_total_estimate(filters: dict[str, Any]) -> int | None:
     """Verified plantings matching the filters, read from the coarsest map cells (a few rows).
 
     The cells follow verifications within seconds (Celery), so this is an estimate; for filter
@@ -449,7 +458,7 @@ def plantings_public_total_estimate(filters):
 # --- Citizen pages ---------------------------------------------------------------------------------
 
 
-def planting_survival(planting):
+def planting_survival(planting: Planting) -> dict[str, Any]:
     """'hidup'/'mati'/None (not yet checked) and whether the next check is overdue."""
     today = timezone.localdate()
     return {
@@ -459,22 +468,22 @@ def planting_survival(planting):
     }
 
 
-def observations_for(planting):
+def observations_for(planting: Planting) -> QuerySet[Observation]:
     return planting.observations.select_related("observed_by").order_by("-observed_on", "-id")
 
 
 # --- Land cover ------------------------------------------------------------------------------------
 
 
-def cover_years_available():
+def cover_years_available() -> list:
     return list(CoverStat.objects.filter(level="regency").order_by("year").values_list("year", flat=True))
 
 
-def cover_regency(year):
+def cover_regency(year: int) -> CoverStat | None:
     return CoverStat.objects.filter(level="regency", year=year).first()
 
 
-def cover_table(*, level, year):
+def cover_table(*, level: str, year: int) -> QuerySet[CoverStat]:
     queryset = CoverStat.objects.filter(level=level, year=year)
     if level == "kecamatan":
         queryset = queryset.select_related("kecamatan").order_by("kecamatan__name")
@@ -483,8 +492,8 @@ def cover_table(*, level, year):
     return queryset
 
 
-def _area_geometries(level):
-    def build():
+def _area_geometries(level: str) -> Any:
+    def build() -> Any:
         model = Kecamatan if level == "kecamatan" else Desa
         return {
             area.code: {"name": area.name, "geometry": json.loads(area.geom.simplify(0.0008, True).geojson)}
@@ -494,10 +503,10 @@ def _area_geometries(level):
     return cache.get_or_set(f"tanam:cover-geometries:{level}:v1", build, 24 * 3600)
 
 
-def cover_geojson(*, level):
+def cover_geojson(*, level: str) -> dict[str, Any]:
     """Stored figures of every year per area, with simplified outlines (choropleth with year slider)."""
     geometries = _area_geometries(level)
-    by_code = {}
+    by_code: dict[str, dict[str, dict[str, Any]]] = {}
     for code, year, pct, canopy, trees, survival, co2 in CoverStat.objects.filter(level=level).values_list(
         "area_code", "year", "canopy_percent", "canopy_m2", "trees", "survival_percent", "co2_kg_per_year"
     ):
@@ -522,7 +531,7 @@ def cover_geojson(*, level):
 # --- Communities, campaigns, leaderboards -----------------------------------------------------------
 
 
-def cell_totals(dim):
+def cell_totals(dim: int) -> dict:
     """{value: (plantings, trees)} of verified plantings per filter value, from the coarsest map band.
 
     The cells are kept current by Celery on every verification, so these counts cost a few
@@ -537,21 +546,21 @@ def cell_totals(dim):
         return {value: (int(n), int(t)) for value, n, t in cursor.fetchall()}
 
 
-def communities_ranked():
+def communities_ranked() -> list[Community]:
     """All communities with verified trees/plantings and member count, best first (a list)."""
     totals = cell_totals(clusters.DIM_COMMUNITY)
     communities = list(Community.objects.annotate(member_count=Count("members", distinct=True)))
     for community in communities:
-        community.planting_count, community.trees = totals.get(community.pk, (0, 0))
-    return sorted(communities, key=lambda c: (-c.trees, c.name))
+        community.planting_count, community.trees = totals.get(community.pk, (0, 0))  # type: ignore[attr-defined]
+    return sorted(communities, key=lambda c: (-c.trees, c.name))  # type: ignore[attr-defined]
 
 
-def community_detail(slug):
+def community_detail(slug: str) -> dict[str, Any]:
     ranked = communities_ranked()
     community = next((c for c in ranked if c.slug == slug), None)
     if community is None:
         raise Http404(_("Komunitas tidak ditemukan."))
-    rank = sum(1 for c in ranked if c.trees > community.trees) + 1
+    rank = sum(1 for c in ranked if c.trees > community.trees) + 1  # type: ignore[attr-defined, misc]
     plantings = plantings_public().filter(community=community)
     return {
         "community": community,
@@ -562,7 +571,7 @@ def community_detail(slug):
     }
 
 
-def survival_summary(plantings):
+def survival_summary(plantings: QuerySet[Planting]) -> float | None:
     totals = plantings.aggregate(
         monitored=Sum("tree_count", filter=Q(first_observed_on__isnull=False), default=0),
         survived=Sum("tree_count", filter=Q(first_observed_on__isnull=False, dead_since__isnull=True), default=0),
@@ -571,22 +580,22 @@ def survival_summary(plantings):
     return round(100.0 * totals["survived"] / monitored, 1) if monitored else None
 
 
-def campaigns_with_progress():
+def campaigns_with_progress() -> list[Campaign]:
     totals = cell_totals(clusters.DIM_CAMPAIGN)
     campaigns = list(Campaign.objects.select_related("kecamatan", "organiser").order_by("-starts_on"))
     for campaign in campaigns:
-        campaign.planting_count, campaign.trees = totals.get(campaign.pk, (0, 0))
+        campaign.planting_count, campaign.trees = totals.get(campaign.pk, (0, 0))  # type: ignore[attr-defined]
     return campaigns
 
 
-def campaign_detail(slug):
+def campaign_detail(slug: str) -> dict[str, Any]:
     campaign = next((c for c in campaigns_with_progress() if c.slug == slug), None)
     if campaign is None:
         raise Http404(_("Kampanye tidak ditemukan."))
     plantings = plantings_public().filter(campaign=campaign)
     return {
         "campaign": campaign,
-        "progress_percent": min(100, round(100 * campaign.trees / campaign.target_trees))
+        "progress_percent": min(100, round(100 * campaign.trees / campaign.target_trees))  # type: ignore[attr-defined]
         if campaign.target_trees
         else 0,
         "survival": survival_summary(plantings),
@@ -594,7 +603,7 @@ def campaign_detail(slug):
     }
 
 
-def leaderboard_kecamatan():
+def leaderboard_kecamatan() -> list[dict[str, Any]]:
     """Per kecamatan: verified trees, plantings (from the map cells) and its top community (cached)."""
     totals = cell_totals(clusters.DIM_KECAMATAN)
     kecamatan = {k.pk: k for k in Kecamatan.objects.only("id", "name", "slug")}
@@ -637,7 +646,7 @@ def _top_community_per_kecamatan():
     return tops
 
 
-def planting_input(planting):
+def planting_input(planting: Planting) -> dict[str, Any]:
     """A planting's stored values as the registration form and the API take them: the
     initial values of the edit page and the base of an API PATCH."""
     return {

@@ -6,33 +6,40 @@ commit, the refresh of exactly the cluster cells and desa cover figures it touch
 """
 
 import csv
+import datetime
 import hashlib
 import logging
 import tempfile
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import IO, Any, TextIO
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
+from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from blitar_portal.lib import media
 from blitar_portal.lib.geo import parse_point
-from blitar_portal.lib.images import image_renditions, image_sanitize, image_validate
+from blitar_portal.lib.images import UploadedImage, image_renditions, image_sanitize, image_validate
 from blitar_portal.lib.queue import enqueue, enqueue_on_commit
 from blitar_portal.notifications import services as notification_services
 from blitar_portal.regions.models import Desa, Kecamatan, Regency
 from blitar_portal.regions.selectors import point_in_regency, region_at_point
+from tanam.models import Campaign, Community
 
 from . import clusters, cover, exports
 from .models import (
@@ -60,7 +67,7 @@ AUDITED_FIELDS = ("point", "species", "tree_count", "planted_on", "community", "
 # --- Species ----------------------------------------------------------------------------
 
 
-def species_load_csv(*, path=SPECIES_CSV):
+def species_load_csv(*, path: str | Path = SPECIES_CSV) -> int:
     """Add the species of the CSV that are missing; never overwrite figures edited in the admin."""
     created = 0
     with open(path, newline="", encoding="utf-8") as handle:
@@ -88,7 +95,7 @@ def species_load_csv(*, path=SPECIES_CSV):
 # --- Species, communities, campaigns (Diskominfo, in the admin) ----------------------------------
 
 
-def _reference_data_changed(*, cover_figures=False, cells=False):
+def _reference_data_changed(*, cover_figures: Any = False, cells: Any = False) -> None:
     """After commit: map filter options, open-data names and, when asked, cover/cluster figures follow."""
     from .selectors import FILTER_CHOICES_KEY
 
@@ -102,7 +109,7 @@ def _reference_data_changed(*, cover_figures=False, cells=False):
         enqueue_on_commit(tasks.cover_refresh, None, cover.FIRST_YEAR)
 
 
-def species_save(*, species):
+def species_save(*, species: Species) -> Species:
     """Crown diameter, maturity and CO₂ figures drive the land cover of every desa: recompute it."""
     with transaction.atomic():
         species.full_clean()
@@ -111,7 +118,7 @@ def species_save(*, species):
     return species
 
 
-def reference_item_save(*, item):
+def reference_item_save(*, item: Any) -> Any:
     """Save a community or campaign (its name is on the map filters and in the open data)."""
     with transaction.atomic():
         item.full_clean()
@@ -120,7 +127,7 @@ def reference_item_save(*, item):
     return item
 
 
-def reference_item_delete(*, item):
+def reference_item_delete(*, item: Any) -> None:
     """Delete a species (only an unused one: PROTECT), community or campaign; the per-filter cells are rebuilt."""
     with transaction.atomic():
         item.delete()
@@ -137,7 +144,9 @@ class RegistrationResult:
     replayed: bool = False  # the idempotency key was seen before: nothing new was saved
 
 
-def _location_from_input(*, lat, lon, location_source, uploaded, warnings):
+def _location_from_input(
+    *, lat: float, lon: float, location_source: str, uploaded: UploadedImage | None, warnings: Any
+) -> tuple:
     """The point to use and its source: the pin/GPS the user gave, else the photo's EXIF GPS."""
     exif_point = None
     if uploaded is not None and uploaded.gps:
@@ -163,7 +172,7 @@ def _location_from_input(*, lat, lon, location_source, uploaded, warnings):
     )
 
 
-def _check_planted_on(planted_on, uploaded):
+def _check_planted_on(planted_on: datetime.date, uploaded: UploadedImage | None) -> Any:
     if planted_on is None and uploaded is not None and uploaded.taken_at is not None:
         planted_on = uploaded.taken_at.date()
     if planted_on is None:
@@ -175,12 +184,12 @@ def _check_planted_on(planted_on, uploaded):
     return planted_on
 
 
-def _check_duplicate(user, point, *, exclude_pk=None):
+def _check_duplicate(user: User, point: Point | None, *, exclude_pk: int | None = None) -> None:
     """Another pin of the same user within 10 m registered in the last 10 minutes (an edit ignores itself)."""
     since = timezone.now() - timedelta(minutes=DUPLICATE_MINUTES)
     duplicate = (
         Planting.objects.filter(user=user, created_at__gte=since, point__distance_lte=(point, D(m=DUPLICATE_METRES)))
-        .exclude(pk=exclude_pk)
+        .exclude(pk=exclude_pk)  # type: ignore[misc]  # pk=None excludes nothing
         .exists()
     )
     if duplicate:
@@ -205,9 +214,17 @@ class _CheckedInput:
     warnings: list
 
 
-def _check_input(*, lat, lon, location_source, gps_accuracy_m, planted_on, photo):
+def _check_input(
+    *,
+    lat: float,
+    lon: float,
+    location_source: str,
+    gps_accuracy_m: float | None,
+    planted_on: datetime.date,
+    photo: UploadedFile | None,
+) -> Any:
     """Every rule of a registration (photo, location, regency, date, GPS accuracy) before any write."""
-    warnings = []
+    warnings: list[str] = []
     uploaded = image_validate(photo) if photo else None
     point, source = _location_from_input(
         lat=lat, lon=lon, location_source=location_source, uploaded=uploaded, warnings=warnings
@@ -222,7 +239,7 @@ def _check_input(*, lat, lon, location_source, gps_accuracy_m, planted_on, photo
     return _CheckedInput(point, source, kecamatan, desa, planted_on, accuracy, uploaded, warnings)
 
 
-def _store_photo(planting, user, uploaded):
+def _store_photo(planting: Planting, user: User, uploaded: UploadedImage) -> None:
     # Only the re-encoded JPEG is stored: the EXIF (with its GPS) is gone.
     name = f"{user.pk}-{timezone.now():%Y%m%d%H%M%S}.jpg"
     planting.photo.save(name, ContentFile(image_sanitize(uploaded)), save=False)
@@ -236,13 +253,22 @@ def _store_photo(planting, user, uploaded):
 _PHOTO_STATE_FIELDS = {"photo", "renditions", "published"}
 
 
-def _save(planting, *photo_fields):
+def _save(planting: Planting, *photo_fields: Any) -> None:
     """Save an existing planting's own fields, leaving its photo state alone unless named."""
     fields = [f.name for f in Planting._meta.concrete_fields if not f.primary_key and f.name not in _PHOTO_STATE_FIELDS]
     planting.save(update_fields=[*fields, *photo_fields])
 
 
-def _apply_input(planting, checked, *, species, tree_count, community, campaign, notes):
+def _apply_input(
+    planting: Planting,
+    checked: Any,
+    *,
+    species: Species,
+    tree_count: int,
+    community: Community | None,
+    campaign: Campaign | None,
+    notes: str,
+) -> None:
     planting.point, planting.location_source = checked.point, checked.source
     planting.gps_accuracy_m = checked.gps_accuracy_m
     planting.kecamatan, planting.desa, planting.species = checked.kecamatan, checked.desa, species
@@ -299,8 +325,17 @@ def planting_register(
 
 
 def planting_edit_by_owner(
-    *, planting, user, species, tree_count=1, community=None, campaign=None, notes="", photo=None, **location
-):
+    *,
+    planting: Planting,
+    user: User,
+    species: Species,
+    tree_count: int = 1,
+    community: Community | None = None,
+    campaign: Campaign | None = None,
+    notes: str = "",
+    photo: UploadedFile | None = None,
+    **location: Any,
+) -> RegistrationResult:
     """The planter corrects a pending planting (same rules as registering); decided ones are locked."""
     if planting.user_id != user.pk:
         raise ValidationError(_("Penanaman tidak ditemukan."), code="not_owner")
@@ -329,7 +364,7 @@ def planting_edit_by_owner(
     return RegistrationResult(planting=planting, warnings=checked.warnings)
 
 
-def _location_args(location):
+def _location_args(location: dict[str, Any]) -> dict[str, Any]:
     unknown = set(location) - {"lat", "lon", "location_source", "gps_accuracy_m", "planted_on"}
     if unknown:
         raise TypeError(f"unexpected arguments: {sorted(unknown)}")
@@ -346,7 +381,7 @@ def _location_args(location):
 RENDITIONS_GRACE = timedelta(minutes=2)
 
 
-def plantings_render_pending(*, older_than=RENDITIONS_GRACE, limit=500):
+def plantings_render_pending(*, older_than: Any = RENDITIONS_GRACE, limit: int = 500) -> int:
     """The safety net of planting_renditions (beat): render photos still without renditions after
     `older_than` (their task was lost, e.g. the broker was down at upload). Returns how many."""
     pending = (
@@ -361,7 +396,7 @@ def plantings_render_pending(*, older_than=RENDITIONS_GRACE, limit=500):
     return len(planting_ids)
 
 
-def planting_renditions_build(*, planting_id):
+def planting_renditions_build(*, planting_id: int) -> None:
     """Write thumb/card/large WebP+JPEG renditions of a planting's photo to private storage (idempotent),
     then publish them if the planting is public."""
     planting = Planting.objects.filter(pk=planting_id).first()
@@ -381,7 +416,7 @@ def planting_renditions_build(*, planting_id):
 PUBLIC_PHOTO_PREFIX = "tanam/publik"
 
 
-def planting_photos_sync(*, planting_id):
+def planting_photos_sync(*, planting_id: int) -> None:
     """Make the public copies of a planting's renditions match its visibility (idempotent):
     published under a random folder while it is public (`plantings_public`), withdrawn otherwise."""
     from .selectors import plantings_public
@@ -402,14 +437,14 @@ def planting_photos_sync(*, planting_id):
         Planting.objects.filter(pk=planting_id).update(published=published)
 
 
-def _photos_sync_on_commit(planting):
+def _photos_sync_on_commit(planting: Planting) -> None:
     """After the status change commits: publish or withdraw its photos (in this process: a withdrawal
     must not wait for a broker, and a planting has six small files)."""
     planting_id = planting.pk
     transaction.on_commit(lambda: planting_photos_sync(planting_id=planting_id))
 
 
-def plantings_photos_sync_all(*, stdout=None):
+def plantings_photos_sync_all(*, stdout: TextIO | None = None) -> tuple[int, int]:
     """Repair/upgrade: move files an older version wrote to public storage into private storage
     (originals, observation photos, renditions at predictable URLs), then publish the renditions
     of every public planting and withdraw those of every other one. Idempotent."""
@@ -435,7 +470,7 @@ def plantings_photos_sync_all(*, stdout=None):
 # --- Moderation and edits ------------------------------------------------------------------------
 
 
-def _touch_aggregates(plantings):
+def _touch_aggregates(plantings: Iterable[Planting]) -> None:
     """After commit: refresh the cluster cells at these points and the cover of these desa."""
     points = [[p.point.x, p.point.y] for p in plantings]
     from . import tasks
@@ -447,7 +482,7 @@ def _touch_aggregates(plantings):
     open_data_changed()
 
 
-def planting_verify(*, planting, user):
+def planting_verify(*, planting: Planting, user: User) -> Planting:
     if planting.status == Planting.Status.VERIFIED:
         return planting
     with transaction.atomic():
@@ -510,7 +545,7 @@ def planting_reject(*, planting, user, reason):
     return planting
 
 
-def plantings_verify_bulk(*, plantings, user):
+def plantings_verify_bulk(*, plantings: QuerySet[Planting], user: User) -> int:
     count = 0
     with transaction.atomic():
         for planting in plantings:
@@ -520,12 +555,12 @@ def plantings_verify_bulk(*, plantings, user):
     return count
 
 
-def plantings_reject_bulk(*, plantings, user, reason):
+def plantings_reject_bulk(*, plantings: QuerySet[Planting], user: User, reason: str) -> int:
     with transaction.atomic():
-        return sum(1 for planting in plantings if planting_reject(planting=planting, user=user, reason=reason))
+        return sum(1 for planting in plantings if planting_reject(planting=planting, user=user, reason=reason))  # type: ignore[misc]
 
 
-def planting_delete(*, planting):
+def planting_delete(*, planting: Planting) -> None:
     """Remove a planting for good (superusers only, e.g. an erasure request): staff reject instead.
 
     What the public sees follows (cells, cover, open data) and its photo files are removed after commit.
@@ -540,7 +575,7 @@ def planting_delete(*, planting):
         if was_verified:
             _touch_aggregates([planting])
 
-        def remove_files():
+        def remove_files() -> None:
             # Originals and renditions live in private storage; public copies under a random name.
             media.paths_delete(media.private_storage(), files)
             media.renditions_withdraw(published)
@@ -548,20 +583,20 @@ def planting_delete(*, planting):
         transaction.on_commit(remove_files)
 
 
-def _rendition_files(entry):
+def _rendition_files(entry: Any) -> list:
     return [entry[fmt] for fmt in ("webp", "jpeg") if isinstance(entry, dict) and entry.get(fmt)]
 
 
-def _delete_files(names):
+def _delete_files(names: list[str]) -> None:
     """Delete open-data files from public (default) storage; a missing file is fine."""
     media.paths_delete(default_storage, names)
 
 
-def _audit(planting, user, changes, note=""):
+def _audit(planting: Planting, user: User, changes: Any, note: str = "") -> None:
     PlantingAudit.objects.create(planting=planting, user=user, changes=changes, note=note[:300])
 
 
-def _audit_value(value):
+def _audit_value(value: Any) -> Any:
     if hasattr(value, "wkt"):
         return value.wkt
     if hasattr(value, "pk"):
@@ -569,7 +604,7 @@ def _audit_value(value):
     return value if isinstance(value, (int, float, str, type(None))) else str(value)
 
 
-def planting_update(*, planting, user, original, changed_fields):
+def planting_update(*, planting: Planting, user: User, original: Any, changed_fields: list[str]) -> Planting:
     """Save staff edits of a planting (admin). After verification, each change is audited.
 
     `original` is the planting as stored before the edit; the point decides the desa again.
@@ -599,7 +634,16 @@ def planting_update(*, planting, user, original, changed_fields):
 # --- Monitoring ----------------------------------------------------------------------------------
 
 
-def observation_add(*, planting, user, condition, observed_on, height_m=None, photo=None, notes=""):
+def observation_add(
+    *,
+    planting: Planting,
+    user: User,
+    condition: str,
+    observed_on: datetime.date,
+    height_m: float | None = None,
+    photo: UploadedFile | None = None,
+    notes: str = "",
+) -> Observation:
     """Record a follow-up check; update the planting's condition, survival dates and next check."""
     if observed_on > timezone.localdate():
         raise ValidationError(_("Tanggal pemeriksaan tidak boleh di masa depan."), code="future")
@@ -630,7 +674,7 @@ def observation_add(*, planting, user, condition, observed_on, height_m=None, ph
     return observation
 
 
-def _planting_condition_update(planting):
+def _planting_condition_update(planting: Planting) -> None:
     observations = list(planting.observations.order_by("observed_on", "id"))
     latest = observations[-1]
     dead_since = None
@@ -659,14 +703,14 @@ _CLUSTER_LOCK = 7301  # advisory lock ids: refreshes of cluster cells / cover ro
 _COVER_LOCK = 7302
 
 
-def _clusters_version_bump():
+def _clusters_version_bump() -> None:
     """New cells are visible: cached map answers (keyed by this version) become unreachable."""
     from .selectors import CLUSTERS_VERSION_KEY
 
     cache.set(CLUSTERS_VERSION_KEY, uuid.uuid4().hex, None)
 
 
-def cluster_cells_refresh(*, points):
+def cluster_cells_refresh(*, points: Any) -> None:
     """Recompute, from the plantings, every band's cell containing each (lon, lat). Idempotent."""
     with transaction.atomic(), connection.cursor() as cursor:
         transaction.on_commit(_clusters_version_bump)
@@ -679,7 +723,7 @@ def cluster_cells_refresh(*, points):
                 cursor.execute(clusters.band_insert_sql(band, one_cell=True), params)
 
 
-def cluster_cells_rebuild():
+def cluster_cells_rebuild() -> int:
     """Rebuild every band from scratch in bulk SQL (seed, repair)."""
     with transaction.atomic(), connection.cursor() as cursor:
         transaction.on_commit(_clusters_version_bump)
@@ -693,11 +737,11 @@ def cluster_cells_rebuild():
 # --- Aggregates: land cover -----------------------------------------------------------------------
 
 
-def cover_years():
+def cover_years() -> list:
     return list(range(cover.FIRST_YEAR, timezone.localdate().year + 1))
 
 
-def _rows_to_stats(figure_rows, canopy, desa_by_id, years):
+def _rows_to_stats(figure_rows: Any, canopy: Any, desa_by_id: dict[int, Desa], years: list[int]) -> list:
     figures = {(row[0], row[1]): row[2:] for row in figure_rows}
     stats = []
     for desa_id in sorted(desa_by_id):
@@ -713,7 +757,7 @@ def _rows_to_stats(figure_rows, canopy, desa_by_id, years):
     return stats
 
 
-def _cover_stat(level, code, year, area_km2, figures_row, **fks):
+def _cover_stat(level: str, code: str, year: int, area_km2: float, figures_row: Any, **fks: Any) -> CoverStat:
     canopy, plantings, trees, monitored, survived, co2 = (float(v or 0) for v in figures_row)
     plantings, trees, monitored, survived = int(plantings), int(trees), int(monitored), int(survived)
     area_m2 = area_km2 * 1_000_000
@@ -734,7 +778,7 @@ def _cover_stat(level, code, year, area_km2, figures_row, **fks):
     )
 
 
-def cover_refresh(*, desa_ids=None, first_year=cover.FIRST_YEAR, tiles=None):
+def cover_refresh(*, desa_ids: list[int] | None = None, first_year: int = cover.FIRST_YEAR, tiles: Any = None) -> int:
     """Recompute cover from first_year to now, then the kecamatan and the regency.
 
     tiles=[(desa_id, tx, ty), ...]: only those tiles' canopy is recomputed (a change); else every
@@ -768,7 +812,7 @@ def cover_refresh(*, desa_ids=None, first_year=cover.FIRST_YEAR, tiles=None):
     return len(stats)
 
 
-def _tiles_replace(tile_rows, desa_by_id, years, tiles):
+def _tiles_replace(tile_rows: Any, desa_by_id: dict[int, Desa], years: list[int], tiles: Any) -> None:
     old = CanopyTile.objects.filter(year__in=years, desa_id__in=desa_by_id)
     if tiles:
         match = Q()
@@ -781,7 +825,7 @@ def _tiles_replace(tile_rows, desa_by_id, years, tiles):
     )
 
 
-def _desa_canopy(cursor, desa_ids, years):
+def _desa_canopy(cursor: Any, desa_ids: list[int], years: list[int]) -> dict:
     cursor.execute(
         "SELECT desa_id, year, sum(canopy_m2) FROM tanam_canopytile"
         " WHERE desa_id = ANY(%s) AND year = ANY(%s) GROUP BY desa_id, year",
@@ -790,7 +834,7 @@ def _desa_canopy(cursor, desa_ids, years):
     return {(d, y): a for d, y, a in cursor.fetchall()}
 
 
-def cover_refresh_current_year():
+def cover_refresh_current_year() -> int:
     """Nightly: this year's cover of every desa (growth since yesterday; a new year's first figures)."""
     return cover_refresh(desa_ids=None, first_year=timezone.localdate().year)
 
@@ -802,7 +846,7 @@ _ROLL_UP_SQL = """
 """
 
 
-def _cover_roll_up(kecamatan_ids, years):
+def _cover_roll_up(kecamatan_ids: list[int], years: list[int]) -> None:
     """Kecamatan = sum of its desa; regency = sum of the kecamatan."""
     with connection.cursor() as cursor:
         cursor.execute(
@@ -842,7 +886,7 @@ OPEN_DATA_FOLDER = "opendata/tanam"
 _OPEN_DATA_LOCK = 7303
 
 
-def open_data_changed():
+def open_data_changed() -> None:
     """Verified plantings changed: rebuild the open-data files once, debounced, after commit.
 
     The first change of a quiet period enqueues one build TANAM_OPEN_DATA_DEBOUNCE_SECONDS
@@ -851,7 +895,7 @@ def open_data_changed():
     down, worker killed) are caught by the hourly beat build.
     """
 
-    def send():
+    def send() -> None:
         delay = settings.TANAM_OPEN_DATA_DEBOUNCE_SECONDS
         if not cache.add(OPEN_DATA_PENDING_KEY, 1, timeout=delay + 900):
             return
@@ -866,17 +910,17 @@ def open_data_changed():
 class _CountingFile:
     """Writes text as UTF-8 to a temporary file while counting its bytes and hashing them."""
 
-    def __init__(self, file):
+    def __init__(self, file: IO[bytes]) -> None:
         self.file, self.size, self.hash = file, 0, hashlib.sha256()
 
-    def write(self, text):
+    def write(self, text: str) -> None:
         data = text.encode()
         self.file.write(data)
         self.size += len(data)
         self.hash.update(data)
 
 
-def open_data_build():
+def open_data_build() -> list:
     """Write the CSV and the GeoJSON of every verified planting, then switch downloads to them.
 
     Both files come from one keyset pass over the rows (same plantings in both). Each is
@@ -903,7 +947,7 @@ def open_data_build():
         return [_open_data_publish(kind, out, rows, started_at) for kind, out in outputs]
 
 
-def _open_data_publish(kind, out, rows, started_at):
+def _open_data_publish(kind: str, out: Any, rows: int, started_at: datetime.datetime) -> Any:
     out.file.flush()
     out.file.seek(0)
     name = f"{OPEN_DATA_FOLDER}/penanaman-terverifikasi-{started_at:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}.{kind}"

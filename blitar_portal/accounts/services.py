@@ -1,14 +1,13 @@
 """Writes of accounts."""
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.db import transaction
+from typing import Any
 
-User = get_user_model()
+from django.contrib.auth.models import Group, User  # the user model (AUTH_USER_MODEL is not set)
+from django.db import transaction
 
 
 @transaction.atomic
-def user_register(*, username, email, password, first_name=""):
+def user_register(*, username: str, email: str, password: str, first_name: str = "") -> User:
     user = User(username=username, email=email.strip().lower(), first_name=first_name)
     user.set_password(password)
     user.full_clean(exclude=["password"])
@@ -16,7 +15,7 @@ def user_register(*, username, email, password, first_name=""):
     return user
 
 
-def user_add_role(*, user, group_name):
+def user_add_role(*, user: User, group_name: str) -> User:
     user.groups.add(Group.objects.get(name=group_name))
     if hasattr(user, "_role_names"):
         del user._role_names
@@ -27,7 +26,7 @@ def user_add_role(*, user, group_name):
 DISKOMINFO_APP_LABELS = ["ehealth", "ikm", "tanam", "regions"]
 
 
-def diskominfo_grant_permissions(sender=None, **kwargs):
+def diskominfo_grant_permissions(sender: Any = None, **kwargs: Any) -> None:
     """post_migrate: role groups exist, and Diskominfo may manage every model of the quick-win apps.
 
     Runs per migrated app (after auth created that app's permissions); idempotent.

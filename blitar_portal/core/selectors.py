@@ -1,6 +1,9 @@
 """Reads of the portal shell: the health of its parts and the home page figures."""
 
 import logging
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -24,19 +27,21 @@ logger = logging.getLogger(__name__)
 HOME_FIGURES_CACHE_SECONDS = 60
 
 
-def home_figures():
+def home_figures() -> dict:
     """{"ehealth": {...}, "ikm": {...}, "tanam": {...}, "computed_at": datetime}
 
     Each app's figures come from its `dashboard.home_summary()`; the IKM target and the
     progress towards it from `ikm.selectors.ikm_target_progress` (cached apart, so a new
     target shows at once).
     """
-    figures = cache.get_or_set("core:home-figures:v2", _compute_home_figures, HOME_FIGURES_CACHE_SECONDS)
+    figures = cast(
+        "dict[str, Any]", cache.get_or_set("core:home-figures:v2", _compute_home_figures, HOME_FIGURES_CACHE_SECONDS)
+    )
     ikm = figures["ikm"]
     return {**figures, "ikm": {**ikm, **ikm_selectors.ikm_target_progress(ikm["ikm_online"])}}
 
 
-def _compute_home_figures():
+def _compute_home_figures() -> dict[str, datetime | dict]:
     return {
         "computed_at": timezone.now(),
         "ehealth": ehealth_dashboard.home_summary(),
@@ -45,19 +50,19 @@ def _compute_home_figures():
     }
 
 
-def _check_database():
+def _check_database() -> dict[str, Any]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT PostGIS_Version()")
         return {"postgis": cursor.fetchone()[0]}
 
 
-def _check_cache():
+def _check_cache() -> dict:
     # The cache's own socket timeouts (settings.CACHES) bound this call.
     cache_ping()
     return {}
 
 
-def _check_broker():
+def _check_broker() -> dict:
     """One connection attempt, no retry, bounded by HEALTH_CHECK_TIMEOUT_SECONDS.
 
     Kombu's default retry sleeps 2 s before its second attempt: with the broker
@@ -71,7 +76,7 @@ def _check_broker():
     return {}
 
 
-def _check_worker():
+def _check_worker() -> dict[str, Any]:
     beat = WorkerHeartbeat.objects.filter(queue=settings.CELERY_TASK_DEFAULT_QUEUE).first()
     if beat is None:
         raise RuntimeError("no heartbeat from any Celery worker yet")
@@ -93,7 +98,7 @@ READINESS_REQUIRED = ("database",)
 READINESS_OPTIONAL = ("cache", "broker")
 
 
-def _run_checks(names):
+def _run_checks(names: Iterable[str]) -> dict:
     checks = {}
     for name in names:
         try:
@@ -104,11 +109,11 @@ def _run_checks(names):
     return checks
 
 
-def _failing(checks):
+def _failing(checks: dict[str, Any]) -> list:
     return [name for name, result in checks.items() if not result["ok"]]
 
 
-def health_report(*, details=False):
+def health_report(*, details: bool = False) -> dict[str, str]:
     """/healthz: every part. {"status": "ok"|"fail", "failing": [...], "checks": {part: {"ok": bool}}}.
 
     Versions, ages and error texts only with details=True (a monitoring token):
@@ -118,7 +123,7 @@ def health_report(*, details=False):
     return {"status": "fail" if failing else "ok", "failing": failing, "checks": _shown(checks, details)}
 
 
-def readiness_report(*, details=False):
+def readiness_report(*, details: bool = False) -> dict[str, str]:
     """/readyz: {"status": "ok"|"degraded"|"fail", "failing": [...], "degraded": [...], "checks": {...}}.
 
     "fail" only when a required part (the database) fails; a cache or broker
@@ -130,5 +135,5 @@ def readiness_report(*, details=False):
     return {"status": status, "failing": failing, "degraded": degraded, "checks": _shown(checks, details)}
 
 
-def _shown(checks, details):
+def _shown(checks: dict[str, Any], details: bool) -> Any:
     return checks if details else {name: {"ok": result["ok"]} for name, result in checks.items()}

@@ -1,6 +1,8 @@
 """Writes of the portal shell."""
 
+import datetime
 import socket
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -8,7 +10,7 @@ from django.utils import timezone
 from .models import WorkerHeartbeat
 
 
-def worker_heartbeat_record(*, queue=None, hostname=None):
+def worker_heartbeat_record(*, queue: Any = None, hostname: str | None = None) -> WorkerHeartbeat:
     queue = queue or settings.CELERY_TASK_DEFAULT_QUEUE
     beat, _ = WorkerHeartbeat.objects.update_or_create(
         queue=queue, defaults={"beat_at": timezone.now(), "hostname": hostname or socket.gethostname()}
@@ -16,7 +18,7 @@ def worker_heartbeat_record(*, queue=None, hostname=None):
     return beat
 
 
-def retention_apply(*, now=None):
+def retention_apply(*, now: datetime.datetime | None = None) -> dict[str, Any]:
     """Apply every retention rule once (docs/privacy.md); returns {what: rows erased or deleted}.
 
     The one service behind the beat task `core.purge_personal_data` and the command
@@ -53,7 +55,7 @@ def retention_apply(*, now=None):
     }
 
 
-def encrypted_fields_rotate(*, batch=1000):
+def encrypted_fields_rotate(*, batch: int = 1000) -> dict:
     """Re-encrypt every EncryptedTextField value with the first key of FIELD_ENCRYPTION_KEYS.
 
     The rotation step (docs/privacy.md): after it, the old keys can be removed. Works on the raw

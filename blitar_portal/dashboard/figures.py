@@ -8,6 +8,7 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from django.utils.functional import Promise as StrPromise
 from django.utils.functional import cached_property
 
 from blitar_portal.lib.csvsafe import csv_cell, csv_writer
@@ -27,7 +28,7 @@ class Figure:
     link: str = ""  # the underlying list (admin changelist or public page)
     link_label: str = ""
     computed_at: object = None
-    note: str = ""
+    note: str | StrPromise = ""
     codes: list = field(default_factory=list)  # map only: kecamatan code of each row
     value_column: int = 1  # map only: which column colours the map
     highlight: str = ""  # map only: kecamatan code outlined (the one chosen in the filter)

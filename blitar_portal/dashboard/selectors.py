@@ -7,6 +7,7 @@ one for the snapshots, two for the metrics of its section, one for the freshness
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, Sum
 from django.utils import timezone
@@ -24,38 +25,39 @@ MAX_WEEKLY_BUCKETS_DAYS = 183  # …and longer than half a year per month (pages
 class Filters:
     start: datetime.date
     end: datetime.date
-    kecamatan: object = None  # a Kecamatan or None (whole regency)
+    kecamatan: Kecamatan | None = None  # None: the whole regency
 
     @property
-    def days(self):
+    def days(self) -> int:
         return (self.end - self.start).days + 1
 
     @property
-    def prev_end(self):
+    def prev_end(self) -> datetime.date:
         return self.start - datetime.timedelta(days=1)
 
     @property
-    def prev_start(self):
+    def prev_start(self) -> datetime.date:
         return self.start - datetime.timedelta(days=self.days)
 
     @property
-    def granularity(self):
+    def granularity(self) -> str:
         if self.days <= MAX_DAILY_BUCKETS:
             return "day"
         return "week" if self.days <= MAX_WEEKLY_BUCKETS_DAYS else "month"
 
     @property
-    def monthly(self):
+    def monthly(self) -> bool:
         return self.granularity == "month"
 
-    def bucket(self, day):
+    def bucket(self, day: datetime.date) -> Any:
         if self.granularity == "week":
             return day - datetime.timedelta(days=day.weekday())  # the Monday of its ISO week
         return day.replace(day=1) if self.monthly else day
 
-    def buckets(self):
+    def buckets(self) -> list[datetime.date]:
         """Every bucket of the current period, in order (so empty days show as zero)."""
-        result, day = [], self.start
+        result: list[datetime.date] = []
+        day = self.start
         while day <= self.end:
             b = self.bucket(day)
             if not result or result[-1] != b:
@@ -63,34 +65,36 @@ class Filters:
             day += datetime.timedelta(days=1)
         return result
 
-    def querystring(self):
+    def querystring(self) -> Any:
         parts = f"mulai={self.start.isoformat()}&sampai={self.end.isoformat()}"
         return parts + (f"&kecamatan={self.kecamatan.slug}" if self.kecamatan else "")
 
 
-def number(value):
+def number(value: Any) -> Any:
     """Counts stored as floats come back as ints (so 3.0 is shown and exported as 3)."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return round(value, 2) if isinstance(value, float) else value
 
 
-def kecamatan_choices():
+def kecamatan_choices() -> list:
     return list(Kecamatan.objects.only("id", "code", "name", "slug").order_by("name"))
 
 
 class Metrics:
     """The section's metrics over the current and previous period, fetched in two queries."""
 
-    def __init__(self, metrics, filters):
+    def __init__(self, metrics: Any, filters: Filters) -> None:
         self.filters = filters
         qs = DailyMetric.objects.filter(metric__in=metrics)
         if filters.kecamatan is not None:
             qs = qs.filter(Q(kecamatan=filters.kecamatan) | Q(kecamatan__isnull=True))
         # Monthly metrics are stored on the 1st: widen the lower bound to the month start.
         lower = filters.prev_start.replace(day=1)
-        self._daily = defaultdict(float)  # (metric, dimension, date) -> value
-        self._dims = defaultdict(set)
+        self._daily: defaultdict[tuple[str, str, datetime.date], float] = defaultdict(
+            float
+        )  # (metric, dimension, date) -> value
+        self._dims: defaultdict[str, set[str]] = defaultdict(set)
         for metric, dim, day, value in (
             qs.filter(date__gte=lower, date__lte=filters.end)
             .values_list("metric", "dimension", "date")
@@ -99,7 +103,8 @@ class Metrics:
             self._daily[(metric, dim, day)] += value
             self._dims[metric].add(dim)
         # Per kecamatan: the exact period for daily metrics, whole months for monthly ones.
-        self._by_kecamatan, self._by_kecamatan_months = defaultdict(float), defaultdict(float)
+        self._by_kecamatan: defaultdict[tuple[str, int], float] = defaultdict(float)
+        self._by_kecamatan_months: defaultdict[tuple[str, int], float] = defaultdict(float)
         for metric, kecamatan_id, months, exact in (
             qs.filter(date__gte=filters.start.replace(day=1), date__lte=filters.end, kecamatan__isnull=False)
             .values_list("metric", "kecamatan_id")
@@ -108,15 +113,17 @@ class Metrics:
             self._by_kecamatan_months[(metric, kecamatan_id)] += months
             self._by_kecamatan[(metric, kecamatan_id)] += exact
 
-    def dimensions(self, metric):
+    def dimensions(self, metric: str) -> Any:
         return sorted(self._dims.get(metric, ()))
 
-    def _in(self, day, start, end, monthly_metric):
+    def _in(self, day: datetime.date, start: datetime.date, end: datetime.date, monthly_metric: bool) -> bool:
         if monthly_metric:
             return start.replace(day=1) <= day <= end
         return start <= day <= end
 
-    def total(self, metric, *, previous=False, dimension=None, monthly_metric=False):
+    def total(
+        self, metric: str, *, previous: Any = False, dimension: str | None = None, monthly_metric: bool = False
+    ) -> int:
         f = self.filters
         start, end = (f.prev_start, f.prev_end) if previous else (f.start, f.end)
         return number(
@@ -127,9 +134,12 @@ class Metrics:
             )
         )
 
-    def series(self, metric, *, dimension=None, average=False, monthly_metric=False):
+    def series(
+        self, metric: str, *, dimension: str | None = None, average: bool = False, monthly_metric: bool = False
+    ) -> list:
         """[(bucket, value)] over the current period; `average` for rates, else sums."""
-        sums, counts = defaultdict(float), defaultdict(int)
+        sums: defaultdict[datetime.date, float] = defaultdict(float)
+        counts: defaultdict[datetime.date, int] = defaultdict(int)
         for (m, dim, day), v in self._daily.items():
             if (
                 m == metric
@@ -143,7 +153,15 @@ class Metrics:
             for b in self.filters.buckets()
         ]
 
-    def ratio_series(self, numerator, denominator, *, dimension=None, percent=True, monthly_metric=False):
+    def ratio_series(
+        self,
+        numerator: str,
+        denominator: str,
+        *,
+        dimension: str | None = None,
+        percent: bool = True,
+        monthly_metric: bool = False,
+    ) -> list:
         """[(bucket, sum(numerator) / sum(denominator))] over the current period (None where the
         denominator is 0): e.g. occupied bed-days / bed-days gives the BOR of a week."""
         top = dict(self.series(numerator, dimension=dimension, monthly_metric=monthly_metric))
@@ -153,28 +171,28 @@ class Metrics:
             result.append((bucket, round(value, 1) if value is not None else None))
         return result
 
-    def monthly(self, metric, *, dimension=None):
+    def monthly(self, metric: str, *, dimension: str | None = None) -> list:
         """[(month, value)] of a metric stored per month, over the months the period touches."""
         months = sorted({d.replace(day=1) for d in self.filters.buckets()})
-        sums = defaultdict(float)
+        sums: defaultdict[datetime.date, float] = defaultdict(float)
         for (m, dim, day), v in self._daily.items():
             if m == metric and (dimension is None or dim == dimension):
                 sums[day] += v
         return [(month, number(sums[month]) if month in sums else None) for month in months]
 
-    def by_dimension(self, metric, *, monthly_metric=False):
+    def by_dimension(self, metric: str, *, monthly_metric: bool = False) -> dict:
         """{dimension: total over the current period}."""
         return {
             dim: self.total(metric, dimension=dim, monthly_metric=monthly_metric) for dim in self.dimensions(metric)
         }
 
-    def by_kecamatan(self, metric, *, monthly_metric=False):
+    def by_kecamatan(self, metric: str, *, monthly_metric: bool = False) -> dict:
         """{kecamatan_id: total over the period} (months the period touches for monthly metrics)."""
         source = self._by_kecamatan_months if monthly_metric else self._by_kecamatan
         return {k: number(v) for (m, k), v in source.items() if m == metric}
 
 
-def cumulative_before(metric, filters):
+def cumulative_before(metric: str, filters: Filters) -> float:
     """Sum of a metric before the period starts (the base of a cumulative line). One query."""
     qs = DailyMetric.objects.filter(metric=metric, date__lt=filters.start)
     if filters.kecamatan is not None:
@@ -182,12 +200,12 @@ def cumulative_before(metric, filters):
     return qs.aggregate(v=Sum("value"))["v"] or 0
 
 
-def snapshots(keys):
+def snapshots(keys: list[str]) -> dict:
     """{key: (data, computed_at)} of the snapshots named `keys`. One query."""
     return {s.key: (s.data, s.computed_at) for s in Snapshot.objects.filter(key__in=keys)}
 
 
-def freshness(now=None):
+def freshness(now: datetime.datetime | None = None) -> dict[str, Any] | dict[str, int | None | bool | str]:
     """{"run_id", "computed_at", "stale", "age_minutes", "failed"} of the last refresh.
 
     Stale when older than the refresh interval; `failed` names the sources whose last

@@ -3,7 +3,10 @@
 import datetime
 import logging
 import time
+from datetime import date
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
@@ -30,13 +33,13 @@ LOCK_ID = 0x6461_7368  # pg advisory lock: one refresh at a time across workers
 QUEUED_KEY = "dashboard:refresh-queued"
 
 
-def _collect_source(collect, *, since, now):
+def _collect_source(collect: Any, *, since: datetime.date, now: datetime.datetime) -> Any:
     """One app's rows and snapshots, inside a savepoint: a failing source must not stop the others."""
     with transaction.atomic():
         return collect(since=since, now=now)
 
 
-def _store(app_label, rows, snapshots, *, now):
+def _store(app_label: str, rows: list[dict[str, Any]], snapshots: Any, *, now: datetime.datetime) -> None:
     """Replace one source's stored rows (metrics and snapshots are prefixed with the app label)."""
     DailyMetric.objects.filter(metric__startswith=f"{app_label}.").delete()
     DailyMetric.objects.bulk_create(
@@ -51,7 +54,7 @@ def _store(app_label, rows, snapshots, *, now):
         Snapshot.objects.update_or_create(key=key, defaults={"data": data, "computed_at": now})
 
 
-def summaries_refresh(*, trigger="beat", now=None):
+def summaries_refresh(*, trigger: str = "beat", now: datetime.datetime | None = None) -> RefreshRun | None:
     """Recompute every stored summary in one transaction; returns the RefreshRun (None if one is running).
 
     A source (app) that fails keeps its last good rows; the run is then marked failed with
@@ -93,13 +96,13 @@ def summaries_refresh(*, trigger="beat", now=None):
     return run
 
 
-def _as_date(value):
+def _as_date(value: Any) -> date:
     if isinstance(value, datetime.datetime):
         return timezone.localdate(value) if timezone.is_aware(value) else value.date()
     return value
 
 
-def refresh_enqueue(*, user):
+def refresh_enqueue(*, user: User) -> bool:
     """Queue a refresh after this transaction commits; False when one is already queued."""
     from .tasks import refresh_summaries
 

@@ -2,6 +2,7 @@
 
 import json
 from pathlib import Path
+from typing import Any
 
 from django.contrib.gis.db.models import Union
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
@@ -17,7 +18,7 @@ REGENCY_CODE = "35.05"
 REGENCY_NAME = "Kabupaten Blitar"
 
 
-def _multipolygon(geometry):
+def _multipolygon(geometry: Any) -> GEOSGeometry | MultiPolygon:
     geom = GEOSGeometry(json.dumps(geometry), srid=4326)
     if geom.geom_type == "Polygon":
         geom = MultiPolygon(geom, srid=4326)
@@ -28,17 +29,17 @@ def _multipolygon(geometry):
     return geom
 
 
-def _area_km2(geom):
+def _area_km2(geom: Any) -> Any:
     return geom.transform(METRIC_SRID, clone=True).area / 1_000_000
 
 
-def _features(data_dir, name):
+def _features(data_dir: Any, name: str) -> Any:
     with open(Path(data_dir) / name, encoding="utf-8") as fh:
         return json.load(fh)["features"]
 
 
 @transaction.atomic
-def regions_load(*, data_dir=DATA_DIR):
+def regions_load(*, data_dir: Any = DATA_DIR) -> dict[str, int]:
     """Create or update the regency, its 22 kecamatan and 248 desa. Idempotent."""
     kecamatan_by_code = {}
     for feature in _features(data_dir, "kecamatan.geojson"):

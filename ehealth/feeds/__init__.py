@@ -8,10 +8,12 @@ imported explicitly at the end of this file (they use the helpers above).
 """
 
 from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from .fetch import FeedError
+from .fetch import FeedError, Fetch
 
 # Canonical bed classes (code -> label shown). Order = display order.
 CANONICAL_CLASSES = {
@@ -72,7 +74,7 @@ class FeedResult:
     igd: dict | None = None  # {"capacity", "available", "waiting"} where the feed carries the IGD
 
 
-def count(value, *, row, field):
+def count(value: Any, *, row: str, field: str) -> int:
     """A non-negative integer count, or FeedError naming row and field."""
     if isinstance(value, bool):
         value = None
@@ -91,7 +93,7 @@ def count(value, *, row, field):
     return value
 
 
-def check_available(capacity, available, *, row, field):
+def check_available(capacity: int, available: int, *, row: str, field: str) -> None:
     if available > capacity:
         raise FeedError(
             _("Baris %(row)s, kolom %(field)s: tersedia (%(available)s) melebihi kapasitas (%(capacity)s).")
@@ -99,11 +101,11 @@ def check_available(capacity, available, *, row, field):
         )
 
 
-def class_key(code, room):
+def class_key(code: str, room: str) -> tuple[str, str]:
     return (code, room if code == LAINNYA else "")
 
 
-def sum_rows(rows):
+def sum_rows(rows: list[FeedRow]) -> FeedResult:
     """Rows of the same class (several wards) are summed; LAINNYA stays per room."""
     if not rows:
         raise FeedError(_("Feed tidak berisi baris tempat tidur yang dapat dipakai."))
@@ -129,13 +131,13 @@ def sum_rows(rows):
     return FeedResult(classes=classes, rows=len(rows), unknown_codes=unknown, genders=genders, igd=igd)
 
 
-def parser_for(feed_format):
+def parser_for(feed_format: str) -> ModuleType:
     if feed_format not in PARSERS:
         raise FeedError(_("Format feed tidak dikenal: %(format)s.") % {"format": feed_format})
     return PARSERS[feed_format]
 
 
-def parse_feed(feed_format, body, *, url=None, fetch=None):
+def parse_feed(feed_format: str, body: bytes, *, url: str | None = None, fetch: Fetch | None = None) -> FeedResult:
     """Parse a body already fetched; FHIR follows next pages through `fetch`."""
     return sum_rows(parser_for(feed_format).parse(body, url=url, fetch=fetch))
 
@@ -159,7 +161,7 @@ def load_feed(*, url, feed_format, token="", auth=None, timeout=None, max_bytes=
     return parse_feed(feed_format, fetch(url), url=url, fetch=fetch)
 
 
-def json_body(body):
+def json_body(body: bytes) -> Any:
     import json
 
     try:

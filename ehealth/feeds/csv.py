@@ -5,15 +5,17 @@ A row of kelas `IGD` is the emergency room (its optional column `menunggu`: pati
 
 import csv as csvlib
 import io
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from . import CANONICAL_CLASSES, IGD, LAINNYA, FeedError, FeedRow, count
+from .fetch import Fetch
 
 REQUIRED = ("kelas", "kapasitas", "terisi")
 
 
-def parse(body, *, url=None, fetch=None):
+def parse(body: bytes, *, url: str | None = None, fetch: Fetch | None = None) -> list:
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -35,7 +37,7 @@ def parse(body, *, url=None, fetch=None):
     return rows
 
 
-def _row(item, line):
+def _row(item: Any, line: int) -> FeedRow:
     source = (item.get("kelas") or "").strip().upper()
     room = (item.get("ruang") or "").strip() or source
     label = f"{line} ({room})"

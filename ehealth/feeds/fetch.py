@@ -7,6 +7,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -26,11 +28,15 @@ class FeedError(Exception):
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     # A redirect could leave the hospital's host with the token attached.
-    def redirect_request(self, *args, **kwargs):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
         return None
 
 
 _opener = urllib.request.build_opener(_NoRedirect)
+
+
+# What a parser is given to load a further page or linked document (fetch_feed's signature).
+Fetch = Callable[..., bytes]
 
 
 def fetch_feed(url, *, token="", headers=None, accept="application/json", timeout=None, max_bytes=None):
@@ -79,7 +85,7 @@ def _send(url, *, headers, data=None, timeout=None, max_bytes=None):
         raise FeedError(_("Server RS tidak dapat dihubungi: %(reason)s") % {"reason": reason}, retryable=True) from None
 
 
-def _http_error(status):
+def _http_error(status: int) -> FeedError:
     if status in (401, 403):
         return FeedError(
             _("Server RS menolak akses (HTTP %(status)s): periksa token feed.") % {"status": status}, status=status
@@ -91,7 +97,7 @@ def _http_error(status):
     )
 
 
-def _read_capped(response, *, max_bytes, deadline):
+def _read_capped(response: Any, *, max_bytes: int, deadline: float) -> bytes:
     if response.status != 200:
         raise _http_error(response.status)
     length = response.headers.get("Content-Length")
@@ -111,5 +117,5 @@ def _read_capped(response, *, max_bytes, deadline):
     return b"".join(parts)
 
 
-def _too_big(max_bytes):
+def _too_big(max_bytes: int) -> FeedError:
     return FeedError(_("Feed melebihi batas ukuran %(mb)s MB.") % {"mb": round(max_bytes / 1024 / 1024, 1)})

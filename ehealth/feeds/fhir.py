@@ -5,11 +5,14 @@ states a class; beds with status inactive/suspended are not in service;
 operationalStatus U (unoccupied) is the only available state.
 """
 
+from collections.abc import Iterator
+from typing import Any
 from urllib.parse import urljoin, urlparse
 
 from django.utils.translation import gettext_lazy as _
 
 from . import CANONICAL_CLASSES, LAINNYA, FeedError, FeedRow, json_body
+from .fetch import Fetch
 
 MAX_PAGES = 50
 PHYSICAL_TYPE = "http://terminology.hl7.org/CodeSystem/location-physical-type"
@@ -26,7 +29,7 @@ NAMES.update({code.lower().replace("_", " "): code for code in CANONICAL_CLASSES
 NAMES["kris"] = "KRIS"
 
 
-def parse(body, *, url=None, fetch=None):
+def parse(body: bytes, *, url: str | None = None, fetch: Fetch | None = None) -> list:
     locations = {}
     for bundle in _pages(body, url=url, fetch=fetch):
         for entry in bundle.get("entry") or []:
@@ -39,7 +42,7 @@ def parse(body, *, url=None, fetch=None):
     return [_bed_row(bed, locations) for bed in beds]
 
 
-def _pages(body, *, url, fetch):
+def _pages(body: bytes, *, url: str | None, fetch: Fetch | None) -> Iterator:
     """Yield the first bundle and every next page (same host only, at most MAX_PAGES)."""
     seen = set()
     page_url = url
@@ -64,27 +67,27 @@ def _pages(body, *, url, fetch):
     raise FeedError(_("Bundle FHIR lebih dari %(n)s halaman.") % {"n": MAX_PAGES})
 
 
-def _next_link(bundle):
+def _next_link(bundle: Any) -> str | None:
     for link in bundle.get("link") or []:
         if isinstance(link, dict) and link.get("relation") == "next" and link.get("url"):
             return str(link["url"])
     return None
 
 
-def _codings(concept):
+def _codings(concept: Any) -> list:
     if isinstance(concept, dict):
         return [c for c in concept.get("coding") or [] if isinstance(c, dict)]
     return []
 
 
-def _physical_type(location):
+def _physical_type(location: dict[str, Any]) -> str | None:
     for coding in _codings(location.get("physicalType")):
         if coding.get("system", PHYSICAL_TYPE) == PHYSICAL_TYPE:
             return coding.get("code")
     return None
 
 
-def _reference_id(reference):
+def _reference_id(reference: Any) -> Any:
     ref = str((reference or {}).get("reference") or "") if isinstance(reference, dict) else ""
     parts = [p for p in ref.split("/") if p]
     if len(parts) >= 2 and parts[-2] == "Location":
@@ -92,7 +95,7 @@ def _reference_id(reference):
     return parts[-1] if parts else None
 
 
-def classify(location):
+def classify(location: dict[str, Any]) -> str | None:
     """The canonical class stated by a ward/room, or None when it states none."""
     for extension in location.get("extension") or []:
         if isinstance(extension, dict) and extension.get("url") == SERVICE_CLASS_URL:
@@ -113,8 +116,9 @@ def classify(location):
     return NAMES.get(str(location.get("name") or "").strip().lower())
 
 
-def _ancestors(bed, locations):
-    chain, current = [], bed
+def _ancestors(bed: dict[str, Any], locations: Any) -> list:
+    chain: list[dict[str, Any]] = []
+    current = bed
     for _depth in range(10):
         parent_id = _reference_id(current.get("partOf"))
         if parent_id is None:
@@ -130,7 +134,7 @@ def _ancestors(bed, locations):
     return chain
 
 
-def _bed_row(bed, locations):
+def _bed_row(bed: dict[str, Any], locations: Any) -> FeedRow:
     chain = _ancestors(bed, locations)
     if not chain:
         raise FeedError(_("Location %(id)s, kolom partOf: tempat tidur tanpa ruang/bangsal.") % {"id": bed.get("id")})
@@ -139,7 +143,8 @@ def _bed_row(bed, locations):
     ward = wards[0] if wards else chain[-1]
     room = str(ward.get("name") or ward.get("id"))
     in_service = str(bed.get("status") or "active").lower() not in NOT_IN_SERVICE
-    status = bed.get("operationalStatus") if isinstance(bed.get("operationalStatus"), dict) else {}
+    status = bed.get("operationalStatus")
+    status = status if isinstance(status, dict) else {}
     available = in_service and status.get("code") == "U"
     return FeedRow(
         code=code or LAINNYA,

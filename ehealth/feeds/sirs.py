@@ -1,8 +1,11 @@
 """Kemenkes SIRS "RS Online" JSON: fasyankes[] with id_tt, ruang, jumlah, terpakai."""
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from . import LAINNYA, FeedError, FeedRow, check_available, count, json_body
+from .fetch import Fetch
 
 CODES = {
     "1": "VVIP",
@@ -21,7 +24,7 @@ CODES = {
 }
 
 
-def parse(body, *, url=None, fetch=None):
+def parse(body: bytes, *, url: str | None = None, fetch: Fetch | None = None) -> list:
     data = json_body(body)
     items = data.get("fasyankes") if isinstance(data, dict) else None
     if not isinstance(items, list):
@@ -29,7 +32,7 @@ def parse(body, *, url=None, fetch=None):
     return [_row(item, index) for index, item in enumerate(items, start=1)]
 
 
-def _row(item, index):
+def _row(item: Any, index: int) -> FeedRow:
     if not isinstance(item, dict):
         raise FeedError(_("Baris %(row)s: bukan objek.") % {"row": index})
     source = str(item.get("id_tt") if item.get("id_tt") is not None else "").strip()

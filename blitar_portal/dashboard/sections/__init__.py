@@ -6,10 +6,17 @@ filters, the kecamatan list, the snapshots/metrics it read (a fixed number of qu
 IKM target (`ikm.selectors.ikm_target`).
 """
 
+import datetime
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise as StrPromise
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:  # annotations only (the selectors import the apps' models)
+    from blitar_portal.dashboard.selectors import Filters, Metrics
+    from ikm.models import IkmTarget
 
 
 @dataclass
@@ -17,7 +24,7 @@ class Card:
     label: str
     value: object
     link: str = ""
-    detail: str = ""
+    detail: str | StrPromise = ""
     previous: object = None
     computed_at: object = None
     suffix: str = ""
@@ -49,13 +56,13 @@ class Section:
 
 @dataclass
 class Context:
-    filters: object
-    kecamatan: list  # [Kecamatan] (id, code, name, slug)
-    now: object
-    freshness: dict
-    snapshots: dict = field(default_factory=dict)
-    metrics: object = None
-    target: object = None  # ikm.models.IkmTarget
+    filters: "Filters"
+    kecamatan: list[Any]  # [Kecamatan] (id, code, name, slug)
+    now: datetime.datetime
+    freshness: dict[str, Any]
+    snapshots: dict[str, Any] = field(default_factory=dict)
+    metrics: "Metrics" = None  # type: ignore[assignment]  # always given by pages.build_section
+    target: "IkmTarget" = None  # type: ignore[assignment]  # likewise
 
     @property
     def by_id(self):
