@@ -8,7 +8,7 @@ import datetime
 import hashlib
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
@@ -65,14 +65,14 @@ def hospitals_for_user(user: User) -> QuerySet[Hospital]:
     return Hospital.objects.none()
 
 
-def clerk_hospitals(user):
+def clerk_hospitals(user: User) -> QuerySet[Hospital]:
     """Hospitals whose work page a user may open: their own for Petugas RS (staff), all for Diskominfo."""
     if not (user.is_authenticated and user.is_active and (user.is_staff or user.is_superuser)):
         return Hospital.objects.none()
     return hospitals_for_user(user).select_related("kecamatan").order_by("name")
 
 
-def clerk_start_url(user):
+def clerk_start_url(user: User) -> str | None:
     """Where a user starts after login: a clerk of exactly one hospital at its work page, a clerk
     of several (or Diskominfo) at the list; None for everyone else."""
     from django.urls import reverse
@@ -85,7 +85,7 @@ def clerk_start_url(user):
     return reverse("ehealth:clerk_start") if slugs else None
 
 
-def requests_today(hospital, *, now=None):
+def requests_today(hospital: Hospital, *, now: datetime.datetime | None = None) -> dict[str, Any]:
     """{"count", "url"}: today's service requests of a hospital and the admin list of them."""
     from django.urls import reverse
     from django.utils.http import urlencode
@@ -98,7 +98,7 @@ def requests_today(hospital, *, now=None):
     return {"count": count, "url": f"{reverse('admin:ehealth_servicerequest_changelist')}?{query}"}
 
 
-def can_manage_all_hospitals(user):
+def can_manage_all_hospitals(user: User) -> bool:
     return user.is_authenticated and (user.is_superuser or is_diskominfo(user))
 
 
@@ -142,19 +142,19 @@ def service_request_personal_data(service_request: ServiceRequest, *, full: bool
     }
 
 
-def normalize_booking_code(code):
+def normalize_booking_code(code: Any) -> str:
     """A booking code as typed or scanned (kzd-yhc b34g) -> KZDYHCB34G; the one normalisation."""
     return re.sub(r"[\s\-]", "", str(code or "")).upper()
 
 
-def service_request_by_code(code):
+def service_request_by_code(code: str) -> ServiceRequest | None:
     """The citizen's view: whoever holds the booking code (any case, with or without dashes)."""
     return (
         ServiceRequest.objects.select_related("hospital", "service").filter(code=normalize_booking_code(code)).first()
     )
 
 
-def service_requests_for_citizen(user):
+def service_requests_for_citizen(user: Any) -> QuerySet[ServiceRequest]:
     """ "Permohonan saya": the requests made while signed in to this account, newest first."""
     if not user.is_authenticated:
         return ServiceRequest.objects.none()
@@ -378,14 +378,14 @@ def hospital_public(slug: str) -> Hospital | None:
     return Hospital.objects.select_related("kecamatan").filter(is_active=True, slug=slug).first()
 
 
-def igd_status(hospital):
+def igd_status(hospital: Hospital) -> dict[str, Any] | None:
     """{"capacity", "available", "waiting"} of a hospital's emergency room, or None when never reported."""
     if hospital.igd_available is None and hospital.igd_waiting is None:
         return None
     return {"capacity": hospital.igd_capacity, "available": hospital.igd_available, "waiting": hospital.igd_waiting}
 
 
-def hospital_classes(hospital):
+def hospital_classes(hospital: Hospital) -> list[BedClass]:
     beds = list(hospital.bed_classes.filter(capacity__gt=0))
     return sorted(beds, key=lambda b: (CLASS_ORDER.get(b.code, 99), b.room_name))
 
@@ -446,9 +446,7 @@ def hospital_trend(hospital: Hospital, *, days: int = 7, now: datetime.datetime 
     return _trend_series(history, today=timezone.localdate(now), days=days)
 
 
-def _trend_series(history, *, today, days):
-    # Only the classes the hospital has now (beds in service today): a ward closed last week is
-    # not drawn as a line of zeros next to the current ones.
+def _trend_series(history: Any, *, today: datetime.date, days: int) -> dict[str, list]:
     keys = {key for key, (capacity, _avail) in (history[-1] if history else {}).items() if capacity}
     series = [
         {
@@ -483,16 +481,16 @@ PLACE_HOLDING_STATUSES = (
 )
 
 
-def service_sessions(service, day):
+def service_sessions(service: Service, day: datetime.date) -> list[ServiceSchedule]:
     """The doctor sessions of a service on `day`'s weekday."""
     return list(ServiceSchedule.objects.filter(service=service, weekday=day.weekday()).order_by("starts_at"))
 
 
-def service_day_booked(service, day):
+def service_day_booked(service: Service, day: datetime.date) -> int:
     return ServiceRequest.objects.filter(service=service, visit_date=day, status__in=PLACE_HOLDING_STATUSES).count()
 
 
-def service_open_days(service, *, now=None):
+def service_open_days(service: Service, *, now: datetime.datetime | None = None) -> list[dict[str, Any]]:
     """The days a citizen may book now, as the booking form and the API offer them:
     [{"date", "remaining", "sessions": [{"starts_at", "ends_at", "doctor_name"}]}], in date order.
 
@@ -504,7 +502,7 @@ def service_open_days(service, *, now=None):
     now_local = timezone.localtime(now or timezone.now())
     today = now_local.date()
     last = today + datetime.timedelta(days=service.hospital.booking_window_days)
-    by_weekday = {}
+    by_weekday: dict[int, list[ServiceSchedule]] = {}
     for session in ServiceSchedule.objects.filter(service=service).order_by("starts_at"):
         by_weekday.setdefault(session.weekday, []).append(session)
     booked = dict(
@@ -533,14 +531,14 @@ def service_open_days(service, *, now=None):
     return days
 
 
-def services_for_booking(hospital_slug=None):
+def services_for_booking(hospital_slug: str | None = None) -> QuerySet[Service]:
     qs = Service.objects.filter(is_active=True, hospital__is_active=True).select_related("hospital")
     if hospital_slug:
         qs = qs.filter(hospital__slug=hospital_slug)
     return qs.order_by("hospital__name", "kind", "name")
 
 
-def hospitals_due_for_sync(*, now=None):
+def hospitals_due_for_sync(*, now: datetime.datetime | None = None) -> list:
     """[(id, interval_minutes)] of active hospitals with a feed whose next sync time has come."""
     now = now or timezone.now()
     return list(
@@ -587,7 +585,9 @@ def feed_freshness(*, now: datetime.datetime | None = None) -> list[dict]:
 REPORTING_DAYS = 30
 
 
-def freshness_words(*, confirmed_at, stale, now=None):
+def freshness_words(
+    *, confirmed_at: datetime.datetime | None, stale: bool, now: datetime.datetime | None = None
+) -> str:
     """What a citizen reads about the age of the numbers: "diperbarui 3 menit lalu" while fresh,
     "belum diperbarui sejak 09:10" once stale (`beds_are_stale` decides which, never both)."""
     now = now or timezone.now()
@@ -609,7 +609,7 @@ def freshness_words(*, confirmed_at, stale, now=None):
     return ngettext("diperbarui %(n)s jam lalu", "diperbarui %(n)s jam lalu", hours) % {"n": hours}
 
 
-def feed_problem(hospital, *, now=None):
+def feed_problem(hospital: Hospital, *, now: datetime.datetime | None = None) -> dict[str, Any] | None:
     """For staff only: why a hospital's feed is not confirming its numbers, or None when it works.
 
     {"since": when the current run of failures began, "message": the last error, "failures": n}.
@@ -623,7 +623,9 @@ def feed_problem(hospital, *, now=None):
     }
 
 
-def reporting_scores(*, hospital_ids=None, now=None, days=REPORTING_DAYS) -> dict[int, int]:
+def reporting_scores(
+    *, hospital_ids: Iterable[int] | None = None, now: datetime.datetime | None = None, days: int = REPORTING_DAYS
+) -> dict[int, int]:
     """{hospital_id: percent of the last `days` days during which its numbers were fresh}.
 
     Fresh time is what the FreshSpan rows cover (each confirmation keeps the numbers fresh
@@ -644,8 +646,10 @@ def reporting_scores(*, hospital_ids=None, now=None, days=REPORTING_DAYS) -> dic
     return {hospital_id: min(100, round(100 * seconds / total)) for hospital_id, seconds in covered.items()}
 
 
-def reporting_score(hospital, *, now=None):
+def reporting_score(hospital: Hospital, *, now: datetime.datetime | None = None) -> int:
     return reporting_scores(hospital_ids=[hospital.pk], now=now)[hospital.pk]
+
+
 # --- The live queue -------------------------------------------------------------------------
 # Who is called next (the one rule): today's requests of the service that hold a place and are
 # not called yet, those never skipped first, then by queue number. Call-next takes the first
@@ -655,27 +659,29 @@ WAITING_STATUSES = (ServiceRequest.Status.DIAJUKAN, ServiceRequest.Status.DITERI
 CALLED_STATUSES = (ServiceRequest.Status.DITERIMA, ServiceRequest.Status.DILAYANI, ServiceRequest.Status.SELESAI)
 
 
-def queue_waiting(service, *, day):
+def queue_waiting(service: Service, *, day: datetime.date) -> QuerySet[ServiceRequest]:
     """Waiting requests of a service on `day`, in call order."""
     return ServiceRequest.objects.filter(
         service=service, visit_date=day, status__in=WAITING_STATUSES, called_at__isnull=True
     ).order_by(F("skipped_at").asc(nulls_first=True), "queue_number")
 
 
-def queue_pace_minutes(service, *, day):
+def queue_pace_minutes(service: Service, *, day: datetime.date) -> float:
     """Minutes per patient today: the average gap between first calls of the day (two calls or more),
     else the service's planned minutes per patient."""
-    calls = list(
-        ServiceRequest.objects.filter(service=service, visit_date=day, first_called_at__isnull=False)
+    calls = [
+        at
+        for at in ServiceRequest.objects.filter(service=service, visit_date=day, first_called_at__isnull=False)
         .order_by("first_called_at")
         .values_list("first_called_at", flat=True)
-    )
+        if at is not None
+    ]
     if len(calls) < 2:
         return float(service.avg_service_minutes)
     return max((calls[-1] - calls[0]).total_seconds() / 60 / (len(calls) - 1), 0.5)
 
 
-def queue_now_serving(service, *, day):
+def queue_now_serving(service: Service, *, day: datetime.date) -> ServiceRequest | None:
     """The request most recently called today (being called, served or done), or None."""
     return (
         ServiceRequest.objects.filter(
@@ -686,12 +692,17 @@ def queue_now_serving(service, *, day):
     )
 
 
-def queue_status(service_request, *, now=None):
+def queue_status(service_request: ServiceRequest, *, now: datetime.datetime | None = None) -> dict[str, Any]:
     """Where a request stands in today's queue, as the tracking page and the API show it:
     {"now_serving", "ahead", "estimated_time" (local time), "called", "pace_minutes"}."""
     now_local = timezone.localtime(now or timezone.now())
     request, today = service_request, now_local.date()
-    status = {"now_serving": None, "ahead": None, "estimated_time": request.estimated_time, "called": False}
+    status: dict[str, Any] = {
+        "now_serving": None,
+        "ahead": None,
+        "estimated_time": request.estimated_time,
+        "called": False,
+    }
     status["pace_minutes"] = None
     if request.visit_date != today:
         return status
@@ -719,7 +730,7 @@ def queue_status(service_request, *, now=None):
     return status
 
 
-def queue_board(hospital, *, now=None):
+def queue_board(hospital: Hospital, *, now: datetime.datetime | None = None) -> dict[str, Any]:
     """The public "now serving" display of one hospital: per active service, the number called last,
     the desk, the numbers called before it and how many wait. Plain data for the JSON endpoint."""
     now_local = timezone.localtime(now or timezone.now())
@@ -746,7 +757,7 @@ def queue_board(hospital, *, now=None):
     return {"hospital": hospital.name, "updated_at": now_local.isoformat(), "services": rows}
 
 
-def queue_current(service, *, day):
+def queue_current(service: Service, *, day: datetime.date) -> QuerySet[ServiceRequest]:
     """The requests a desk is handling now: called (not yet started) or being served, newest call first."""
     return (
         ServiceRequest.objects.filter(service=service, visit_date=day, called_at__isnull=False)
@@ -755,7 +766,7 @@ def queue_current(service, *, day):
     )
 
 
-def services_for_staff(user):
+def services_for_staff(user: User) -> QuerySet[Service]:
     """The services whose queue a user may run (their hospitals' services, `scoped_for_user`)."""
     return (
         scoped_for_user(Service.objects.filter(is_active=True), user)
@@ -764,5 +775,5 @@ def services_for_staff(user):
     )
 
 
-def hospital_public_queryset(slug):
+def hospital_public_queryset(slug: str) -> QuerySet[Hospital]:
     return Hospital.objects.filter(is_active=True, slug=slug)

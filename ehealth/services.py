@@ -60,16 +60,16 @@ ACTIVE_STATUSES = (ServiceRequest.Status.DIAJUKAN, ServiceRequest.Status.DITERIM
 
 def hospital_beds_apply(
     *,
-    hospital,
-    classes,
-    source,
-    user=None,
-    sync_run=None,
-    replace_all=False,
-    genders=None,
-    igd=None,
-    now=None,
-):
+    hospital: Hospital,
+    classes: Any,
+    source: str,
+    user: User | None = None,
+    sync_run: SyncRun | None = None,
+    replace_all: bool = False,
+    genders: dict | None = None,
+    igd: dict[str, Any] | None = None,
+    now: datetime.datetime | None = None,
+) -> int:
     """Apply bed counts {(code, room): (capacity, available)} to a hospital in one transaction.
 
     History rows are written only for numbers that changed, so applying identical
@@ -108,7 +108,7 @@ def hospital_beds_apply(
     return changed
 
 
-def _apply_genders(existing, created, updated, genders):
+def _apply_genders(existing: dict, created: list[BedClass], updated: list[BedClass], genders: dict) -> None:
     touched = {id(bed) for bed in updated}
     for bed in [*created, *existing.values()]:
         male, female, either = genders.get(class_key(bed.code, bed.room_name), (None, None, None))
@@ -119,7 +119,7 @@ def _apply_genders(existing, created, updated, genders):
                 touched.add(id(bed))
 
 
-def _set_igd(hospital, igd):
+def _set_igd(hospital: Hospital, igd: dict[str, Any]) -> list[str]:
     """Validated IGD numbers onto the locked hospital; returns the fields to save."""
     capacity, available, waiting = igd.get("capacity"), igd.get("available"), igd.get("waiting")
     for value in (capacity, available, waiting):
@@ -131,7 +131,7 @@ def _set_igd(hospital, igd):
     return ["igd_capacity", "igd_available", "igd_waiting"]
 
 
-def _mark_fresh(hospital, *, now):
+def _mark_fresh(hospital: Hospital, *, now: datetime.datetime) -> None:
     """Record that the numbers are fresh from `now` until the staleness rule turns them stale.
 
     Extends the open FreshSpan (confirmed again before going stale) or starts a new one.
@@ -145,7 +145,7 @@ def _mark_fresh(hospital, *, now):
     FreshSpan.objects.create(hospital=hospital, started_at=now, ends_at=ends)
 
 
-def hospital_beds_confirm(*, hospital, user, now=None):
+def hospital_beds_confirm(*, hospital: Hospital, user: User, now: datetime.datetime | None = None) -> Hospital:
     """A clerk says "angka masih benar": the numbers as they stand are confirmed (fresh) from now.
 
     Nothing changes in the numbers or their history; the board's age restarts.
@@ -161,7 +161,9 @@ def hospital_beds_confirm(*, hospital, user, now=None):
     return hospital
 
 
-def _diff_classes(hospital, existing, targets, *, now):
+def _diff_classes(
+    hospital: Hospital, existing: Any, targets: Any, *, now: datetime.datetime
+) -> tuple[list, list, list]:
     """Validated BedClass rows to update/create and (bed, old numbers) for each change."""
     changes, updated, created = [], [], []
     for key, (capacity, available) in targets.items():
@@ -204,7 +206,9 @@ def _change(
     )
 
 
-def hospital_beds_update_by_staff(*, hospital, user, counts, igd=None):
+def hospital_beds_update_by_staff(
+    *, hospital: Hospital, user: User, counts: Any, igd: dict[str, Any] | None = None
+) -> int:
     """A clerk's quick form: counts = [(code, room_name, capacity, available)]; igd as in hospital_beds_apply.
 
     Classes the clerk leaves out keep their numbers (the form lists them all anyway).
@@ -329,7 +333,9 @@ def hospitals_claim_due(*, now: datetime.datetime | None = None) -> list:
 CREDENTIAL_FIELDS = ("feed_token", "feed_user", "feed_secret", "feed_user_key", "feed_token_url")
 
 
-def hospital_save(*, hospital, new_token="", clear_token=False, credentials=None):
+def hospital_save(
+    *, hospital: Hospital, new_token: str = "", clear_token: bool = False, credentials: dict[str, str] | None = None
+) -> Hospital:
     """Save a hospital from the admin; a credential changes only when a new one is typed (write-only).
 
     credentials = {model field: new plain value} (CREDENTIAL_FIELDS); clear_token blanks them all
@@ -366,25 +372,25 @@ def hospital_delete(*, hospital: Hospital) -> None:
 # --- Services: doctor schedules and quotas ------------------------------------------
 
 
-def service_save(*, service):
+def service_save(*, service: Service) -> Service:
     """Save a service from the admin (quota, pace, active)."""
     service.full_clean()
     service.save()
     return service
 
 
-def service_schedule_save(*, schedule):
+def service_schedule_save(*, schedule: ServiceSchedule) -> ServiceSchedule:
     """Save one doctor session of a service (admin inline)."""
     schedule.full_clean()
     schedule.save()
     return schedule
 
 
-def service_schedule_delete(*, schedule):
+def service_schedule_delete(*, schedule: ServiceSchedule) -> None:
     schedule.delete()
 
 
-def service_schedule_set(*, service, sessions):
+def service_schedule_set(*, service: Service, sessions: Iterable[tuple]) -> list[ServiceSchedule]:
     """Replace a service's doctor schedule with [(weekday, starts_at, ends_at, doctor_name)] (demo, tests)."""
     with transaction.atomic():
         service.schedules.all().delete()
@@ -405,7 +411,16 @@ def _new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def service_request_validate(*, service, visit_date, nik, phone, bpjs_number="", today=None, now=None):
+def service_request_validate(
+    *,
+    service: Service,
+    visit_date: datetime.date,
+    nik: str,
+    phone: str,
+    bpjs_number: str = "",
+    today: datetime.date | None = None,
+    now: datetime.datetime | None = None,
+) -> tuple[dict, list]:
     """THE rule for a valid request: the citizen's data and the slot (`slots.slot_problem`).
 
     Returns (normalized dict, warnings); ValidationError(dict) on bad input. `now` (aware)
@@ -414,7 +429,9 @@ def service_request_validate(*, service, visit_date, nik, phone, bpjs_number="",
     """
     now = _validation_now(now, today)
     today = timezone.localdate(now)
-    errors, data, warnings = {}, {}, []
+    errors: dict[str, list[str]] = {}
+    data: dict[str, Any] = {}
+    warnings: list[str] = []
     try:
         info = parse_nik(nik, today=today)
         data["nik"] = "".join(str(nik).split())
@@ -447,7 +464,7 @@ def service_request_validate(*, service, visit_date, nik, phone, bpjs_number="",
     return data, warnings
 
 
-def _validation_now(now, today):
+def _validation_now(now: datetime.datetime | None, today: datetime.date | None) -> datetime.datetime:
     if now is not None:
         return now
     current = timezone.now()
@@ -458,22 +475,22 @@ def _validation_now(now, today):
 
 def service_request_create(
     *,
-    service,
-    visit_date,
-    name,
-    nik,
-    phone,
-    complaint,
-    consent,
-    email="",
-    bpjs_number="",
-    submit_token=None,
-    today=None,
-    whatsapp="",
-    notify_channels=(),
-    now=None,
-    user=None,
-):
+    service: Service,
+    visit_date: datetime.date,
+    name: str,
+    nik: str,
+    phone: str,
+    complaint: Any,
+    consent: bool,
+    email: str = "",
+    bpjs_number: str = "",
+    submit_token: str | None = None,
+    today: datetime.date | None = None,
+    whatsapp: str = "",
+    notify_channels: Iterable[str] = (),
+    now: datetime.datetime | None = None,
+    user: Any = None,
+) -> tuple:
     """Create a request with the next queue number of (service, date); returns (request, warnings).
 
     `user`: the signed-in citizen the request belongs to ("Permohonan saya"), or None.
@@ -531,11 +548,19 @@ def service_request_create(
     return request, warnings
 
 
-def _owner(user):
+def _owner(user: Any) -> Any:
     return user if user is not None and user.is_authenticated else None
 
 
-def _service_request_insert(*, service, visit_date, fields, submit_token, contact, now):
+def _service_request_insert(
+    *,
+    service: Service,
+    visit_date: datetime.date,
+    fields: dict[str, Any],
+    submit_token: str | None,
+    contact: dict[str, Any],
+    now: datetime.datetime,
+) -> ServiceRequest:
     with transaction.atomic():
         service = Service.objects.select_related("hospital").get(pk=service.pk)
         ServiceDay.objects.bulk_create([ServiceDay(service=service, date=visit_date)], ignore_conflicts=True)
@@ -669,7 +694,7 @@ def _erase(request: ServiceRequest, *, reason: str, now: datetime.datetime) -> S
     # submit_token stays: a random value, not personal, and a retried POST must still find this request.
     request.save(update_fields=[*_ERASED, "personal_data_erased_at", "erasure_reason"])
     notification_services.notifications_erase_for(source=request)
-    if request.notification_contact_id:
+    if request.notification_contact is not None:
         # Waiting messages keep their own copy of the address until sent, then retention removes them.
         request.notification_contact.delete()
     request.access_codes.all().delete()
@@ -843,14 +868,14 @@ def personal_data_code_verify(
 
 # --- Notifications (through blitar_portal.notifications) ------------------------------
 
-STATUS_EVENTS = {
+STATUS_EVENTS: dict[str, str] = {
     ServiceRequest.Status.DITERIMA: "ehealth_request_accepted",
     ServiceRequest.Status.DITOLAK: "ehealth_request_rejected",
     ServiceRequest.Status.DIBATALKAN: "ehealth_request_cancelled",
 }
 
 
-def _payload(request):
+def _payload(request: ServiceRequest) -> dict[str, str]:
     return {
         "code": request.code,
         "hospital": request.hospital.name,
@@ -863,7 +888,7 @@ def _payload(request):
     }
 
 
-def _notify(request, event, *, key="", now=None):
+def _notify(request: ServiceRequest, event: str, *, key: str = "", now: datetime.datetime | None = None) -> list:
     """Write the outbox rows of one event in the caller's transaction (sent after commit)."""
     if request.notification_contact_id is None or request.personal_data_erased_at:
         return []
@@ -879,7 +904,7 @@ def _notify(request, event, *, key="", now=None):
     )
 
 
-def service_requests_remind(*, today=None):
+def service_requests_remind(*, today: datetime.date | None = None) -> int:
     """Remind the citizen the day before the visit (accepted or still waiting): once per request and date."""
     today = today or timezone.localdate()
     due = ServiceRequest.objects.filter(
@@ -901,7 +926,12 @@ def service_requests_remind(*, today=None):
 # concurrent desks never call the same patient.
 
 
-def service_request_check_in(*, service_request, hospitals=None, now=None):
+def service_request_check_in(
+    *,
+    service_request: ServiceRequest,
+    hospitals: QuerySet[Hospital] | None = None,
+    now: datetime.datetime | None = None,
+) -> ServiceRequest:
     """Record that the patient arrived (desk scan, typed code or self check-in); idempotent.
 
     `hospitals`: a queryset the request must belong to (a clerk's hospitals, or the one hospital
@@ -933,7 +963,7 @@ def service_request_check_in(*, service_request, hospitals=None, now=None):
     return request
 
 
-def queue_call_next(*, service, desk="", now=None):
+def queue_call_next(*, service: Service, desk: str = "", now: datetime.datetime | None = None) -> ServiceRequest | None:
     """Call the next checked-in patient of a service today (`selectors.queue_waiting` order); None when
     nobody waits. SELECT … FOR UPDATE SKIP LOCKED: ten desks calling at once get ten different patients."""
     now = now or timezone.now()
@@ -957,14 +987,14 @@ def queue_call_next(*, service, desk="", now=None):
     return request
 
 
-def _queue_locked(service_request, *, called=True):
+def _queue_locked(service_request: ServiceRequest, *, called: bool = True) -> ServiceRequest:
     request = ServiceRequest.objects.select_for_update().get(pk=service_request.pk)
     if called and request.called_at is None:
         raise ValidationError(_("Pasien ini belum dipanggil."))
     return request
 
 
-def queue_recall(*, service_request, now=None):
+def queue_recall(*, service_request: ServiceRequest, now: datetime.datetime | None = None) -> ServiceRequest:
     """Call the same patient again (the display shows the number again)."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -977,7 +1007,7 @@ def queue_recall(*, service_request, now=None):
     return request
 
 
-def queue_skip(*, service_request, now=None):
+def queue_skip(*, service_request: ServiceRequest, now: datetime.datetime | None = None) -> ServiceRequest:
     """The called patient is not at the desk yet: back into the queue, after everyone not skipped."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -991,7 +1021,7 @@ def queue_skip(*, service_request, now=None):
     return request
 
 
-def queue_no_show(*, service_request, now=None):
+def queue_no_show(*, service_request: ServiceRequest, now: datetime.datetime | None = None) -> ServiceRequest:
     """The called patient did not come: marked "Tidak hadir" (gives the place back)."""
     with transaction.atomic():
         _queue_locked(service_request)
@@ -1000,7 +1030,7 @@ def queue_no_show(*, service_request, now=None):
         )
 
 
-def queue_start(*, service_request, now=None):
+def queue_start(*, service_request: ServiceRequest, now: datetime.datetime | None = None) -> ServiceRequest:
     """The called patient is at the desk: "Sedang dilayani"."""
     with transaction.atomic():
         _queue_locked(service_request)
@@ -1009,11 +1039,11 @@ def queue_start(*, service_request, now=None):
         )
 
 
-def queue_finish(*, service_request, now=None):
+def queue_finish(*, service_request: ServiceRequest, now: datetime.datetime | None = None) -> ServiceRequest:
     return service_request_set_status(service_request=service_request, status=ServiceRequest.Status.SELESAI, now=now)
 
 
-def _turns_near(service, *, day, now):
+def _turns_near(service: Service, *, day: datetime.date, now: datetime.datetime) -> None:
     """Fire `queue_turn_near` once for each waiting patient with EHEALTH_TURN_NEAR_AHEAD or fewer ahead."""
     near = settings.EHEALTH_TURN_NEAR_AHEAD
     waiting = list(selectors.queue_waiting(service, day=day).only("pk", "turn_near_at")[: near + 1])
@@ -1027,7 +1057,7 @@ def _turns_near(service, *, day, now):
                 queue_turn_near(request)
 
 
-def queue_turn_near(service_request):
+def queue_turn_near(service_request: ServiceRequest) -> None:
     """Hook: the patient's turn is near (once per request). Notifications (issue 14) are wired here
     by the lead: put the message into the notification outbox in this transaction."""
     logger.info("Turn near for request %s", service_request.pk)

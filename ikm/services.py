@@ -209,7 +209,8 @@ def _shop_set_status(*, shop: Shop, status: str, reason: str) -> Shop:
         shop.verified_at = shop.status_changed_at
     shop.full_clean()
     shop.save(update_fields=["status", "status_reason", "status_changed_at", "verified_at", "updated_at"])
-    event = {Shop.Status.VERIFIED: "ikm_shop_verified", Shop.Status.SUSPENDED: "ikm_shop_suspended"}.get(status)
+    events: dict[str, str] = {Shop.Status.VERIFIED: "ikm_shop_verified", Shop.Status.SUSPENDED: "ikm_shop_suspended"}
+    event = events.get(status)
     if event:
         _notify_owner(shop, event, source=shop, key=shop.status_changed_at.isoformat(), reason=reason)
     catalogue_changed()
@@ -676,12 +677,12 @@ def inquiry_create(*, product: Product, buyer_name: str, buyer_phone: str, quant
     return inquiry
 
 
-def _notify_owner(shop, event, *, source, key="", **payload):
+def _notify_owner(shop: Shop, event: str, *, source: Any, key: str = "", **payload: str) -> list:
     payload = {"shop": shop.name, "url": f"{settings.SITE_URL}/ikm/toko-saya/", **payload}
     return notification_services.notify(event=event, payload=payload, source=source, user=shop.owner, key=key)
 
 
-def certifications_expiry_notify(*, today=None):
+def certifications_expiry_notify(*, today: datetime.date | None = None) -> int:
     """Owners of certificates expiring in 60/30/7 days (settings): once per certificate, threshold and date."""
     today = today or timezone.localdate()
     count = 0
@@ -690,7 +691,10 @@ def certifications_expiry_notify(*, today=None):
             expires_on__gt=today, expires_on__lte=today + timedelta(days=days)
         ).select_related("shop__owner")
         for cert in expiring:
-            left = (cert.expires_on - today).days
+            expires_on = cert.expires_on
+            if expires_on is None:  # excluded by the filter; narrows the type
+                continue
+            left = (expires_on - today).days
             if any(left <= smaller for smaller in settings.NOTIFICATIONS_CERT_EXPIRY_DAYS if smaller < days):
                 continue  # a smaller threshold covers it (e.g. 5 days left: the 7-day notice only)
             with transaction.atomic():
@@ -699,10 +703,10 @@ def certifications_expiry_notify(*, today=None):
                         cert.shop,
                         "ikm_certificate_expiring",
                         source=cert,
-                        key=f"{days}:{cert.expires_on.isoformat()}",
+                        key=f"{days}:{expires_on.isoformat()}",
                         kind=str(Certification.Kind(cert.kind).label),
                         number=cert.number,
-                        date=cert.expires_on.strftime("%d-%m-%Y"),
+                        date=expires_on.strftime("%d-%m-%Y"),
                         days=str(left),
                         url=f"{settings.SITE_URL}/ikm/toko-saya/sertifikat/",
                     )

@@ -625,7 +625,7 @@ def leaderboard_kecamatan() -> list[dict[str, Any]]:
 LEADERBOARD_TOPS_KEY = "tanam:leaderboard-top"
 
 
-def leaderboard_tops():
+def leaderboard_tops() -> dict[str, str]:
     """{kecamatan slug: its top community}: an aggregate over every verified planting (~1.7 s at
     1 M plantings), recomputed after each change of verified plantings (the clusters version).
     One request recomputes it; the others meanwhile read the previous ranking (no stampede)."""
@@ -633,8 +633,8 @@ def leaderboard_tops():
     return single_flight(LEADERBOARD_TOPS_KEY, _top_community_per_kecamatan, version=version, timeout=24 * 3600)
 
 
-def _top_community_per_kecamatan():
-    tops = {}
+def _top_community_per_kecamatan() -> dict[str, str]:
+    tops: dict[str, str] = {}
     for row in (
         plantings_public()
         .exclude(community=None)

@@ -276,15 +276,24 @@ def _apply_input(
     planting.community, planting.campaign = community, campaign
 
 
-def _planting_by_client_key(user, client_key):
+def _planting_by_client_key(user: User, client_key: Any) -> Planting | None:
     if client_key is None:
         return None
     return Planting.objects.filter(user=user, client_key=client_key).first()
 
 
 def planting_register(
-    *, user, species, tree_count=1, community=None, campaign=None, notes="", photo=None, client_key=None, **location
-):
+    *,
+    user: User,
+    species: Species,
+    tree_count: int = 1,
+    community: Community | None = None,
+    campaign: Campaign | None = None,
+    notes: str = "",
+    photo: UploadedFile | None = None,
+    client_key: Any = None,
+    **location: Any,
+) -> RegistrationResult:
     """Validate everything, then save one pending planting (or nothing). Returns RegistrationResult.
 
     location: lat, lon, location_source (map/gps/exif), gps_accuracy_m, planted_on.
@@ -498,7 +507,7 @@ def planting_verify(*, planting: Planting, user: User) -> Planting:
     return planting
 
 
-def _notify(planting, event, *, key=None):
+def _notify(planting: Planting, event: str, *, key: str | None = None) -> list:
     """Tell the planter (their account's contact and consent) in this transaction."""
     payload = {
         "species": planting.species.local_name,
@@ -507,11 +516,12 @@ def _notify(planting, event, *, key=None):
         "date": planting.next_check_on.strftime("%d-%m-%Y") if planting.next_check_on else "",
         "url": f"{settings.SITE_URL}/tanam/penanaman/{planting.pk}/",
     }
-    key = key if key is not None else planting.verified_at.isoformat()
+    if key is None:  # verify and reject stamp verified_at: one message per decision
+        key = planting.verified_at.isoformat() if planting.verified_at else ""
     return notification_services.notify(event=event, payload=payload, source=planting, user=planting.user, key=key)
 
 
-def plantings_recheck_notify(*, today=None):
+def plantings_recheck_notify(*, today: date | None = None) -> int:
     """Planters whose re-check is due (next_check_on today or past): once per planting and date."""
     today = today or timezone.localdate()
     due = Planting.objects.filter(status=Planting.Status.VERIFIED, next_check_on__lte=today).select_related(
@@ -519,12 +529,13 @@ def plantings_recheck_notify(*, today=None):
     )
     count = 0
     for planting in due.iterator(chunk_size=500):
+        due_on = planting.next_check_on.isoformat() if planting.next_check_on else ""
         with transaction.atomic():
-            count += bool(_notify(planting, "tanam_recheck_due", key=planting.next_check_on.isoformat()))
+            count += bool(_notify(planting, "tanam_recheck_due", key=due_on))
     return count
 
 
-def planting_reject(*, planting, user, reason):
+def planting_reject(*, planting: Planting, user: User, reason: str) -> Planting:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Tuliskan alasan penolakan."), code="no_reason")

@@ -109,7 +109,10 @@ def sum_rows(rows: list[FeedRow]) -> FeedResult:
     """Rows of the same class (several wards) are summed; LAINNYA stays per room."""
     if not rows:
         raise FeedError(_("Feed tidak berisi baris tempat tidur yang dapat dipakai."))
-    classes, genders, unknown, igd = {}, {}, [], None
+    classes: dict[tuple[str, str], tuple[int, int]] = {}
+    genders: dict[tuple[str, str], tuple[int, ...]] = {}
+    unknown: list[str] = []
+    igd: dict[str, Any] | None = None
     for row in rows:
         if row.code == IGD:
             igd = igd or {"capacity": 0, "available": 0, "waiting": None}
@@ -142,7 +145,15 @@ def parse_feed(feed_format: str, body: bytes, *, url: str | None = None, fetch: 
     return sum_rows(parser_for(feed_format).parse(body, url=url, fetch=fetch))
 
 
-def load_feed(*, url, feed_format, token="", auth=None, timeout=None, max_bytes=None):
+def load_feed(
+    *,
+    url: str,
+    feed_format: str,
+    token: str = "",
+    auth: Any = None,
+    timeout: float | None = None,
+    max_bytes: int | None = None,
+) -> FeedResult:
     """Fetch and parse a hospital's feed; FeedError on any problem (nothing half-read).
 
     `auth` (auth.FeedAuth) says how requests authenticate (docs/feeds/AUTH.md); a bare
@@ -153,7 +164,7 @@ def load_feed(*, url, feed_format, token="", auth=None, timeout=None, max_bytes=
     parser_for(feed_format)
     auth = auth or FeedAuth(scheme="bearer" if token else "none", token=token)
 
-    def fetch(page_url):
+    def fetch(page_url: str) -> bytes:
         return auth.fetch(page_url, accept=ACCEPT[feed_format], timeout=timeout, max_bytes=max_bytes)
 
     if feed_format == "aplicares" and auth.scheme == "bpjs":

@@ -5,10 +5,12 @@ Read through BPJS (docs/feeds/AUTH.md) the feed URL is `<base>/rest/bed/read/<ko
 """
 
 import json
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from . import LAINNYA, FeedError, FeedRow, check_available, count, json_body
+from .fetch import Fetch
 
 CODES = {
     "VVP": "VVIP",
@@ -30,7 +32,7 @@ MAX_PAGES = 50
 OK_CODES = {"1", "200"}  # Aplicares says 1, the newer BPJS services 200
 
 
-def _items(data):
+def _items(data: Any) -> tuple[list, dict]:
     if not isinstance(data, dict):
         raise FeedError(_("Feed Aplicares harus berupa objek JSON."))
     metadata = data.get("metadata") or data.get("metaData") or {}
@@ -46,19 +48,20 @@ def _items(data):
     return items, metadata
 
 
-def parse(body, *, url=None, fetch=None):
+def parse(body: bytes, *, url: str | None = None, fetch: Fetch | None = None) -> list[FeedRow]:
     items, _metadata = _items(json_body(body))
     return [_row(item, index) for index, item in enumerate(items, start=1)]
 
 
-def read_pages(url, fetch):
+def read_pages(url: str, fetch: Fetch) -> bytes:
     """Every page of `<url>/<start>/<limit>` (start counts from 1) as one Aplicares body.
 
     Stops when metadata.totalitems rooms were read (or a page comes short/empty);
     FeedError past MAX_PAGES, so a hospital is never applied half-read.
     """
     base = url.rstrip("/")
-    items, start = [], 1
+    items: list = []
+    start = 1
     for _page in range(MAX_PAGES):
         page, metadata = _items(json_body(fetch(f"{base}/{start}/{PAGE_SIZE}")))
         items.extend(page)
@@ -71,7 +74,7 @@ def read_pages(url, fetch):
     raise FeedError(_("Feed Aplicares lebih dari %(n)s halaman.") % {"n": MAX_PAGES})
 
 
-def _row(item, index):
+def _row(item: Any, index: int) -> FeedRow:
     if not isinstance(item, dict):
         raise FeedError(_("Baris %(row)s: bukan objek.") % {"row": index})
     source = str(item.get("kodekelas") or "").strip().upper()

@@ -14,6 +14,7 @@ import hmac
 import json
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
@@ -36,7 +37,7 @@ class FeedAuth:
     token: str = ""  # bearer token
 
     @classmethod
-    def for_hospital(cls, hospital):
+    def for_hospital(cls, hospital: Any) -> "FeedAuth":
         scheme = hospital.feed_auth or "none"
         if scheme == "none" and hospital.feed_token:
             scheme = "bearer"  # hospitals configured before schemes existed sent their token as Bearer
@@ -49,7 +50,7 @@ class FeedAuth:
             token=hospital.feed_token or "",
         )
 
-    def check(self):
+    def check(self) -> None:
         """FeedError when the scheme lacks what it needs (said before anything is sent)."""
         needs = {
             "bearer": ["token"],
@@ -66,7 +67,7 @@ class FeedAuth:
                 % {"scheme": self.scheme, "fields": ", ".join(missing)}
             )
 
-    def fetch(self, url, *, accept, timeout=None, max_bytes=None):
+    def fetch(self, url: str, *, accept: str, timeout: float | None = None, max_bytes: int | None = None) -> bytes:
         self.check()
         if self.scheme == "satusehat":
             return self._fetch_satusehat(url, accept=accept, timeout=timeout, max_bytes=max_bytes)
@@ -76,7 +77,7 @@ class FeedAuth:
             return bpjs_answer(body, consumer_id=self.user, secret=self.secret, timestamp=timestamp)
         return body
 
-    def headers(self, timestamp):
+    def headers(self, timestamp: str) -> dict[str, str]:
         """The request headers of the scheme (AUTH.md's table), for one request at `timestamp`."""
         if self.scheme == "bearer":
             return {"Authorization": f"Bearer {self.token}"}
@@ -99,11 +100,11 @@ class FeedAuth:
 
     # --- SATUSEHAT ----------------------------------------------------------------------
 
-    def _token_cache_key(self):
+    def _token_cache_key(self) -> str:
         digest = hashlib.sha256(f"{self.token_url}\n{self.user}\n{self.secret}".encode()).hexdigest()
         return f"ehealth:feed-token:{digest}"
 
-    def _fetch_satusehat(self, url, *, accept, timeout, max_bytes):
+    def _fetch_satusehat(self, url: str, *, accept: str, timeout: float | None, max_bytes: int | None) -> bytes:
         token = cache.get(self._token_cache_key()) or self._new_token(timeout=timeout)
         try:
             return fetch_feed(
@@ -119,7 +120,7 @@ class FeedAuth:
             url, headers={"Authorization": f"Bearer {token}"}, accept=accept, timeout=timeout, max_bytes=max_bytes
         )
 
-    def _new_token(self, *, timeout):
+    def _new_token(self, *, timeout: float | None) -> str:
         sep = "&" if "?" in self.token_url else "?"
         body = post_form(
             f"{self.token_url}{sep}grant_type=client_credentials",
@@ -143,18 +144,18 @@ class FeedAuth:
 # --- BPJS ---------------------------------------------------------------------------------
 
 
-def bpjs_signature(consumer_id, secret, timestamp):
+def bpjs_signature(consumer_id: str, secret: str, timestamp: str) -> str:
     digest = hmac.new(secret.encode(), f"{consumer_id}&{timestamp}".encode(), hashlib.sha256).digest()
     return base64.b64encode(digest).decode()
 
 
-def bpjs_key(consumer_id, secret, timestamp):
+def bpjs_key(consumer_id: str, secret: str, timestamp: str) -> tuple[bytes, bytes]:
     """(AES-256 key, IV) of an encrypted answer: SHA-256 of consumer id + secret + timestamp."""
     digest = hashlib.sha256(f"{consumer_id}{secret}{timestamp}".encode()).digest()
     return digest, digest[:16]
 
 
-def bpjs_decrypt(text, *, consumer_id, secret, timestamp):
+def bpjs_decrypt(text: str, *, consumer_id: str, secret: str, timestamp: str) -> Any:
     """An encrypted `response` -> the JSON value it holds. FeedError when it does not decrypt/decompress."""
     from cryptography.hazmat.primitives import padding
     from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
@@ -183,7 +184,7 @@ def bpjs_decrypt(text, *, consumer_id, secret, timestamp):
         raise FeedError(_("Jawaban BPJS setelah didekripsi bukan JSON yang sah.")) from None
 
 
-def bpjs_answer(body, *, consumer_id, secret, timestamp):
+def bpjs_answer(body: bytes, *, consumer_id: str, secret: str, timestamp: str) -> bytes:
     """A BPJS answer with `response` as plain JSON (decrypted when it came encrypted); FeedError on metaData."""
     try:
         data = json.loads(body.decode("utf-8-sig"))

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.utils.functional import Promise as StrPromise
 from django.utils.translation import gettext_lazy as _
 
 CHUNK = 64 * 1024
@@ -19,7 +20,7 @@ CHUNK = 64 * 1024
 class FeedError(Exception):
     """A feed that cannot be applied. `retryable` marks transient faults (timeouts, 5xx, network)."""
 
-    def __init__(self, message, *, retryable=False, status=None):
+    def __init__(self, message: str | StrPromise, *, retryable: bool = False, status: int | None = None) -> None:
         super().__init__(str(message))
         self.message = str(message)
         self.retryable = retryable
@@ -39,7 +40,15 @@ _opener = urllib.request.build_opener(_NoRedirect)
 Fetch = Callable[..., bytes]
 
 
-def fetch_feed(url, *, token="", headers=None, accept="application/json", timeout=None, max_bytes=None):
+def fetch_feed(
+    url: str,
+    *,
+    token: str = "",
+    headers: dict[str, str] | None = None,
+    accept: str = "application/json",
+    timeout: float | None = None,
+    max_bytes: int | None = None,
+) -> bytes:
     """GET url and return the body (bytes). Raises FeedError; secrets never appear in messages."""
     all_headers = {"Accept": accept, "User-Agent": "PortalBlitar-BedSync/1.0"}
     if token:
@@ -48,7 +57,7 @@ def fetch_feed(url, *, token="", headers=None, accept="application/json", timeou
     return _send(url, headers=all_headers, timeout=timeout, max_bytes=max_bytes)
 
 
-def post_form(url, fields, *, timeout=None, max_bytes=None):
+def post_form(url: str, fields: dict[str, str], *, timeout: float | None = None, max_bytes: int | None = None) -> bytes:
     """POST form fields (an OAuth token request) and return the body; FeedError like fetch_feed."""
     headers = {
         "Accept": "application/json",
@@ -60,7 +69,14 @@ def post_form(url, fields, *, timeout=None, max_bytes=None):
     )
 
 
-def _send(url, *, headers, data=None, timeout=None, max_bytes=None):
+def _send(
+    url: str,
+    *,
+    headers: dict[str, str],
+    data: bytes | None = None,
+    timeout: float | None = None,
+    max_bytes: int | None = None,
+) -> bytes:
     timeout = timeout or settings.EHEALTH_FEED_TIMEOUT
     max_bytes = max_bytes or settings.EHEALTH_FEED_MAX_BYTES
     if not url.startswith(("http://", "https://")):
