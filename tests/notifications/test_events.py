@@ -56,3 +56,11 @@ def test_a_landline_is_no_whatsapp_number():
 
     with pytest.raises(ValidationError):
         services.e164("0342-801234")
+
+
+@pytest.mark.django_db
+def test_the_hourly_beat_task_runs_every_dated_event_once():
+    from blitar_portal.notifications import tasks
+
+    tasks.daily_events()  # nothing due: no error, no row
+    assert services.dated_events_notify() == {"visit_reminders": 0, "recheck_due": 0, "certificates_expiring": 0}
