@@ -51,6 +51,9 @@ def contact_for_user(user):
     e-mail starts agreed (the person can switch it off on /notifikasi/); phone channels start off.
     """
     contact = Contact.objects.filter(user=user).first()
+    if contact is not None and contact.email != (user.email or ""):
+        contact.email = user.email or ""  # the account's e-mail changed on the profile page
+        contact.save(update_fields=["email", "updated_at"])
     if contact is None:
         now = timezone.now()
         try:

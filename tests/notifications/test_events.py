@@ -64,3 +64,9 @@ def test_the_hourly_beat_task_runs_every_dated_event_once():
 
     tasks.daily_events()  # nothing due: no error, no row
     assert services.dated_events_notify() == {"visit_reminders": 0, "recheck_due": 0, "certificates_expiring": 0}
+
+
+def test_phone_numbers_are_masked_in_log_lines():
+    from blitar_portal.lib.masking import mask_log_text
+
+    assert mask_log_text("WhatsApp to +6281234567890 failed") == "WhatsApp to 6281*******90 failed"
