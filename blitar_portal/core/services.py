@@ -28,6 +28,7 @@ def retention_apply(*, now=None):
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
     from django.contrib.sessions.models import Session
 
+    from blitar_portal.notifications import services as notification_services
     from ehealth import services as ehealth_services
     from ehealth.dashboard import BOR_DAYS
 
@@ -47,6 +48,9 @@ def retention_apply(*, now=None):
         "login_attempts": sum(
             model.objects.filter(attempt_time__lt=login_cutoff).delete()[0]
             for model in (AccessAttempt, AccessLog, AccessFailureLog)
+        ),
+        "push_subscriptions": notification_services.push_subscriptions_purge(
+            days=settings.PUSH_SUBSCRIPTION_RETENTION_DAYS, now=now
         ),
     }
 
