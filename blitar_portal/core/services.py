@@ -50,6 +50,9 @@ def retention_apply(*, now=None):
             model.objects.filter(attempt_time__lt=login_cutoff).delete()[0]
             for model in (AccessAttempt, AccessLog, AccessFailureLog)
         ),
+        "push_subscriptions": notification_services.push_subscriptions_purge(
+            days=settings.PUSH_SUBSCRIPTION_RETENTION_DAYS, now=now
+        ),
     }
 
 
