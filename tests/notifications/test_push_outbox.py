@@ -9,6 +9,12 @@ from blitar_portal.notifications.models import Notification, PushSubscription
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _no_quiet_hours(settings):
+    settings.NOTIFICATIONS_QUIET_HOURS = "off"  # these events are not urgent; the tests run at any hour
+
+
 PAYLOAD = {"shop": "Keripik Bu Sri", "url": "http://127.0.0.1:8000/ikm/toko-saya/"}
 
 
