@@ -335,6 +335,7 @@ RATE_LIMITS = {
         "ikm-inquiry": "5/h",  # messages to a shop, per IP
         "tanam-register": "30/h",  # plantings registered or edited (page and API), per account
         "notification-stop": "30/h",  # stop links opened or confirmed, per IP
+        "push-subscription": "30/h",  # Web Push subscribe/unsubscribe calls (API), per IP
     }.items()
 }
 RATELIMIT_IP_META_KEY = "blitar_portal.lib.client_ip.client_ip"
@@ -560,6 +561,23 @@ SMS_ZENZIVA_URL = env("SMS_ZENZIVA_URL", "https://console.zenziva.net/reguler/ap
 SMS_ZENZIVA_USERKEY = env("SMS_ZENZIVA_USERKEY")
 SMS_ZENZIVA_PASSKEY = env("SMS_ZENZIVA_PASSKEY")
 SMS_TIMEOUT = float(env("SMS_TIMEOUT", "10"))
+# Web Push (VAPID). Keys: `python manage.py generate_vapid_keys`; VAPID_PRIVATE_KEY is a PEM or the
+# base64url P-256 scalar (VAPID_PRIVATE_KEY_FILE for a secret file). The subject is a contact
+# push services may write to about our messages.
+VAPID_PUBLIC_KEY = env("VAPID_PUBLIC_KEY")
+VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY")
+VAPID_SUBJECT = env("VAPID_SUBJECT", "mailto:diskominfo@blitarkab.go.id")
+# Where the portal may POST push messages: browsers' push services (".x" = x and its subdomains).
+# A subscription to any other host is refused, so nobody can make the portal call an inner address.
+PUSH_SERVICE_HOSTS = env_list(
+    "PUSH_SERVICE_HOSTS",
+    "fcm.googleapis.com,updates.push.services.mozilla.com,.push.apple.com,.notify.windows.com",
+)
+PUSH_TTL = env_int("PUSH_TTL", 24 * 3600)  # seconds a push service keeps a message for an offline device
+PUSH_TIMEOUT = float(env("PUSH_TIMEOUT", "10"))
+# Subscriptions that took no message for this many days (counted from creation if never) are deleted.
+PUSH_SUBSCRIPTION_RETENTION_DAYS = env_int("PUSH_SUBSCRIPTION_RETENTION_DAYS", 180)
+
 # --- API ------------------------------------------------------------------------
 REST_FRAMEWORK = {
     # One error body for every API error, documented on every operation (blitar_portal/core/api.py).

@@ -26,6 +26,8 @@ api_patterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]
 api_patterns += [path("", include(f"{app}.api")) for app, _prefix in APPS]
+# Web Push subscriptions and the VAPID key (/api/v1/push/...): the notifications app has no pages.
+api_patterns += [path("", include("blitar_portal.notifications.api"))]
 
 SITEMAPS = collect_sitemaps()
 

@@ -84,6 +84,15 @@ class ServiceRequestCreateSerializer(serializers.Serializer):
         max_length=64,
         help_text="Kunci idempoten: kirim ulang dengan nilai sama = permohonan yang sama.",
     )
+    whatsapp = serializers.CharField(
+        required=False, allow_blank=True, max_length=20, help_text="Nomor WhatsApp (kosong: sama dengan phone)."
+    )
+    notify_channels = serializers.ListField(
+        child=serializers.ChoiceField(choices=["whatsapp", "sms"]),
+        required=False,
+        max_length=2,
+        help_text="Saluran yang disetujui warga untuk kabar permohonan ini (UU PDP): whatsapp, sms.",
+    )
 
 
 class ServiceRequestPublicSerializer(serializers.ModelSerializer):
@@ -227,6 +236,8 @@ def service_request_create(request):
         "email": data.get("email", ""),
         "submit_token": data.get("submit_token") or None,
         "user": request.user,
+        "whatsapp": data.get("whatsapp", ""),
+        "notify_channels": list(dict.fromkeys(data.get("notify_channels", []))),
     }
     created, warnings = services.service_request_create(**fields)
     body = ServiceRequestPublicSerializer(created).data

@@ -52,6 +52,9 @@ def retention_apply(*, now: datetime.datetime | None = None) -> dict[str, Any]:
             model.objects.filter(attempt_time__lt=login_cutoff).delete()[0]
             for model in (AccessAttempt, AccessLog, AccessFailureLog)
         ),
+        "push_subscriptions": notification_services.push_subscriptions_purge(
+            days=settings.PUSH_SUBSCRIPTION_RETENTION_DAYS, now=now
+        ),
     }
 
 

@@ -34,6 +34,7 @@ def privacy(request):
             "body": f"core/privacy_{language}.html",
             "retention_days": settings.PERSONAL_DATA_RETENTION_DAYS,
             "login_days": settings.LOGIN_ATTEMPT_RETENTION_DAYS,
+            "notification_days": settings.NOTIFICATIONS_RETENTION_DAYS,
             "contact_email": settings.PRIVACY_CONTACT_EMAIL,
         },
     )

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -27,7 +28,7 @@ from . import selectors
 from .channels import registry
 from .channels.base import Message, PermanentFailure, TemporaryFailure
 from .events import EVENTS, STOP_TEXT
-from .models import Contact, Notification
+from .models import Contact, Notification, PushSubscription
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,9 @@ def contact_for_user(user):
     e-mail starts agreed (the person can switch it off on /notifikasi/); phone channels start off.
     """
     contact = Contact.objects.filter(user=user).first()
+    if contact is not None and contact.email != (user.email or ""):
+        contact.email = user.email or ""  # the account's e-mail changed on the profile page
+        contact.save(update_fields=["email", "updated_at"])
     if contact is None:
         now = timezone.now()
         try:
@@ -136,6 +140,8 @@ def contact_stop_all(*, contact, now=None):
         for channel in CONSENT_CHANNELS:
             setattr(contact, f"{channel}_consent_at", None)
         contact.save()
+        if contact.user_id:
+            PushSubscription.objects.filter(user_id=contact.user_id).delete()
         contact.notifications.filter(state=Notification.State.PENDING).update(
             state=Notification.State.CANCELLED, last_error="consent withdrawn", updated_at=now or timezone.now()
         )
@@ -162,9 +168,18 @@ def _channels_for(contact):
         chosen.append(("sms", contact.phone))
     if contact.email and contact.email_consent_at and registry.configured("email"):
         chosen.append(("email", contact.email))
-    # TODO(lead): Web Push once `ochan` is merged: one row per PushSubscription of contact.user
-    # when contact.push_consent_at (to = the subscription's pk).
+    if contact.user_id and registry.configured("push"):
+        # Web Push: the browser asked the person and they subscribed; one row per device.
+        subscriptions = PushSubscription.objects.filter(user_id=contact.user_id).order_by("pk")
+        chosen += [(f"push:{pk}", str(pk)) for pk in subscriptions.values_list("pk", flat=True)[:5]]
     return chosen
+
+
+def has_consent(contact, channel, to=""):
+    """Consent at the moment of sending: a consent time, or for Web Push the subscription itself."""
+    if channel == "push":
+        return PushSubscription.objects.filter(pk=int(to) if str(to).isdigit() else 0, user_id=contact.user_id).exists()
+    return bool(contact.consent_at(channel))
 
 
 def recipient_key(address):
@@ -203,7 +218,8 @@ def notify(*, event, payload, source=None, contact=None, user=None, key="", urge
     subject, text, _params = render(event=event, language=contact.language, payload=payload, contact=contact)
     due = now if urgent else selectors.quiet_hours_end(now, contact.quiet_hours)
     rows = []
-    for channel, address in _channels_for(contact):
+    for channel_key, address in _channels_for(contact):
+        channel = channel_key.partition(":")[0]
         row = Notification(
             contact=contact,
             event=event,
@@ -219,7 +235,7 @@ def notify(*, event, payload, source=None, contact=None, user=None, key="", urge
             urgent=urgent,
             next_attempt_at=due,
             created_at=now,
-            dedupe_key=f"{event}:{source_model}:{source_id}:{key}:{channel}"[:200],
+            dedupe_key=f"{event}:{source_model}:{source_id}:{key}:{channel_key}"[:200],
             source_model=source_model,
             source_id=source_id,
         )
@@ -257,7 +273,7 @@ def _claim(notification_id, now):
         )
         if row is None:
             return None
-        if row.contact_id and not row.contact.consent_at(row.channel):
+        if row.contact_id and not has_consent(row.contact, row.channel, row.to):
             row.state, row.last_error = Notification.State.CANCELLED, "consent withdrawn"
             row.save(update_fields=["state", "last_error", "updated_at"])
             return None
@@ -512,3 +528,44 @@ def dated_events_notify(*, today=None):
         "recheck_due": tanam_services.plantings_recheck_notify(today=today),
         "certificates_expiring": ikm_services.certifications_expiry_notify(today=today),
     }
+
+
+# --- Web Push subscriptions (channels/push.py, api.py) --------------------------------------------
+# Kept together at the end of this file.
+
+
+def push_subscribe(*, endpoint, p256dh, auth, user=None):
+    """Save the browser's subscription (or renew its keys); returns (subscription, created).
+
+    The endpoint is the device: subscribing it again updates its keys and its account (the
+    signed-in person, or none) and never makes a second row. Raises ValidationError (Bahasa)."""
+    with transaction.atomic():
+        subscription = PushSubscription.objects.select_for_update().filter(endpoint=endpoint).first()
+        created = subscription is None
+        if created:
+            subscription = PushSubscription(endpoint=endpoint)
+        subscription.p256dh = p256dh
+        subscription.auth = auth
+        subscription.user = user if user is not None and user.is_authenticated else None
+        subscription.full_clean()
+        subscription.save()
+    return subscription, created
+
+
+def push_unsubscribe(*, endpoint):
+    """Forget a browser's subscription (the browser unsubscribed, or the push service answered
+    404/410). Returns whether there was one."""
+    return PushSubscription.objects.filter(endpoint=endpoint).delete()[0] > 0
+
+
+def push_subscription_used(*, subscription_id, now=None):
+    """The push service accepted a message for this subscription."""
+    PushSubscription.objects.filter(pk=subscription_id).update(last_used_at=now or timezone.now())
+
+
+def push_subscriptions_purge(*, days, now=None):
+    """Delete subscriptions that took no message for `days` (counted from their creation when
+    they never did): the device most likely dropped them. For core.services.retention_apply."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    stale = PushSubscription.objects.annotate(seen=Coalesce("last_used_at", "created_at")).filter(seen__lt=cutoff)
+    return stale.delete()[0]

@@ -94,3 +94,42 @@ def test_erasing_the_request_removes_its_contact_and_sent_messages(service):
     services.service_request_erase_personal_data(service_request=request, reason=ServiceRequest.Erasure.CITIZEN)
     assert not Contact.objects.filter(pk=request.notification_contact_id).exists()
     assert not Notification.objects.filter(source_id=str(request.pk)).exists()
+
+
+def test_the_api_records_whatsapp_consent_too(client, service):
+    response = client.post(
+        "/api/v1/service-requests/",
+        {
+            "service": service.pk,
+            "visit_date": timezone.localdate().isoformat(),
+            "name": "Siti Aminah",
+            "nik": "3505014101900001",
+            "phone": "081234567890",
+            "complaint": "Demam",
+            "consent": True,
+            "notify_channels": ["whatsapp"],
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    request = ServiceRequest.objects.get(code=response.json()["code"])
+    contact = Contact.objects.get(pk=request.notification_contact_id)
+    assert contact.phone == "+6281234567890" and contact.whatsapp_consent_at is not None
+
+
+def test_the_api_refuses_an_unknown_channel(client, service):
+    response = client.post(
+        "/api/v1/service-requests/",
+        {
+            "service": service.pk,
+            "visit_date": timezone.localdate().isoformat(),
+            "name": "Siti Aminah",
+            "nik": "3505014101900001",
+            "phone": "081234567890",
+            "complaint": "Demam",
+            "consent": True,
+            "notify_channels": ["telegram"],
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "notify_channels" in response.json()["errors"]

@@ -228,6 +228,7 @@ def test_owner_is_emailed_about_an_inquiry(product, settings):
     from django.core import mail
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.NOTIFICATIONS_QUIET_HOURS = "off"  # not urgent: would wait for the morning in a night-time run
     inquiry = services.inquiry_create(
         product=product, buyer_name="Budi", buyer_phone="081234567890", quantity=7, message="Ready?"
     )

@@ -56,3 +56,17 @@ def test_a_landline_is_no_whatsapp_number():
 
     with pytest.raises(ValidationError):
         services.e164("0342-801234")
+
+
+@pytest.mark.django_db
+def test_the_hourly_beat_task_runs_every_dated_event_once():
+    from blitar_portal.notifications import tasks
+
+    tasks.daily_events()  # nothing due: no error, no row
+    assert services.dated_events_notify() == {"visit_reminders": 0, "recheck_due": 0, "certificates_expiring": 0}
+
+
+def test_phone_numbers_are_masked_in_log_lines():
+    from blitar_portal.lib.masking import mask_log_text
+
+    assert mask_log_text("WhatsApp to +6281234567890 failed") == "WhatsApp to 6281*******90 failed"

@@ -93,7 +93,7 @@ def planter_auth(portal_rows, settings):
 # A schema-valid body may still break a business rule no schema can state (a NIK's birth date,
 # a service id that exists, a visit date within the quota window): writes may answer such a body
 # with a documented 400, so "valid data is accepted" is checked on reads only.
-WRITES = {"POST", "PUT", "PATCH"}
+WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 # The same for a rule between parameters: a bbox's minimum must be below its maximum.
 RELATIONAL = {"GET /api/v1/tanam/clusters/"}
 EXAMPLES = 6  # per operation and mode: small, deterministic (derandomized), enough to find the bugs of issue 11
@@ -123,6 +123,9 @@ def test_api_keeps_its_schema(api_schema, planter_auth, mode):
     failures = []
     for result in api_schema.get_all_operations():
         operation = result.ok()
+        raw = operation.definition.raw
+        if mode == GenerationMode.NEGATIVE and not (raw.get("parameters") or raw.get("requestBody")):
+            continue  # it takes no input (e.g. GET /api/v1/push/vapid-public-key/): nothing can be invalid
         try:
             _run_operation(operation, mode, planter_auth)
         except Exception as exc:  # noqa: BLE001 - collect every operation's failure, then report them all

@@ -73,6 +73,7 @@ def _path_args(rows):
         "dashboard:csv": {"slug": "ringkasan", "key": "ringkasan"},
         "sitemap-section": {"section": "ikm"},
         "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+        "notifications:stop": {"token": "1-00000000000000000000"},
     }
 
 

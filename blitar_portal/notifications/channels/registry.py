@@ -1,11 +1,11 @@
 """The channels the outbox can use, by name (explicit imports: a missing module fails at import)."""
 
 from .email import EmailChannel
+from .push import PushChannel
 from .sms import SmsChannel
 from .whatsapp import WhatsAppChannel
 
-# TODO(lead): Web Push once its channel is merged: `from .push import PushChannel` and add it here.
-CHANNELS = {channel.name: channel for channel in (WhatsAppChannel(), SmsChannel(), EmailChannel())}
+CHANNELS = {channel.name: channel for channel in (WhatsAppChannel(), SmsChannel(), EmailChannel(), PushChannel())}
 
 
 def get(name):
