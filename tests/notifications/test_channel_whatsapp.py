@@ -257,3 +257,9 @@ def test_signed_status_webhooks_over_http_are_checked_and_parsed(whatsapp_api):
     good, bad = receiver.requests
     assert [(u.provider_message_id, u.status) for u in good.extra["updates"]] == [("wamid.X", "delivered")]
     assert "updates" not in bad.extra
+
+
+def test_a_misconfigured_base_url_is_a_permanent_failure(whatsapp_api, settings):
+    settings.WHATSAPP_API_BASE = "graph.facebook.com"
+    with pytest.raises(PermanentFailure, match="must start with http"):
+        whatsapp.WhatsAppChannel().send(MESSAGE)
