@@ -249,3 +249,15 @@ def test_two_tabs_subscribing_at_once_make_one_row(push_service):
 
     assert sorted(outcomes) == [False, True]
     assert PushSubscription.objects.filter(endpoint=browser["endpoint"]).count() == 1
+
+
+def test_system_check_refuses_a_public_key_of_another_pair(vapid_keys, settings):
+    from django.core import checks
+
+    assert [m for m in checks.run_checks() if m.id == "notifications.E001"] == []
+    settings.VAPID_PUBLIC_KEY = push.generate_vapid_keys()[0]
+    [error] = [m for m in checks.run_checks() if m.id == "notifications.E001"]
+    assert "not the public key" in error.msg
+    settings.VAPID_PRIVATE_KEY = "not a key"
+    [error] = [m for m in checks.run_checks() if m.id == "notifications.E001"]
+    assert "cannot be read" in error.msg
