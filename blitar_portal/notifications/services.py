@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -17,6 +17,8 @@ def push_subscribe(*, endpoint, p256dh, auth, user=None):
 
     The endpoint is the device: subscribing it again updates its keys and its account (the
     signed-in person, or none) and never makes a second row. Raises ValidationError (Bahasa)."""
+    from django.db import IntegrityError  # here, so this section merges cleanly with the outbox's imports
+
     owner = user if user is not None and user.is_authenticated else None
     try:
         return _push_subscription_save(endpoint=endpoint, p256dh=p256dh, auth=auth, user=owner)
