@@ -263,3 +263,16 @@ def test_a_misconfigured_base_url_is_a_permanent_failure(whatsapp_api, settings)
     settings.WHATSAPP_API_BASE = "graph.facebook.com"
     with pytest.raises(PermanentFailure, match="must start with http"):
         whatsapp.WhatsAppChannel().send(MESSAGE)
+
+
+def test_a_redirect_is_not_followed_so_the_token_stays_with_meta(whatsapp_api, caplog):
+    elsewhere = type(whatsapp_api)(token="other")
+    try:
+        whatsapp_api.redirect_next(elsewhere.base + whatsapp_api.messages_path)
+        with pytest.raises(PermanentFailure, match="HTTP 307") as caught:
+            whatsapp.WhatsAppChannel().send(MESSAGE)
+        assert elsewhere.requests == []
+    finally:
+        elsewhere.close()
+    assert "test-access-token" not in str(caught.value)
+    assert "test-access-token" not in caplog.text
