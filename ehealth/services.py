@@ -888,12 +888,19 @@ def _payload(request: ServiceRequest) -> dict[str, str]:
     }
 
 
-def _notify(request: ServiceRequest, event: str, *, key: str = "", now: datetime.datetime | None = None) -> list:
+def _notify(
+    request: ServiceRequest,
+    event: str,
+    *,
+    key: str = "",
+    now: datetime.datetime | None = None,
+    extra: dict[str, str] | None = None,
+) -> list:
     """Write the outbox rows of one event in the caller's transaction (sent after commit)."""
     if request.notification_contact_id is None or request.personal_data_erased_at:
         return []
     with translation.override("id"):
-        payload = _payload(request)
+        payload = {**_payload(request), **(extra or {})}
     return notification_services.notify(
         event=event,
         payload=payload,
@@ -1058,6 +1065,10 @@ def _turns_near(service: Service, *, day: datetime.date, now: datetime.datetime)
 
 
 def queue_turn_near(service_request: ServiceRequest) -> None:
-    """Hook: the patient's turn is near (once per request). Notifications (issue 14) are wired here
-    by the lead: put the message into the notification outbox in this transaction."""
-    logger.info("Turn near for request %s", service_request.pk)
+    """The patient's turn is near (called once per request, in the caller's transaction): the
+    outbox tells them on the channels they chose when booking (urgent: ignores quiet hours)."""
+    service_request = ServiceRequest.objects.select_related("hospital", "service", "notification_contact").get(
+        pk=service_request.pk
+    )
+    ahead = selectors.queue_status(service_request)["ahead"]
+    _notify(service_request, "ehealth_turn_near", key="turn-near", extra={"ahead": str(ahead or 0)})

@@ -66,6 +66,13 @@ EVENTS = {
         _("Pengingat: kunjungan %(code)s di %(hospital)s besok %(date)s sekitar %(time)s. %(url)s"),
         ("code", "hospital", "date", "time", "url"),
     ),
+    "ehealth_turn_near": Event(
+        Topic.KESEHATAN,
+        _("Giliran %(code)s hampir tiba"),
+        _("Giliran Anda hampir tiba: nomor %(number)s di %(hospital)s (%(ahead)s orang lagi). Mohon mendekat. %(url)s"),
+        ("number", "hospital", "ahead", "url"),
+        urgent=True,
+    ),
     # --- Bangga Menanam ---
     "tanam_planting_verified": Event(
         Topic.TANAM,
