@@ -676,7 +676,17 @@ def service_request_cancel(*, service_request: ServiceRequest) -> ServiceRequest
 ACCESS_CODE_MINUTES = 10  # a one-time code is valid this long…
 ACCESS_CODE_ATTEMPTS = 5  # …for this many tries
 ACCESS_CODES_PER_HOUR = 3  # codes e-mailed for one request per hour (no mail bombing)
-_ERASED = {"name": "", "nik": "", "phone": "", "email": "", "bpjs_number": "", "complaint": "", "reject_reason": ""}
+# The account link goes too: an erased request must not tie a visit to a person ("Permohonan saya").
+_ERASED = {
+    "name": "",
+    "nik": "",
+    "phone": "",
+    "email": "",
+    "bpjs_number": "",
+    "complaint": "",
+    "reject_reason": "",
+    "user": None,
+}
 
 
 def _erase(request: ServiceRequest, *, reason: str, now: datetime.datetime) -> ServiceRequest:

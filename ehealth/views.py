@@ -227,8 +227,6 @@ def request_detail(request, code):
     service_request = selectors.service_request_by_code(code)
     if service_request is None:
         return _not_found(request, code)
-    if service_request.code != code:
-        return redirect("ehealth:request_detail", code=service_request.code)
     return render(
         request,
         "ehealth/request_detail.html",

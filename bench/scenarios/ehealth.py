@@ -38,6 +38,21 @@ def http_targets(ctx):
             "bar": "rps >= 0.3 * B",
             "check": lambda result, baseline: result["rps"] >= 0.3 * baseline["rps"] and result["errors"] == 0,
         },
+        # Issue 15: the waiting-room TV polls its JSON; 200 screens/phones at once.
+        {
+            "name": "ehealth: queue display JSON, 200 clients",
+            "path": "/kesehatan/antrean/rsud-ngudi-waluyo-wlingi/data/",
+            "concurrency": 200,
+            "bar": "p95 reported; rps >= 0.2 * B",
+            "check": lambda result, baseline: result["rps"] >= 0.2 * baseline["rps"] and result["errors"] == 0,
+        },
+        {
+            "name": "ehealth: queue display page, 200 clients",
+            "path": "/kesehatan/antrean/rsud-ngudi-waluyo-wlingi/",
+            "concurrency": 200,
+            "bar": "p95 reported; rps >= 0.2 * B",
+            "check": lambda result, baseline: result["rps"] >= 0.2 * baseline["rps"] and result["errors"] == 0,
+        },
     ]
 
 

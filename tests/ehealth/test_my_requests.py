@@ -33,3 +33,15 @@ def test_an_api_booking_by_a_signed_in_citizen_belongs_to_the_account(client, se
     response = client.post("/api/v1/service-requests/", {**body, "consent": True}, content_type="application/json")
     assert response.status_code == 201, response.content
     assert ServiceRequest.objects.get().user == bob
+
+
+def test_cancelling_erases_the_account_link_with_the_other_personal_data(client, service, bob):
+    from ehealth import services
+
+    client.force_login(bob)
+    client.post("/kesehatan/permohonan/baru/", form_data(service))
+    mine = ServiceRequest.objects.get()
+    services.service_request_cancel(service_request=mine)
+    mine.refresh_from_db()
+    assert mine.user is None and mine.name == ""
+    assert mine.code_display not in client.get("/kesehatan/permohonan/saya/").content.decode()

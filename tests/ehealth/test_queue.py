@@ -212,3 +212,17 @@ def test_ten_desks_calling_at_once_never_call_the_same_patient():
     assert sorted(called) == list(range(1, 15))  # every patient called exactly once
     assert ServiceRequest.objects.filter(service=clinic, call_count=1).count() == 14
     assert selectors.queue_waiting(clinic, day=timezone.localdate()).count() == 0
+
+
+def test_the_display_json_and_the_tracking_api_cost_a_bounded_number_of_queries(
+    client, clinic, django_assert_max_num_queries
+):
+    reqs = book(clinic, 6)
+    check_in_all(reqs)
+    services.queue_call_next(service=clinic)
+    services.queue_call_next(service=clinic)
+    # Polled by every TV and phone: the hospital, its services, 2 per active service (one here).
+    with django_assert_max_num_queries(4):
+        client.get(f"/kesehatan/antrean/{clinic.hospital.slug}/data/")
+    with django_assert_max_num_queries(8):
+        client.get(f"/api/v1/service-requests/{reqs[-1].code}/")
