@@ -105,3 +105,10 @@ def test_a_clerk_without_staff_rights_has_no_work_page(client, hospital, passwor
     HospitalMembership.objects.create(user=user, hospital=hospital)
     client.force_login(user)
     assert client.get(WORK).status_code == 404
+
+
+def test_the_work_page_sends_the_strict_policy_and_needs_no_inline_code(client, clerk):
+    from tests.portal.test_csp import assert_strict
+
+    client.force_login(clerk)
+    assert_strict(client.get(WORK))

@@ -56,6 +56,7 @@ def _path_args(rows):
         "ikm:shop_image": {"pk": rows.shop.pk, "size": "logo", "ext": "jpg"},
         "tanam:photo": {"pk": rows.planting.pk, "size": "card", "ext": "jpg"},
         "ehealth:demo_feed": {"slug": rows.hospital.slug},
+        "ehealth:clerk_hospital": {"slug": rows.hospital.slug},
         "ikm:product": {"slug": rows.product.slug},
         "ikm:product_whatsapp": {"slug": rows.product.slug},
         "ikm:product_inquiry": {"slug": rows.product.slug},
