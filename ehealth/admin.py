@@ -106,7 +106,16 @@ class ReadOnlyScopedAdmin(ScopedAdmin):
 class HospitalAdmin(ModeratedAdminMixin, ScopedAdmin, LeafletGeoAdmin):
     form = HospitalFeedForm
     hospital_field = "pk"
-    list_display = ["name", "type", "kecamatan", "feed_format", "last_sync_status", "beds_confirmed_at", "bed_link"]
+    list_display = [
+        "name",
+        "type",
+        "kecamatan",
+        "feed_format",
+        "last_sync_status",
+        "feed_failing_since",
+        "beds_confirmed_at",
+        "bed_link",
+    ]
     list_filter = ["type", "feed_format", "last_sync_status", "kecamatan"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -117,6 +126,7 @@ class HospitalAdmin(ModeratedAdminMixin, ScopedAdmin, LeafletGeoAdmin):
         "last_sync_message",
         "last_success_at",
         "consecutive_failures",
+        "feed_failing_since",
         "beds_confirmed_at",
         "token_state",
     ]
@@ -166,6 +176,7 @@ class HospitalAdmin(ModeratedAdminMixin, ScopedAdmin, LeafletGeoAdmin):
                     "last_sync_message",
                     "last_success_at",
                     "consecutive_failures",
+                    "feed_failing_since",
                     "beds_confirmed_at",
                 ]
             },

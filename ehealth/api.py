@@ -30,6 +30,15 @@ class BedClassSerializer(serializers.Serializer):
     label = serializers.CharField()
     capacity = serializers.IntegerField()
     available = serializers.IntegerField()
+    male = serializers.IntegerField(allow_null=True, help_text="Tersedia untuk pria (bila feed menyebutkan).")
+    female = serializers.IntegerField(allow_null=True, help_text="Tersedia untuk wanita (bila feed menyebutkan).")
+    either = serializers.IntegerField(allow_null=True, help_text="Tersedia untuk pria atau wanita.")
+
+
+class IgdSerializer(serializers.Serializer):
+    capacity = serializers.IntegerField(allow_null=True, help_text="Jumlah tempat tidur IGD.")
+    available = serializers.IntegerField(allow_null=True, help_text="Tempat tidur IGD kosong.")
+    waiting = serializers.IntegerField(allow_null=True, help_text="Pasien IGD menunggu.")
 
 
 class HospitalSerializer(serializers.Serializer):
@@ -43,6 +52,8 @@ class HospitalSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField(source="confirmed_at", allow_null=True)
     age_minutes = serializers.IntegerField(allow_null=True)
     stale = serializers.BooleanField()
+    freshness = serializers.CharField(help_text="Umur angka dalam kata-kata, mis. 'diperbarui 3 menit lalu'.")
+    igd = IgdSerializer(allow_null=True, help_text="IGD; null bila rumah sakit belum pernah melaporkannya.")
     distance_km = serializers.FloatField(required=False, allow_null=True)
     classes = BedClassSerializer(many=True)
 

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -39,11 +39,8 @@ def clerk_start(request):
 
 
 def _queue_url(hospital):
-    # The live queue screen (issue 15 point 3) is another branch's; linked once it exists.
-    try:
-        return reverse("ehealth:clerk_queue", kwargs={"slug": hospital.slug})
-    except NoReverseMatch:
-        return None
+    """Today's queue: the services' "Panggil berikutnya" screens and the desk check-in."""
+    return reverse("ehealth:staff_queue_index")
 
 
 @login_required

@@ -76,7 +76,7 @@ class Hospital(models.Model):
         OK = "ok", _("berhasil")
         ERROR = "error", _("gagal")
 
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(_("slug (alamat halaman)"), max_length=80, unique=True)
     name = models.CharField(_("nama"), max_length=150)
     type = models.CharField(_("jenis"), max_length=12, choices=Type.choices, default=Type.SWASTA)
     kecamatan = models.ForeignKey(
@@ -115,7 +115,7 @@ class Hospital(models.Model):
     consecutive_failures = models.PositiveIntegerField(_("gagal berturut-turut"), default=0)
     # When the current run of failed syncs began (None while the feed works): "gagal sejak 09:10".
     feed_failing_since = models.DateTimeField(_("feed gagal sejak"), null=True, blank=True)
-    next_sync_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    next_sync_at = models.DateTimeField(_("sinkronisasi berikutnya"), null=True, blank=True, db_index=True)
     # When the numbers were last confirmed (a successful sync, a clerk's save or "angka masih benar").
     beds_confirmed_at = models.DateTimeField(_("data dikonfirmasi"), null=True, blank=True)
     # Emergency room (IGD) as SIRANAP shows it; None = not reported. Set by the clerk (the work
@@ -196,7 +196,9 @@ class BedClass(models.Model):
 
     CODE_CHOICES = [(code, label) for code, label in CLASS_LABELS.items()]
 
-    hospital = models.ForeignKey(Hospital, on_delete=models.CASCADE, related_name="bed_classes")
+    hospital = models.ForeignKey(
+        Hospital, on_delete=models.CASCADE, related_name="bed_classes", verbose_name=_("rumah sakit")
+    )
     code = models.CharField(_("kelas"), max_length=16, choices=CODE_CHOICES)
     room_name = models.CharField(_("nama ruang"), max_length=120, blank=True, help_text=_("Wajib untuk kelas Lainnya."))
     capacity = models.PositiveIntegerField(_("kapasitas"), default=0)
@@ -237,16 +239,18 @@ class SyncRun(models.Model):
         ERROR = "error", _("gagal")
         SKIPPED = "skipped", _("dilewati")
 
-    hospital = models.ForeignKey(Hospital, on_delete=models.CASCADE, related_name="sync_runs")
-    started_at = models.DateTimeField(default=timezone.now, db_index=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    duration_ms = models.PositiveIntegerField(default=0)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.RUNNING)
-    trigger = models.CharField(max_length=20, default="beat", help_text="beat, admin, command, test")
-    attempt = models.PositiveSmallIntegerField(default=1)
-    message = models.TextField(blank=True)
-    rows = models.PositiveIntegerField(default=0)
-    classes_changed = models.PositiveIntegerField(default=0)
+    hospital = models.ForeignKey(
+        Hospital, on_delete=models.CASCADE, related_name="sync_runs", verbose_name=_("rumah sakit")
+    )
+    started_at = models.DateTimeField(_("mulai"), default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(_("durasi (ms)"), default=0)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.RUNNING)
+    trigger = models.CharField(_("pemicu"), max_length=20, default="beat", help_text="beat, admin, command, test")
+    attempt = models.PositiveSmallIntegerField(_("percobaan ke"), default=1)
+    message = models.TextField(_("pesan"), blank=True)
+    rows = models.PositiveIntegerField(_("baris"), default=0)
+    classes_changed = models.PositiveIntegerField(_("kelas berubah"), default=0)
 
     class Meta:
         ordering = ["-started_at"]
@@ -326,8 +330,15 @@ class BedCountChange(models.Model):
 class HospitalMembership(models.Model):
     """Links a `Petugas RS` user to the hospital they work for."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hospital_memberships")
-    hospital = models.ForeignKey(Hospital, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="hospital_memberships",
+        verbose_name=_("pengguna"),
+    )
+    hospital = models.ForeignKey(
+        Hospital, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("rumah sakit")
+    )
 
     class Meta:
         verbose_name = _("petugas rumah sakit")
@@ -344,7 +355,9 @@ class Service(models.Model):
         RAWAT_INAP = "rawat_inap", _("Permohonan rawat inap")
         LAINNYA = "lainnya", _("Layanan lain")
 
-    hospital = models.ForeignKey(Hospital, on_delete=models.CASCADE, related_name="services")
+    hospital = models.ForeignKey(
+        Hospital, on_delete=models.CASCADE, related_name="services", verbose_name=_("rumah sakit")
+    )
     name = models.CharField(_("nama layanan"), max_length=120)
     kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices, default=Kind.POLI)
     daily_quota = models.PositiveSmallIntegerField(_("kuota harian"), default=30)
@@ -374,7 +387,7 @@ class ServiceSchedule(models.Model):
         SABTU = 5, pgettext_lazy("hari", "Sabtu")
         MINGGU = 6, pgettext_lazy("hari", "Minggu")
 
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="schedules")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="schedules", verbose_name=_("layanan"))
     weekday = models.PositiveSmallIntegerField(_("hari"), choices=Weekday.choices)
     starts_at = models.TimeField(_("jam mulai"))
     ends_at = models.TimeField(_("jam selesai"))
@@ -404,9 +417,9 @@ class ServiceDay(models.Model):
     """One service on one date: the row locked (select_for_update) while a booking counts the quota
     and takes a number, so concurrent bookings never exceed the quota."""
 
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="days")
-    date = models.DateField()
-    last_number = models.PositiveIntegerField(default=0)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="days", verbose_name=_("layanan"))
+    date = models.DateField(_("tanggal"))
+    last_number = models.PositiveIntegerField(_("nomor antrean terakhir"), default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["service", "date"], name="ehealth_serviceday_unique")]
@@ -439,8 +452,10 @@ class ServiceRequest(models.Model):
         related_name="service_requests",
         verbose_name=_("akun warga"),
     )
-    hospital = models.ForeignKey(Hospital, on_delete=models.PROTECT, related_name="service_requests")
-    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="requests")
+    hospital = models.ForeignKey(
+        Hospital, on_delete=models.PROTECT, related_name="service_requests", verbose_name=_("rumah sakit")
+    )
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="requests", verbose_name=_("layanan"))
     visit_date = models.DateField(_("tanggal kunjungan"))
     queue_number = models.PositiveIntegerField(_("nomor antrean"))
     estimated_time = models.TimeField(_("perkiraan jam layanan"), null=True, blank=True)
@@ -451,7 +466,7 @@ class ServiceRequest(models.Model):
     # requires them where the form does.
     name = models.CharField(_("nama pasien"), max_length=120, blank=True)
     nik = EncryptedTextField(_("NIK"), blank=True)
-    nik_outside_regency = models.BooleanField(default=False)
+    nik_outside_regency = models.BooleanField(_("NIK luar kabupaten"), default=False)
     phone = models.CharField(_("nomor HP"), max_length=16, blank=True)
     email = models.EmailField(_("email"), blank=True)
     bpjs_number = EncryptedTextField(_("nomor kartu BPJS"), blank=True)
@@ -459,15 +474,20 @@ class ServiceRequest(models.Model):
     # Where and how the citizen agreed to be told about this request (WhatsApp/SMS/e-mail consent);
     # deleted with the personal data.
     notification_contact = models.ForeignKey(
-        "notifications.Contact", on_delete=models.SET_NULL, null=True, blank=True, editable=False
+        "notifications.Contact",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        verbose_name=_("kontak notifikasi"),
     )
     personal_data_erased_at = models.DateTimeField(_("data pribadi dihapus"), null=True, blank=True, db_index=True)
     erasure_reason = models.CharField(_("alasan penghapusan"), max_length=12, choices=Erasure.choices, blank=True)
-    consent_version = models.CharField(max_length=20)
-    consent_at = models.DateTimeField()
-    submit_token = models.CharField(max_length=64, null=True, blank=True, unique=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    status_changed_at = models.DateTimeField(default=timezone.now)
+    consent_version = models.CharField(_("versi persetujuan"), max_length=20)
+    consent_at = models.DateTimeField(_("waktu persetujuan"))
+    submit_token = models.CharField(_("kunci kirim"), max_length=64, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(_("waktu dibuat"), default=timezone.now, db_index=True)
+    status_changed_at = models.DateTimeField(_("status diubah"), default=timezone.now)
     # When the request entered each status (null: never did, or not known for rows older than
     # these fields). Set only by services.service_request_set_status; see STATUS_TIME_FIELDS.
     accepted_at = models.DateTimeField(_("waktu diterima"), null=True, blank=True)
@@ -530,12 +550,14 @@ class PersonalDataAccessCode(models.Model):
     Only a salted hash of the code is stored; it expires and allows a few attempts.
     """
 
-    service_request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="access_codes")
-    code_hash = models.CharField(max_length=128)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    expires_at = models.DateTimeField()
-    attempts = models.PositiveSmallIntegerField(default=0)
-    used_at = models.DateTimeField(null=True, blank=True)
+    service_request = models.ForeignKey(
+        ServiceRequest, on_delete=models.CASCADE, related_name="access_codes", verbose_name=_("permohonan layanan")
+    )
+    code_hash = models.CharField(_("hash kode"), max_length=128)
+    created_at = models.DateTimeField(_("waktu dibuat"), default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField(_("kedaluwarsa"))
+    attempts = models.PositiveSmallIntegerField(_("percobaan"), default=0)
+    used_at = models.DateTimeField(_("waktu dipakai"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

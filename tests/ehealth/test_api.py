@@ -29,7 +29,9 @@ def test_hospital_list_and_filters(client, hospital, other_hospital):
     assert [h["slug"] for h in body] == ["rsud-wlingi", "rsud-srengat"]
     icu = client.get("/api/v1/hospitals/?kelas=ICU").json()
     assert [h["slug"] for h in icu] == ["rsud-wlingi"]
-    assert icu[0]["classes"] == [{"code": "ICU", "label": "ICU", "capacity": 7, "available": 1}]
+    assert icu[0]["classes"] == [
+        {"code": "ICU", "label": "ICU", "capacity": 7, "available": 1, "male": None, "female": None, "either": None}
+    ]
     near = client.get(f"/api/v1/hospitals/?lat={other_hospital.location.y}&lon={other_hospital.location.x}").json()
     assert near[0]["slug"] == "rsud-srengat" and near[0]["distance_km"] == 0
     assert client.get("/api/v1/hospitals/?lat=abc&lon=1").status_code == 400

@@ -60,6 +60,7 @@ def _path_args(rows):
         "ehealth:queue_display_data": {"slug": rows.hospital.slug},
         "ehealth:self_check_in": {"slug": rows.hospital.slug},
         "ehealth:staff_queue": {"service_id": rows.service_request.service_id},
+        "ehealth:clerk_hospital": {"slug": rows.hospital.slug},
         "ikm:product": {"slug": rows.product.slug},
         "ikm:product_whatsapp": {"slug": rows.product.slug},
         "ikm:product_inquiry": {"slug": rows.product.slug},
