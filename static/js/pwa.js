@@ -5,19 +5,19 @@
 
   var doc = document;
 
-  function pad(n) {
-    return (n < 10 ? "0" : "") + n;
-  }
-
   // "data per 14:05, Anda sedang offline": the service worker put the fetch time on the page.
   function markOfflineCopy() {
     var banner = doc.getElementById("offline-banner");
     if (!banner || !banner.dataset.offlineAt) return;
     var at = new Date(banner.dataset.offlineAt);
     if (isNaN(at.getTime())) return;
-    var time = pad(at.getHours()) + ":" + pad(at.getMinutes());
-    if (at.toDateString() !== new Date().toDateString()) {
-      time = at.toLocaleDateString(doc.documentElement.lang || "id", { day: "numeric", month: "short" }) + " " + time;
+    // In the portal's time zone (WIB), like every time the pages print, whatever the device's zone.
+    var zone = { timeZone: banner.dataset.timeZone || "Asia/Jakarta" };
+    var time = new Intl.DateTimeFormat("en-GB", Object.assign({ hour: "2-digit", minute: "2-digit", hourCycle: "h23" }, zone)).format(at);
+    var day = new Intl.DateTimeFormat("en-CA", zone);
+    if (day.format(at) !== day.format(new Date())) {
+      var options = Object.assign({ day: "numeric", month: "short" }, zone);
+      time = at.toLocaleDateString(doc.documentElement.lang || "id", options) + " " + time;
     }
     banner.textContent = (banner.dataset.text || "").replace("{time}", time);
     banner.hidden = false;

@@ -154,7 +154,7 @@ def test_a_planting_registered_offline_is_sent_once_when_back_online_and_is_pend
     _fill_planting_offline(page, tanam_data)
     item = page.locator("#outbox-list li").first
     assert "Menunggu sinyal" in item.inner_text()
-    assert "Trembesi" in item.inner_text() and "4 pohon" in item.inner_text()
+    assert "Trembesi" in item.inner_text() and "Jumlah pohon: 4" in item.inner_text()
     assert "disimpan di perangkat ini" in page.locator("#outbox-note").inner_text()
     assert not Planting.objects.exists()
 

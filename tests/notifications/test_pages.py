@@ -17,9 +17,9 @@ def test_the_page_needs_a_sign_in(client):
     assert response.status_code == 302 and "/akun/masuk/" in response["Location"]
 
 
-def test_user_menu_links_the_page(client, bob):
+def test_the_profile_links_the_page(client, bob):
     client.force_login(bob)
-    assert 'href="/notifikasi/pengaturan/"' in client.get("/").content.decode()
+    assert 'href="/notifikasi/pengaturan/"' in client.get("/akun/profil/").content.decode()
 
 
 def test_a_person_gives_a_number_with_whatsapp_consent_and_topics(client, bob):

@@ -22,7 +22,7 @@
 
   function describe(entry) {
     var f = entry.fields;
-    return [entry.speciesName || "", (f.tree_count || "1") + " " + text.trees, f.planted_on || ""]
+    return [entry.speciesName || "", text.trees + ": " + (f.tree_count || "1"), f.planted_on || ""]
       .filter(Boolean).join(" · ");
   }
 
