@@ -435,42 +435,49 @@ STORAGES = {
 # MEDIA_S3_CUSTOM_DOMAIN); originals and private renditions to MEDIA_S3_PRIVATE_BUCKET (default:
 # the same bucket, under another prefix) as private objects: they are only ever read by the
 # permission-checked views (lib/media.py); a URL of one would be signed and short-lived.
-MEDIA_S3_BUCKET = env("MEDIA_S3_BUCKET")
-if MEDIA_S3_BUCKET:
-    _media_s3 = {
-        "endpoint_url": env("MEDIA_S3_ENDPOINT_URL") or None,
-        "region_name": env("MEDIA_S3_REGION") or None,
-        "access_key": env("MEDIA_S3_ACCESS_KEY_ID") or None,
-        "secret_key": env("MEDIA_S3_SECRET_ACCESS_KEY") or None,
+
+
+def s3_media_storages(env):
+    """STORAGES["default"] and ["private"] on S3-compatible storage from MEDIA_S3_* (read with
+    `env(name, default)`); tests build the same from their own values."""
+    common = {
+        "endpoint_url": env("MEDIA_S3_ENDPOINT_URL", "") or None,
+        "region_name": env("MEDIA_S3_REGION", "") or None,
+        "access_key": env("MEDIA_S3_ACCESS_KEY_ID", "") or None,
+        "secret_key": env("MEDIA_S3_SECRET_ACCESS_KEY", "") or None,
         "addressing_style": env("MEDIA_S3_ADDRESSING_STYLE", "path") or None,
         "signature_version": "s3v4",
         "file_overwrite": False,  # a new name instead of overwriting, like FileSystemStorage
     }
-    STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            **_media_s3,
-            "bucket_name": MEDIA_S3_BUCKET,
-            "location": env("MEDIA_S3_PUBLIC_PREFIX", "public"),
-            # Empty when the bucket has ACLs disabled and a public-read bucket policy instead.
-            "default_acl": env("MEDIA_S3_PUBLIC_ACL", "public-read") or None,
-            "querystring_auth": False,
-            "custom_domain": env("MEDIA_S3_CUSTOM_DOMAIN") or None,
-            "url_protocol": env("MEDIA_S3_URL_PROTOCOL", "https:"),
-            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
-        },
+    public = {
+        **common,
+        "bucket_name": env("MEDIA_S3_BUCKET", ""),
+        "location": env("MEDIA_S3_PUBLIC_PREFIX", "public"),
+        # Empty when the bucket has ACLs disabled and a public-read bucket policy instead.
+        "default_acl": env("MEDIA_S3_PUBLIC_ACL", "public-read") or None,
+        "querystring_auth": False,
+        "custom_domain": env("MEDIA_S3_CUSTOM_DOMAIN", "") or None,
+        "url_protocol": env("MEDIA_S3_URL_PROTOCOL", "https:"),
+        "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
     }
-    STORAGES["private"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            **_media_s3,
-            "bucket_name": env("MEDIA_S3_PRIVATE_BUCKET") or MEDIA_S3_BUCKET,
-            "location": env("MEDIA_S3_PRIVATE_PREFIX", "private"),
-            "default_acl": env("MEDIA_S3_PRIVATE_ACL", "private") or None,
-            "querystring_auth": True,
-            "querystring_expire": 60,
-        },
+    private = {
+        **common,
+        "bucket_name": env("MEDIA_S3_PRIVATE_BUCKET", "") or public["bucket_name"],
+        "location": env("MEDIA_S3_PRIVATE_PREFIX", "private"),
+        "default_acl": env("MEDIA_S3_PRIVATE_ACL", "private") or None,
+        # Nothing calls url() on it (lib/media.py); if something did, the URL would expire in a minute.
+        "querystring_auth": True,
+        "querystring_expire": 60,
     }
+    if public["bucket_name"] == private["bucket_name"] and public["location"] == private["location"]:
+        raise ImproperlyConfigured("MEDIA_S3_PUBLIC_PREFIX and MEDIA_S3_PRIVATE_PREFIX must differ in one bucket.")
+    backend = "storages.backends.s3.S3Storage"
+    return {"default": {"BACKEND": backend, "OPTIONS": public}, "private": {"BACKEND": backend, "OPTIONS": private}}
+
+
+MEDIA_S3_BUCKET = env("MEDIA_S3_BUCKET")
+if MEDIA_S3_BUCKET:
+    STORAGES.update(s3_media_storages(env))
 
 # One photo may be up to MAX_UPLOAD_IMAGE_BYTES (checked by lib.images after upload).
 MAX_UPLOAD_IMAGE_BYTES = env_int("MAX_UPLOAD_IMAGE_BYTES", 8 * 1024 * 1024)
