@@ -413,6 +413,14 @@ PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "priv
 # `manage.py backup`: where the sets go and how many are kept (docs/operations.md).
 BACKUP_DIR = Path(env("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
 BACKUP_KEEP = env_int("BACKUP_KEEP", 7)
+# Or an S3-compatible bucket (used instead of BACKUP_DIR when BACKUP_S3_BUCKET is set): the sets
+# go under BACKUP_S3_PREFIX/, same retention. A bucket and credentials apart from the media's.
+BACKUP_S3_BUCKET = env("BACKUP_S3_BUCKET")
+BACKUP_S3_PREFIX = env("BACKUP_S3_PREFIX", "backups")
+BACKUP_S3_ENDPOINT_URL = env("BACKUP_S3_ENDPOINT_URL")
+BACKUP_S3_REGION = env("BACKUP_S3_REGION")
+BACKUP_S3_ACCESS_KEY_ID = env("BACKUP_S3_ACCESS_KEY_ID")
+BACKUP_S3_SECRET_ACCESS_KEY = env("BACKUP_S3_SECRET_ACCESS_KEY")
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG or TESTING)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -469,8 +477,12 @@ def s3_media_storages(env):
         "querystring_auth": True,
         "querystring_expire": 60,
     }
-    if public["bucket_name"] == private["bucket_name"] and public["location"] == private["location"]:
-        raise ImproperlyConfigured("MEDIA_S3_PUBLIC_PREFIX and MEDIA_S3_PRIVATE_PREFIX must differ in one bucket.")
+    if public["bucket_name"] == private["bucket_name"] and (
+        public["location"] == private["location"] or not public["location"] or not private["location"]
+    ):
+        raise ImproperlyConfigured(
+            "In one bucket MEDIA_S3_PUBLIC_PREFIX and MEDIA_S3_PRIVATE_PREFIX must be set and differ."
+        )
     backend = "storages.backends.s3.S3Storage"
     return {"default": {"BACKEND": backend, "OPTIONS": public}, "private": {"BACKEND": backend, "OPTIONS": private}}
 
