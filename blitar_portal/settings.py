@@ -176,33 +176,33 @@ REDIS_URL = env("REDIS_URL", "redis://localhost:6379/0")
 # by default. django-redis: with IGNORE_EXCEPTIONS an unreachable Redis is a cache miss
 # (pages render from the database, rate limits fail open: RATELIMIT_FAIL_OPEN below).
 CACHE_REDIS_URL = env("CACHE_REDIS_URL", REDIS_URL)
-CACHES = {
-    "default": {
-        "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": CACHE_REDIS_URL,
-        "KEY_PREFIX": env("CACHE_KEY_PREFIX", "blitar"),
-        "TIMEOUT": 300,
-        "OPTIONS": {
-            "IGNORE_EXCEPTIONS": True,
-            "SOCKET_CONNECT_TIMEOUT": 0.5,
-            "SOCKET_TIMEOUT": 0.5,
-        },
-    }
-}
 # Redis Sentinel (docs/operations.md): CACHE_REDIS_SENTINELS="host1:26379,host2:26379" and
 # CACHE_REDIS_URL="redis://<master name>/0"; django-redis asks the sentinels for the master.
 CACHE_REDIS_SENTINELS = [
     (host, int(port)) for host, _, port in (item.rpartition(":") for item in env_list("CACHE_REDIS_SENTINELS"))
 ]
-if CACHE_REDIS_SENTINELS:
-    CACHES["default"]["OPTIONS"].update(
-        {
-            "CLIENT_CLASS": "django_redis.client.SentinelClient",
-            "CONNECTION_POOL_CLASS": "redis.sentinel.SentinelConnectionPool",
-            "SENTINELS": CACHE_REDIS_SENTINELS,
-            "SENTINEL_KWARGS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
-    )
+
+
+def redis_cache(location, sentinels=()):
+    """CACHES["default"]: django-redis on `location`, through `sentinels` [(host, port)] if any."""
+    options = {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5}
+    if sentinels:
+        options.update(
+            CLIENT_CLASS="django_redis.client.SentinelClient",
+            CONNECTION_POOL_CLASS="redis.sentinel.SentinelConnectionPool",
+            SENTINELS=list(sentinels),
+            SENTINEL_KWARGS={"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        )
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": location,
+        "KEY_PREFIX": env("CACHE_KEY_PREFIX", "blitar"),
+        "TIMEOUT": 300,
+        "OPTIONS": options,
+    }
+
+
+CACHES = {"default": redis_cache(CACHE_REDIS_URL, CACHE_REDIS_SENTINELS)}
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DJANGO_REDIS_LOGGER = "blitar_portal.lib.cache"  # one line a minute at most (LOGGING below)
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -221,6 +221,10 @@ CELERY_TASK_TIME_LIMIT = 300
 # Longer than the longest task (300 s), so a late-acked task is not redelivered
 # while it still runs.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 1}
+# Broker behind Redis Sentinel: CELERY_BROKER_URL="sentinel://h1:26379;sentinel://h2:26379" and
+# the master's name here (kombu asks the sentinels which server is the master).
+if env("CELERY_BROKER_SENTINEL_MASTER"):
+    CELERY_BROKER_TRANSPORT_OPTIONS["master_name"] = env("CELERY_BROKER_SENTINEL_MASTER")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # A web request must not hang when Redis is down: fail fast, the caller decides.
