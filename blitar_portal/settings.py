@@ -189,6 +189,7 @@ def redis_cache(location, sentinels=()):
     if sentinels:
         options.update(
             CLIENT_CLASS="django_redis.client.SentinelClient",
+            CONNECTION_FACTORY="django_redis.pool.SentinelConnectionFactory",
             CONNECTION_POOL_CLASS="redis.sentinel.SentinelConnectionPool",
             SENTINELS=list(sentinels),
             SENTINEL_KWARGS={"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
