@@ -205,7 +205,7 @@ def redis_cache(location, sentinels=()):
 
 CACHES = {"default": redis_cache(CACHE_REDIS_URL, CACHE_REDIS_SENTINELS)}
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-DJANGO_REDIS_LOGGER = "blitar_portal.lib.cache"  # one line a minute at most (LOGGING below)
+DJANGO_REDIS_LOGGER = "blitar_portal.cache.unavailable"  # one line a minute at most (LOGGING below)
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Celery ----------------------------------------------------------------
@@ -696,7 +696,7 @@ LOGGING = {
     "loggers": {
         "axes": {"level": "WARNING"},
         "django_guid": {"level": "WARNING"},
-        "blitar_portal.lib.cache": {"filters": ["once_per_minute"]},
+        "blitar_portal.cache.unavailable": {"filters": ["once_per_minute"]},
         # Django's own default handlers would print unfiltered lines: route it through ours.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
