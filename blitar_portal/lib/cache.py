@@ -5,8 +5,8 @@ render from the database. `django_redis.cache.RedisCache` with `IGNORE_EXCEPTION
 a failing read returns the default, a failing write does nothing, a failing `add`/`incr`
 returns None. django-ratelimit then sees an unknown count and, with `RATELIMIT_FAIL_OPEN`,
 allows the request (lib/ratelimit.py). The ignored errors are logged through
-`DJANGO_REDIS_LOGGER`, at most once a minute (`OncePerMinuteFilter`), so a dead Redis does
-not flood the log.
+`DJANGO_REDIS_LOGGER` ("blitar_portal.cache.unavailable"), at most once a minute
+(`OncePerMinuteFilter`), so a dead Redis does not flood the log.
 
 `single_flight()` protects an expensive aggregate from a stampede: after an invalidation one
 request recomputes it under a short lock while the others keep reading the previous value.
@@ -16,8 +16,6 @@ import logging
 import time
 
 from django.core.cache import cache
-
-logger = logging.getLogger(__name__)
 
 
 class OncePerMinuteFilter(logging.Filter):
