@@ -1,6 +1,7 @@
 """The notification outbox and the person's contact/consent record (docs/notifications.md)."""
 
 from django.conf import settings
+from django.core import checks
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -168,3 +169,13 @@ class PushSubscription(models.Model):
         from .channels.push import endpoint_label
 
         return endpoint_label(self.endpoint)
+
+
+@checks.register()
+def _check_vapid_keys(app_configs=None, **kwargs):
+    from .channels.push import vapid_key_problems
+
+    return [
+        checks.Error(problem, hint="python manage.py generate_vapid_keys", id="notifications.E001")
+        for problem in vapid_key_problems()
+    ]

@@ -539,6 +539,17 @@ def push_subscribe(*, endpoint, p256dh, auth, user=None):
 
     The endpoint is the device: subscribing it again updates its keys and its account (the
     signed-in person, or none) and never makes a second row. Raises ValidationError (Bahasa)."""
+    from django.db import IntegrityError  # here, so this section merges cleanly with the outbox's imports
+
+    owner = user if user is not None and user.is_authenticated else None
+    try:
+        return _push_subscription_save(endpoint=endpoint, p256dh=p256dh, auth=auth, user=owner)
+    except IntegrityError:
+        # The same browser subscribed twice at once (two tabs): the other request created the row.
+        return _push_subscription_save(endpoint=endpoint, p256dh=p256dh, auth=auth, user=owner)
+
+
+def _push_subscription_save(*, endpoint, p256dh, auth, user):
     with transaction.atomic():
         subscription = PushSubscription.objects.select_for_update().filter(endpoint=endpoint).first()
         created = subscription is None
@@ -546,8 +557,9 @@ def push_subscribe(*, endpoint, p256dh, auth, user=None):
             subscription = PushSubscription(endpoint=endpoint)
         subscription.p256dh = p256dh
         subscription.auth = auth
-        subscription.user = user if user is not None and user.is_authenticated else None
-        subscription.full_clean()
+        subscription.user = user
+        # The row's own uniqueness is the database's to enforce (a concurrent insert is retried above).
+        subscription.full_clean(validate_unique=False)
         subscription.save()
     return subscription, created
 

@@ -219,3 +219,45 @@ def test_retention_deletes_subscriptions_silent_for_too_long(push_service, setti
     assert retention_apply(now=now)["push_subscriptions"] == 1
 
     assert set(PushSubscription.objects.values_list("pk", flat=True)) == {old_used.pk, recent.pk}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_tabs_subscribing_at_once_make_one_row(push_service):
+    import threading
+
+    from django.db import connection
+
+    browser = push_service.subscribe()
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def subscribe_in_thread():
+        try:
+            barrier.wait(5)
+            _row, created = services.push_subscribe(
+                endpoint=browser["endpoint"], p256dh=browser["keys"]["p256dh"], auth=browser["keys"]["auth"]
+            )
+            outcomes.append(created)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=subscribe_in_thread) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+
+    assert sorted(outcomes) == [False, True]
+    assert PushSubscription.objects.filter(endpoint=browser["endpoint"]).count() == 1
+
+
+def test_system_check_refuses_a_public_key_of_another_pair(vapid_keys, settings):
+    from django.core import checks
+
+    assert [m for m in checks.run_checks() if m.id == "notifications.E001"] == []
+    settings.VAPID_PUBLIC_KEY = push.generate_vapid_keys()[0]
+    [error] = [m for m in checks.run_checks() if m.id == "notifications.E001"]
+    assert "not the public key" in error.msg
+    settings.VAPID_PRIVATE_KEY = "not a key"
+    [error] = [m for m in checks.run_checks() if m.id == "notifications.E001"]
+    assert "cannot be read" in error.msg

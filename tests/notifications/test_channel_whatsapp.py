@@ -230,3 +230,49 @@ def test_statuses_are_parsed_in_order():
 @pytest.mark.parametrize("payload", [None, [], "x", {"entry": "x"}, {"entry": [{"changes": [{"value": []}]}]}])
 def test_malformed_payloads_give_no_statuses(payload):
     assert whatsapp.parse_statuses(payload) == []
+
+
+def test_signed_status_webhooks_over_http_are_checked_and_parsed(whatsapp_api):
+    """The helper that plays Meta's webhook, against a receiver built from the pure helpers."""
+    from tests.notifications.servers.base import RecordingServer
+    from tests.notifications.servers.whatsapp import post_status_webhook
+
+    class Receiver(RecordingServer):
+        def respond(self, request):
+            if not whatsapp.check_signature(request.body, request.headers.get("x-hub-signature-256", "")):
+                return 403, {}, b""
+            request.extra["updates"] = whatsapp.parse_statuses(request.json)
+            return 200, {}, b""
+
+    receiver = Receiver()
+    try:
+        payload = status_payload([{"id": "wamid.X", "status": "delivered", "timestamp": 1750857384}])
+        assert post_status_webhook(receiver.base + "/hook", payload, app_secret=WHATSAPP_APP_SECRET)[0] == 200
+        status, _body = post_status_webhook(
+            receiver.base + "/hook", payload, app_secret=WHATSAPP_APP_SECRET, bad_signature=True
+        )
+        assert status == 403
+    finally:
+        receiver.close()
+    good, bad = receiver.requests
+    assert [(u.provider_message_id, u.status) for u in good.extra["updates"]] == [("wamid.X", "delivered")]
+    assert "updates" not in bad.extra
+
+
+def test_a_misconfigured_base_url_is_a_permanent_failure(whatsapp_api, settings):
+    settings.WHATSAPP_API_BASE = "graph.facebook.com"
+    with pytest.raises(PermanentFailure, match="must start with http"):
+        whatsapp.WhatsAppChannel().send(MESSAGE)
+
+
+def test_a_redirect_is_not_followed_so_the_token_stays_with_meta(whatsapp_api, caplog):
+    elsewhere = type(whatsapp_api)(token="other")
+    try:
+        whatsapp_api.redirect_next(elsewhere.base + whatsapp_api.messages_path)
+        with pytest.raises(PermanentFailure, match="HTTP 307") as caught:
+            whatsapp.WhatsAppChannel().send(MESSAGE)
+        assert elsewhere.requests == []
+    finally:
+        elsewhere.close()
+    assert "test-access-token" not in str(caught.value)
+    assert "test-access-token" not in caplog.text

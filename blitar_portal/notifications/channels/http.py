@@ -12,7 +12,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
-from .base import TemporaryFailure
+from .base import PermanentFailure, TemporaryFailure
 
 MAX_BODY = 64 * 1024  # provider answers are small JSON documents; never read more
 
@@ -34,7 +34,7 @@ class Answer:
 def post(url, *, data, headers, timeout, provider):
     """POST data (bytes) to url; `provider` names the service in error messages (no address, no key)."""
     if not url.startswith(("http://", "https://")):
-        raise ValueError("provider URL must start with http:// or https://")
+        raise PermanentFailure(f"{provider}: the configured URL must start with http:// or https://")
     request = urllib.request.Request(url, data=data, headers=headers, method="POST")  # noqa: S310 - checked
     try:
         return _exchange(request, timeout)

@@ -15,6 +15,7 @@ import base64
 import binascii
 import json
 import logging
+import re
 from urllib.parse import urlsplit
 
 import requests
@@ -113,10 +114,32 @@ def load_private_key(text):
     if text.startswith("-----BEGIN"):
         key = serialization.load_pem_private_key(text.replace("\\n", "\n").encode(), password=None)
     else:
-        key = ec.derive_private_key(int.from_bytes(b64url_decode(text), "big"), ec.SECP256R1())
+        raw = b64url_decode(text) if re.fullmatch(r"[A-Za-z0-9_-]{43}=?", text) else b""
+        if len(raw) != 32:
+            raise ValueError("VAPID key must be a PEM or a 32-byte base64url scalar")
+        key = ec.derive_private_key(int.from_bytes(raw, "big"), ec.SECP256R1())
     if not isinstance(key, ec.EllipticCurvePrivateKey) or not isinstance(key.curve, ec.SECP256R1):
         raise ValueError("VAPID key must be a P-256 (prime256v1) key")
     return key
+
+
+def vapid_key_problems():
+    """What is wrong with the VAPID settings (system check notifications.E001); empty when push is
+    off or the pair is usable. A public key that is not the private key's would make every browser
+    subscribe under a key the portal cannot sign for: each message would then be refused."""
+    if not (settings.VAPID_PUBLIC_KEY or settings.VAPID_PRIVATE_KEY):
+        return []
+    if not (settings.VAPID_PUBLIC_KEY and settings.VAPID_PRIVATE_KEY):
+        return ["VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY must be set together"]
+    try:
+        key = load_private_key(settings.VAPID_PRIVATE_KEY)
+    except (ValueError, TypeError, binascii.Error):
+        return ["VAPID_PRIVATE_KEY cannot be read (PEM or base64url P-256 key)"]
+    if _public_of(key) != settings.VAPID_PUBLIC_KEY.strip():
+        return ["VAPID_PUBLIC_KEY is not the public key of VAPID_PRIVATE_KEY"]
+    if not settings.VAPID_SUBJECT.startswith(("mailto:", "https://")):
+        return ["VAPID_SUBJECT must be a mailto: or https:// contact"]
+    return []
 
 
 def vapid_public_key():

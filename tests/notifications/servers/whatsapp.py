@@ -52,9 +52,15 @@ class FakeCloudAPI(RecordingServer):
         """The next request gets Meta's error `code` (its usual HTTP status), or a bare `status`."""
         self.failures.append((status or ERRORS[code][0], code))
 
+    def redirect_next(self, location):
+        """The next request is answered 307 to `location` (a client must not follow it with the token)."""
+        self.failures.append((307, location))
+
     def respond(self, request):
         if self.failures:
             status, code = self.failures.popleft()
+            if status == 307:
+                return status, {"Location": code}, b""
             if code is None:
                 return status, {"Content-Type": "text/html"}, b"<html><body>Service Unavailable</body></html>"
             return self.error(status, code)
