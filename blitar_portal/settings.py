@@ -167,6 +167,26 @@ DATABASES = {
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
 # An unreachable database fails in seconds, not after the TCP timeout (minutes): /readyz answers.
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5))
+# pgbouncer in transaction pooling mode between the portal and PostgreSQL: a server-side
+# cursor (QuerySet.iterator()) would outlive its transaction's server connection, so Django
+# fetches client-side instead (the exports page by keyset anyway).
+DB_PGBOUNCER = env_bool("DB_PGBOUNCER", False)
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = DB_PGBOUNCER
+# Opt-in streaming replicas (comma-separated URLs): dashboards, exports and the public read
+# API read from them inside blitar_portal.lib.db.use_replica(); everything else uses the primary.
+DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS", env("DATABASE_REPLICA_URL", ""))
+REPLICA_DATABASES = []
+for _number, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
+    _alias = f"replica{_number}"
+    DATABASES[_alias] = dj_database_url.parse(
+        _url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
+    )
+    DATABASES[_alias]["ENGINE"] = DATABASES["default"]["ENGINE"]
+    DATABASES[_alias].setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5))
+    DATABASES[_alias]["DISABLE_SERVER_SIDE_CURSORS"] = DB_PGBOUNCER
+    DATABASES[_alias]["TEST"] = {"MIRROR": "default"}
+    REPLICA_DATABASES.append(_alias)
+DATABASE_ROUTERS = ["blitar_portal.lib.db.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, Celery broker, rate limits ------------------------------
@@ -259,6 +279,8 @@ HEARTBEAT_MAX_AGE_SECONDS = env_int("HEARTBEAT_MAX_AGE_SECONDS", 120)
 MONITORING_TOKEN = env("MONITORING_TOKEN")
 # Upper bound of one broker check in /healthz and /readyz (one attempt, no retry).
 HEALTH_CHECK_TIMEOUT_SECONDS = float(env("HEALTH_CHECK_TIMEOUT_SECONDS", "0.5"))
+# /healthz names "replica" when a streaming replica replays further behind than this.
+REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 30)
 
 # --- Auth, roles, lockout ---------------------------------------------------
 AUTHENTICATION_BACKENDS = [
