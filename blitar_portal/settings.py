@@ -216,7 +216,12 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_TIME_LIMIT = 300
 # Longer than the longest task (300 s), so a late-acked task is not redelivered
 # while it still runs.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 1}
+# A task whose worker died unacknowledged is delivered again after visibility_timeout (the
+# failover rehearsal shortens it; it must exceed the longest ETA/countdown in production).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT_SECONDS", 3600),
+    "socket_connect_timeout": 1,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # A web request must not hang when Redis is down: fail fast, the caller decides.
@@ -235,8 +240,9 @@ CELERY_BEAT_MAX_LOOP_INTERVAL = env_int("BEAT_MAX_LOOP_INTERVAL_SECONDS", 5)
 # The worker logs through LOGGING (and its personal-data filter), not a handler of its own.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Each app adds its entries in its AppConfig.ready() via core.beat.register().
+HEARTBEAT_INTERVAL_SECONDS = float(env_int("HEARTBEAT_INTERVAL_SECONDS", 30))
 CELERY_BEAT_SCHEDULE = {
-    "worker-heartbeat": {"task": "core.worker_heartbeat", "schedule": 30.0},
+    "worker-heartbeat": {"task": "core.worker_heartbeat", "schedule": HEARTBEAT_INTERVAL_SECONDS},
 }
 # Work split by kind, one worker per queue in deploy/ (a burst of photo renditions must not
 # delay bed syncs). Tasks not listed run on the default queue.
@@ -260,7 +266,11 @@ CELERY_TASK_ROUTES = {
 WORKER_QUEUES = env_list("WORKER_QUEUES", "feeds,notifications,images,aggregates")
 CELERY_BEAT_SCHEDULE.update(
     {
-        f"worker-heartbeat-{queue}": {"task": "core.worker_heartbeat", "schedule": 30.0, "options": {"queue": queue}}
+        f"worker-heartbeat-{queue}": {
+            "task": "core.worker_heartbeat",
+            "schedule": HEARTBEAT_INTERVAL_SECONDS,
+            "options": {"queue": queue},
+        }
         for queue in WORKER_QUEUES
     }
 )

@@ -126,10 +126,12 @@ class Cluster:
         return _run([PG_BIN / "psql", "-X", "-At", "-h", "127.0.0.1", "-p", self.port, "-U", "postgres",
                      "-d", database, "-v", "ON_ERROR_STOP=1", "-c", statement]).strip()  # fmt: skip
 
-    def copy_database(self, source_url, database):
-        """A copy of another server's database (pg_dump | pg_restore), PostGIS included."""
+    def copy_database(self, source_url, database, dump=None):
+        """A copy of another server's database (pg_dump | pg_restore), PostGIS included;
+        `dump`: bytes of a `pg_dump -Fc` made beforehand instead of `source_url`."""
         self.sql(f'CREATE DATABASE "{database}"')
-        dump = subprocess.run([PG_BIN / "pg_dump", "-Fc", "-d", source_url], capture_output=True, check=True).stdout
+        if dump is None:
+            dump = dump_database(source_url)
         restore = subprocess.run(
             [PG_BIN / "pg_restore", "--no-owner", "--no-acl", "-h", "127.0.0.1", "-p", str(self.port),
              "-U", "postgres", "-d", database],
@@ -147,6 +149,10 @@ class Cluster:
                 return
             time.sleep(0.1)
         raise RuntimeError(f"replica on {self.port} did not replay up to {target}")
+
+
+def dump_database(url):
+    return subprocess.run([PG_BIN / "pg_dump", "-Fc", "-d", url], capture_output=True, check=True).stdout
 
 
 class PgBouncer:
