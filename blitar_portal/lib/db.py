@@ -23,7 +23,7 @@ PRIMARY_ONLY_APPS = frozenset({"auth", "sessions", "accounts", "axes", "contentt
 
 
 def replica_aliases():
-    return list(getattr(settings, "REPLICA_DATABASES", []))
+    return list(settings.REPLICA_DATABASES)
 
 
 class use_replica(ContextDecorator):  # noqa: N801 - used like a function: @use_replica / with use_replica():
