@@ -433,7 +433,7 @@ def search_products(*, q, category=None, kecamatan=None, certification=None, pri
         if ids:
             found = base.filter(pk__in=ids).annotate(rank=TrigramWordSimilarity(Value(q), "search_text"))
             return _sorted(found, sort, ranked=True)
-    return qs
+    return qs.none()  # nothing found (and never a trigram query evaluated later without its threshold)
 
 
 def search_page(*, q, number, per_page, **filters):
