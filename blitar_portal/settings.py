@@ -191,16 +191,40 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, Celery broker, rate limits ------------------------------
 REDIS_URL = env("REDIS_URL", "redis://localhost:6379/0")
-CACHES = {
-    "default": {
-        # RedisCache that logs and degrades to a miss when Redis is down.
-        "BACKEND": "blitar_portal.lib.cache.ResilientRedisCache",
-        "LOCATION": REDIS_URL,
+# Cache and broker are separate Redis servers in production (a full cache evicts keys; an
+# evicted broker key is a lost task): CACHE_REDIS_URL and CELERY_BROKER_URL, both REDIS_URL
+# by default. django-redis: with IGNORE_EXCEPTIONS an unreachable Redis is a cache miss
+# (pages render from the database, rate limits fail open: RATELIMIT_FAIL_OPEN below).
+CACHE_REDIS_URL = env("CACHE_REDIS_URL", REDIS_URL)
+# Redis Sentinel (docs/operations.md): CACHE_REDIS_SENTINELS="host1:26379,host2:26379" and
+# CACHE_REDIS_URL="redis://<master name>/0"; django-redis asks the sentinels for the master.
+CACHE_REDIS_SENTINELS = [
+    (host, int(port)) for host, _, port in (item.rpartition(":") for item in env_list("CACHE_REDIS_SENTINELS"))
+]
+
+
+def redis_cache(location, sentinels=()):
+    """CACHES["default"]: django-redis on `location`, through `sentinels` [(host, port)] if any."""
+    options = {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5}
+    if sentinels:
+        options.update(
+            CLIENT_CLASS="django_redis.client.SentinelClient",
+            CONNECTION_POOL_CLASS="redis.sentinel.SentinelConnectionPool",
+            SENTINELS=list(sentinels),
+            SENTINEL_KWARGS={"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        )
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": location,
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", "blitar"),
         "TIMEOUT": 300,
-        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        "OPTIONS": options,
     }
-}
+
+
+CACHES = {"default": redis_cache(CACHE_REDIS_URL, CACHE_REDIS_SENTINELS)}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "blitar_portal.lib.cache"  # one line a minute at most (LOGGING below)
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Celery ----------------------------------------------------------------
@@ -222,6 +246,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT_SECONDS", 3600),
     "socket_connect_timeout": 1,
 }
+# Broker behind Redis Sentinel: CELERY_BROKER_URL="sentinel://h1:26379;sentinel://h2:26379" and
+# the master's name here (kombu asks the sentinels which server is the master).
+if env("CELERY_BROKER_SENTINEL_MASTER"):
+    CELERY_BROKER_TRANSPORT_OPTIONS["master_name"] = env("CELERY_BROKER_SENTINEL_MASTER")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # A web request must not hang when Redis is down: fail fast, the caller decides.
@@ -345,9 +373,10 @@ RATE_LIMITS = {
 }
 RATELIMIT_IP_META_KEY = "blitar_portal.lib.client_ip.client_ip"
 RATELIMIT_VIEW = "blitar_portal.core.views.ratelimited"
-# Our cache class is a RedisCache subclass that django-ratelimit cannot recognise.
+# Redis down: the count is unknown (django-redis returns None) and the request is allowed.
+RATELIMIT_FAIL_OPEN = True
 # gis.W001: Debian 12 ships GDAL 3.6; we never open user-supplied spatial files with GDAL.
-SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "gis.W001"]
+SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 
 # --- Email ------------------------------------------------------------------
 
@@ -420,6 +449,14 @@ PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "priv
 # `manage.py backup`: where the sets go and how many are kept (docs/operations.md).
 BACKUP_DIR = Path(env("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
 BACKUP_KEEP = env_int("BACKUP_KEEP", 7)
+# Or an S3-compatible bucket (used instead of BACKUP_DIR when BACKUP_S3_BUCKET is set): the sets
+# go under BACKUP_S3_PREFIX/, same retention. A bucket and credentials apart from the media's.
+BACKUP_S3_BUCKET = env("BACKUP_S3_BUCKET")
+BACKUP_S3_PREFIX = env("BACKUP_S3_PREFIX", "backups")
+BACKUP_S3_ENDPOINT_URL = env("BACKUP_S3_ENDPOINT_URL")
+BACKUP_S3_REGION = env("BACKUP_S3_REGION")
+BACKUP_S3_ACCESS_KEY_ID = env("BACKUP_S3_ACCESS_KEY_ID")
+BACKUP_S3_SECRET_ACCESS_KEY = env("BACKUP_S3_SECRET_ACCESS_KEY")
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG or TESTING)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -436,6 +473,60 @@ STORAGES = {
         )
     },
 }
+# Media on S3-compatible object storage (MinIO, Ceph, AWS S3…) when MEDIA_S3_BUCKET is set,
+# through django-storages; the local folders above otherwise (docs/operations.md "Media on S3").
+# Public renditions go to MEDIA_S3_BUCKET (public-read objects, plain URLs or
+# MEDIA_S3_CUSTOM_DOMAIN); originals and private renditions to MEDIA_S3_PRIVATE_BUCKET (default:
+# the same bucket, under another prefix) as private objects: they are only ever read by the
+# permission-checked views (lib/media.py); a URL of one would be signed and short-lived.
+
+
+def s3_media_storages(env):
+    """STORAGES["default"] and ["private"] on S3-compatible storage from MEDIA_S3_* (read with
+    `env(name, default)`); tests build the same from their own values."""
+    common = {
+        "endpoint_url": env("MEDIA_S3_ENDPOINT_URL", "") or None,
+        "region_name": env("MEDIA_S3_REGION", "") or None,
+        "access_key": env("MEDIA_S3_ACCESS_KEY_ID", "") or None,
+        "secret_key": env("MEDIA_S3_SECRET_ACCESS_KEY", "") or None,
+        "addressing_style": env("MEDIA_S3_ADDRESSING_STYLE", "path") or None,
+        "signature_version": "s3v4",
+        "file_overwrite": False,  # a new name instead of overwriting, like FileSystemStorage
+    }
+    public = {
+        **common,
+        "bucket_name": env("MEDIA_S3_BUCKET", ""),
+        "location": env("MEDIA_S3_PUBLIC_PREFIX", "public"),
+        # Empty when the bucket has ACLs disabled and a public-read bucket policy instead.
+        "default_acl": env("MEDIA_S3_PUBLIC_ACL", "public-read") or None,
+        "querystring_auth": False,
+        "custom_domain": env("MEDIA_S3_CUSTOM_DOMAIN", "") or None,
+        "url_protocol": env("MEDIA_S3_URL_PROTOCOL", "https:"),
+        "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+    }
+    private = {
+        **common,
+        "bucket_name": env("MEDIA_S3_PRIVATE_BUCKET", "") or public["bucket_name"],
+        "location": env("MEDIA_S3_PRIVATE_PREFIX", "private"),
+        "default_acl": env("MEDIA_S3_PRIVATE_ACL", "private") or None,
+        # Nothing calls url() on it (lib/media.py); if something did, the URL would expire in a minute.
+        "querystring_auth": True,
+        "querystring_expire": 60,
+    }
+    if public["bucket_name"] == private["bucket_name"] and (
+        public["location"] == private["location"] or not public["location"] or not private["location"]
+    ):
+        raise ImproperlyConfigured(
+            "In one bucket MEDIA_S3_PUBLIC_PREFIX and MEDIA_S3_PRIVATE_PREFIX must be set and differ."
+        )
+    backend = "storages.backends.s3.S3Storage"
+    return {"default": {"BACKEND": backend, "OPTIONS": public}, "private": {"BACKEND": backend, "OPTIONS": private}}
+
+
+MEDIA_S3_BUCKET = env("MEDIA_S3_BUCKET")
+if MEDIA_S3_BUCKET:
+    STORAGES.update(s3_media_storages(env))
+
 # One photo may be up to MAX_UPLOAD_IMAGE_BYTES (checked by lib.images after upload).
 MAX_UPLOAD_IMAGE_BYTES = env_int("MAX_UPLOAD_IMAGE_BYTES", 8 * 1024 * 1024)
 # A whole request body may be up to MAX_REQUEST_BODY_BYTES: the largest form carries two
@@ -583,6 +674,15 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+if MEDIA_S3_BUCKET:
+    # Public renditions are served by the object storage (or its custom domain), not this host.
+    _media_origin = (
+        f"{env('MEDIA_S3_URL_PROTOCOL', 'https:')}//{env('MEDIA_S3_CUSTOM_DOMAIN')}"
+        if env("MEDIA_S3_CUSTOM_DOMAIN")
+        else _tile_origin(env("MEDIA_S3_ENDPOINT_URL") or f"https://{MEDIA_S3_BUCKET}.s3.amazonaws.com/")
+    )
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_media_origin)
+
 # --- Request ids, logging, error tracking ----------------------------------------
 # One id per request: taken from nginx's X-Request-ID (a valid UUID) or generated, returned
 # in the X-Request-ID response header, put on every log line and carried into the Celery
@@ -606,6 +706,7 @@ LOGGING = {
         "request_id": {"()": "django_guid.log_filters.CorrelationId", "correlation_id_field": "request_id"},
         # Every line is cleaned of e-mail addresses, phone numbers and NIK-like digit runs.
         "personal_data": {"()": "blitar_portal.lib.logmask.PersonalDataFilter"},
+        "once_per_minute": {"()": "blitar_portal.lib.cache.OncePerMinuteFilter"},
     },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
@@ -626,6 +727,7 @@ LOGGING = {
     "loggers": {
         "axes": {"level": "WARNING"},
         "django_guid": {"level": "WARNING"},
+        "blitar_portal.lib.cache": {"filters": ["once_per_minute"]},
         # Django's own default handlers would print unfiltered lines: route it through ours.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },

@@ -17,6 +17,7 @@ from django.utils import timezone
 from redis.exceptions import RedisError
 
 from blitar_portal.accounts.roles import HOSPITAL_STAFF, has_role, is_diskominfo
+from blitar_portal.lib.cache import redis_client
 from blitar_portal.lib.dates import local_midnight
 from blitar_portal.lib.masking import mask_bpjs, mask_email, mask_name, mask_nik, mask_phone, mask_text
 
@@ -128,8 +129,7 @@ def _read_board_version():
     """The shared board version with one raw GET (Django stores ints unpickled); None if unknown."""
     backend = caches["default"]
     if _VERSION_READER.get("backend") is not backend:
-        get_client = getattr(getattr(backend, "_cache", None), "get_client", None)
-        _VERSION_READER.update(backend=backend, client=get_client(write=False) if get_client else None)
+        _VERSION_READER.update(backend=backend, client=redis_client(backend))
     client = _VERSION_READER["client"]
     if client is None:
         return backend.get(BOARD_VERSION_KEY)

@@ -21,11 +21,11 @@ from django.contrib.gis.db import models
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from blitar_portal.lib import media
 from blitar_portal.lib.validators import validate_nib
 
 PRICE_MAX = 1_000_000_000  # Rp 1 miliar: anything above is a typo, not an IKM product.
@@ -34,7 +34,7 @@ MAX_PHOTOS = 8
 
 def private_storage():
     # Referenced by migrations; the same storage as blitar_portal.lib.media.private_storage.
-    return storages["private"]
+    return media.private_storage()
 
 
 class Category(models.Model):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
 from blitar_portal.lib.admin import ModeratedAdminMixin, ServiceWritesAdminMixin
+from blitar_portal.regions.models import Kecamatan
 
 from . import selectors, services
 from .forms import RejectForm
@@ -80,12 +81,20 @@ class AuditInline(admin.TabularInline):
         return False
 
 
+class KecamatanListFilter(admin.RelatedFieldListFilter):
+    """The kecamatan filter by name only: the default loads every kecamatan with its boundary."""
+
+    def field_choices(self, field, request, model_admin):
+        return list(Kecamatan.objects.order_by("name").values_list("pk", "name"))
+
+
 @admin.register(Planting)
 class PlantingAdmin(ModeratedAdminMixin, LeafletGeoAdmin):
     list_display = ("id", "species", "tree_count", "planted_on", "kecamatan", "desa", "user", "status", "created_at")
-    list_filter = ("status", "kecamatan", "species", "campaign")
+    list_filter = ("status", ("kecamatan", KecamatanListFilter), "species", "campaign")
     search_fields = ("user__username", "desa__name", "species__local_name", "notes")
-    list_select_related = ("species", "kecamatan", "desa", "user")
+    # Desa.__str__ names its kecamatan: joined here, or the list costs one query per row.
+    list_select_related = ("species", "kecamatan", "desa__kecamatan", "user")
     date_hierarchy = "created_at"
     raw_id_fields = ("user", "desa")
     readonly_fields = (
@@ -115,6 +124,15 @@ class PlantingAdmin(ModeratedAdminMixin, LeafletGeoAdmin):
     inlines = [ObservationInline, AuditInline]
     actions = ["verify_selected", "reject_selected"]
     show_full_result_count = False
+
+    def get_queryset(self, request):
+        # Names only: region boundaries (kilobytes of geometry per row) are never loaded here.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(*self.list_select_related)
+            .defer("kecamatan__geom", "desa__geom", "desa__kecamatan__geom")
+        )
 
     @admin.display(description=_("Pratinjau foto"))
     def photo_preview(self, obj):

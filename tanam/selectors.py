@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from blitar_portal.accounts.roles import is_diskominfo
 from blitar_portal.lib import media
+from blitar_portal.lib.cache import single_flight
 from blitar_portal.regions.models import Desa, Kecamatan
 
 from . import clusters
@@ -605,12 +606,22 @@ def leaderboard_kecamatan():
         ),
         key=lambda row: -row["trees"],
     )
-    version = cache.get(CLUSTERS_VERSION_KEY) or 0  # changes whenever verified plantings change
-    tops = cache.get_or_set(f"tanam:leaderboard-top:{version}", _top_community_per_kecamatan, 600)
+    tops = leaderboard_tops()
     for rank, row in enumerate(rows, start=1):
         row["rank"] = rank
         row["top_community"] = tops.get(row["kecamatan__slug"])
     return rows
+
+
+LEADERBOARD_TOPS_KEY = "tanam:leaderboard-top"
+
+
+def leaderboard_tops():
+    """{kecamatan slug: its top community}: an aggregate over every verified planting (~1.7 s at
+    1 M plantings), recomputed after each change of verified plantings (the clusters version).
+    One request recomputes it; the others meanwhile read the previous ranking (no stampede)."""
+    version = cache.get(CLUSTERS_VERSION_KEY) or 0  # changes whenever verified plantings change
+    return single_flight(LEADERBOARD_TOPS_KEY, _top_community_per_kecamatan, version=version, timeout=24 * 3600)
 
 
 def _top_community_per_kecamatan():

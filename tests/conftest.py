@@ -32,7 +32,7 @@ def _fresh_cache():
 
     prefix = cache.key_prefix
     try:
-        client = cache._cache.get_client(write=True)
+        client = cache.client.get_client(write=True)
         keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
         if keys:
             client.delete(*keys)

@@ -7,8 +7,10 @@ A set is a directory named by its UTC time (20261130T013000Z) holding
 - manifest.json       sha256 and size of each file above, row count of every table,
                       file count of each media tree. Written last: a set without it is incomplete.
 
-Sets live in a target. LocalDirectoryTarget is a directory (BACKUP_DIR); another target
-(an S3-compatible bucket) only has to provide the same five methods.
+Sets live in a target: LocalDirectoryTarget is a directory (BACKUP_DIR); S3Target a prefix
+of an S3-compatible bucket (BACKUP_S3_BUCKET, used by default when set), with the same
+retention. When media are on S3-compatible storage (MEDIA_S3_BUCKET) the media archives are
+made from the buckets' objects and restored into them (with each storage's ACL).
 """
 
 import hashlib
@@ -22,6 +24,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import storages
 from django.db import connections
 from django.utils import timezone
 
@@ -29,6 +33,7 @@ MANIFEST = "manifest.json"
 FORMAT = 1
 DATABASE_FILE = "database.dump"
 MEDIA_TREES = {"public": "MEDIA_ROOT", "private": "PRIVATE_MEDIA_ROOT"}
+MEDIA_STORAGES = {"public": "default", "private": "private"}
 
 
 class BackupError(Exception):
@@ -73,7 +78,91 @@ class LocalDirectoryTarget:
         shutil.rmtree(self.root / name)
 
 
+class S3Target:
+    """Backup sets under `<prefix>/<name>/` in an S3-compatible bucket. The files are uploaded
+    from a local staging directory, the manifest last: a set without it (an interrupted
+    upload) is never listed, restored or counted by the retention."""
+
+    def __init__(self, bucket, prefix="backups", *, endpoint_url=None, region=None, access_key=None, secret_key=None):
+        import boto3
+        from botocore.config import Config
+
+        self.bucket = bucket
+        self.prefix = prefix.strip("/")
+        self.client = boto3.client(
+            "s3",
+            endpoint_url=endpoint_url or None,
+            region_name=region or None,
+            aws_access_key_id=access_key or None,
+            aws_secret_access_key=secret_key or None,
+            config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 3}),
+        )
+
+    def __str__(self):
+        return f"s3://{self.bucket}/{self.prefix}"
+
+    def _key(self, name, file_name=""):
+        return "/".join(part for part in (self.prefix, name, file_name) if part)
+
+    def _keys(self, prefix):
+        paginator = self.client.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
+            for obj in page.get("Contents", []):
+                yield obj["Key"]
+
+    def names(self):
+        start = self._key("") + "/" if self.prefix else ""
+        names = set()
+        for key in self._keys(start):
+            name, _, file_name = key[len(start) :].partition("/")
+            if file_name == MANIFEST and not name.startswith("."):
+                names.add(name)
+        return sorted(names)
+
+    @contextmanager
+    def new_set(self, name):
+        staging = Path(tempfile.mkdtemp(prefix=f"backup-{name}-"))
+        try:
+            yield staging
+            files = sorted(p for p in staging.iterdir() if p.name != MANIFEST) + [staging / MANIFEST]
+            for path in files:
+                self.client.upload_file(str(path), self.bucket, self._key(name, path.name))
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+    @contextmanager
+    def open_set(self, name):
+        if name not in self.names():
+            raise BackupError(f"No complete backup set {name!r} in {self}.")
+        with tempfile.TemporaryDirectory(prefix=f"restore-{name}-") as scratch:
+            start = self._key(name) + "/"
+            for key in self._keys(start):
+                self.client.download_file(self.bucket, key, str(Path(scratch) / key[len(start) :]))
+            yield Path(scratch)
+
+    def delete(self, name):
+        keys = list(self._keys(self._key(name) + "/"))
+        # The manifest first: a half-deleted set is an incomplete one, never a damaged complete one.
+        keys.sort(key=lambda key: not key.endswith("/" + MANIFEST))
+        for key in keys:
+            self.client.delete_object(Bucket=self.bucket, Key=key)
+
+
+def s3_target_from_settings():
+    return S3Target(
+        settings.BACKUP_S3_BUCKET,
+        settings.BACKUP_S3_PREFIX,
+        endpoint_url=settings.BACKUP_S3_ENDPOINT_URL,
+        region=settings.BACKUP_S3_REGION,
+        access_key=settings.BACKUP_S3_ACCESS_KEY_ID,
+        secret_key=settings.BACKUP_S3_SECRET_ACCESS_KEY,
+    )
+
+
 def default_target():
+    """The bucket when BACKUP_S3_BUCKET is set, else BACKUP_DIR."""
+    if settings.BACKUP_S3_BUCKET:
+        return s3_target_from_settings()
     return LocalDirectoryTarget(settings.BACKUP_DIR)
 
 
@@ -147,6 +236,84 @@ def _archive_tree(root, destination):
     return files
 
 
+def _object_storage(tree):
+    """The S3-compatible storage of a media tree, or None when it is a local directory."""
+    storage = storages[MEDIA_STORAGES[tree]]
+    return storage if hasattr(storage, "bucket") else None
+
+
+def _storage_prefix(storage):
+    location = (storage.location or "").strip("/")
+    return f"{location}/" if location else ""
+
+
+def _storage_objects(storage):
+    prefix = _storage_prefix(storage)
+    return sorted((obj for obj in storage.bucket.objects.filter(Prefix=prefix)), key=lambda obj: obj.key)
+
+
+def _archive_storage(storage, destination):
+    """Every object of the storage (under its prefix) into a tar, named relative to the prefix."""
+    prefix = _storage_prefix(storage)
+    files = 0
+    with tarfile.open(destination, "w") as archive:
+        for obj in _storage_objects(storage):
+            with tempfile.TemporaryFile() as body:
+                storage.bucket.download_fileobj(obj.key, body)
+                info = tarfile.TarInfo(obj.key[len(prefix) :])
+                info.size = body.tell()
+                info.mtime = int(obj.last_modified.timestamp())
+                body.seek(0)
+                archive.addfile(info, body)
+            files += 1
+    return files
+
+
+def _archive_media(tree, destination):
+    storage = _object_storage(tree)
+    if storage is not None:
+        return _archive_storage(storage, destination)
+    return _archive_tree(getattr(settings, MEDIA_TREES[tree]), destination)
+
+
+def _restore_storage(archive_path, storage):
+    """Replace the storage's objects with the archive's, written through the storage (its ACL,
+    content types and cache headers: public copies public-read, originals private)."""
+    for obj in _storage_objects(storage):
+        obj.delete()
+    with tarfile.open(archive_path) as archive:
+        for member in archive:
+            member = tarfile.data_filter(member, "/restore")  # no absolute names, no "..", no links
+            if not member.isfile():
+                continue
+            with archive.extractfile(member) as body:
+                saved = storage.save(member.name, File(body, name=member.name))
+            if saved != member.name:
+                raise BackupError(f"Media object {member.name} was restored as {saved}.")
+    return len(_storage_objects(storage))
+
+
+def _restore_media(tree, archive_path):
+    storage = _object_storage(tree)
+    if storage is not None:
+        return _restore_storage(archive_path, storage)
+    return _restore_tree(archive_path, getattr(settings, MEDIA_TREES[tree]))
+
+
+def media_description():
+    """Where the two media trees are, for people: directories or buckets."""
+    parts = []
+    for tree in MEDIA_TREES:
+        storage = _object_storage(tree)
+        where = (
+            f"s3://{storage.bucket_name}/{_storage_prefix(storage)}"
+            if storage is not None
+            else str(getattr(settings, MEDIA_TREES[tree]))
+        )
+        parts.append(f"{tree}: {where}")
+    return ", ".join(parts)
+
+
 def create_backup(*, target=None, keep=None):
     """Write one backup set and apply retention (keep the newest `keep`). Returns the set's name."""
     target = target or default_target()
@@ -163,10 +330,8 @@ def create_backup(*, target=None, keep=None):
         manifest = {"format": FORMAT, "name": name, "created_at": timezone.now().isoformat(), "files": {}}
         manifest["tables"] = _dump_database(staging / DATABASE_FILE)
         manifest["media"] = {}
-        for tree, setting in MEDIA_TREES.items():
-            manifest["media"][tree] = {
-                "files": _archive_tree(getattr(settings, setting), staging / f"media-{tree}.tar")
-            }
+        for tree in MEDIA_TREES:
+            manifest["media"][tree] = {"files": _archive_media(tree, staging / f"media-{tree}.tar")}
         for path in sorted(staging.iterdir()):
             manifest["files"][path.name] = {"sha256": _sha256(path), "bytes": path.stat().st_size}
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
@@ -246,8 +411,8 @@ def restore_backup(name=None, *, target=None, jobs=2):
                  str(path / DATABASE_FILE)],
                 "pg_restore",
             )  # fmt: skip
-        for tree, setting in MEDIA_TREES.items():
-            files = _restore_tree(path / f"media-{tree}.tar", getattr(settings, setting))
+        for tree in MEDIA_TREES:
+            files = _restore_media(tree, path / f"media-{tree}.tar")
             if files != manifest["media"][tree]["files"]:
                 raise BackupError(
                     f"Media {tree}: {files} files restored, the manifest lists {manifest['media'][tree]}."

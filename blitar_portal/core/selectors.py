@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
+from blitar_portal.lib.cache import ping as cache_ping
 from blitar_portal.lib.db import replica_aliases, replica_lag_seconds
 from ehealth import dashboard as ehealth_dashboard
 from ikm import dashboard as ikm_dashboard
@@ -53,7 +54,7 @@ def _check_database():
 
 def _check_cache():
     # The cache's own socket timeouts (settings.CACHES) bound this call.
-    cache.ping()
+    cache_ping()
     return {}
 
 

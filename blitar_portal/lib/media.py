@@ -21,6 +21,7 @@ import secrets
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.http import FileResponse
+from django.utils.functional import LazyObject
 
 logger = logging.getLogger(__name__)
 
@@ -29,9 +30,23 @@ EXTENSIONS = {ext: fmt for fmt, ext in FORMATS.items()}
 CONTENT_TYPES = {"webp": "image/webp", "jpeg": "image/jpeg"}
 
 
+class _PrivateStorage(LazyObject):
+    """`storages["private"]`, looked up at every use. File fields take their storage once, when
+    models load; through this proxy they follow STORAGES when it changes (tests that switch
+    to S3-compatible storage), like Django's `default_storage` does."""
+
+    _wrapped = property(lambda self: storages["private"], lambda self, value: None)
+
+    def _setup(self):
+        pass
+
+
+_PRIVATE = _PrivateStorage()
+
+
 def private_storage():
     """Originals and renditions of every upload; nothing here has a public URL."""
-    return storages["private"]
+    return _PRIVATE
 
 
 def public_storage():

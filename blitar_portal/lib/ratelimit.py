@@ -14,8 +14,10 @@ the environment). One client address: `blitar_portal.lib.client_ip.client_ip`
   API view share one counter when group, key and method are the same (django-ratelimit
   keys its counters by all three), e.g. booking-code lookups.
 
-When Redis is down the cache counts nothing and requests are allowed
-(`ResilientRedisCache.incr`): pages keep working.
+When Redis is down the cache counts nothing and requests are allowed: django-redis
+(IGNORE_EXCEPTIONS) answers None to the counter's `add` and `incr`, and django-ratelimit with
+`RATELIMIT_FAIL_OPEN = True` treats an unknown count as "not limited" (lib/cache.py;
+tests/portal/test_cache_redis.py). Pages keep working.
 """
 
 from functools import wraps

@@ -282,5 +282,5 @@ def test_the_cache_reuses_one_redis_client_per_connection_pool():
 
     cache.set("reuse-check", 1, 5)
     assert cache.get("reuse-check") == 1
-    client = cache._cache.get_client(write=True)
-    assert cache._cache.get_client(write=False) is client
+    client = cache.client.get_client(write=True)
+    assert cache.client.get_client(write=False) is client

@@ -9,7 +9,9 @@ class Command(BaseCommand):
     help = "Back up the database (pg_dump -Fc) and the media into one timestamped set, keeping the newest N."
 
     def add_arguments(self, parser):
-        parser.add_argument("--dir", help="Directory of the backup sets (default: BACKUP_DIR).")
+        parser.add_argument(
+            "--dir", help="Directory of the backup sets (default: the BACKUP_S3_BUCKET bucket if set, else BACKUP_DIR)."
+        )
         parser.add_argument("--keep", type=int, help="Sets to keep, newest first (default: BACKUP_KEEP).")
         parser.add_argument("--list", action="store_true", help="List the sets and stop.")
 

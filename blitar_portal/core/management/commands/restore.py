@@ -1,6 +1,5 @@
 """`manage.py restore [NAME]`: replace the database and media with a backup set (docs/operations.md)."""
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
@@ -12,7 +11,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("name", nargs="?", help="Set name, e.g. 20261130T013000Z (default: the newest).")
-        parser.add_argument("--dir", help="Directory of the backup sets (default: BACKUP_DIR).")
+        parser.add_argument(
+            "--dir", help="Directory of the backup sets (default: the BACKUP_S3_BUCKET bucket if set, else BACKUP_DIR)."
+        )
         parser.add_argument("--jobs", type=int, default=2, help="Parallel pg_restore jobs (default 2).")
         parser.add_argument("--noinput", "--no-input", action="store_false", dest="interactive")
 
@@ -21,8 +22,8 @@ class Command(BaseCommand):
         database = connections["default"].settings_dict["NAME"]
         if interactive:
             answer = input(
-                f"This REPLACES database {database!r} and the media under {settings.MEDIA_ROOT} and "
-                f"{settings.PRIVATE_MEDIA_ROOT} with backup set {name or 'newest'}. Type 'yes' to go on: "
+                f"This REPLACES database {database!r} and the media ({backups.media_description()}) "
+                f"with backup set {name or 'newest'} from {target}. Type 'yes' to go on: "
             )
             if answer != "yes":
                 raise CommandError("Restore cancelled.")
