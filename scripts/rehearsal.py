@@ -4,7 +4,8 @@ Stands up on loopback, from a temporary directory, with Debian and PyPI software
 nginx balancing two gunicorn nodes, pgbouncer (transaction pooling) in front of a PostgreSQL
 primary, a streaming replica of it (pg_basebackup -R) for dashboards/exports/public API,
 a cache Redis and a broker Redis, two Celery workers on different queues and two beats
-(celery-redbeat: one holds the lock). Then it drives a mixed load for LOAD_SECONDS: HTTP
+(celery-redbeat: one holds the lock) and S3-compatible storage for media and the open-data
+files (moto's server from PyPI, tests/servers/s3.py). Then it drives a mixed load for LOAD_SECONDS: HTTP
 requests through nginx and idempotent drill tasks (`core.drill`, acks late) on the images
 queue, while it kills (SIGKILL) one web node, the images worker in the middle of its tasks
 (restarted 3 s later, as systemd would) and the active beat. It prints what clients saw, what
@@ -259,6 +260,13 @@ def rehearse(seconds):
         broker = engines.Redis(base, ports.take(), appendonly=True)
         stack.services += [cache, broker]
         say(f"pgbouncer :{bouncer.port}, Redis cache :{cache.port}, Redis broker :{broker.port}")
+        # S3-compatible storage for media and the open-data files: moto's server (PyPI), in memory.
+        s3_port = ports.take()
+        s3, _log = stack.spawn("s3", [PYTHON, "-m", "tests.servers.s3", "--port", str(s3_port),
+                                      "--bucket", "blitar-media", "--bucket", "blitar-private"],
+                               {**os.environ, "MOTO_ALLOW_NONEXISTENT_REGION": "true"})  # fmt: skip
+        engines.wait_for_port(s3_port, s3, _log)
+        say(f"S3-compatible storage (moto) :{s3_port}")
 
         env = {k: v for k, v in os.environ.items() if k not in ("PYTEST_VERSION", "DJANGO_SETTINGS_MODULE")}
         env.update(
@@ -289,6 +297,13 @@ def rehearse(seconds):
             MEDIA_ROOT=str(base / "media"),
             PRIVATE_MEDIA_ROOT=str(base / "private"),
             BACKUP_DIR=str(base / "backups"),
+            MEDIA_S3_BUCKET="blitar-media",
+            MEDIA_S3_PRIVATE_BUCKET="blitar-private",
+            MEDIA_S3_ENDPOINT_URL=f"http://127.0.0.1:{s3_port}",
+            MEDIA_S3_ACCESS_KEY_ID="test-access-key",
+            MEDIA_S3_SECRET_ACCESS_KEY="test-secret-key",  # noqa: S106 - moto accepts any key
+            MEDIA_S3_REGION="us-east-1",
+            MEDIA_S3_URL_PROTOCOL="http:",
             WEB_CONCURRENCY="2",
             GUNICORN_MAX_REQUESTS="0",
         )
@@ -418,6 +433,13 @@ def rehearse(seconds):
             primary, "SELECT COALESCE(max(pg_wal_lsn_diff(sent_lsn, replay_lsn)), 0) FROM pg_stat_replication"
         )
 
+        import boto3
+
+        bucket = boto3.client("s3", endpoint_url=f"http://127.0.0.1:{s3_port}", aws_access_key_id="test-access-key",
+                              aws_secret_access_key="test-secret-key", region_name="us-east-1")  # noqa: S106 # fmt: skip
+        s3_objects = sum(
+            bucket.list_objects_v2(Bucket=name).get("KeyCount", 0) for name in ("blitar-media", "blitar-private")
+        )
         served = sum(n for status, n in load.statuses.items() if status == 200)
         client_errors = sum(n for status, n in load.statuses.items() if status != 200)
         report.update(
@@ -435,6 +457,7 @@ def rehearse(seconds):
             beat_takeover_seconds=takeover.get("seconds"),
             standby_beat_log_says=("beat: Starting" in beat2_log),
             replica_transactions_during_load=replica_after - replica_before,
+            s3_objects=s3_objects,
             replica_lag_seconds_metric=float(lag_match.group(1)) if lag_match else None,
             replica_replay_lag_bytes=int(replay_bytes or 0),
             worker_killed_at=killed_worker_at,
@@ -476,7 +499,8 @@ def main():
         f"{report['tasks_redelivered_after_kill']} redelivered); "
         f"standby beat took over: {beat}; "
         f"replica lag {lag if lag is not None else 'unknown'} s ({report['replica_replay_lag_bytes']} bytes), "
-        f"{report['replica_transactions_during_load']} replica transactions; {report['total_seconds']} s in all",
+        f"{report['replica_transactions_during_load']} replica transactions; "
+        f"{report['s3_objects']} objects on S3; {report['total_seconds']} s in all",
         flush=True,
     )
     if args.keep:
