@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 SITE_URL ?= http://127.0.0.1:$(PORT)
 export PORT SITE_URL
 
-.PHONY: run test setup setup-test seed lint format bench serve deploy messages clean
+.PHONY: run test setup setup-test seed lint format bench serve deploy messages clean rehearsal
 
 run: setup seed ## Set up, load demo data, run web + worker + beat (Ctrl-C stops all)
 	@echo "Portal: http://127.0.0.1:$(PORT)/   admin: http://127.0.0.1:$(PORT)/admin/ (demo users in README)"
@@ -36,6 +36,10 @@ deploy: ## Once per release on each host: packages, translations, static files, 
 
 bench: setup-test ## Performance figures as ratios to a trivial view (bench/README.md)
 	$(PY) bench/run.py
+
+rehearsal: setup-test ## Scale-out failover drill on loopback, ~3 min (docs/operations.md "Scale-out rehearsal")
+	$(PY) scripts/rehearsal.py --prepare
+	$(PY) scripts/rehearsal.py
 
 lint:
 	$(VENV)/bin/ruff check .

@@ -167,6 +167,26 @@ DATABASES = {
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
 # An unreachable database fails in seconds, not after the TCP timeout (minutes): /readyz answers.
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5))
+# pgbouncer in transaction pooling mode between the portal and PostgreSQL: a server-side
+# cursor (QuerySet.iterator()) would outlive its transaction's server connection, so Django
+# fetches client-side instead (the exports page by keyset anyway).
+DB_PGBOUNCER = env_bool("DB_PGBOUNCER", False)
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = DB_PGBOUNCER
+# Opt-in streaming replicas (comma-separated URLs): dashboards, exports and the public read
+# API read from them inside blitar_portal.lib.db.use_replica(); everything else uses the primary.
+DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS", env("DATABASE_REPLICA_URL", ""))
+REPLICA_DATABASES = []
+for _number, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
+    _alias = f"replica{_number}"
+    DATABASES[_alias] = dj_database_url.parse(
+        _url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
+    )
+    DATABASES[_alias]["ENGINE"] = DATABASES["default"]["ENGINE"]
+    DATABASES[_alias].setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5))
+    DATABASES[_alias]["DISABLE_SERVER_SIDE_CURSORS"] = DB_PGBOUNCER
+    DATABASES[_alias]["TEST"] = {"MIRROR": "default"}
+    REPLICA_DATABASES.append(_alias)
+DATABASE_ROUTERS = ["blitar_portal.lib.db.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, Celery broker, rate limits ------------------------------
@@ -221,7 +241,12 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_TIME_LIMIT = 300
 # Longer than the longest task (300 s), so a late-acked task is not redelivered
 # while it still runs.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 1}
+# A task whose worker died unacknowledged is delivered again after visibility_timeout (the
+# failover rehearsal shortens it; it must exceed the longest ETA/countdown in production).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT_SECONDS", 3600),
+    "socket_connect_timeout": 1,
+}
 # Broker behind Redis Sentinel: CELERY_BROKER_URL="sentinel://h1:26379;sentinel://h2:26379" and
 # the master's name here (kombu asks the sentinels which server is the master).
 if env("CELERY_BROKER_SENTINEL_MASTER"):
@@ -244,8 +269,9 @@ CELERY_BEAT_MAX_LOOP_INTERVAL = env_int("BEAT_MAX_LOOP_INTERVAL_SECONDS", 5)
 # The worker logs through LOGGING (and its personal-data filter), not a handler of its own.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Each app adds its entries in its AppConfig.ready() via core.beat.register().
+HEARTBEAT_INTERVAL_SECONDS = float(env_int("HEARTBEAT_INTERVAL_SECONDS", 30))
 CELERY_BEAT_SCHEDULE = {
-    "worker-heartbeat": {"task": "core.worker_heartbeat", "schedule": 30.0},
+    "worker-heartbeat": {"task": "core.worker_heartbeat", "schedule": HEARTBEAT_INTERVAL_SECONDS},
 }
 # Work split by kind, one worker per queue in deploy/ (a burst of photo renditions must not
 # delay bed syncs). Tasks not listed run on the default queue.
@@ -269,7 +295,11 @@ CELERY_TASK_ROUTES = {
 WORKER_QUEUES = env_list("WORKER_QUEUES", "feeds,notifications,images,aggregates")
 CELERY_BEAT_SCHEDULE.update(
     {
-        f"worker-heartbeat-{queue}": {"task": "core.worker_heartbeat", "schedule": 30.0, "options": {"queue": queue}}
+        f"worker-heartbeat-{queue}": {
+            "task": "core.worker_heartbeat",
+            "schedule": HEARTBEAT_INTERVAL_SECONDS,
+            "options": {"queue": queue},
+        }
         for queue in WORKER_QUEUES
     }
 )
@@ -288,6 +318,8 @@ HEARTBEAT_MAX_AGE_SECONDS = env_int("HEARTBEAT_MAX_AGE_SECONDS", 120)
 MONITORING_TOKEN = env("MONITORING_TOKEN")
 # Upper bound of one broker check in /healthz and /readyz (one attempt, no retry).
 HEALTH_CHECK_TIMEOUT_SECONDS = float(env("HEALTH_CHECK_TIMEOUT_SECONDS", "0.5"))
+# /healthz names "replica" when a streaming replica replays further behind than this.
+REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 30)
 
 # --- Auth, roles, lockout ---------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -13,6 +13,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from blitar_portal.core.api import LocalTimeField, form_parameters, validated_query
+from blitar_portal.lib.db import use_replica
 from blitar_portal.lib.masking import mask_name
 from blitar_portal.lib.ratelimit import api_throttles, scoped
 
@@ -188,6 +189,7 @@ def _board_rows(request):
     parameters=form_parameters(HospitalQueryForm),
     responses=HospitalSerializer(many=True),
 )
+@use_replica()  # public bed board: from a streaming replica when one is configured (lib/db.py)
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def hospital_list(request):
@@ -201,6 +203,7 @@ def hospital_list(request):
         {"hospital": HospitalSerializer(), "services": ServiceSerializer(many=True)},
     ),
 )
+@use_replica()
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def hospital_detail(request, slug):

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 
 from blitar_portal.core.api import form_parameters, validated_query
+from blitar_portal.lib.db import use_replica
 from blitar_portal.lib.rupiah import format_rupiah
 
 from . import selectors
@@ -125,9 +126,10 @@ class ProductDetail(generics.RetrieveAPIView):
         return selectors.public_products()
 
 
+# Public, read-only: served from a streaming replica when one is configured (lib/db.py).
 urlpatterns = [
-    path("ikm/shops/", ShopList.as_view(), name="ikm-shops"),
-    path("ikm/shops/<slug:slug>/", ShopDetail.as_view(), name="ikm-shop"),
-    path("ikm/products/", ProductList.as_view(), name="ikm-products"),
-    path("ikm/products/<slug:slug>/", ProductDetail.as_view(), name="ikm-product"),
+    path("ikm/shops/", use_replica()(ShopList.as_view()), name="ikm-shops"),
+    path("ikm/shops/<slug:slug>/", use_replica()(ShopDetail.as_view()), name="ikm-shop"),
+    path("ikm/products/", use_replica()(ProductList.as_view()), name="ikm-products"),
+    path("ikm/products/<slug:slug>/", use_replica()(ProductDetail.as_view()), name="ikm-product"),
 ]

@@ -16,6 +16,7 @@ import datetime
 import re
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +24,7 @@ from django.contrib.auth.models import User
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity, TrigramWordSimilarity
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
+from django.db import connections, transaction
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, Window
 from django.db.models.functions import Coalesce, JSONObject, TruncDate, TruncMonth
 from django.http import Http404
@@ -430,10 +432,21 @@ def search_products(
     if not q:
         return _sorted(base, sort, ranked=False)
     qs = None
-    for _used, qs in _attempts(base, q, sort):
-        if qs.exists():
-            return qs
-    return qs
+    for _used, qs, trigram in _attempts(base, q, sort):
+        if not trigram:
+            if qs.exists():
+                return qs
+            continue
+        # The API pages lazily, maybe outside any transaction: the trigram matches are
+        # found now, under the threshold, and the queryset returned selects them by id.
+        db = qs.db  # the same connection (primary or one replica) for the setting and the query
+        with word_similarity_threshold(db):
+            ids = list(qs.using(db).values_list("pk", flat=True))
+        if ids:
+            similarity = TrigramWordSimilarity(Value(q), "search_text")  # type: ignore[arg-type]
+            found = base.filter(pk__in=ids).annotate(rank=similarity)
+            return _sorted(found, sort, ranked=True)
+    return base.none()  # nothing found (and never a trigram query evaluated later without its threshold)
 
 
 def search_page(*, q: str, number: int, per_page: int, **filters: Any) -> Any:
@@ -463,8 +476,13 @@ def search_ids_page(
         page = ids_page(_sorted(base, sort, ranked=False), number, per_page=per_page)
         page.search_query = q
         return page
-    for used, qs in _attempts(base, q, sort):
-        page = ids_page(qs, number, per_page=per_page)
+    for used, qs, trigram in _attempts(base, q, sort):
+        if trigram:
+            db = qs.db  # the same connection (primary or one replica) for the setting and the query
+            with word_similarity_threshold(db):
+                page = ids_page(qs.using(db), number, per_page=per_page)
+        else:
+            page = ids_page(qs, number, per_page=per_page)
         page.search_query = used
         if page.paginator.count:
             return page
@@ -473,7 +491,8 @@ def search_ids_page(
 
 
 def _attempts(base: Any, q: str, sort: str) -> Iterator:
-    """The search rule, in order, lazily: (query used, ranked queryset).
+    """The search rule, in order, lazily: (query used, ranked queryset, whether it must be
+    evaluated inside `word_similarity_threshold`).
 
     1. Full text (stored vector, GIN index) for `q` as typed.
     2. Only when that finds nothing: full text for `q` with each word the catalogue does not
@@ -482,12 +501,12 @@ def _attempts(base: Any, q: str, sort: str) -> Iterator:
        over the products' text (trigram GIN index; slow for common trigrams, so never run
        for words the catalogue knows — those are found by full text or not at all).
     """
-    yield q, _full_text(base, q, sort)
+    yield q, _full_text(base, q, sort), False
     corrected, unresolved = _spelling(q)
     if corrected:
-        yield corrected, _full_text(base, corrected, sort)
+        yield corrected, _full_text(base, corrected, sort), False
     if unresolved:
-        yield q, _trigram(base, q, sort)
+        yield q, _trigram(base, q, sort), True
 
 
 def _spelling(q: str) -> tuple:
@@ -535,6 +554,28 @@ def _full_text(qs: QuerySet[Any], q: str, sort: str) -> Any:
 def _trigram(qs: QuerySet[Any], q: str, sort: str) -> QuerySet[Any]:
     qs = qs.filter(search_text__trigram_word_similar=q).annotate(rank=TrigramWordSimilarity(Value(q), "search_text"))  # type: ignore[arg-type]
     return _sorted(qs, sort, ranked=True)
+
+
+# Typo tolerance of the trigram fallback: "kripik" vs "keripik" has word similarity 0.57,
+# under pg_trgm's default 0.6 for the %> operator (which the trigram GIN index serves).
+WORD_SIMILARITY_THRESHOLD = 0.5
+
+
+@contextmanager
+def word_similarity_threshold(using: str = "default") -> Iterator[None]:
+    """Run the enclosed queries with pg_trgm's word similarity threshold lowered, in one
+    transaction: `set_config(..., is_local => true)` (SET LOCAL) lasts until that transaction
+    ends, so behind pgbouncer's transaction pooling it never leaks into another client's
+    session, and it never depends on which server connection a later query lands on (a
+    per-connection SET did both). Inside an outer transaction it is a savepoint; the setting
+    then lasts until the outer transaction ends, which only lowers the threshold of later
+    trigram queries of the same request."""
+    with transaction.atomic(using=using):
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)", [str(WORD_SIMILARITY_THRESHOLD)]
+            )
+        yield
 
 
 def _sorted(qs: QuerySet[Any], sort: str, *, ranked: bool) -> QuerySet[Any]:

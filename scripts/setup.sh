@@ -33,7 +33,7 @@ packages=(postgresql "postgresql-${PG_MAJOR}-postgis-3" gdal-bin redis-server ge
 # Debian's python3 needs python3-venv; a pyenv/other Python has venv built in.
 "$PYTHON" -c "import ensurepip" 2>/dev/null || packages+=(python3-venv)
 # nginx: the VM-path test runs the deploy/nginx site in front of gunicorn.
-[ "$FOR_TESTS" = 1 ] && packages+=(chromium fonts-dejavu-core wrk nginx)
+[ "$FOR_TESTS" = 1 ] && packages+=(chromium fonts-dejavu-core wrk nginx pgbouncer)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from blitar_portal.core.api import form_parameters, validated_query
+from blitar_portal.lib.db import use_replica
 from blitar_portal.lib.ratelimit import UNSAFE, api_throttles, scoped
 
 from . import selectors, services
@@ -215,6 +216,8 @@ class CoverView(APIView):
 urlpatterns = [
     path("tanam/plantings/", PlantingsView.as_view(), name="tanam-plantings"),
     path("tanam/plantings/<int:pk>/", PlantingDetailView.as_view(), name="tanam-planting"),
-    path("tanam/clusters/", ClustersView.as_view(), name="tanam-clusters"),
-    path("tanam/cover/", CoverView.as_view(), name="tanam-cover"),
+    # Public, read-only: from a streaming replica when one is configured (lib/db.py). The
+    # plantings list stays on the primary: a volunteer reads back what the app just sent.
+    path("tanam/clusters/", use_replica()(ClustersView.as_view()), name="tanam-clusters"),
+    path("tanam/cover/", use_replica()(CoverView.as_view()), name="tanam-cover"),
 ]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from blitar_portal.core.api import NON_FIELD, error_body
+from blitar_portal.lib.db import use_replica
 from blitar_portal.lib.media import rendition_response
 from blitar_portal.lib.ratelimit import UNSAFE, rate_limit
 from blitar_portal.regions.selectors import kecamatan_outlines_geojson, regency_outline_geojson
@@ -224,10 +225,12 @@ def leaderboard(request):
 OPEN_DATA_RETRY_SECONDS = 120
 
 
+@use_replica()  # the open-data files: public, a few seconds late is fine
 def export_csv(request):
     return _open_data_download(request, "csv")
 
 
+@use_replica()
 def export_geojson(request):
     return _open_data_download(request, "geojson")
 

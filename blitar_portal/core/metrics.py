@@ -16,10 +16,13 @@ import os
 import time
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily
+
+from blitar_portal.lib.db import replica_aliases, replica_lag_seconds
 
 from . import backups
 from .models import WorkerHeartbeat
@@ -120,6 +123,19 @@ class PortalCollector:
         for beat in WorkerHeartbeat.objects.order_by("queue"):
             heartbeat.add_metric([beat.queue], _age(beat.beat_at, now))
         yield heartbeat
+
+        lag = GaugeMetricFamily(
+            "portal_db_replica_lag_seconds",
+            "Seconds the streaming replica's replay is behind the primary (NaN: unreachable).",
+            labels=["replica"],
+        )
+        for alias in replica_aliases():
+            try:
+                value = replica_lag_seconds(alias)
+            except DatabaseError:
+                value = None
+            lag.add_metric([alias], math.nan if value is None else value)
+        yield lag
 
         sets = backups.list_backups()
         newest = parse_datetime(sets[-1][1]["created_at"]) if sets else None

@@ -10,3 +10,17 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return f"{self.queue} @ {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class DrillEffect(models.Model):
+    """The side effect of the failover drill's task (`core.drill`, run by `make rehearsal`):
+    one row per token applied. Not unique on purpose: a task that ran its effect twice
+    would show as two rows, which the rehearsal counts as a duplicate."""
+
+    token = models.CharField(max_length=64, db_index=True)
+    worker = models.CharField(max_length=200)
+    redelivered = models.BooleanField(default=False)
+    applied_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.token

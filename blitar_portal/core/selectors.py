@@ -11,6 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from blitar_portal.lib.cache import ping as cache_ping
+from blitar_portal.lib.db import replica_aliases, replica_lag_seconds
 from ehealth import dashboard as ehealth_dashboard
 from ikm import dashboard as ikm_dashboard
 from ikm import selectors as ikm_selectors
@@ -86,11 +87,26 @@ def _check_worker() -> dict[str, Any]:
     return {"heartbeat_age_seconds": round(age, 1)}
 
 
+def _check_replica() -> dict[str, Any]:
+    """Every streaming replica (only when DATABASE_REPLICA_URLS is set): reachable, in
+    recovery, replay at most REPLICA_MAX_LAG_SECONDS behind."""
+    lags = {}
+    for alias in replica_aliases():
+        lag = replica_lag_seconds(alias)
+        if lag is None:
+            raise RuntimeError(f"{alias} is not a replica (not in recovery)")
+        if lag > settings.REPLICA_MAX_LAG_SECONDS:
+            raise RuntimeError(f"{alias} replays {int(lag)} s behind the primary")
+        lags[alias] = round(lag, 1)
+    return {"lag_seconds": lags}
+
+
 HEALTH_CHECKS = {
     "database": _check_database,
     "cache": _check_cache,
     "broker": _check_broker,
     "worker": _check_worker,
+    "replica": _check_replica,
 }
 # /readyz: without these the node cannot serve; the other parts only degrade it
 # (pages render from the database when Redis is down, tasks wait to be enqueued).
@@ -118,7 +134,7 @@ def health_report(*, details: bool = False) -> dict[str, str]:
 
     Versions, ages and error texts only with details=True (a monitoring token):
     anonymous callers learn which part failed, nothing about hosts or versions."""
-    checks = _run_checks(HEALTH_CHECKS)
+    checks = _run_checks([name for name in HEALTH_CHECKS if name != "replica" or replica_aliases()])
     failing = _failing(checks)
     return {"status": "fail" if failing else "ok", "failing": failing, "checks": _shown(checks, details)}
 

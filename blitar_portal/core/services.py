@@ -2,12 +2,14 @@
 
 import datetime
 import socket
+import time
 from typing import Any
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import WorkerHeartbeat
+from .models import DrillEffect, WorkerHeartbeat
 
 
 def worker_heartbeat_record(*, queue: Any = None, hostname: str | None = None) -> WorkerHeartbeat:
@@ -16,6 +18,20 @@ def worker_heartbeat_record(*, queue: Any = None, hostname: str | None = None) -
         queue=queue, defaults={"beat_at": timezone.now(), "hostname": hostname or socket.gethostname()}
     )
     return beat
+
+
+def drill_apply(*, token: str, worker: str, redelivered: bool = False, work_seconds: float = 0.0) -> bool:
+    """The failover drill's task body: `work_seconds` of work (the rehearsal kills the worker
+    during it), then its side effect exactly once per token, whatever the number of deliveries
+    (acks_late redelivers a task whose worker died). Returns whether this run applied it."""
+    time.sleep(work_seconds)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"drill:{token}"])
+        if DrillEffect.objects.filter(token=token).exists():
+            return False
+        DrillEffect.objects.create(token=token, worker=worker, redelivered=redelivered)
+    return True
 
 
 def retention_apply(*, now: datetime.datetime | None = None) -> dict[str, Any]:

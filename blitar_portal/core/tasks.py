@@ -1,7 +1,7 @@
 from celery import shared_task
 from celery.signals import worker_ready
 
-from .services import retention_apply, worker_heartbeat_record
+from .services import drill_apply, retention_apply, worker_heartbeat_record
 
 
 @shared_task(name="core.worker_heartbeat", bind=True, ignore_result=True)
@@ -17,6 +17,17 @@ def heartbeat_on_worker_start(sender=None, **kwargs):
     queues = [queue.name for queue in getattr(consumer, "queues", [])] or [None]
     for queue in queues:
         worker_heartbeat.apply_async(queue=queue)
+
+
+@shared_task(name="core.drill", bind=True, ignore_result=True)
+def drill(self, token, work_seconds=0.0):
+    """`make rehearsal`'s marker task (scripts/rehearsal.py): idempotent, acks late (settings)."""
+    drill_apply(
+        token=token,
+        worker=self.request.hostname or "",
+        redelivered=bool((self.request.delivery_info or {}).get("redelivered")),
+        work_seconds=float(work_seconds),
+    )
 
 
 @shared_task(name="core.purge_personal_data", ignore_result=True)

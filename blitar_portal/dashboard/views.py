@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from blitar_portal.accounts.roles import is_diskominfo
+from blitar_portal.lib.db import use_replica
 from ikm import selectors as ikm_selectors
 from ikm import services as ikm_services
 
@@ -62,6 +63,7 @@ def _body_cache_key(slug, filters, freshness, target):
     return "dashboard:body:" + hashlib.sha1(":".join(map(str, parts)).encode(), usedforsecurity=False).hexdigest()
 
 
+@use_replica()  # aggregates anyone on the team may see a few seconds late
 @diskominfo_required
 def section(request, slug="ringkasan"):
     freshness = selectors.freshness()
@@ -87,6 +89,7 @@ def section(request, slug="ringkasan"):
     return render(request, "dashboard/section.html", context)
 
 
+@use_replica()
 @diskominfo_required
 def figure_download(request, slug, key):
     _form, _filters, builder = _page(request, slug)
@@ -98,6 +101,7 @@ def figure_download(request, slug, key):
     return response
 
 
+@use_replica()
 @diskominfo_required
 def section_download(request, slug):
     _form, filters, builder = _page(request, slug)
