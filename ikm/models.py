@@ -219,7 +219,8 @@ class SearchWord(models.Model):
     The vocabulary a misspelt query word is corrected against ("kripik" → "keripik"):
     trigram similarity over a few thousand distinct words is cheap, over 20,000 product
     texts it is not. Kept by `services.product_refresh_search`; a word whose products are
-    gone merely corrects to a word that finds nothing."""
+    gone or hidden stays here but is never proposed (`selectors.closest_known_word` counts
+    the public products of each candidate and prefers the more frequent of equally near words)."""
 
     word = models.CharField(max_length=100, primary_key=True)
 

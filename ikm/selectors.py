@@ -25,7 +25,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimil
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connections, transaction
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, Window
+from django.db.models import Count, Exists, F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, Window
 from django.db.models.functions import Coalesce, JSONObject, TruncDate, TruncMonth
 from django.http import Http404
 from django.utils import timezone
@@ -496,7 +496,8 @@ def _attempts(base: Any, q: str, sort: str) -> Iterator:
 
     1. Full text (stored vector, GIN index) for `q` as typed.
     2. Only when that finds nothing: full text for `q` with each word the catalogue does not
-       know replaced by its most similar known word ("kripik tempe" → "keripik tempe").
+       know replaced by `closest_known_word` ("kripik tempe" → "keripik tempe", "batk" →
+       "batik": similarity first, then how many public products use the word).
     3. Only when a word is unknown and has no similar known word: trigram word similarity
        over the products' text (trigram GIN index; slow for common trigrams, so never run
        for words the catalogue knows — those are found by full text or not at all).
@@ -509,24 +510,72 @@ def _attempts(base: Any, q: str, sort: str) -> Iterator:
         yield q, _trigram(base, q, sort), True
 
 
-def _spelling(q: str) -> tuple:
+def _spelling(q: str) -> tuple[str | None, bool]:
     """(corrected query or None, whether a word stayed unknown with no similar known word)."""
     words = re.findall(r"\w+", q.lower())[:8]
     unknown = {w for w in words if len(w) >= MIN_QUERY_CHARS}
     unknown -= set(SearchWord.objects.filter(word__in=unknown).values_list("word", flat=True))
     replacements = {}
     for word in sorted(unknown):
-        best = (
-            SearchWord.objects.filter(word__trigram_similar=word)
-            .annotate(similarity=TrigramSimilarity("word", word))
-            .order_by("-similarity", "word")
-            .values_list("word", flat=True)
-            .first()
-        )
+        best = closest_known_word(word)
         if best:
             replacements[word] = best
     corrected = " ".join(replacements.get(w, w) for w in words) if replacements else None
     return corrected, len(replacements) < len(unknown)
+
+
+SPELLING_CANDIDATES = 20  # the most trigram-similar vocabulary words weighed per misspelt word
+SPELLING_COUNT_CAP = 1000  # "in 1000 public products" and "in 5000" weigh the same
+
+
+def closest_known_word(word: str) -> str | None:
+    """The catalogue word a misspelt `word` is corrected to: THE spelling rule, ONE query.
+
+    Candidates: the `SPELLING_CANDIDATES` vocabulary words most trigram-similar to `word`
+    (`%`, trigram GIN index on `SearchWord`) that at least one public product contains
+    (`public_product_rows()`, full text on the stored vector, GIN; counted up to
+    `SPELLING_COUNT_CAP`). Chosen: the fewest typing edits (insert, delete, replace or
+    swap two neighbouring letters), then the word in MOST public products, then the most
+    trigram-similar, then alphabetical. So "batk" (one edit from both) becomes "batik"
+    (270 products), not "batu" (a few stone mortars), though "batu" shares more trigrams;
+    a word only hidden products use is never proposed."""
+    nearest = (
+        SearchWord.objects.filter(word__trigram_similar=word)
+        .annotate(similarity=TrigramSimilarity("word", word))
+        .order_by("-similarity", "word")
+        .values("word")[:SPELLING_CANDIDATES]
+    )
+    containing = public_product_rows().filter(
+        search_vector=SearchQuery(OuterRef("word"), config="simple", search_type="plain")
+    )
+    candidates = (
+        SearchWord.objects.filter(word__in=Subquery(nearest))
+        .annotate(
+            similarity=TrigramSimilarity("word", word),
+            products=Func(
+                Func(Subquery(containing.order_by().values("pk")[:SPELLING_COUNT_CAP]), function="ARRAY"),
+                function="cardinality",
+            ),
+        )
+        .values_list("word", "products", "similarity")
+    )
+    ranked = sorted((c for c in candidates if c[1]), key=lambda c: (_typing_edits(word, c[0]), -c[1], -c[2], c[0]))
+    return ranked[0][0] if ranked else None
+
+
+def _typing_edits(a: str, b: str) -> int:
+    """Optimal-string-alignment distance: letters inserted, deleted, replaced, or two
+    neighbours swapped ("bakit" → "batik" is one edit)."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        row = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                row[j] = min(row[j], prev2[j - 2] + 1)
+        prev2, prev = prev, row
+    return prev[-1]
 
 
 def _filters(
