@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from blitar_portal.accounts.roles import DISKOMINFO, HOSPITAL_STAFF, IKM_OWNER
 from ehealth.models import HospitalMembership, Service
-from tests.ehealth.conftest import make_hospital, set_beds
+from tests.ehealth.conftest import make_hospital, open_all_week, set_beds
 from tests.ehealth.privacy_helpers import make_request
 from tests.factories import UserFactory
 
@@ -37,7 +37,7 @@ def portal(transactional_db):
     # A long class name ("Perinatologi") made the bed table, and every card of the board, 372 px wide.
     rsia = make_hospital("rsia-permata-bunda", "RSIA Permata Bunda Kanigoro", kecamatan_slug="kanigoro")
     set_beds(rsia, {("VIP", ""): (6, 1), ("NICU", ""): (4, 0), ("PERINATOLOGI", ""): (6, 2)})
-    ticket = make_request(Service.objects.create(hospital=wlingi, name="Poli Anak", daily_quota=20))
+    ticket = make_request(open_all_week(Service.objects.create(hospital=wlingi, name="Poli Anak", daily_quota=20)))
     owner = UserFactory(username="sri", first_name="Sri Wahyuni", groups=[IKM_OWNER])
     product = make_product(make_shop(owner))
     community = Community.objects.create(name="Forum Sekolah Adiwiyata Kabupaten Blitar", slug="adiwiyata")

@@ -13,6 +13,7 @@ PAYLOAD = {
     "date": "01-12-2026",
     "time": "08:30",
     "number": "4",
+    "ahead": "2",
     "reason": "Dokter cuti",
     "status": "Selesai",
     "species": "Mahoni",

@@ -9,7 +9,7 @@ from blitar_portal.notifications import services
 from blitar_portal.notifications.models import Contact, Notification
 from ehealth import services as ehealth_services
 from ehealth.models import Service
-from tests.ehealth.conftest import make_hospital
+from tests.ehealth.conftest import make_hospital, open_all_week
 from tests.notifications.conftest import WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN
 from tests.notifications.servers.whatsapp import post_status_webhook, status_payload
 
@@ -31,7 +31,7 @@ def send_all():
 
 @pytest.mark.django_db
 def test_a_booking_with_whatsapp_consent_sends_the_template_with_the_code(whatsapp_api):
-    service = Service.objects.create(hospital=make_hospital("rs-wa", "RS WhatsApp"), name="Poli Umum")
+    service = open_all_week(Service.objects.create(hospital=make_hospital("rs-wa", "RS WhatsApp"), name="Poli Umum"))
     request, _warnings = ehealth_services.service_request_create(
         service=service,
         visit_date=timezone.localdate(),
