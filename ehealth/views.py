@@ -45,9 +45,9 @@ def _board_body_cacheable(request):
 
 @require_GET
 def board(request):
-    """The bed board. Its body (filters, results, tracking form) is cached per validated filters
-    and language until the next bed change (`cached_html`); the site shell, with the visitor's
-    own CSRF token in the language switch, is rendered for every request.
+    """The bed board, cached per validated filters and language until the next bed change
+    (`cached_html`): an anonymous visitor's whole page (nothing on it is per visitor), for a
+    signed-in visitor the body only (the shell names them and holds their logout token).
 
     The cache key and the cached body come from the *validated* filters only (issue 11, point 8):
     a junk value is not cached (the page shows its message), and two spellings of the same
@@ -56,6 +56,18 @@ def board(request):
         form = BoardFilterForm(request.GET, options=selectors.board_filter_options())
         if form.is_valid():
             params = QueryDict(urlencode(sorted((k, v) for k, v in form.cleaned_data.items() if v not in (None, ""))))
+            if not request.user.is_authenticated and not len(messages.get_messages(request)):
+                # An anonymous page holds nothing per visitor (the language switch needs no CSRF
+                # token), so it is cached whole: a hit costs no template rendering at all.
+                return HttpResponse(
+                    cached_html(
+                        "ehealth-board",
+                        f"page:{params.urlencode()}",
+                        lambda: _board_page(request, params).content.decode(),
+                        version=selectors.board_html_version(),
+                        timeout=selectors.BOARD_HTML_SECONDS,
+                    )
+                )
             body = cached_html(
                 "ehealth-board",
                 f"body:{params.urlencode()}",

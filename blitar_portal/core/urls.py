@@ -11,5 +11,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("metrics", views.metrics, name="metrics"),
     path("privasi/", views.privacy, name="privacy"),
+    path("bahasa/", views.language, name="language"),
     path("bench/baseline", views.baseline, name="baseline"),
 ]

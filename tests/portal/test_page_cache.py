@@ -98,20 +98,35 @@ def test_no_cached_page_entry_holds_a_csrf_token_and_each_visitor_gets_their_own
 
 
 @pytest.mark.parametrize("path", CACHED_PAGES)
-def test_the_language_form_of_a_cached_page_works_with_the_token_of_a_fresh_render(path, alice):
+def test_a_post_form_of_a_cached_page_works_with_the_token_of_a_fresh_render(path, alice):
+    """The signed-in shell (rendered per request) holds the visitor's logout token."""
     warm = Client()
     warm.force_login(alice)
     warm.get(path)  # fills the page cache
     visitor = Client(enforce_csrf_checks=True)
     visitor.force_login(alice)
+    token = TOKEN.search(visitor.get(path).content.decode()).group(1)
+    assert visitor.post("/akun/keluar/", {"csrfmiddlewaretoken": token}).status_code == 302
+    assert "_auth_user_id" not in visitor.session
+
+
+@pytest.mark.parametrize("path", ["/kesehatan/", "/kesehatan/?kelas=ICU", "/ikm/", "/ikm/cari/?q=keripik"])
+def test_the_language_switch_of_a_cached_page_needs_no_token(path, db):
+    Client().get(path)  # fills the page cache
+    visitor = Client(enforce_csrf_checks=True)
     html = visitor.get(path).content.decode()
-    token = TOKEN.search(html).group(1)
-    response = visitor.post("/i18n/setlang/", {"language": "en", "next": path, "csrfmiddlewaretoken": token})
-    assert response.status_code == 302
-    english = visitor.get(path)
-    assert english.status_code == 200 and 'lang="en"' in english.content.decode()
-    # The English page is an entry of its own, not the Indonesian one.
-    assert visitor.get(path).content.decode() != html
+    assert "csrfmiddlewaretoken" not in html  # an anonymous page: nothing per visitor
+    response = visitor.get("/bahasa/", {"language": "en", "next": path})
+    assert response.status_code == 302 and response["Location"] == path
+    english = visitor.get(path).content.decode()
+    assert 'lang="en"' in english and english != html  # the English page is an entry of its own
+
+
+def test_the_language_switch_stays_on_this_site(client, db):
+    response = client.get("/bahasa/", {"language": "en", "next": "https://evil.example/"})
+    assert response.status_code == 302 and response["Location"] == "/"
+    response = client.get("/bahasa/", {"language": "xx", "next": "/ikm/"})
+    assert response["Location"] == "/ikm/" and "django_language" not in response.cookies
 
 
 def test_the_pages_cache_rendered_html_only_through_the_one_helper():
