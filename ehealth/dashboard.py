@@ -7,6 +7,7 @@
 """
 
 import datetime
+from operator import itemgetter
 from typing import Any
 
 from django.db.models import Aggregate, Case, Count, DateField, DurationField, F, Q, When
@@ -14,7 +15,7 @@ from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from blitar_portal.dashboard.figures import Figure
+from blitar_portal.dashboard.figures import Figure, record_figure
 from blitar_portal.dashboard.sections import (
     NOT_PER_KECAMATAN,
     Card,
@@ -354,31 +355,19 @@ def _reporting(hospitals: list[dict[str, Any]], at: datetime.datetime) -> Figure
 
 
 def _sync(hospitals: list[dict[str, Any]], at: datetime.datetime) -> Figure:
-    rows = [
-        [
-            h["name"],
-            _("Tepat waktu") if h["on_time"] else _("Usang"),
-            h["runs"],
-            h["ok"],
-            h["success_percent"],
-            h.get("reporting_score"),
-            h["last_error"],
-        ]
-        for h in hospitals
-    ]
-    return Figure(
+    return record_figure(
         key="sinkronisasi",
         title=_("Keberhasilan sinkronisasi per rumah sakit (7 hari)"),
-        columns=[
-            _("Rumah sakit"),
-            _("Status data"),
-            _("Sinkronisasi"),
-            _("Berhasil"),
-            _("Berhasil (%)"),
-            _("Skor pelaporan %(days)s hari (%%)") % {"days": REPORTING_DAYS},
-            _("Galat terakhir"),
+        fields=[
+            (_("Rumah sakit"), itemgetter("name")),
+            (_("Status data"), lambda h: _("Tepat waktu") if h["on_time"] else _("Usang")),
+            (_("Sinkronisasi"), itemgetter("runs")),
+            (_("Berhasil"), itemgetter("ok")),
+            (_("Berhasil (%)"), itemgetter("success_percent")),
+            (_("Skor pelaporan %(days)s hari (%%)") % {"days": REPORTING_DAYS}, lambda h: h.get("reporting_score")),
+            (_("Galat terakhir"), itemgetter("last_error")),
         ],
-        rows=rows,
+        records=hospitals,
         chart="bar",
         series_columns=[4],
         computed_at=at,

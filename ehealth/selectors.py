@@ -5,10 +5,9 @@ Owner filtering lives here once: `hospitals_for_user(user)` and the
 """
 
 import datetime
-import hashlib
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
@@ -280,37 +279,16 @@ def board_data() -> list:
     return rows
 
 
-# Per-process copy of rendered board HTML: {key: (version, minute, html)}. Checked against the
-# shared version key in Redis on every request, so a bed change anywhere invalidates it at once.
-_LOCAL_HTML: dict[str, tuple[Any, ...]] = {}
-_LOCAL_MAX = 256
+BOARD_HTML_SECONDS = 120
 
 
-def board_fragment_cached(*, variant: str, build: Callable[[], Any], now: datetime.datetime | None = None) -> Any:
-    """Rendered board HTML (or what `build` makes of it) for one variant, cached.
-
-    A variant is page or results, language and filters.
-
-    Valid only for the current board version (bumped by every bed change) and the
-    current minute (the HTML says "N menit lalu" and marks stale data), so it never
-    shows numbers older than the last applied change. A hit costs one small Redis GET.
-    """
+def board_html_version(*, now: datetime.datetime | None = None) -> tuple[int | None, int]:
+    """What a cached board page is valid for (blitar_portal.lib.cache.cached_html): the board
+    version (bumped by every bed change) and the current minute (the HTML says "N menit lalu"
+    and marks stale data), so it never shows numbers older than the last applied change. A
+    check costs one small Redis GET."""
     now = now or timezone.now()
-    minute = int(now.timestamp() // 60)
-    key = "ehealth:board-html:" + hashlib.sha256(variant.encode()).hexdigest()[:32]
-    version = _board_version()
-    for lookup in (_LOCAL_HTML.get, cache.get):
-        cached = lookup(key)
-        if cached and cached[0] == version and cached[1] == minute:
-            _LOCAL_HTML[key] = cached
-            return cached[2]
-    value = build()
-    entry = (version, minute, str(value) if isinstance(value, str) else value)
-    cache.set(key, entry, 120)
-    if len(_LOCAL_HTML) >= _LOCAL_MAX:
-        _LOCAL_HTML.clear()
-    _LOCAL_HTML[key] = entry
-    return value
+    return _board_version(), int(now.timestamp() // 60)
 
 
 def hospital_distances(point: Point) -> dict:

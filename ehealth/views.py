@@ -1,24 +1,23 @@
 """Public pages of E-Health: bed board, hospital page, service requests, demo feeds. Thin views."""
 
 import datetime
-import re
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, QueryDict
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from blitar_portal.dashboard import svg
+from blitar_portal.lib.cache import cached_html
 from blitar_portal.lib.masking import mask_email, mask_name
 from blitar_portal.lib.ratelimit import rate_limit
 from blitar_portal.notifications import selectors as notification_selectors
@@ -47,60 +46,78 @@ def _board_point(form):
 
 
 BOARD_PARAMS = {"kelas", "kecamatan", "jenis", "urut", "lat", "lon"}
-# The token inside every CSRF input of a rendered page (the language switch in base.html).
-_CSRF_VALUE = re.compile(r'(?<=name="csrfmiddlewaretoken" value=")[^"]*(?=")')
 
 
-def _board_page_cacheable(request):
-    """Whole-page cache for anonymous visitors without pending messages and with only known filters."""
-    return (
-        not request.htmx
-        and set(request.GET) <= BOARD_PARAMS
-        and not request.GET.get("lat")
-        and not request.user.is_authenticated
-        and not len(messages.get_messages(request))
-    )
+def _board_body_cacheable(request):
+    """The body is shared by every visitor who asks for the same known filters (no location)."""
+    return set(request.GET) <= BOARD_PARAMS and not request.GET.get("lat")
 
 
 @require_GET
 def board(request):
-    """The bed board. Anonymous pages are served from a cache that every bed change invalidates.
+    """The bed board, cached per validated filters and language until the next bed change
+    (`cached_html`): an anonymous visitor's whole page (nothing on it is per visitor), for a
+    signed-in visitor the body only (the shell names them and holds their logout token).
 
-    The cache key and the cached page come from the *validated* filters only (issue 11, point 8):
+    The cache key and the cached body come from the *validated* filters only (issue 11, point 8):
     a junk value is not cached (the page shows its message), and two spellings of the same
     filters share one entry."""
-    if _board_page_cacheable(request):
+    if not request.htmx and _board_body_cacheable(request):
         form = BoardFilterForm(request.GET, options=selectors.board_filter_options())
         if form.is_valid():
             params = QueryDict(urlencode(sorted((k, v) for k, v in form.cleaned_data.items() if v not in (None, ""))))
-            # "page-bytes": cached as encoded pieces (a key of its own, so a process still running an
-            # older release, which cached the page as one string, never reads this shape, nor we its).
-            variant = f"page-bytes:{get_language()}:{params.urlencode()}"
-            parts = selectors.board_fragment_cached(variant=variant, build=lambda: _board_page_parts(request, params))
-            # Each visitor gets their own CSRF token in the (cached) language-switch form: the page is
-            # cached as encoded pieces around the token, so serving it is one join, no regex, no encoding.
-            return HttpResponse(get_token(request).encode().join(parts))
+            if not request.user.is_authenticated and not len(messages.get_messages(request)):
+                # An anonymous page holds nothing per visitor (the language switch needs no CSRF
+                # token), so it is cached whole: a hit costs no template rendering at all.
+                return HttpResponse(
+                    cached_html(
+                        "ehealth-board",
+                        f"page:{params.urlencode()}",
+                        lambda: _board_page(request, params).content.decode(),
+                        version=selectors.board_html_version(),
+                        timeout=selectors.BOARD_HTML_SECONDS,
+                    )
+                )
+            body = cached_html(
+                "ehealth-board",
+                f"body:{params.urlencode()}",
+                lambda: _board_body(request, params),
+                version=selectors.board_html_version(),
+                timeout=selectors.BOARD_HTML_SECONDS,
+            )
+            return render(request, "ehealth/board.html", {"body": body})
     return _board_page(request, request.GET)
 
 
-def _board_page_parts(request, params):
-    return tuple(part.encode() for part in _CSRF_VALUE.split(_board_page(request, params).content.decode()))
-
-
 def _board_page(request, params):
-    form = BoardFilterForm(params or None, options=selectors.board_filter_options())
+    if request.htmx:
+        return HttpResponse(_board_results_for(request, _board_form(params)))
+    return render(request, "ehealth/board.html", {"body": _board_body(request, params)})
+
+
+def _board_form(params):
+    return BoardFilterForm(params or None, options=selectors.board_filter_options())
+
+
+def _board_body(request, params):
+    form = _board_form(params)
+    context = {"form": form, "results": _board_results_for(request, form)}
+    return render_to_string("ehealth/partials/board_body.html", context)
+
+
+def _board_results_for(request, form):
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     filters = {k: data.get(k) or "" for k in ("kelas", "kecamatan", "jenis")}
     point = _board_point(form) if form.is_bound else None
-    if point is None:
-        variant = f"results:{get_language()}:{urlencode(sorted(filters.items()))}"
-        html = selectors.board_fragment_cached(variant=variant, build=lambda: _board_results(request, filters, None))
-        html = mark_safe(html)  # noqa: S308 - rendered from our template
-    else:
-        html = _board_results(request, filters, point)  # distances are per visitor
-    if request.htmx:
-        return HttpResponse(html)
-    return render(request, "ehealth/board.html", {"form": form, "results": html})
+    if point is not None:
+        return _board_results(request, filters, point)  # distances are per visitor
+    return cached_html(
+        "ehealth-board",
+        f"results:{urlencode(sorted(filters.items()))}",
+        lambda: _board_results(request, filters, None),
+        version=selectors.board_html_version(),
+        timeout=selectors.BOARD_HTML_SECONDS,
+    )
 
 
 def _board_results(request, filters, point):

@@ -9,13 +9,14 @@
 
 import datetime
 import math
+from operator import itemgetter
 from typing import Any
 
 from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
-from blitar_portal.dashboard.figures import Figure
+from blitar_portal.dashboard.figures import Figure, record_figure
 from blitar_portal.dashboard.sections import (
     NOT_PER_KECAMATAN,
     Card,
@@ -285,32 +286,19 @@ def _activity(ctx: Context) -> Figure:
 
 
 def _growth(ctx: Context, online: bool) -> Figure:
-    data = snapshot(ctx, GROWTH, []) or []
-    rows = [
-        [
-            str(r["period_end"])[:10],
-            r["shops"],
-            round(100 * r["shops"] / online, 1) if online else None,
-            r["output"],
-            r["capacity"],
-            r["workers"],
-            r["omzet"],
-        ]
-        for r in data
-    ]
-    return Figure(
+    return record_figure(
         key="perkembangan",
         title=_("Laporan perkembangan IKM (jumlah)"),
-        columns=[
-            _("Akhir periode"),
-            _("IKM melapor"),
-            _("Porsi IKM online (%)"),
-            _("Produksi"),
-            _("Kapasitas/bulan"),
-            _("Tenaga kerja"),
-            _("Omzet (Rp)"),
+        fields=[
+            (_("Akhir periode"), lambda r: str(r["period_end"])[:10]),
+            (_("IKM melapor"), itemgetter("shops")),
+            (_("Porsi IKM online (%)"), lambda r: round(100 * r["shops"] / online, 1) if online else None),
+            (_("Produksi"), itemgetter("output")),
+            (_("Kapasitas/bulan"), itemgetter("capacity")),
+            (_("Tenaga kerja"), itemgetter("workers")),
+            (_("Omzet (Rp)"), itemgetter("omzet")),
         ],
-        rows=rows,
+        records=snapshot(ctx, GROWTH, []) or [],
         chart="bar",
         series_columns=[2],
         computed_at=snapshot_time(ctx, GROWTH),

@@ -307,6 +307,12 @@ def catalogue_version() -> int:
     return _local["version"]
 
 
+def catalogue_html_version() -> tuple[int, int]:
+    """What a cached catalogue page is valid for (blitar_portal.lib.cache.cached_html): the
+    catalogue version and the current 5-minute window (expiry dates move with the clock)."""
+    return catalogue_version(), int(time.time() // CATALOGUE_CACHE_SECONDS)
+
+
 def catalogue_version_set(version: int) -> None:
     cache.set(CATALOGUE_VERSION_KEY, version, None)
     _local["version"], _local["read_at"] = version, time.monotonic()

@@ -1,6 +1,5 @@
 """Public pages of 999 IKM Online: catalogue front, search, product and shop pages."""
 
-import hashlib
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -9,10 +8,10 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from blitar_portal.lib.cache import cached_html
 from blitar_portal.lib.media import rendition_response
 from blitar_portal.lib.params import PageField
 from blitar_portal.lib.ratelimit import rate_limit
@@ -26,10 +25,14 @@ PAGE_SIZE = 24
 
 @require_GET
 def front(request):
-    body = selectors.cached_catalogue(
-        f"front-body:{get_language()}", lambda: render_to_string("ikm/partials/front_body.html", _front_context())
+    body = cached_html(
+        "ikm-front",
+        "body",
+        lambda: render_to_string("ikm/partials/front_body.html", _front_context()),
+        version=selectors.catalogue_html_version(),
+        timeout=selectors.CATALOGUE_CACHE_SECONDS,
     )
-    return render(request, "ikm/front.html", {"body": mark_safe(body)})  # noqa: S308 - our template
+    return render(request, "ikm/front.html", {"body": body})
 
 
 def _front_context():
@@ -49,7 +52,7 @@ def _search_filters(data):
 @require_GET
 def search(request):
     """The whole page body is cached per validated parameters and language until the catalogue
-    changes: a repeated search costs one cache read and the site shell.
+    changes (`cached_html`): a repeated search costs the site shell only.
 
     Key and page come from the same validated form (SearchForm.querystring()), so a parameter
     the form does not know (utm_…) can neither vary the key nor appear in a cached link."""
@@ -58,10 +61,14 @@ def search(request):
         # Not cached: the page shows this request's own messages.
         body = _search_body(form)
         return render(request, "ikm/search.html", {"q": "", "body": mark_safe(body)}, status=400)  # noqa: S308
-    canonical = form.querystring()
-    key = f"search:{get_language()}:{hashlib.sha256(canonical.encode()).hexdigest()}"
-    body = selectors.cached_catalogue(key, lambda: _search_body(form))
-    return render(request, "ikm/search.html", {"q": form.cleaned_data["q"], "body": mark_safe(body)})  # noqa: S308
+    body = cached_html(
+        "ikm-search",
+        form.querystring(),
+        lambda: _search_body(form),
+        version=selectors.catalogue_html_version(),
+        timeout=selectors.CATALOGUE_CACHE_SECONDS,
+    )
+    return render(request, "ikm/search.html", {"q": form.cleaned_data["q"], "body": body})
 
 
 def _search_body(form):

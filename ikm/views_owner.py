@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 from blitar_portal.accounts.forms import SignUpForm
 from blitar_portal.accounts.roles import IKM_OWNER, has_role
 from blitar_portal.accounts.services import user_register
+from blitar_portal.lib.params import page_of
 from blitar_portal.lib.ratelimit import rate_limit
 
 from . import selectors, services
@@ -274,7 +274,7 @@ def owner_photo_original(request, pk):
 @shop_required
 def owner_inbox(request, *, shop):
     status = request.GET.get("status") if request.GET.get("status") in Inquiry.Status.values else None
-    page = Paginator(selectors.owner_inquiries(request.user, status=status), 20).get_page(request.GET.get("halaman"))
+    page = page_of(selectors.owner_inquiries(request.user, status=status), request, per_page=20)
     return render(
         request,
         "ikm/owner/inbox.html",

@@ -2,7 +2,6 @@
 
 from django.http import HttpResponse
 from django.urls import path
-from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
@@ -10,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from blitar_portal.core.api import form_parameters, validated_query
+from blitar_portal.core.pagination import cursor_links
 from blitar_portal.lib.db import use_replica
 from blitar_portal.lib.ratelimit import UNSAFE, api_throttles, scoped
 
@@ -110,20 +110,11 @@ class PlantingsView(APIView):
         filters = form.filters()
         after, before = form.cleaned_data["after"], form.cleaned_data["before"]
         page = selectors.plantings_public_page(filters, after=after, before=before, size=self.PAGE_SIZE)
-        base = request.build_absolute_uri(request.path)
-
-        def link(name, value):
-            # From the validated filters only: an unknown parameter never travels on in a link.
-            if value is None:
-                return None
-            return f"{base}?{urlencode([*form.query_items(exclude=('after', 'before')), (name, value)])}"
-
         return Response(
             {
                 "type": "FeatureCollection",
                 "total_estimate": selectors.plantings_public_total_estimate(filters),
-                "next": link("after", page["next_after"]),
-                "previous": link("before", page["previous_before"]),
+                **cursor_links(request, form, after=page["next_after"], before=page["previous_before"]),
                 "features": [planting_feature(p) for p in page["plantings"]],
             }
         )

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from blitar_portal.core.api import NON_FIELD, error_body
 from blitar_portal.lib.db import use_replica
 from blitar_portal.lib.media import rendition_response
+from blitar_portal.lib.params import page_of
 from blitar_portal.lib.ratelimit import UNSAFE, rate_limit
 from blitar_portal.regions.selectors import kecamatan_outlines_geojson, regency_outline_geojson
 
@@ -138,8 +138,8 @@ def planting_edit(request, pk):
 
 @login_required
 def mine(request):
-    page = Paginator(selectors.plantings_for_user(request.user).order_by("-created_at"), 20).get_page(
-        request.GET.get("page")
+    page = page_of(
+        selectors.plantings_for_user(request.user).order_by("-created_at"), request, per_page=20, param="page"
     )
     return render(request, "tanam/mine.html", {"page": page, "today": timezone.localdate()})
 
@@ -183,13 +183,14 @@ def cover_page(request):
     data = form.cleaned_data if form.is_valid() else {}  # a bad year or level: the defaults
     year = data.get("tahun") or (years[-1] if years else timezone.localdate().year)
     level = data.get("tingkat") or "kecamatan"
-    page = Paginator(selectors.cover_table(level=level, year=year), 50).get_page(request.GET.get("page"))
+    page = page_of(selectors.cover_table(level=level, year=year), request, per_page=50, param="page")
     regency = selectors.cover_regency(year)
     context = {
         "years": years,
         "year": year,
         "level": level,
         "page": page,
+        "query_string": form.querystring() if data else "",
         "regency": regency,
         "co2_tonnes": round(regency.co2_kg_per_year / 1000) if regency else None,
         "method": cover,
@@ -199,7 +200,7 @@ def cover_page(request):
 
 
 def communities(request):
-    page = Paginator(selectors.communities_ranked(), 20).get_page(request.GET.get("page"))
+    page = page_of(selectors.communities_ranked(), request, per_page=20, param="page")
     return render(request, "tanam/communities.html", {"page": page})
 
 
@@ -208,7 +209,7 @@ def community(request, slug):
 
 
 def campaigns(request):
-    page = Paginator(selectors.campaigns_with_progress(), 20).get_page(request.GET.get("page"))
+    page = page_of(selectors.campaigns_with_progress(), request, per_page=20, param="page")
     return render(request, "tanam/campaigns.html", {"page": page})
 
 

@@ -26,9 +26,11 @@ def _fresh_cache():
     yield
     from django.core.cache import cache
 
+    from blitar_portal.lib.cache import page_cache_forget_local
     from ikm.selectors import catalogue_local_forget
 
-    catalogue_local_forget()  # the in-process copy of cached catalogue pages goes with the shared cache
+    catalogue_local_forget()  # the in-process copies of cached catalogue data and pages go with the shared cache
+    page_cache_forget_local()
 
     prefix = cache.key_prefix
     try:

@@ -14,5 +14,6 @@ urlpatterns = [
     path("manifest.webmanifest", views_pwa.manifest, name="manifest"),
     path("sw.js", views_pwa.service_worker, name="service-worker"),
     path("offline/", views_pwa.offline, name="offline"),
+    path("bahasa/", views.language, name="language"),
     path("bench/baseline", views.baseline, name="baseline"),
 ]

@@ -1,6 +1,6 @@
 from math import ceil
 
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -112,3 +112,32 @@ def not_found_handler(request, exception=None):
 
         return JsonResponse(error_body(detail=NotFound.default_detail, code="not_found"), status=404)
     return render(request, "404.html", status=404)
+
+
+@never_cache
+@require_GET
+def language(request):
+    """The language switch of every page (templates/base.html): a GET form, so no page carries
+    a CSRF token for it and an anonymous page can be cached whole (lib/cache.cached_html). It
+    sets the same cookie as Django's set_language; `next` must stay on this site."""
+    from django.conf import settings
+    from django.utils.http import url_has_allowed_host_and_scheme
+    from django.utils.translation import check_for_language
+
+    next_url = request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    code = request.GET.get("language") or ""
+    if code in dict(settings.LANGUAGES) and check_for_language(code):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            code,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response

@@ -1,23 +1,20 @@
 """Dashboard views: thin — check access, read the filters, build the section from stored summaries."""
 
 import functools
-import hashlib
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from blitar_portal.accounts.roles import is_diskominfo
+from blitar_portal.lib.cache import cached_html
 from blitar_portal.lib.db import use_replica
 from ikm import selectors as ikm_selectors
 from ikm import services as ikm_services
@@ -55,12 +52,10 @@ def _page(request, slug, *, freshness=None):
     return form, filters, builder
 
 
-def _body_cache_key(slug, filters, freshness, target):
-    """Rendered figures are reused until the next refresh (new run id) or a new IKM target,
-    per language and filters."""
-    parts = [slug, freshness["run_id"], get_language(), filters.querystring()]
-    parts.append(f"{target.target}:{target.target_date.isoformat()}")
-    return "dashboard:body:" + hashlib.sha1(":".join(map(str, parts)).encode(), usedforsecurity=False).hexdigest()
+def _body_version(freshness, target):
+    """Rendered figures are reused until the next refresh (new run id) or a new IKM target
+    (per tab, language and filters: the variant)."""
+    return (freshness["run_id"], target.target, target.target_date.isoformat())
 
 
 @use_replica()  # aggregates anyone on the team may see a few seconds late
@@ -69,7 +64,6 @@ def section(request, slug="ringkasan"):
     freshness = selectors.freshness()
     form, filters, builder = _page(request, slug, freshness=freshness)
     target = ikm_selectors.ikm_target()
-    key = _body_cache_key(slug, filters, freshness, target)
     context = {
         "form": form,
         "filters": filters,
@@ -78,12 +72,15 @@ def section(request, slug="ringkasan"):
         "tabs": [(name, label) for name, (_m, label) in SECTIONS.items()],
         "freshness": freshness,
     }
-    body = cache.get(key)
-    if body is None:
-        context["section"] = builder()
-        body = render_to_string("dashboard/partials/section_body.html", context, request=request)
-        cache.set(key, body, BODY_CACHE_SECONDS)
-    context["body"] = mark_safe(body)  # noqa: S308 - our own rendered template
+    context["body"] = cached_html(
+        "dashboard",
+        f"{slug}:{filters.querystring()}",
+        lambda: render_to_string(
+            "dashboard/partials/section_body.html", {**context, "section": builder()}, request=request
+        ),
+        version=_body_version(freshness, target),
+        timeout=BODY_CACHE_SECONDS,
+    )
     if slug == "ikm":
         context["target_form"] = IkmTargetForm(initial={"target": target.target, "target_date": target.target_date})
     return render(request, "dashboard/section.html", context)

@@ -1,4 +1,5 @@
-"""The cache: django-redis, an unreachable Redis is a cache miss; and single-flight recomputation.
+"""The cache: django-redis, an unreachable Redis is a cache miss; single-flight recomputation;
+and the one page cache (`cached_html`).
 
 docs/architecture.md §6 (Redis is a cache, not a store): when Redis is down pages still
 render from the database. `django_redis.cache.RedisCache` with `IGNORE_EXCEPTIONS` does that:
@@ -12,10 +13,14 @@ allows the request (lib/ratelimit.py). The ignored errors are logged through
 request recomputes it under a short lock while the others keep reading the previous value.
 """
 
+import hashlib
 import logging
 import time
+from collections.abc import Callable, Hashable
 
 from django.core.cache import cache
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 
 class OncePerMinuteFilter(logging.Filter):
@@ -83,3 +88,49 @@ def single_flight(key, compute, *, version, timeout, lock_seconds=60, wait_secon
     if entry is not None and entry[0] == version:
         return entry[1]
     return compute()  # no lock holder (Redis down, or it died): answer anyway
+
+
+# --- the one page cache -----------------------------------------------------------------------
+#
+# Rendered HTML that many visitors share (the E-Health board, the IKM catalogue pages, the
+# dashboard tabs) is cached through `cached_html` only. What is cached is the expensive part of
+# a page (its body), never the site shell: the shell, with the visitor's own CSRF token in the
+# language switch, is rendered for every request, so no token is ever stored or spliced in.
+# An entry is valid for one `version` (what the caller's data says changed: a bed change, a
+# catalogue write, a dashboard refresh) and is kept per language. Recent entries are also held
+# in this process, so a hit costs the caller's version read and no Redis round trip.
+
+PAGE_CACHE_PREFIX = "page"
+PAGE_CACHE_LOCAL_MAX = 256
+_page_local: dict[str, tuple[Hashable, str]] = {}
+
+
+def page_cache_key(name: str, variant: str) -> str:
+    """The cache key of one variant (filters, page number…) of a page in the current language."""
+    digest = hashlib.sha256(f"{get_language()}:{variant}".encode()).hexdigest()[:32]
+    return f"{PAGE_CACHE_PREFIX}:{name}:{digest}"
+
+
+def cached_html(name: str, variant: str, render: Callable[[], str], *, version: Hashable, timeout: int) -> SafeString:
+    """`render()`'s HTML for this page variant and language, rendered at most once per `version`.
+
+    `render` must return HTML the caller built from its own templates (it is marked safe) and
+    must not contain anything personal or per-visitor (a CSRF token, a name): every visitor
+    of the same variant and language gets the same text."""
+    key = page_cache_key(name, variant)
+    hit = _page_local.get(key)
+    if hit is None or hit[0] != version:
+        shared = cache.get(key)
+        hit = shared if isinstance(shared, tuple) and len(shared) == 2 and shared[0] == version else None
+        if hit is None:
+            hit = (version, str(render()))
+            cache.set(key, hit, timeout)
+        if len(_page_local) >= PAGE_CACHE_LOCAL_MAX:
+            _page_local.clear()
+        _page_local[key] = hit
+    return mark_safe(hit[1])  # noqa: S308 - rendered from our own templates by the caller
+
+
+def page_cache_forget_local() -> None:
+    """Drop this process's copies (after the shared cache was emptied, e.g. between tests)."""
+    _page_local.clear()

@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 from django import forms
+from django.core.paginator import Page, Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.functional import lazy
 from django.utils.http import urlencode
@@ -83,6 +84,16 @@ class PageField(forms.IntegerField):
         if not re.fullmatch(r"\d{1,20}", text):
             return 1
         return max(1, min(int(text), PAGE_MAX))
+
+
+def page_of(items, request, *, per_page, param="halaman") -> Page:
+    """The one way a page shows a list in pages (drawn by templates/partials/pagination.html):
+    the number comes from the GET parameter `param` through PageField (nothing or junk: page 1)
+    and a number past the end is the last page. `items` is a queryset or a list.
+
+    The IKM product grids page ids with a window count instead (`ikm.selectors.ids_page`, for
+    speed); they read the number through PageField the same way."""
+    return Paginator(items, per_page).get_page(PageField().clean(request.GET.get(param)))
 
 
 class IdField(forms.IntegerField):

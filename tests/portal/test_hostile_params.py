@@ -96,6 +96,8 @@ def _parameters(callback):
     ]
     text += "".join(inspect.getsource(helper) for helper in helpers)
     names = set(re.findall(r"""GET\.get\(\s*["'](\w+)["']""", text))
+    for call in re.findall(r"\bpage_of\((?:[^()]|\([^()]*\))*\)", text):  # lib/params.page_of reads one page number
+        names.add((re.findall(r"""param=["'](\w+)["']""", call) or ["halaman"])[0])
     for name, value in vars(module).items():
         if inspect.isclass(value) and issubclass(value, forms.BaseForm):
             if re.search(rf"\b{name}\(\s*(request\.GET|params)", text):
