@@ -5,28 +5,29 @@ Delivery rate = messages the provider accepted (sent, delivered, read) out of th
 """
 
 import datetime
+from typing import Any
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from blitar_portal.dashboard.figures import Figure
-from blitar_portal.dashboard.sections import Card, Section, admin_list, snapshot, snapshot_time
+from blitar_portal.dashboard.sections import Card, Context, Section, admin_list, snapshot, snapshot_time
 
 from . import selectors
 
 DAYS = 30
 DELIVERY = "notifications.delivery"  # snapshot: selectors.delivery_rates() of the last DAYS days
-METRICS = []
+METRICS: list[str] = []
 SNAPSHOTS = [DELIVERY]
 
 
-def collect(*, since, now):
+def collect(*, since: datetime.date, now: datetime.datetime) -> tuple[list, dict[str, list]]:
     """(metric rows, snapshots) for `summaries_refresh`."""
     rows = selectors.delivery_rates(since=now - datetime.timedelta(days=DAYS))
     return [], {DELIVERY: rows}
 
 
-def _per_channel(rows):
-    totals = {}
+def _per_channel(rows: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    totals: dict[str, dict[str, int]] = {}
     for row in rows:
         t = totals.setdefault(row["channel"], {"total": 0, "reached": 0, "delivered": 0, "failed": 0})
         for k in t:
@@ -34,11 +35,11 @@ def _per_channel(rows):
     return totals
 
 
-def _rate(reached, failed):
+def _rate(reached: int, failed: int) -> float | None:
     return round(100 * reached / (reached + failed), 1) if reached + failed else None
 
 
-def build(ctx):
+def build(ctx: Context) -> Section:
     rows = snapshot(ctx, DELIVERY, []) or []
     at = snapshot_time(ctx, DELIVERY)
     link = admin_list("notifications", "notification", fallback="/dasbor/")

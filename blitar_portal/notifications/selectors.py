@@ -1,15 +1,18 @@
 """Reads of the notification system: what is due, quiet hours, what was sent to a recipient."""
 
 import datetime
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import models
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from .models import Contact, Notification
 
 
-def parse_quiet_hours(value):
+def parse_quiet_hours(value: str | None) -> tuple[datetime.time, datetime.time] | None:
     """ "21:00-06:00" -> (time(21), time(6)); None for "" or "off"."""
     value = (value or "").strip()
     if not value or value == "off":
@@ -18,7 +21,7 @@ def parse_quiet_hours(value):
     return datetime.time.fromisoformat(start.strip()), datetime.time.fromisoformat(end.strip())
 
 
-def quiet_hours_end(now, own=""):
+def quiet_hours_end(now: datetime.datetime, own: str = "") -> datetime.datetime:
     """When the quiet hours around `now` end (local time), or `now` itself outside them.
 
     `own` is the person's choice (Contact.quiet_hours), "" for the default setting, "off" for none.
@@ -41,9 +44,9 @@ def quiet_hours_end(now, own=""):
     return timezone.make_aware(datetime.datetime.combine(day, end), timezone.get_current_timezone())
 
 
-def sent_to_recipient_since(key, since):
+def sent_to_recipient_since(key: str, since: datetime.datetime) -> list[datetime.datetime]:
     """Times of the messages sent (or being sent) to one address since `since` (the rate limit)."""
-    return list(
+    return list(  # type: ignore[return-value]  # sent_at__gte excludes NULL; the stubs see a nullable column
         Notification.objects.filter(recipient_key=key, sent_at__gte=since).values_list("sent_at", flat=True)
     ) + list(
         Notification.objects.filter(
@@ -52,7 +55,7 @@ def sent_to_recipient_since(key, since):
     )
 
 
-def due_notification_ids(*, now, limit=500):
+def due_notification_ids(*, now: datetime.datetime, limit: int = 500) -> list[int]:
     return list(
         Notification.objects.filter(state=Notification.State.PENDING, next_attempt_at__lte=now)
         .order_by("next_attempt_at")
@@ -60,11 +63,11 @@ def due_notification_ids(*, now, limit=500):
     )
 
 
-def contact_of_user(user):
+def contact_of_user(user: User) -> Contact | None:
     return Contact.objects.filter(user=user).first()
 
 
-def delivery_rates(*, since=None):
+def delivery_rates(*, since: datetime.datetime | None = None) -> list[dict[str, Any]]:
     """[{channel, event, total, sent, delivered, read, failed, rate}] with rate = reached / finished %."""
     rows = Notification.objects.all()
     if since is not None:
@@ -87,13 +90,13 @@ def delivery_rates(*, since=None):
     return result
 
 
-def all_topic_values():
+def all_topic_values() -> list[str]:
     from .models import Topic
 
     return list(Topic.values)
 
 
-def pending_for(source):
+def pending_for(source: models.Model) -> bool:
     """True while a message about `source` waits to be sent (the tracking page says so)."""
     return Notification.objects.filter(
         source_model=source._meta.label_lower,

@@ -9,11 +9,14 @@ is due and what the broker lost (docs/notifications.md).
 import datetime
 import logging
 from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -27,6 +30,7 @@ from blitar_portal.lib.validators import normalize_mobile
 from . import selectors
 from .channels import registry
 from .channels.base import Message, PermanentFailure, TemporaryFailure
+from .channels.whatsapp import StatusUpdate
 from .events import EVENTS, STOP_TEXT
 from .models import Contact, Notification, PushSubscription
 
@@ -37,7 +41,7 @@ CONSENT_CHANNELS = ("whatsapp", "sms", "email", "push")
 STUCK_SENDING = datetime.timedelta(minutes=10)  # a worker died mid-send: the row is tried again
 
 
-def e164(value):
+def e164(value: str) -> str:
     """An Indonesian mobile number as E.164 (+628…): 08xx, 628xx and +628xx are accepted."""
     return "+" + normalize_mobile(value)
 
@@ -45,7 +49,7 @@ def e164(value):
 # --- Consent and preferences ---------------------------------------------------------------
 
 
-def contact_for_user(user):
+def contact_for_user(user: User) -> Contact:
     """The user's contact record, created on first use with the account's e-mail.
 
     An account's e-mail was given when signing up and was already used for its notices, so
@@ -71,8 +75,17 @@ def contact_for_user(user):
 
 
 def contact_record(
-    *, contact=None, user=None, phone="", email="", language=None, consents=(), topics=None, quiet_hours=None, now=None
-):
+    *,
+    contact: Contact | None = None,
+    user: User | None = None,
+    phone: str = "",
+    email: str | None = "",
+    language: str | None = None,
+    consents: Iterable[str] = (),
+    topics: Iterable[str] | None = None,
+    quiet_hours: str | None = None,
+    now: datetime.datetime | None = None,
+) -> Contact:
     """Create or update a contact from what the person gave now; returns the contact.
 
     `consents`: the channels agreed to in this same form. WhatsApp/SMS consent needs a phone and is
@@ -117,13 +130,13 @@ def contact_record(
     return contact
 
 
-def unsubscribe_token(contact):
+def unsubscribe_token(contact: Contact) -> str:
     """A short signed token for the stop link in every message (works without signing in)."""
     digest = salted_hmac("notifications.unsubscribe", str(contact.pk)).hexdigest()[:20]
     return f"{contact.pk}-{digest}"
 
 
-def contact_from_token(token):
+def contact_from_token(token: str) -> Contact | None:
     """The contact a stop token was made for, or None (bad or tampered token)."""
     pk, _dash, digest = str(token).partition("-")
     if not pk.isdigit() or len(pk) > 12:
@@ -134,7 +147,7 @@ def contact_from_token(token):
     return contact
 
 
-def contact_stop_all(*, contact, now=None):
+def contact_stop_all(*, contact: Contact, now: datetime.datetime | None = None) -> Contact:
     """Withdraw every consent (the stop link): nothing more is sent, waiting messages are cancelled."""
     with transaction.atomic():
         for channel in CONSENT_CHANNELS:
@@ -151,11 +164,11 @@ def contact_stop_all(*, contact, now=None):
 # --- Writing the outbox --------------------------------------------------------------------
 
 
-def _source_of(source):
+def _source_of(source: models.Model | None) -> tuple[str, str]:
     return (source._meta.label_lower, str(source.pk)) if source is not None else ("", "")
 
 
-def _channels_for(contact):
+def _channels_for(contact: Contact) -> list[tuple[str, str]]:
     """The channels to use for this contact now: consent given and channel configured.
 
     The phone gets one message: WhatsApp when agreed and configured, else SMS (the SMS fallback
@@ -175,18 +188,20 @@ def _channels_for(contact):
     return chosen
 
 
-def has_consent(contact, channel, to=""):
+def has_consent(contact: Contact, channel: str, to: str = "") -> bool:
     """Consent at the moment of sending: a consent time, or for Web Push the subscription itself."""
     if channel == "push":
-        return PushSubscription.objects.filter(pk=int(to) if str(to).isdigit() else 0, user_id=contact.user_id).exists()
+        return PushSubscription.objects.filter(pk=int(to) if str(to).isdigit() else 0, user_id=contact.user_id).exists()  # type: ignore[misc]  # user_id=None matches IS NULL
     return bool(contact.consent_at(channel))
 
 
-def recipient_key(address):
+def recipient_key(address: str) -> str:
     return salted_hmac("notifications.recipient", str(address).lower()).hexdigest()
 
 
-def render(*, event, language, payload, contact=None):
+def render(
+    *, event: str, language: str, payload: dict[str, Any], contact: Contact | None = None
+) -> tuple[str, str, tuple[str, ...]]:
     """(subject, text, params) of an event in a language; the text ends with the stop link."""
     spec = EVENTS[event]
     with translation.override(language):
@@ -200,7 +215,17 @@ def render(*, event, language, payload, contact=None):
     return subject[:200], text, tuple(values.get(name, "") for name in spec.params)
 
 
-def notify(*, event, payload, source=None, contact=None, user=None, key="", urgent=None, now=None):
+def notify(
+    *,
+    event: str,
+    payload: dict[str, Any],
+    source: models.Model | None = None,
+    contact: Contact | None = None,
+    user: User | None = None,
+    key: str = "",
+    urgent: bool | None = None,
+    now: datetime.datetime | None = None,
+) -> list[Notification]:
     """Write one outbox row per agreed channel for `event` (in the caller's transaction); returns them.
 
     The recipient is `contact`, or `user`'s contact. Nothing is written when the person agreed to
@@ -250,7 +275,7 @@ def notify(*, event, payload, source=None, contact=None, user=None, key="", urge
     return rows
 
 
-def _send_task():
+def _send_task() -> Any:
     from .tasks import send
 
     return send
@@ -259,7 +284,7 @@ def _send_task():
 # --- Dispatch -------------------------------------------------------------------------------
 
 
-def _claim(notification_id, now):
+def _claim(notification_id: int, now: datetime.datetime) -> Notification | None:
     """Lock a due pending row and move it to sending; None when someone else has it or it is not due.
 
     Quiet hours, the rate limit and withdrawn consent are checked here, at the moment of sending.
@@ -273,7 +298,7 @@ def _claim(notification_id, now):
         )
         if row is None:
             return None
-        if row.contact_id and not has_consent(row.contact, row.channel, row.to):
+        if row.contact_id and row.contact is not None and not has_consent(row.contact, row.channel, row.to):
             row.state, row.last_error = Notification.State.CANCELLED, "consent withdrawn"
             row.save(update_fields=["state", "last_error", "updated_at"])
             return None
@@ -288,10 +313,12 @@ def _claim(notification_id, now):
     return row
 
 
-def _not_before(row, now):
+def _not_before(row: Notification, now: datetime.datetime) -> datetime.datetime | None:
     """When a row that is due must wait: the end of quiet hours, or the end of the rate-limit hour."""
     if not row.urgent:
-        end = selectors.quiet_hours_end(now, row.contact.quiet_hours if row.contact_id else "")
+        end = selectors.quiet_hours_end(
+            now, row.contact.quiet_hours if row.contact_id and row.contact is not None else ""
+        )
         if end > now:
             return end
     recent = selectors.sent_to_recipient_since(row.recipient_key, now - datetime.timedelta(hours=1))
@@ -300,7 +327,7 @@ def _not_before(row, now):
     return None
 
 
-def _message(row):
+def _message(row: Notification) -> Message:
     return Message(
         to=row.to,
         template=row.template,
@@ -313,7 +340,7 @@ def _message(row):
     )
 
 
-def notification_send(*, notification_id, now=None):
+def notification_send(*, notification_id: int, now: datetime.datetime | None = None) -> str | None:
     """Send one outbox row once; returns the new state (or None when there was nothing to do)."""
     now = now or timezone.now()
     row = _claim(notification_id, now)
@@ -346,15 +373,15 @@ def notification_send(*, notification_id, now=None):
 _UNREACHABLE = ("no answer within", "cannot connect")
 
 
-def _unreachable(exc):
+def _unreachable(exc: Exception) -> bool:
     return any(marker in str(exc) for marker in _UNREACHABLE)
 
 
-def _pause_key(channel):
+def _pause_key(channel: str) -> str:
     return f"notifications:pause:{channel}"
 
 
-def channel_pause(channel, *, seconds=None):
+def channel_pause(channel: str, *, seconds: int | None = None) -> None:
     """A provider that hangs or refuses connections: its channel's other rows wait instead of each
     holding a worker for the whole timeout (so one hanging gateway does not delay other channels)."""
     seconds = settings.NOTIFICATIONS_CHANNEL_PAUSE_SECONDS if seconds is None else seconds
@@ -363,7 +390,7 @@ def channel_pause(channel, *, seconds=None):
         cache.set(_pause_key(channel), until.timestamp(), seconds)
 
 
-def channel_paused_until(channel, now):
+def channel_paused_until(channel: str, now: datetime.datetime) -> datetime.datetime | None:
     """The end of the channel's pause, or None."""
     until = cache.get(_pause_key(channel))
     if until is None or until <= now.timestamp():
@@ -371,7 +398,15 @@ def channel_paused_until(channel, now):
     return datetime.datetime.fromtimestamp(until, tz=datetime.UTC)
 
 
-def _finish(row, *, state, error="", provider_message_id="", next_attempt_at=None, fallback=False):
+def _finish(
+    row: Notification,
+    *,
+    state: str,
+    error: str = "",
+    provider_message_id: str = "",
+    next_attempt_at: datetime.datetime | None = None,
+    fallback: bool = False,
+) -> str:
     now = timezone.now()
     fields = {"state": state, "last_error": str(error)[:1000], "updated_at": now}
     if state == Notification.State.SENT:
@@ -388,7 +423,7 @@ def _finish(row, *, state, error="", provider_message_id="", next_attempt_at=Non
     return state
 
 
-def notification_fallback_sms(*, notification):
+def notification_fallback_sms(*, notification: Notification) -> Notification | None:
     """WhatsApp failed for good: the same message by SMS when agreed and configured (settings)."""
     contact = notification.contact
     if not (settings.NOTIFICATIONS_SMS_FALLBACK and contact and contact.sms_consent_at and contact.phone):
@@ -422,7 +457,7 @@ def notification_fallback_sms(*, notification):
     return row
 
 
-def notifications_send_due(*, now=None, limit=500):
+def notifications_send_due(*, now: datetime.datetime | None = None, limit: int = 500) -> int:
     """The beat sweep: queue every due pending row (lost by a broker outage, retries, quiet hours over).
 
     A row left in "sending" by a worker that died is tried again after STUCK_SENDING (the provider
@@ -440,7 +475,7 @@ def notifications_send_due(*, now=None, limit=500):
     return queued
 
 
-def notification_retry(*, notification, now=None):
+def notification_retry(*, notification: Notification, now: datetime.datetime | None = None) -> bool:
     """Staff's "Kirim ulang": a failed (or cancelled) row goes back to pending and is queued."""
     if notification.state not in (Notification.State.FAILED, Notification.State.CANCELLED):
         raise ValidationError(_("Hanya notifikasi yang gagal atau dibatalkan yang dapat dikirim ulang."))
@@ -459,7 +494,9 @@ def notification_retry(*, notification, now=None):
 _RECEIPT_ORDER = ["sent", "delivered", "read"]
 
 
-def notification_receipt(*, provider_message_id, status, at=None, error=""):
+def notification_receipt(
+    *, provider_message_id: str, status: str, at: datetime.datetime | None = None, error: str = ""
+) -> int:
     """Apply one provider status (sent/delivered/read/failed) to the row with that message id.
 
     States only move forward (a late "sent" never undoes "read"); returns the number of rows changed.
@@ -487,7 +524,7 @@ def notification_receipt(*, provider_message_id, status, at=None, error=""):
     return rows.filter(state__in=[*earlier, Notification.State.SENDING]).update(**fields)
 
 
-def whatsapp_statuses_apply(*, updates):
+def whatsapp_statuses_apply(*, updates: Iterable[StatusUpdate]) -> int:
     """Apply the statuses of one WhatsApp webhook call (oldest first); returns the rows changed."""
     return sum(
         notification_receipt(provider_message_id=u.provider_message_id, status=u.status, at=u.at, error=u.error)
@@ -498,14 +535,14 @@ def whatsapp_statuses_apply(*, updates):
 # --- Retention and erasure -------------------------------------------------------------------
 
 
-def notifications_purge(*, days, now=None):
+def notifications_purge(*, days: int, now: datetime.datetime | None = None) -> int:
     """Delete finished rows older than `days` days (their text and address go with them)."""
     cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
     finished = Notification.objects.filter(state__in=Notification.FINISHED, created_at__lt=cutoff)
     return finished.delete()[0]
 
 
-def notifications_erase_for(*, source):
+def notifications_erase_for(*, source: models.Model) -> int:
     """Personal data of `source` is erased: its finished messages go; waiting ones go out, then retention."""
     source_model, source_id = _source_of(source)
     return Notification.objects.filter(
@@ -516,7 +553,7 @@ def notifications_erase_for(*, source):
 # --- Dated events ----------------------------------------------------------------------------
 
 
-def dated_events_notify(*, today=None):
+def dated_events_notify(*, today: datetime.date | None = None) -> dict[str, int]:
     """Notify the events that come with a date (each once: the outbox's dedupe key); returns counts."""
     from ehealth import services as ehealth_services
     from ikm import services as ikm_services
@@ -534,7 +571,7 @@ def dated_events_notify(*, today=None):
 # Kept together at the end of this file.
 
 
-def push_subscribe(*, endpoint, p256dh, auth, user=None):
+def push_subscribe(*, endpoint: str, p256dh: str, auth: str, user: Any = None) -> tuple[PushSubscription, bool]:
     """Save the browser's subscription (or renew its keys); returns (subscription, created).
 
     The endpoint is the device: subscribing it again updates its keys and its account (the
@@ -549,11 +586,13 @@ def push_subscribe(*, endpoint, p256dh, auth, user=None):
         return _push_subscription_save(endpoint=endpoint, p256dh=p256dh, auth=auth, user=owner)
 
 
-def _push_subscription_save(*, endpoint, p256dh, auth, user):
+def _push_subscription_save(
+    *, endpoint: str, p256dh: str, auth: str, user: User | None
+) -> tuple[PushSubscription, bool]:
     with transaction.atomic():
         subscription = PushSubscription.objects.select_for_update().filter(endpoint=endpoint).first()
         created = subscription is None
-        if created:
+        if subscription is None:  # (created)
             subscription = PushSubscription(endpoint=endpoint)
         subscription.p256dh = p256dh
         subscription.auth = auth
@@ -564,18 +603,18 @@ def _push_subscription_save(*, endpoint, p256dh, auth, user):
     return subscription, created
 
 
-def push_unsubscribe(*, endpoint):
+def push_unsubscribe(*, endpoint: str) -> bool:
     """Forget a browser's subscription (the browser unsubscribed, or the push service answered
     404/410). Returns whether there was one."""
     return PushSubscription.objects.filter(endpoint=endpoint).delete()[0] > 0
 
 
-def push_subscription_used(*, subscription_id, now=None):
+def push_subscription_used(*, subscription_id: int, now: datetime.datetime | None = None) -> None:
     """The push service accepted a message for this subscription."""
     PushSubscription.objects.filter(pk=subscription_id).update(last_used_at=now or timezone.now())
 
 
-def push_subscriptions_purge(*, days, now=None):
+def push_subscriptions_purge(*, days: int, now: datetime.datetime | None = None) -> int:
     """Delete subscriptions that took no message for `days` (counted from their creation when
     they never did): the device most likely dropped them. For core.services.retention_apply."""
     cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
