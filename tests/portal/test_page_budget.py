@@ -16,7 +16,7 @@ import sys
 import time
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 import brotli
 import pytest
@@ -110,7 +110,7 @@ class _Site:
         parser = _References()
         parser.feed(html.decode())
         files = [(path, sent, "html", encoding)]
-        queue = [urljoin(path, u) for u in parser.urls]
+        queue = [urldefrag(urljoin(path, u)).url for u in parser.urls]
         seen = set()
         while queue:
             url = queue.pop(0)
@@ -121,7 +121,9 @@ class _Site:
             kind = "js" if "javascript" in ctype else "css" if "css" in ctype else "other"
             files.append((url, sent, kind, encoding))
             if kind == "css":
-                queue += [urljoin(url, u) for u in CSS_URL.findall(body.decode()) if not u.startswith("data:")]
+                queue += [
+                    urldefrag(urljoin(url, u)).url for u in CSS_URL.findall(body.decode()) if not u.startswith("data:")
+                ]
         return files, parser.has_map
 
 
@@ -155,7 +157,12 @@ def production_site(transactional_db, static_root, tmp_path):
     server = subprocess.Popen(
         [str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py", "blitar_portal.wsgi"],
         cwd=ROOT,
-        env={**environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1", "GUNICORN_ACCESSLOG": ""},
+        env={
+            **environ,
+            "GUNICORN_BIND": f"127.0.0.1:{port}",
+            "WEB_CONCURRENCY": "1",
+            "GUNICORN_ACCESSLOG": "/dev/null",
+        },
         stdout=subprocess.DEVNULL,
         stderr=(tmp_path / "gunicorn.log").open("w"),  # a file, not a pipe nobody drains
     )
