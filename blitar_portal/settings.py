@@ -460,7 +460,7 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 
 # --- Static and media ---------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 # WhiteNoise serves from STATIC_ROOT after collectstatic; in development it finds files itself.
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
