@@ -623,6 +623,8 @@ def leaderboard_kecamatan() -> list[dict[str, Any]]:
 
 
 LEADERBOARD_TOPS_KEY = "tanam:leaderboard-top"
+# How long a reader with nothing cached yet waits for the one request computing the ranking.
+LEADERBOARD_WAIT_SECONDS = 5.0
 
 
 def leaderboard_tops() -> dict[str, str]:
@@ -630,7 +632,13 @@ def leaderboard_tops() -> dict[str, str]:
     1 M plantings), recomputed after each change of verified plantings (the clusters version).
     One request recomputes it; the others meanwhile read the previous ranking (no stampede)."""
     version = cache.get(CLUSTERS_VERSION_KEY) or 0  # changes whenever verified plantings change
-    return single_flight(LEADERBOARD_TOPS_KEY, _top_community_per_kecamatan, version=version, timeout=24 * 3600)
+    return single_flight(
+        LEADERBOARD_TOPS_KEY,
+        _top_community_per_kecamatan,
+        version=version,
+        timeout=24 * 3600,
+        wait_seconds=LEADERBOARD_WAIT_SECONDS,
+    )
 
 
 def _top_community_per_kecamatan() -> dict[str, str]:

@@ -63,8 +63,18 @@ def _read_limited(file, limit):
 
 
 def _open_guarded(data):
-    """Open and fully decode, treating a decompression-bomb warning as an error."""
-    Image.MAX_IMAGE_PIXELS = settings.MAX_IMAGE_PIXELS
+    """Open and fully decode, treating a decompression-bomb warning as an error.
+
+    PIL's pixel limit is a module global: it is set from settings for this call and put back
+    afterwards, so the limit of one upload never leaks into other code that opens images."""
+    previous, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, settings.MAX_IMAGE_PIXELS
+    try:
+        return _decode(data)
+    finally:
+        Image.MAX_IMAGE_PIXELS = previous
+
+
+def _decode(data):
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:

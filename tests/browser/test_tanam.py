@@ -85,7 +85,8 @@ def test_register_verify_and_see_on_map_and_cover(page, tanam_data, celery_worke
     assert desa.name in row.inner_text()
 
     # 2. Diskominfo verifies it in the admin.
-    page.locator("form[action*='keluar'] button").click()
+    with page.expect_navigation():  # signing out first forgets the offline copies, then navigates
+        page.locator("form[action*='keluar'] button").click()
     _sign_in(page, alice, password)
     page.goto("/admin/tanam/planting/")
     page.locator("input[name='_selected_action']").first.check()

@@ -27,6 +27,8 @@ def aggregate(monkeypatch):
         return {"kecamatan": f"ranking {len(calls)}"}
 
     monkeypatch.setattr(selectors, "_top_community_per_kecamatan", compute)
+    # Waiting readers must outlast a slow CI machine's thread scheduling (not what is tested).
+    monkeypatch.setattr(selectors, "LEADERBOARD_WAIT_SECONDS", 60.0)
     return calls, release
 
 
