@@ -263,6 +263,20 @@ CELERY_TIMEZONE = "Asia/Jakarta"
 CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
 CELERY_REDBEAT_REDIS_URL = env("REDBEAT_REDIS_URL", CELERY_BROKER_URL)
 CELERY_REDBEAT_REDIS_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 10}
+# The beat's Redis behind Sentinel: REDBEAT_SENTINELS="h1:26379,h2:26379" and REDBEAT_SENTINEL_MASTER
+# (the master's name); celery-redbeat asks the sentinels for the master before each use of the lock.
+REDBEAT_SENTINELS = [
+    (host, int(port)) for host, _, port in (item.rpartition(":") for item in env_list("REDBEAT_SENTINELS"))
+]
+if REDBEAT_SENTINELS:
+    CELERY_REDBEAT_REDIS_URL = "redis-sentinel://"
+    CELERY_REDBEAT_REDIS_OPTIONS = {
+        **CELERY_REDBEAT_REDIS_OPTIONS,
+        "sentinels": REDBEAT_SENTINELS,
+        "service_name": env("REDBEAT_SENTINEL_MASTER", "blitar-broker"),
+        "db": env_int("REDBEAT_REDIS_DB", 0),
+        "sentinel_kwargs": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
 CELERY_REDBEAT_KEY_PREFIX = env("REDBEAT_KEY_PREFIX", f"test-{os.getpid()}:redbeat:" if TESTING else "redbeat:")
 CELERY_REDBEAT_LOCK_TIMEOUT = env_int("BEAT_LOCK_TIMEOUT_SECONDS", 60)
 CELERY_BEAT_MAX_LOOP_INTERVAL = env_int("BEAT_MAX_LOOP_INTERVAL_SECONDS", 5)

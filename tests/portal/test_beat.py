@@ -97,3 +97,44 @@ def test_a_beat_that_stops_cleanly_hands_over_at_once(beats):
     first.stop(signal.SIGTERM)
     assert "beat: Releasing lock" in first.text()
     second.wait_for("beat: Acquired lock")
+
+
+def test_beat_takes_its_lock_on_the_master_that_sentinel_names(tmp_path):
+    """REDBEAT_SENTINELS: a real beat asks a real Sentinel for the master and keeps its lock there."""
+    from tests.portal.test_cache_redis import MASTER_PORT, SENTINEL_PORT, _start
+
+    master = _start(
+        ["redis-server", "--port", str(MASTER_PORT), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        MASTER_PORT,
+        tmp_path,
+        "master",
+    )
+    config = tmp_path / "sentinel.conf"
+    config.write_text(
+        f"port {SENTINEL_PORT}\nbind 127.0.0.1\ndir {tmp_path}\nsentinel monitor blitar-beat 127.0.0.1 {MASTER_PORT} 1\n"
+    )
+    watcher = _start(["redis-server", str(config), "--sentinel"], SENTINEL_PORT, tmp_path, "sentinel")
+    prefix = f"test-beat-{uuid.uuid4().hex[:8]}:redbeat:"
+    queue = f"test-beat-{uuid.uuid4().hex[:8]}"
+    environ = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environ.update(
+        REDBEAT_KEY_PREFIX=prefix,
+        REDBEAT_SENTINELS=f"127.0.0.1:{SENTINEL_PORT}",
+        REDBEAT_SENTINEL_MASTER="blitar-beat",
+        LOG_LEVEL="DEBUG",
+        WORKER_QUEUES=queue,
+        CELERY_QUEUE=queue,
+    )
+    beat = Beat("sentinel-beat", environ, tmp_path)
+    try:
+        beat.wait_for("beat: Acquired lock")
+        on_master = redis.Redis(host="127.0.0.1", port=MASTER_PORT)
+        lock = f"{prefix}:lock"  # redbeat's lock key: the prefix, then ":lock"
+        assert on_master.exists(lock) == 1  # the lock lives on the Sentinel's master
+        assert redis.Redis.from_url(settings.CELERY_BROKER_URL).exists(lock) == 0  # not on the broker
+    finally:
+        beat.stop(signal.SIGKILL)
+        for process in (watcher, master):
+            process.terminate()
+            process.wait(10)
+        redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(queue, f"test-{beat.process.pid}")
