@@ -27,7 +27,7 @@ from blitar_portal.regions.models import Kecamatan
 from .feeds import CANONICAL_CLASSES
 from .feeds.aplicares import CODES as APLICARES_CODES
 from .feeds.sirs import CODES as SIRS_CODES
-from .models import BedClass, BedCountChange, Hospital, HospitalMembership, Service, ServiceRequest
+from .models import BedClass, BedCountChange, FreshSpan, Hospital, HospitalMembership, Service, ServiceRequest
 from .services import service_schedule_set
 
 DEMO_PASSWORD = "blitar-demo-2026"  # noqa: S105 - demo data only, listed in the README
@@ -104,10 +104,31 @@ def seed(*, scale, stdout):
     for hospital in hospitals:
         _ensure_services(hospital)
     clerks = _ensure_clerks()
+    _reporting_history(hospitals, now=now)
     if big:
         _bulk_history(hospitals, now=now, stdout=stdout)
         _bulk_requests(hospitals, target=100_000, stdout=stdout)
     stdout.write(f"  ehealth: {len(hospitals)} hospitals; clerks {', '.join(clerks)} (password {DEMO_PASSWORD})")
+
+
+def _reporting_history(hospitals, *, now):
+    """30 days of fresh periods, so the reporting score shows what a real month looks like:
+    hospitals with a feed are fresh most of the time (an outage or two), hand-kept ones fresh
+    on working days only. Idempotent: a hospital that has any period already keeps its own."""
+    for hospital in hospitals:
+        if FreshSpan.objects.filter(hospital=hospital, started_at__lt=now - datetime.timedelta(days=1)).exists():
+            continue
+        rng = _rng(hospital.slug, "fresh")
+        spans = []
+        for days_ago in range(30, 0, -1):
+            day = now - datetime.timedelta(days=days_ago)
+            if hospital.feed_format and rng.random() < 0.9:  # a feed: fresh all day, bar an outage
+                spans.append(FreshSpan(hospital=hospital, started_at=day, ends_at=day + datetime.timedelta(hours=24)))
+            elif not hospital.feed_format and day.weekday() < 6 and rng.random() < 0.8:  # a clerk's shift
+                start = day.replace(hour=0, minute=30) + datetime.timedelta(minutes=rng.randint(0, 90))
+                ends = start + datetime.timedelta(hours=22)
+                spans.append(FreshSpan(hospital=hospital, started_at=start, ends_at=ends))
+        FreshSpan.objects.bulk_create(spans)
 
 
 def _profile(hospital_type, big):
