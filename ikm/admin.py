@@ -199,6 +199,14 @@ class ShopImagesMixin:
     formfield_overrides = {models.FileField: {"widget": forms.FileInput}}
     exclude = ("marketplace_links",)
 
+    def get_fields(self, request, obj=None):
+        """Each current picture right below its upload field."""
+        fields = [f for f in super().get_fields(request, obj) if f not in ("logo_preview", "banner_preview")]
+        for upload, preview in (("logo", "logo_preview"), ("banner", "banner_preview")):
+            if upload in fields:
+                fields.insert(fields.index(upload) + 1, preview)
+        return fields
+
     def _image(self, obj, name):
         url = shop_image_url(obj, name) if obj and obj.pk else ""
         return format_html('<img src="{}" alt="" width="240" class="admin-photo">', url) if url else "—"

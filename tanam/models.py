@@ -234,6 +234,9 @@ class PlantingAudit(models.Model):
         verbose_name = _("jejak perubahan")
         verbose_name_plural = _("jejak perubahan")
 
+    def __str__(self):  # the admin's row title, instead of "PlantingAudit object (12)"
+        return f"#{self.pk} {self.changed_at:%Y-%m-%d %H:%M}" if self.changed_at else f"#{self.pk}"
+
 
 class Observation(models.Model):
     Condition = TreeCondition
@@ -262,6 +265,9 @@ class Observation(models.Model):
         verbose_name = _("pemantauan")
         verbose_name_plural = _("pemantauan")
         indexes = [models.Index(fields=["planting", "observed_on"], name="tanam_obs_planting_date")]
+
+    def __str__(self):  # the admin's row title, instead of "Observation object (12)"
+        return f"{self.observed_on} {self.get_condition_display()}"
 
 
 class ClusterCell(models.Model):

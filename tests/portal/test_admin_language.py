@@ -82,6 +82,7 @@ ENGLISH_WORDS = {
     "search",
 }
 
+DEFAULT_STR = re.compile(r"\b\w+ object \(\d+\)")
 HEADINGS = {"h1", "h2", "h3", "legend", "caption"}
 
 
@@ -278,6 +279,10 @@ def test_every_admin_label_in_bahasa_differs_from_its_english_translation(walked
                 problems.append(f"{url}: {kind} {id_text!r} is English in the Bahasa admin")
             elif id_text == en_text and id_text.lower() not in SAME_IN_BOTH | names[url]:
                 problems.append(f"{url}: {kind} {id_text!r} is the same in Bahasa and English (not translated)")
+        # Django's name for an object without __str__ ("Observation object (12)") is English too.
+        problems += [
+            f"{url}: {text!r} names an object in English" for text in bahasa[url].texts if DEFAULT_STR.search(text)
+        ]
     assert not problems, "Untranslated admin labels:\n" + "\n".join(sorted(set(problems)))
 
 
