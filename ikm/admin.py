@@ -35,7 +35,7 @@ from .models import (
     Shop,
     VerificationQueue,
 )
-from .templatetags.ikm_tags import shop_image_url
+from .templatetags.ikm_tags import rendition_url, shop_image_url
 
 
 class ReasonForm(forms.Form):
@@ -346,8 +346,16 @@ class ProductAdmin(ServiceWritesAdminMixin, admin.ModelAdmin):
     search_fields = ("name", "shop__name")
     list_select_related = ("shop", "category")
     list_editable = ("is_featured",)
-    readonly_fields = ("slug",)
+    readonly_fields = ("slug", "photos_preview")
     raw_id_fields = ("shop",)
+
+    @admin.display(description=_("foto produk"))
+    def photos_preview(self, obj):
+        """The product's photos as pictures (the permission-checked view while not public), never file names."""
+        urls = [url for photo in obj.photos.all() if (url := rendition_url(photo, "thumb"))] if obj.pk else []
+        return (
+            format_html_join("", '<img src="{}" alt="" width="120" class="admin-photo">', ((u,) for u in urls)) or "—"
+        )
 
     def has_add_permission(self, request):
         return False  # owners add products on "Toko Saya"

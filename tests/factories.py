@@ -123,7 +123,15 @@ def _example_product():
     from tests.ikm.conftest import make_product
 
     shop = _example_shop()
-    return Product.objects.filter(shop=shop).first() or make_product(shop)
+    product = Product.objects.filter(shop=shop).first()
+    if product is None:
+        product = make_product(shop)
+        product.photos.create(
+            original="ikm/originals/contoh.jpg",
+            renditions={"thumb": {"jpeg": f"ikm/photos/{product.pk}/thumb.jpg"}},
+            status="ready",
+        )
+    return product
 
 
 def _example_certification():

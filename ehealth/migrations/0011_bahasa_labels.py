@@ -4,19 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ehealth', '0010_field_names_queue'),
+        ("ehealth", "0010_field_names_queue"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='serviceday',
-            options={'verbose_name': 'hari layanan', 'verbose_name_plural': 'hari layanan'},
+            name="serviceday",
+            options={"verbose_name": "hari layanan", "verbose_name_plural": "hari layanan"},
         ),
         migrations.AlterField(
-            model_name='syncrun',
-            name='trigger',
-            field=models.CharField(default='beat', help_text='asal: beat (terjadwal), admin, command, test', max_length=20, verbose_name='pemicu'),
+            model_name="syncrun",
+            name="trigger",
+            field=models.CharField(
+                default="beat",
+                help_text="asal: beat (terjadwal), admin, command, test",
+                max_length=20,
+                verbose_name="pemicu",
+            ),
         ),
     ]

@@ -334,6 +334,9 @@ def test_photos_are_previews_and_no_page_shows_a_file_name_or_raw_json(walked):
     shop = next(obj for _url, model, obj in pages if obj is not None and model._meta.label == "ikm.Shop")
     shop_page = bahasa[reverse("admin:ikm_shop_change", args=[shop.pk])]
     assert any(src.endswith("/logo.jpg") for src in shop_page.images), shop_page.images
+    product = next(obj for _url, model, obj in pages if obj is not None and model._meta.label == "ikm.Product")
+    product_page = bahasa[reverse("admin:ikm_product_change", args=[product.pk])]
+    assert any("/ikm/foto/" in src for src in product_page.images), product_page.images
 
 
 def _is_json(text):

@@ -4,53 +4,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_drill_effect'),
+        ("core", "0002_drill_effect"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='drilleffect',
-            options={'verbose_name': 'efek latihan pemulihan', 'verbose_name_plural': 'efek latihan pemulihan'},
+            name="drilleffect",
+            options={"verbose_name": "efek latihan pemulihan", "verbose_name_plural": "efek latihan pemulihan"},
         ),
         migrations.AlterModelOptions(
-            name='workerheartbeat',
-            options={'verbose_name': 'detak pekerja', 'verbose_name_plural': 'detak pekerja'},
+            name="workerheartbeat",
+            options={"verbose_name": "detak pekerja", "verbose_name_plural": "detak pekerja"},
         ),
         migrations.AlterField(
-            model_name='drilleffect',
-            name='applied_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='diterapkan pada'),
+            model_name="drilleffect",
+            name="applied_at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="diterapkan pada"),
         ),
         migrations.AlterField(
-            model_name='drilleffect',
-            name='redelivered',
-            field=models.BooleanField(default=False, verbose_name='dikirim ulang'),
+            model_name="drilleffect",
+            name="redelivered",
+            field=models.BooleanField(default=False, verbose_name="dikirim ulang"),
         ),
         migrations.AlterField(
-            model_name='drilleffect',
-            name='token',
-            field=models.CharField(db_index=True, max_length=64, verbose_name='token'),
+            model_name="drilleffect",
+            name="token",
+            field=models.CharField(db_index=True, max_length=64, verbose_name="token"),
         ),
         migrations.AlterField(
-            model_name='drilleffect',
-            name='worker',
-            field=models.CharField(max_length=200, verbose_name='pekerja'),
+            model_name="drilleffect",
+            name="worker",
+            field=models.CharField(max_length=200, verbose_name="pekerja"),
         ),
         migrations.AlterField(
-            model_name='workerheartbeat',
-            name='beat_at',
-            field=models.DateTimeField(verbose_name='detak terakhir'),
+            model_name="workerheartbeat",
+            name="beat_at",
+            field=models.DateTimeField(verbose_name="detak terakhir"),
         ),
         migrations.AlterField(
-            model_name='workerheartbeat',
-            name='hostname',
-            field=models.CharField(blank=True, max_length=255, verbose_name='nama host'),
+            model_name="workerheartbeat",
+            name="hostname",
+            field=models.CharField(blank=True, max_length=255, verbose_name="nama host"),
         ),
         migrations.AlterField(
-            model_name='workerheartbeat',
-            name='queue',
-            field=models.CharField(max_length=100, unique=True, verbose_name='antrean'),
+            model_name="workerheartbeat",
+            name="queue",
+            field=models.CharField(max_length=100, unique=True, verbose_name="antrean"),
         ),
     ]

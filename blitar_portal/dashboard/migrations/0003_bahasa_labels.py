@@ -6,86 +6,96 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dashboard', '0002_ikmtarget_moved_to_ikm'),
-        ('regions', '0002_bahasa_labels'),
+        ("dashboard", "0002_ikmtarget_moved_to_ikm"),
+        ("regions", "0002_bahasa_labels"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='dailymetric',
-            name='date',
-            field=models.DateField(verbose_name='tanggal'),
+            model_name="dailymetric",
+            name="date",
+            field=models.DateField(verbose_name="tanggal"),
         ),
         migrations.AlterField(
-            model_name='dailymetric',
-            name='dimension',
-            field=models.CharField(blank=True, max_length=120, verbose_name='dimensi'),
+            model_name="dailymetric",
+            name="dimension",
+            field=models.CharField(blank=True, max_length=120, verbose_name="dimensi"),
         ),
         migrations.AlterField(
-            model_name='dailymetric',
-            name='kecamatan',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='regions.kecamatan', verbose_name='kecamatan'),
+            model_name="dailymetric",
+            name="kecamatan",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="regions.kecamatan",
+                verbose_name="kecamatan",
+            ),
         ),
         migrations.AlterField(
-            model_name='dailymetric',
-            name='metric',
-            field=models.CharField(max_length=40, verbose_name='metrik'),
+            model_name="dailymetric",
+            name="metric",
+            field=models.CharField(max_length=40, verbose_name="metrik"),
         ),
         migrations.AlterField(
-            model_name='dailymetric',
-            name='value',
-            field=models.FloatField(default=0, verbose_name='nilai'),
+            model_name="dailymetric",
+            name="value",
+            field=models.FloatField(default=0, verbose_name="nilai"),
         ),
         migrations.AlterField(
-            model_name='refreshrun',
-            name='duration_ms',
-            field=models.PositiveIntegerField(default=0, verbose_name='durasi (ms)'),
+            model_name="refreshrun",
+            name="duration_ms",
+            field=models.PositiveIntegerField(default=0, verbose_name="durasi (ms)"),
         ),
         migrations.AlterField(
-            model_name='refreshrun',
-            name='finished_at',
-            field=models.DateTimeField(verbose_name='selesai'),
+            model_name="refreshrun",
+            name="finished_at",
+            field=models.DateTimeField(verbose_name="selesai"),
         ),
         migrations.AlterField(
-            model_name='refreshrun',
-            name='message',
-            field=models.TextField(blank=True, verbose_name='pesan'),
+            model_name="refreshrun",
+            name="message",
+            field=models.TextField(blank=True, verbose_name="pesan"),
         ),
         migrations.AlterField(
-            model_name='refreshrun',
-            name='metric_rows',
-            field=models.PositiveIntegerField(default=0, verbose_name='baris metrik'),
+            model_name="refreshrun",
+            name="metric_rows",
+            field=models.PositiveIntegerField(default=0, verbose_name="baris metrik"),
         ),
         migrations.AlterField(
-            model_name='refreshrun',
-            name='started_at',
-            field=models.DateTimeField(verbose_name='mulai'),
+            model_name="refreshrun",
+            name="started_at",
+            field=models.DateTimeField(verbose_name="mulai"),
         ),
         migrations.AlterField(
-            model_name='refreshrun',
-            name='status',
-            field=models.CharField(choices=[('ok', 'berhasil'), ('error', 'gagal')], default='ok', max_length=8, verbose_name='status'),
+            model_name="refreshrun",
+            name="status",
+            field=models.CharField(
+                choices=[("ok", "berhasil"), ("error", "gagal")], default="ok", max_length=8, verbose_name="status"
+            ),
         ),
         migrations.AlterField(
-            model_name='refreshrun',
-            name='trigger',
-            field=models.CharField(default='beat', max_length=20, verbose_name='pemicu'),
+            model_name="refreshrun",
+            name="trigger",
+            field=models.CharField(default="beat", max_length=20, verbose_name="pemicu"),
         ),
         migrations.AlterField(
-            model_name='snapshot',
-            name='computed_at',
-            field=models.DateTimeField(verbose_name='dihitung pada'),
+            model_name="snapshot",
+            name="computed_at",
+            field=models.DateTimeField(verbose_name="dihitung pada"),
         ),
         migrations.AlterField(
-            model_name='snapshot',
-            name='data',
-            field=models.JSONField(default=dict, encoder=django.core.serializers.json.DjangoJSONEncoder, verbose_name='isi'),
+            model_name="snapshot",
+            name="data",
+            field=models.JSONField(
+                default=dict, encoder=django.core.serializers.json.DjangoJSONEncoder, verbose_name="isi"
+            ),
         ),
         migrations.AlterField(
-            model_name='snapshot',
-            name='key',
-            field=models.CharField(max_length=60, unique=True, verbose_name='kunci'),
+            model_name="snapshot",
+            name="key",
+            field=models.CharField(max_length=60, unique=True, verbose_name="kunci"),
         ),
     ]

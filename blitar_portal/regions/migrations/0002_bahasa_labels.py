@@ -6,60 +6,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('regions', '0001_initial'),
+        ("regions", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='desa',
-            name='area_km2',
-            field=models.FloatField(default=0, verbose_name='luas (km²)'),
+            model_name="desa",
+            name="area_km2",
+            field=models.FloatField(default=0, verbose_name="luas (km²)"),
         ),
         migrations.AlterField(
-            model_name='desa',
-            name='geom',
-            field=django.contrib.gis.db.models.fields.MultiPolygonField(srid=4326, verbose_name='batas wilayah'),
+            model_name="desa",
+            name="geom",
+            field=django.contrib.gis.db.models.fields.MultiPolygonField(srid=4326, verbose_name="batas wilayah"),
         ),
         migrations.AlterField(
-            model_name='desa',
-            name='kecamatan',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='desa_set', to='regions.kecamatan', verbose_name='kecamatan'),
+            model_name="desa",
+            name="kecamatan",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="desa_set",
+                to="regions.kecamatan",
+                verbose_name="kecamatan",
+            ),
         ),
         migrations.AlterField(
-            model_name='kecamatan',
-            name='area_km2',
-            field=models.FloatField(default=0, help_text='Luas dihitung di UTM 49S (EPSG:32749).', verbose_name='luas (km²)'),
+            model_name="kecamatan",
+            name="area_km2",
+            field=models.FloatField(
+                default=0, help_text="Luas dihitung di UTM 49S (EPSG:32749).", verbose_name="luas (km²)"
+            ),
         ),
         migrations.AlterField(
-            model_name='kecamatan',
-            name='geom',
-            field=django.contrib.gis.db.models.fields.MultiPolygonField(srid=4326, verbose_name='batas wilayah'),
+            model_name="kecamatan",
+            name="geom",
+            field=django.contrib.gis.db.models.fields.MultiPolygonField(srid=4326, verbose_name="batas wilayah"),
         ),
         migrations.AlterField(
-            model_name='kecamatan',
-            name='slug',
-            field=models.SlugField(max_length=100, unique=True, verbose_name='slug (alamat halaman)'),
+            model_name="kecamatan",
+            name="slug",
+            field=models.SlugField(max_length=100, unique=True, verbose_name="slug (alamat halaman)"),
         ),
         migrations.AlterField(
-            model_name='regency',
-            name='area_km2',
-            field=models.FloatField(default=0, verbose_name='luas (km²)'),
+            model_name="regency",
+            name="area_km2",
+            field=models.FloatField(default=0, verbose_name="luas (km²)"),
         ),
         migrations.AlterField(
-            model_name='regency',
-            name='code',
-            field=models.CharField(max_length=8, unique=True, verbose_name='kode Kemendagri'),
+            model_name="regency",
+            name="code",
+            field=models.CharField(max_length=8, unique=True, verbose_name="kode Kemendagri"),
         ),
         migrations.AlterField(
-            model_name='regency',
-            name='geom',
-            field=django.contrib.gis.db.models.fields.MultiPolygonField(srid=4326, verbose_name='batas wilayah'),
+            model_name="regency",
+            name="geom",
+            field=django.contrib.gis.db.models.fields.MultiPolygonField(srid=4326, verbose_name="batas wilayah"),
         ),
         migrations.AlterField(
-            model_name='regency',
-            name='name',
-            field=models.CharField(max_length=100, verbose_name='nama'),
+            model_name="regency",
+            name="name",
+            field=models.CharField(max_length=100, verbose_name="nama"),
         ),
     ]
