@@ -6,14 +6,16 @@ from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from blitar_portal.core.sitemaps import collect_sitemaps
 
-admin.site.site_header = "Portal Smart City Kabupaten Blitar"
-admin.site.site_title = "Admin Portal Blitar"
-admin.site.index_title = "Administrasi"
+# Lazy: every admin page is headed in the visitor's language (Bahasa, or English when chosen).
+admin.site.site_header = _("Portal Smart City Kabupaten Blitar")
+admin.site.site_title = _("Admin Portal Blitar")
+admin.site.index_title = _("Administrasi")
 
 handler400 = "blitar_portal.core.views.bad_request_handler"
 handler404 = "blitar_portal.core.views.not_found_handler"

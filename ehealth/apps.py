@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EhealthConfig(AppConfig):
     name = "ehealth"
-    verbose_name = "Layanan Kesehatan"
+    verbose_name = _("Layanan Kesehatan")
 
     def start_url(self, user):
         """A hospital clerk starts at their hospital's work page (accounts.views.start)."""

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from blitar_portal.lib.params import QueryForm, bounded_errors
@@ -311,7 +312,8 @@ class HospitalFeedForm(forms.ModelForm):
     new_feed_user_key = _secret_field(_("User key BPJS baru (opsional)"))
     new_feed_token_url = _secret_field(
         _("Alamat token SATUSEHAT baru"),
-        help_text=_("Mis. https://api-satusehat.kemkes.go.id/oauth2/v1/accesstoken. ") + KEEP_HELP,
+        # format_lazy: "+" would join the two texts once, at import, in Bahasa.
+        help_text=format_lazy("{}{}", _("Mis. https://api-satusehat.kemkes.go.id/oauth2/v1/accesstoken. "), KEEP_HELP),
     )
     clear_feed_token = forms.BooleanField(
         label=_("Hapus semua kredensial feed tersimpan"),

@@ -246,7 +246,9 @@ class SyncRun(models.Model):
     finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
     duration_ms = models.PositiveIntegerField(_("durasi (ms)"), default=0)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.RUNNING)
-    trigger = models.CharField(_("pemicu"), max_length=20, default="beat", help_text="beat, admin, command, test")
+    trigger = models.CharField(
+        _("pemicu"), max_length=20, default="beat", help_text=_("asal: beat (terjadwal), admin, command, test")
+    )
     attempt = models.PositiveSmallIntegerField(_("percobaan ke"), default=1)
     message = models.TextField(_("pesan"), blank=True)
     rows = models.PositiveIntegerField(_("baris"), default=0)
@@ -422,6 +424,8 @@ class ServiceDay(models.Model):
     last_number = models.PositiveIntegerField(_("nomor antrean terakhir"), default=0)
 
     class Meta:
+        verbose_name = _("hari layanan")
+        verbose_name_plural = _("hari layanan")
         constraints = [models.UniqueConstraint(fields=["service", "date"], name="ehealth_serviceday_unique")]
 
     def __str__(self):

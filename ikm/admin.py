@@ -9,12 +9,15 @@ import datetime
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.gis.db import models
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
@@ -32,6 +35,7 @@ from .models import (
     Shop,
     VerificationQueue,
 )
+from .templatetags.ikm_tags import rendition_url, shop_image_url
 
 
 class ReasonForm(forms.Form):
@@ -40,7 +44,7 @@ class ReasonForm(forms.Form):
     )
 
 
-def _status_action(request, queryset, *, service, title, reason_required):
+def _status_action(modeladmin, request, queryset, *, service, title, reason_required):
     """Ask for a reason on an intermediate page, then apply `service` to every selected shop."""
     form = ReasonForm(request.POST if "apply" in request.POST else None)
     if form.is_bound and form.is_valid():
@@ -62,6 +66,7 @@ def _status_action(request, queryset, *, service, title, reason_required):
         request,
         "admin/ikm/shop/status_reason.html",
         {
+            **modeladmin.admin_site.each_context(request),  # the site's header, not "Administrasi Django"
             "title": title,
             "shops": queryset,
             "form": form,
@@ -75,21 +80,21 @@ def _status_action(request, queryset, *, service, title, reason_required):
 @admin.action(description=_("Verifikasi toko terpilih"))
 def verify_shops(modeladmin, request, queryset):
     return _status_action(
-        request, queryset, service=services.shop_verify, title=_("Verifikasi toko"), reason_required=False
+        modeladmin, request, queryset, service=services.shop_verify, title=_("Verifikasi toko"), reason_required=False
     )
 
 
 @admin.action(description=_("Tangguhkan toko terpilih (dengan alasan)"))
 def suspend_shops(modeladmin, request, queryset):
     return _status_action(
-        request, queryset, service=services.shop_suspend, title=_("Tangguhkan toko"), reason_required=True
+        modeladmin, request, queryset, service=services.shop_suspend, title=_("Tangguhkan toko"), reason_required=True
     )
 
 
 @admin.action(description=_("Pulihkan toko yang ditangguhkan"))
 def restore_shops(modeladmin, request, queryset):
     return _status_action(
-        request, queryset, service=services.shop_restore, title=_("Pulihkan toko"), reason_required=False
+        modeladmin, request, queryset, service=services.shop_restore, title=_("Pulihkan toko"), reason_required=False
     )
 
 
@@ -186,12 +191,56 @@ class ShopWritesMixin(ModeratedAdminMixin):
         services.shop_delete(shop=obj)
 
 
+class ShopImagesMixin:
+    """A shop's logo and banner as pictures (the permission-checked view; staff may see them), never
+    as file names: the upload fields offer only a new file, the current one is a preview beside it.
+    Marketplace links as links, never as the stored JSON (owners edit them on "Toko Saya")."""
+
+    formfield_overrides = {models.FileField: {"widget": forms.FileInput}}
+    exclude = ("marketplace_links",)
+
+    def get_fields(self, request, obj=None):
+        """Each current picture right below its upload field."""
+        fields = [f for f in super().get_fields(request, obj) if f not in ("logo_preview", "banner_preview")]
+        for upload, preview in (("logo", "logo_preview"), ("banner", "banner_preview")):
+            if upload in fields:
+                fields.insert(fields.index(upload) + 1, preview)
+        return fields
+
+    def _image(self, obj, name):
+        url = shop_image_url(obj, name) if obj and obj.pk else ""
+        return format_html('<img src="{}" alt="" width="240" class="admin-photo">', url) if url else "—"
+
+    @admin.display(description=_("logo saat ini"))
+    def logo_preview(self, obj):
+        return self._image(obj, "logo")
+
+    @admin.display(description=_("gambar sampul saat ini"))
+    def banner_preview(self, obj):
+        return self._image(obj, "banner")
+
+    @admin.display(description=_("tautan marketplace"))
+    def marketplace_links_list(self, obj):
+        links = [(url, url) for url in obj.marketplace_links or [] if str(url).startswith(("https://", "http://"))]
+        return format_html_join(mark_safe("<br>"), '<a href="{}" rel="noopener noreferrer">{}</a>', links) or "—"
+
+
 @admin.register(Shop)
-class ShopAdmin(ShopWritesMixin, LeafletGeoAdmin):
+class ShopAdmin(ShopImagesMixin, ShopWritesMixin, LeafletGeoAdmin):
     list_display = ("name", "kecamatan", "kbli_sector", "status", "owner", "updated_at")
     list_filter = ("status", "kbli_sector", "kecamatan")
     search_fields = ("name", "nib", "owner__username", "owner__email")
-    readonly_fields = ("slug", "status", "status_reason", "status_changed_at", "verified_at", "created_at")
+    readonly_fields = (
+        "slug",
+        "status",
+        "status_reason",
+        "status_changed_at",
+        "verified_at",
+        "created_at",
+        "logo_preview",
+        "banner_preview",
+        "marketplace_links_list",
+    )
     list_select_related = ("kecamatan", "owner")
     actions = [verify_shops, suspend_shops, restore_shops, export_siinas_csv]
     inlines = [CertificationInline]
@@ -199,9 +248,19 @@ class ShopAdmin(ShopWritesMixin, LeafletGeoAdmin):
 
 
 @admin.register(VerificationQueue)
-class VerificationQueueAdmin(ShopWritesMixin, admin.ModelAdmin):
+class VerificationQueueAdmin(ShopImagesMixin, ShopWritesMixin, admin.ModelAdmin):
     list_display = ("name", "kecamatan", "nib", "owner", "product_count", "updated_at")
-    readonly_fields = ("slug", "status", "status_reason", "status_changed_at", "verified_at", "created_at")
+    readonly_fields = (
+        "slug",
+        "status",
+        "status_reason",
+        "status_changed_at",
+        "verified_at",
+        "created_at",
+        "logo_preview",
+        "banner_preview",
+        "marketplace_links_list",
+    )
     actions = [verify_shops, suspend_shops, export_siinas_csv]
     list_select_related = ("kecamatan", "owner")
 
@@ -287,8 +346,16 @@ class ProductAdmin(ServiceWritesAdminMixin, admin.ModelAdmin):
     search_fields = ("name", "shop__name")
     list_select_related = ("shop", "category")
     list_editable = ("is_featured",)
-    readonly_fields = ("slug",)
+    readonly_fields = ("slug", "photos_preview")
     raw_id_fields = ("shop",)
+
+    @admin.display(description=_("foto produk"))
+    def photos_preview(self, obj):
+        """The product's photos as pictures (the permission-checked view while not public), never file names."""
+        urls = [url for photo in obj.photos.all() if (url := rendition_url(photo, "thumb"))] if obj.pk else []
+        return (
+            format_html_join("", '<img src="{}" alt="" width="120" class="admin-photo">', ((u,) for u in urls)) or "—"
+        )
 
     def has_add_permission(self, request):
         return False  # owners add products on "Toko Saya"

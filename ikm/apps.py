@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class IkmConfig(AppConfig):
     name = "ikm"
-    verbose_name = "999 IKM Online"
+    verbose_name = _("999 IKM Online")
 
     def ready(self):
         from blitar_portal.core.beat import register_periodic_task

@@ -41,9 +41,16 @@ class Category(models.Model):
     """A tree of IKM categories (parent → children), seeded by a migration."""
 
     name = models.CharField(_("nama"), max_length=80)
-    slug = models.SlugField(max_length=80, unique=True)
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
-    position = models.PositiveSmallIntegerField(default=0)
+    slug = models.SlugField(_("slug (alamat halaman)"), max_length=80, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("kategori induk"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    position = models.PositiveSmallIntegerField(_("urutan"), default=0)
 
     class Meta:
         ordering = ["position", "name"]
@@ -81,14 +88,18 @@ class Shop(models.Model):
         FURNITURE = "31", _("31 — Industri furnitur")
         OTHER = "32", _("32 — Industri pengolahan lainnya (kerajinan)")
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ikm_shops")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("pemilik"), on_delete=models.PROTECT, related_name="ikm_shops"
+    )
     name = models.CharField(_("nama usaha"), max_length=120)
-    slug = models.SlugField(max_length=140, unique=True, editable=False)
+    slug = models.SlugField(_("slug (alamat halaman)"), max_length=140, unique=True, editable=False)
     story = models.TextField(_("cerita usaha"), blank=True, max_length=5000)
     # Private like every upload; `published_images` holds their public copies while the shop is public.
     logo = models.FileField(_("logo"), upload_to="ikm/logo/", blank=True, max_length=200, storage=private_storage)
-    banner = models.FileField(_("banner"), upload_to="ikm/banner/", blank=True, max_length=200, storage=private_storage)
-    published_images = models.JSONField(default=dict, blank=True, editable=False)
+    banner = models.FileField(
+        _("gambar sampul (banner)"), upload_to="ikm/banner/", blank=True, max_length=200, storage=private_storage
+    )
+    published_images = models.JSONField(_("salinan publik"), default=dict, blank=True, editable=False)
     kecamatan = models.ForeignKey("regions.Kecamatan", on_delete=models.PROTECT, verbose_name=_("kecamatan"))
     address = models.CharField(_("alamat"), max_length=255)
     location = models.PointField(_("lokasi"), srid=4326, null=True, blank=True)
@@ -109,11 +120,11 @@ class Shop(models.Model):
     marketplace_links = models.JSONField(_("tautan marketplace"), default=list, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
     status_reason = models.TextField(_("alasan status"), blank=True)
-    status_changed_at = models.DateTimeField(null=True, blank=True)
+    status_changed_at = models.DateTimeField(_("status diubah pada"), null=True, blank=True)
     verified_at = models.DateTimeField(_("diverifikasi pada"), null=True, blank=True, db_index=True)
-    search_vector = SearchVectorField(null=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    search_vector = SearchVectorField(_("indeks pencarian"), null=True, editable=False)
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah pada"), auto_now=True)
 
     class Meta:
         ordering = ["name"]
@@ -139,7 +150,7 @@ class Certification(models.Model):
         SNI = "sni", _("SNI")
         HKI = "hki", _("HKI / Merek")
 
-    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="certifications")
+    shop = models.ForeignKey(Shop, verbose_name=_("toko IKM"), on_delete=models.CASCADE, related_name="certifications")
     kind = models.CharField(_("jenis"), max_length=8, choices=Kind.choices)
     number = models.CharField(_("nomor"), max_length=60)
     expires_on = models.DateField(_("berlaku sampai"), null=True, blank=True, db_index=True)
@@ -164,9 +175,9 @@ class Product(models.Model):
         PREORDER = "pesan", _("Pre-order / dibuat sesuai pesanan")
         EMPTY = "habis", _("Stok habis")
 
-    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="products")
+    shop = models.ForeignKey(Shop, verbose_name=_("toko IKM"), on_delete=models.CASCADE, related_name="products")
     name = models.CharField(_("nama produk"), max_length=140)
-    slug = models.SlugField(max_length=170, unique=True, editable=False)
+    slug = models.SlugField(_("slug (alamat halaman)"), max_length=170, unique=True, editable=False)
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="products", verbose_name=_("kategori")
     )
@@ -183,10 +194,10 @@ class Product(models.Model):
     stock_status = models.CharField(_("status stok"), max_length=10, choices=Stock.choices, default=Stock.READY)
     is_active = models.BooleanField(_("aktif (tampil di katalog)"), default=True)
     is_featured = models.BooleanField(_("unggulan"), default=False)
-    search_vector = SearchVectorField(null=True, editable=False)
-    search_text = models.TextField(blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    search_vector = SearchVectorField(_("indeks pencarian"), null=True, editable=False)
+    search_text = models.TextField(_("teks pencarian"), blank=True, editable=False)
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("diubah pada"), auto_now=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -222,9 +233,11 @@ class SearchWord(models.Model):
     gone or hidden stays here but is never proposed (`selectors.closest_known_word` counts
     the public products of each candidate and prefers the more frequent of equally near words)."""
 
-    word = models.CharField(max_length=100, primary_key=True)
+    word = models.CharField(_("kata"), max_length=100, primary_key=True)
 
     class Meta:
+        verbose_name = _("kata pencarian")
+        verbose_name_plural = _("kata pencarian")
         indexes = [GinIndex(name="ikm_searchword_trgm", fields=["word"], opclasses=["gin_trgm_ops"], fastupdate=False)]
 
     def __str__(self):
@@ -237,17 +250,21 @@ class ProductPhoto(models.Model):
         READY = "ready", _("Siap")
         FAILED = "failed", _("Gagal")
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="photos")
-    position = models.PositiveSmallIntegerField(default=0)
+    product = models.ForeignKey(Product, verbose_name=_("produk"), on_delete=models.CASCADE, related_name="photos")
+    position = models.PositiveSmallIntegerField(_("urutan"), default=0)
     alt_text = models.CharField(_("teks alternatif"), max_length=200, blank=True)
-    original = models.FileField(storage=private_storage, upload_to="ikm/originals/%Y/%m/", max_length=200)
+    original = models.FileField(
+        _("berkas asli"), storage=private_storage, upload_to="ikm/originals/%Y/%m/", max_length=200
+    )
     # {"thumb": {"webp": "path", "jpeg": "path", "width": 160, "height": 120}, "card": …, "large": …}
-    renditions = models.JSONField(default=dict, blank=True)  # private paths (blitar_portal/lib/media.py)
+    renditions = models.JSONField(
+        _("berkas gambar turunan"), default=dict, blank=True
+    )  # private paths (blitar_portal/lib/media.py)
     # Public copies of the renditions while the product is public ({} otherwise).
-    published = models.JSONField(default=dict, blank=True, editable=False)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROCESSING)
-    error = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    published = models.JSONField(_("salinan publik"), default=dict, blank=True, editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROCESSING)
+    error = models.CharField(_("galat"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
 
     class Meta:
         ordering = ["position", "id"]
@@ -272,7 +289,7 @@ class Inquiry(models.Model):
         REPLIED = "dibalas", _("Dibalas")
         DONE = "selesai", _("Selesai")
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="inquiries")
+    product = models.ForeignKey(Product, verbose_name=_("produk"), on_delete=models.CASCADE, related_name="inquiries")
     buyer_name = models.CharField(_("nama"), max_length=100)
     buyer_phone = models.CharField(_("nomor HP/WhatsApp"), max_length=16)
     quantity = models.PositiveIntegerField(
@@ -280,7 +297,7 @@ class Inquiry(models.Model):
     )
     message = models.TextField(_("pesan"), max_length=2000)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.NEW, db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -294,11 +311,11 @@ class Inquiry(models.Model):
 class ProductStat(models.Model):
     """Daily counters per product (one row per product per day)."""
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="stats")
-    date = models.DateField()
-    views = models.PositiveIntegerField(default=0)
-    wa_clicks = models.PositiveIntegerField(default=0)
-    inquiries = models.PositiveIntegerField(default=0)
+    product = models.ForeignKey(Product, verbose_name=_("produk"), on_delete=models.CASCADE, related_name="stats")
+    date = models.DateField(_("tanggal"))
+    views = models.PositiveIntegerField(_("dilihat"), default=0)
+    wa_clicks = models.PositiveIntegerField(_("klik WhatsApp"), default=0)
+    inquiries = models.PositiveIntegerField(_("permintaan"), default=0)
 
     class Meta:
         ordering = ["-date"]
@@ -310,7 +327,7 @@ class ProductStat(models.Model):
 class GrowthReport(models.Model):
     """The owner's half-yearly self-report: output, capacity, workers, turnover."""
 
-    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="growth_reports")
+    shop = models.ForeignKey(Shop, verbose_name=_("toko IKM"), on_delete=models.CASCADE, related_name="growth_reports")
     period_start = models.DateField(_("awal periode"))
     period_end = models.DateField(_("akhir periode"))
     output = models.PositiveIntegerField(_("produksi dalam periode"), validators=[MaxValueValidator(1_000_000_000)])
@@ -321,7 +338,7 @@ class GrowthReport(models.Model):
         _("omzet dalam periode (Rp)"), validators=[MaxValueValidator(1_000_000_000_000)]
     )
     notes = models.TextField(_("catatan"), blank=True, max_length=2000)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
 
     class Meta:
         ordering = ["-period_end"]
@@ -344,9 +361,14 @@ class IkmTarget(models.Model):
 
     target = models.PositiveIntegerField(_("target IKM online"), default=1000)
     target_date = models.DateField(_("tanggal target"))
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("diubah pada"), auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diubah oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta:

@@ -7,8 +7,11 @@ one (services.planting_delete), and no list offers a bulk delete.
 """
 
 from django.contrib import admin, messages
+from django.core.exceptions import FieldDoesNotExist
 from django.shortcuts import render
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
@@ -73,12 +76,29 @@ class ObservationInline(admin.TabularInline):
 class AuditInline(admin.TabularInline):
     model = PlantingAudit
     extra = 0
-    fields = ("changed_at", "user", "changes", "note")
+    fields = ("changed_at", "user", "changes_text", "note")
     readonly_fields = fields
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("perubahan"))
+    def changes_text(self, obj):
+        """ "Jumlah pohon: 1 → 3", one line per field, with the field's label (never the stored JSON)."""
+        lines = []
+        for name, values in (obj.changes or {}).items():
+            try:
+                label = Planting._meta.get_field(name).verbose_name
+            except FieldDoesNotExist:
+                label = name
+            before, after = values if isinstance(values, list) and len(values) == 2 else ("", values)
+            lines.append((capfirst(label), _audit_text(before), _audit_text(after)))
+        return format_html_join(mark_safe("<br>"), "{}: {} → {}", lines) or "—"
+
+
+def _audit_text(value):
+    return "—" if value in (None, "") else str(value)
 
 
 class KecamatanListFilter(admin.RelatedFieldListFilter):
@@ -90,7 +110,18 @@ class KecamatanListFilter(admin.RelatedFieldListFilter):
 
 @admin.register(Planting)
 class PlantingAdmin(ModeratedAdminMixin, LeafletGeoAdmin):
-    list_display = ("id", "species", "tree_count", "planted_on", "kecamatan", "desa", "user", "status", "created_at")
+    list_display = (
+        "id",
+        "thumbnail",
+        "species",
+        "tree_count",
+        "planted_on",
+        "kecamatan",
+        "desa",
+        "user",
+        "status",
+        "created_at",
+    )
     list_filter = ("status", ("kecamatan", KecamatanListFilter), "species", "campaign")
     search_fields = ("user__username", "desa__name", "species__local_name", "notes")
     # Desa.__str__ names its kecamatan: joined here, or the list costs one query per row.
@@ -136,8 +167,14 @@ class PlantingAdmin(ModeratedAdminMixin, LeafletGeoAdmin):
 
     @admin.display(description=_("Pratinjau foto"))
     def photo_preview(self, obj):
+        # The private rendition through the permission-checked view (staff may see it), never a file name.
         url = selectors.photo_url(obj, "card") if obj and obj.pk else None
-        return format_html('<img src="{}" alt="" width="320">', url) if url else "—"
+        return format_html('<img src="{}" alt="" width="320" class="admin-photo">', url) if url else "—"
+
+    @admin.display(description=_("foto"))
+    def thumbnail(self, obj):
+        url = selectors.photo_url(obj, "thumb")
+        return format_html('<img src="{}" alt="" width="64" loading="lazy" class="admin-thumb">', url) if url else "—"
 
     @admin.action(description=_("Verifikasi penanaman terpilih"))
     def verify_selected(self, request, queryset):

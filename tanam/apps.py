@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TanamConfig(AppConfig):
     name = "tanam"
-    verbose_name = "Gerakan Bangga Menanam"
+    verbose_name = _("Gerakan Bangga Menanam")
 
     def ready(self):
         from celery.schedules import crontab

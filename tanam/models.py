@@ -25,7 +25,7 @@ class Species(models.Model):
         BAMBU = "bambu", _("Bambu")
         KONSERVASI = "konservasi", _("Konservasi")
 
-    slug = models.SlugField(max_length=60, unique=True)
+    slug = models.SlugField(_("slug (alamat halaman)"), max_length=60, unique=True)
     local_name = models.CharField(_("nama lokal"), max_length=80)
     scientific_name = models.CharField(_("nama ilmiah"), max_length=120)
     kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
@@ -53,11 +53,15 @@ class Species(models.Model):
 
 class Community(models.Model):
     name = models.CharField(_("nama"), max_length=120)
-    slug = models.SlugField(max_length=120, unique=True)
+    slug = models.SlugField(_("slug (alamat halaman)"), max_length=120, unique=True)
     description = models.TextField(_("deskripsi"), blank=True)
-    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.SET_NULL, null=True, blank=True)
-    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="tanam_communities")
-    created_at = models.DateTimeField(auto_now_add=True)
+    kecamatan = models.ForeignKey(
+        Kecamatan, verbose_name=_("kecamatan"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("anggota"), blank=True, related_name="tanam_communities"
+    )
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
@@ -70,13 +74,17 @@ class Community(models.Model):
 
 class Campaign(models.Model):
     name = models.CharField(_("nama"), max_length=160)
-    slug = models.SlugField(max_length=160, unique=True)
+    slug = models.SlugField(_("slug (alamat halaman)"), max_length=160, unique=True)
     description = models.TextField(_("deskripsi"), blank=True)
     target_trees = models.PositiveIntegerField(_("target pohon"), validators=[MinValueValidator(1)])
     starts_on = models.DateField(_("mulai"))
     ends_on = models.DateField(_("selesai"))
-    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.SET_NULL, null=True, blank=True)
-    organiser = models.ForeignKey(Community, on_delete=models.SET_NULL, null=True, blank=True)
+    kecamatan = models.ForeignKey(
+        Kecamatan, verbose_name=_("kecamatan"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    organiser = models.ForeignKey(
+        Community, verbose_name=_("penyelenggara"), on_delete=models.SET_NULL, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["-starts_on"]
@@ -100,6 +108,14 @@ TREE_COUNT_ERRORS = {
 }
 
 
+class TreeCondition(models.TextChoices):
+    """A tree's condition at a check (Observation), denormalised as the planting's last one."""
+
+    ALIVE = "alive", _("Hidup")
+    DEAD = "dead", _("Mati")
+    UNKNOWN = "unknown", _("Tidak diketahui")
+
+
 class Planting(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Menunggu verifikasi")
@@ -111,13 +127,15 @@ class Planting(models.Model):
         GPS = "gps", _("Lokasi perangkat (GPS)")
         EXIF = "exif", _("GPS dari foto (EXIF)")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tanam_plantings")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("penanam"), on_delete=models.PROTECT, related_name="tanam_plantings"
+    )
     point = models.PointField(_("titik"), srid=4326, spatial_index=True)
     gps_accuracy_m = models.FloatField(_("akurasi GPS (m)"), null=True, blank=True)
     location_source = models.CharField(_("sumber lokasi"), max_length=8, choices=Source.choices, default=Source.MAP)
-    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, related_name="+")
-    desa = models.ForeignKey(Desa, on_delete=models.PROTECT, related_name="+")
-    species = models.ForeignKey(Species, on_delete=models.PROTECT, related_name="plantings")
+    kecamatan = models.ForeignKey(Kecamatan, verbose_name=_("kecamatan"), on_delete=models.PROTECT, related_name="+")
+    desa = models.ForeignKey(Desa, verbose_name=_("desa/kelurahan"), on_delete=models.PROTECT, related_name="+")
+    species = models.ForeignKey(Species, verbose_name=_("spesies"), on_delete=models.PROTECT, related_name="plantings")
     tree_count = models.PositiveIntegerField(
         _("jumlah pohon"),
         default=1,
@@ -127,30 +145,46 @@ class Planting(models.Model):
         ],
     )
     planted_on = models.DateField(_("tanggal tanam"))
-    community = models.ForeignKey(Community, on_delete=models.SET_NULL, null=True, blank=True, related_name="plantings")
-    campaign = models.ForeignKey(Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="plantings")
+    community = models.ForeignKey(
+        Community,
+        verbose_name=_("komunitas"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="plantings",
+    )
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("kampanye"), on_delete=models.SET_NULL, null=True, blank=True, related_name="plantings"
+    )
     # The sanitized photo and its renditions are private (blitar_portal/lib/media.py); `published`
     # holds the public copies of the renditions while the planting is verified, else {}.
     photo = models.FileField(_("foto"), upload_to="tanam/foto/", blank=True, storage=private_storage)
-    renditions = models.JSONField(default=dict, blank=True)
-    published = models.JSONField(default=dict, blank=True, editable=False)
+    renditions = models.JSONField(_("berkas gambar turunan"), default=dict, blank=True)
+    published = models.JSONField(_("salinan publik"), default=dict, blank=True, editable=False)
     notes = models.TextField(_("catatan"), blank=True, max_length=2000)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     rejection_reason = models.CharField(_("alasan penolakan"), max_length=300, blank=True)
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diverifikasi oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     verified_at = models.DateTimeField(_("diverifikasi pada"), null=True, blank=True)
     # Denormalised from the latest Observation (survival figures without a join).
-    condition = models.CharField(_("kondisi terakhir"), max_length=8, default="unknown")
-    first_observed_on = models.DateField(null=True, blank=True)
-    dead_since = models.DateField(null=True, blank=True)
+    condition = models.CharField(
+        _("kondisi terakhir"), max_length=8, choices=TreeCondition.choices, default=TreeCondition.UNKNOWN
+    )
+    first_observed_on = models.DateField(_("pertama diperiksa"), null=True, blank=True)
+    dead_since = models.DateField(_("mati sejak"), null=True, blank=True)
     next_check_on = models.DateField(_("pemeriksaan berikutnya"), null=True, blank=True)
     # Idempotency key made by the device (static/js/outbox.js, the register form): the same key
     # sent again (a retried sync, two tabs) gets the planting it already created.
-    client_key = models.UUIDField(null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    client_key = models.UUIDField(_("kunci perangkat"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("diubah pada"), auto_now=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -187,26 +221,36 @@ class Planting(models.Model):
 class PlantingAudit(models.Model):
     """One row per change of a planting after it was verified (who, when, old → new)."""
 
-    planting = models.ForeignKey(Planting, on_delete=models.CASCADE, related_name="audits")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    changed_at = models.DateTimeField(auto_now_add=True)
-    changes = models.JSONField(default=dict)
-    note = models.CharField(max_length=300, blank=True)
+    planting = models.ForeignKey(Planting, verbose_name=_("penanaman"), on_delete=models.CASCADE, related_name="audits")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("diubah oleh"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("waktu perubahan"), auto_now_add=True)
+    changes = models.JSONField(_("perubahan"), default=dict)
+    note = models.CharField(_("catatan"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-changed_at"]
         verbose_name = _("jejak perubahan")
         verbose_name_plural = _("jejak perubahan")
 
+    def __str__(self):  # the admin's row title, instead of "PlantingAudit object (12)"
+        return f"#{self.pk} {self.changed_at:%Y-%m-%d %H:%M}" if self.changed_at else f"#{self.pk}"
+
 
 class Observation(models.Model):
-    class Condition(models.TextChoices):
-        ALIVE = "alive", _("Hidup")
-        DEAD = "dead", _("Mati")
-        UNKNOWN = "unknown", _("Tidak diketahui")
+    Condition = TreeCondition
 
-    planting = models.ForeignKey(Planting, on_delete=models.CASCADE, related_name="observations")
-    observed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    planting = models.ForeignKey(
+        Planting, verbose_name=_("penanaman"), on_delete=models.CASCADE, related_name="observations"
+    )
+    observed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diperiksa oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
     observed_on = models.DateField(_("tanggal pemeriksaan"))
     condition = models.CharField(_("kondisi"), max_length=8, choices=Condition.choices)
     height_m = models.FloatField(
@@ -214,13 +258,16 @@ class Observation(models.Model):
     )
     photo = models.FileField(_("foto"), upload_to="tanam/pantau/", blank=True, storage=private_storage)
     notes = models.TextField(_("catatan"), blank=True, max_length=1000)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
 
     class Meta:
         ordering = ["-observed_on", "-id"]
         verbose_name = _("pemantauan")
         verbose_name_plural = _("pemantauan")
         indexes = [models.Index(fields=["planting", "observed_on"], name="tanam_obs_planting_date")]
+
+    def __str__(self):  # the admin's row title, instead of "Observation object (12)"
+        return f"{self.observed_on} {self.get_condition_display()}"
 
 
 class ClusterCell(models.Model):
@@ -231,17 +278,19 @@ class ClusterCell(models.Model):
     sum_x/sum_y give the centroid of the cell's plantings (mean lon/lat).
     """
 
-    band = models.PositiveSmallIntegerField()
-    dim = models.PositiveSmallIntegerField(default=0)
-    value = models.IntegerField(default=0)
-    gx = models.IntegerField()
-    gy = models.IntegerField()
-    plantings = models.IntegerField(default=0)
-    trees = models.BigIntegerField(default=0)
-    sum_x = models.FloatField(default=0)
-    sum_y = models.FloatField(default=0)
+    band = models.PositiveSmallIntegerField(_("pita zoom"))
+    dim = models.PositiveSmallIntegerField(_("dimensi"), default=0)
+    value = models.IntegerField(_("nilai"), default=0)
+    gx = models.IntegerField(_("sel x"))
+    gy = models.IntegerField(_("sel y"))
+    plantings = models.IntegerField(_("jumlah penanaman"), default=0)
+    trees = models.BigIntegerField(_("jumlah pohon"), default=0)
+    sum_x = models.FloatField(_("jumlah bujur"), default=0)
+    sum_y = models.FloatField(_("jumlah lintang"), default=0)
 
     class Meta:
+        verbose_name = _("sel klaster peta")
+        verbose_name_plural = _("sel klaster peta")
         constraints = [
             models.UniqueConstraint(fields=["band", "dim", "value", "gx", "gy"], name="tanam_cluster_cell_key"),
         ]
@@ -255,23 +304,29 @@ class CoverStat(models.Model):
         KECAMATAN = "kecamatan", _("Kecamatan")
         DESA = "desa", _("Desa")
 
-    level = models.CharField(max_length=10, choices=Level.choices)
-    area_code = models.CharField(max_length=13)
-    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    desa = models.ForeignKey(Desa, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    area_m2 = models.FloatField()
-    canopy_m2 = models.FloatField(default=0)
-    canopy_percent = models.FloatField(default=0)
-    trees = models.BigIntegerField(default=0)
-    plantings = models.IntegerField(default=0)
-    survival_percent = models.FloatField(null=True, blank=True)
-    trees_monitored = models.BigIntegerField(default=0)
-    trees_survived = models.BigIntegerField(default=0)
-    co2_kg_per_year = models.FloatField(default=0)
-    computed_at = models.DateTimeField(auto_now=True)
+    level = models.CharField(_("tingkat wilayah"), max_length=10, choices=Level.choices)
+    area_code = models.CharField(_("kode wilayah"), max_length=13)
+    kecamatan = models.ForeignKey(
+        Kecamatan, verbose_name=_("kecamatan"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    desa = models.ForeignKey(
+        Desa, verbose_name=_("desa/kelurahan"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    area_m2 = models.FloatField(_("luas (m²)"))
+    canopy_m2 = models.FloatField(_("luas tajuk (m²)"), default=0)
+    canopy_percent = models.FloatField(_("tutupan tajuk (%)"), default=0)
+    trees = models.BigIntegerField(_("jumlah pohon"), default=0)
+    plantings = models.IntegerField(_("jumlah penanaman"), default=0)
+    survival_percent = models.FloatField(_("tingkat hidup (%)"), null=True, blank=True)
+    trees_monitored = models.BigIntegerField(_("pohon dipantau"), default=0)
+    trees_survived = models.BigIntegerField(_("pohon hidup"), default=0)
+    co2_kg_per_year = models.FloatField(_("serapan CO₂ (kg/tahun)"), default=0)
+    computed_at = models.DateTimeField(_("dihitung pada"), auto_now=True)
 
     class Meta:
+        verbose_name = _("statistik tutupan tajuk")
+        verbose_name_plural = _("statistik tutupan tajuk")
         ordering = ["level", "area_code", "year"]
         constraints = [
             models.UniqueConstraint(fields=["level", "area_code", "year"], name="tanam_cover_area_year"),
@@ -281,13 +336,15 @@ class CoverStat(models.Model):
 class CanopyTile(models.Model):
     """Canopy m² of one desa within one 500 m tile (EPSG:32749) at the end of one year (see tanam/cover.py)."""
 
-    desa = models.ForeignKey(Desa, on_delete=models.CASCADE, related_name="+")
-    tx = models.IntegerField()
-    ty = models.IntegerField()
-    year = models.PositiveSmallIntegerField()
-    canopy_m2 = models.FloatField()
+    desa = models.ForeignKey(Desa, verbose_name=_("desa/kelurahan"), on_delete=models.CASCADE, related_name="+")
+    tx = models.IntegerField(_("petak x"))
+    ty = models.IntegerField(_("petak y"))
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    canopy_m2 = models.FloatField(_("luas tajuk (m²)"))
 
     class Meta:
+        verbose_name = _("petak tajuk")
+        verbose_name_plural = _("petak tajuk")
         constraints = [
             models.UniqueConstraint(fields=["desa", "year", "tx", "ty"], name="tanam_canopy_tile_key"),
         ]
@@ -304,14 +361,22 @@ class OpenDataFile(models.Model):
         CSV = "csv", "CSV"
         GEOJSON = "geojson", "GeoJSON"
 
-    kind = models.CharField(max_length=10, choices=Kind.choices, unique=True)
-    name = models.CharField(max_length=255)  # storage name of the current file
-    previous_name = models.CharField(max_length=255, blank=True)  # kept one build, for downloads in flight
-    size = models.BigIntegerField()
-    sha256 = models.CharField(max_length=64)
-    rows = models.IntegerField()
-    started_at = models.DateTimeField()  # when the build began reading: an older build never replaces a newer one
-    built_at = models.DateTimeField()
+    kind = models.CharField(_("format berkas"), max_length=10, choices=Kind.choices, unique=True)
+    name = models.CharField(_("nama berkas"), max_length=255)  # storage name of the current file
+    previous_name = models.CharField(
+        _("nama berkas sebelumnya"), max_length=255, blank=True
+    )  # kept one build, for downloads in flight
+    size = models.BigIntegerField(_("ukuran (bita)"))
+    sha256 = models.CharField(_("sidik SHA-256"), max_length=64)
+    rows = models.IntegerField(_("jumlah baris"))
+    started_at = models.DateTimeField(
+        _("mulai dibangun")
+    )  # when the build began reading: an older build never replaces a newer one
+    built_at = models.DateTimeField(_("selesai dibangun"))
+
+    class Meta:
+        verbose_name = _("berkas data terbuka")
+        verbose_name_plural = _("berkas data terbuka")
 
     def __str__(self):
         return f"{self.kind} ({self.rows} rows, {self.built_at:%Y-%m-%d %H:%M})"

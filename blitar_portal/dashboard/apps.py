@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DashboardConfig(AppConfig):
@@ -6,7 +7,7 @@ class DashboardConfig(AppConfig):
 
     name = "blitar_portal.dashboard"
     label = "dashboard"
-    verbose_name = "Dasbor Diskominfo"
+    verbose_name = _("Dasbor Diskominfo")
 
     def ready(self):
         from blitar_portal.core.beat import register_periodic_task

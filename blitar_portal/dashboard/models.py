@@ -18,13 +18,18 @@ class DailyMetric(models.Model):
     `dimension` is a free label inside the metric (a status, a bed class, a species…).
     """
 
-    date = models.DateField()
-    metric = models.CharField(max_length=40)
+    date = models.DateField(_("tanggal"))
+    metric = models.CharField(_("metrik"), max_length=40)
     kecamatan = models.ForeignKey(
-        "regions.Kecamatan", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "regions.Kecamatan",
+        verbose_name=_("kecamatan"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    dimension = models.CharField(max_length=120, blank=True)
-    value = models.FloatField(default=0)
+    dimension = models.CharField(_("dimensi"), max_length=120, blank=True)
+    value = models.FloatField(_("nilai"), default=0)
 
     class Meta:
         verbose_name = _("metrik harian")
@@ -38,9 +43,9 @@ class DailyMetric(models.Model):
 class Snapshot(models.Model):
     """A point-in-time figure (a table of rows) keyed like "ehealth.hospitals" (names in `<app>/dashboard.py`)."""
 
-    key = models.CharField(max_length=60, unique=True)
-    data = models.JSONField(encoder=DjangoJSONEncoder, default=dict)
-    computed_at = models.DateTimeField()
+    key = models.CharField(_("kunci"), max_length=60, unique=True)
+    data = models.JSONField(_("isi"), encoder=DjangoJSONEncoder, default=dict)
+    computed_at = models.DateTimeField(_("dihitung pada"))
 
     class Meta:
         verbose_name = _("cuplikan dasbor")
@@ -55,13 +60,13 @@ class RefreshRun(models.Model):
         OK = "ok", _("berhasil")
         ERROR = "error", _("gagal")
 
-    started_at = models.DateTimeField()
-    finished_at = models.DateTimeField()
-    duration_ms = models.PositiveIntegerField(default=0)
-    trigger = models.CharField(max_length=20, default="beat")
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OK)
-    message = models.TextField(blank=True)
-    metric_rows = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(_("mulai"))
+    finished_at = models.DateTimeField(_("selesai"))
+    duration_ms = models.PositiveIntegerField(_("durasi (ms)"), default=0)
+    trigger = models.CharField(_("pemicu"), max_length=20, default="beat")
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OK)
+    message = models.TextField(_("pesan"), blank=True)
+    metric_rows = models.PositiveIntegerField(_("baris metrik"), default=0)
 
     class Meta:
         ordering = ["-finished_at"]

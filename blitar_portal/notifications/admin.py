@@ -9,7 +9,7 @@ from blitar_portal.accounts.roles import is_diskominfo
 from blitar_portal.lib.masking import mask_email, mask_log_text, mask_phone
 
 from . import services
-from .models import Contact, Notification
+from .models import Contact, Notification, Topic
 
 
 class DiskominfoReadOnly(admin.ModelAdmin):
@@ -87,7 +87,7 @@ class NotificationAdmin(DiskominfoReadOnly):
 @admin.register(Contact)
 class ContactAdmin(DiskominfoReadOnly):
     list_display = [
-        "pk",
+        "id",
         "phone_masked",
         "email_masked",
         "language",
@@ -105,7 +105,7 @@ class ContactAdmin(DiskominfoReadOnly):
         "sms_consent_at",
         "email_consent_at",
         "push_consent_at",
-        "topics",
+        "topics_list",
         "quiet_hours",
         "created_at",
     ]
@@ -114,6 +114,12 @@ class ContactAdmin(DiskominfoReadOnly):
     @admin.display(description=_("nomor WhatsApp/HP"))
     def phone_masked(self, obj):
         return mask_phone(obj.phone.lstrip("+"))
+
+    @admin.display(description=_("topik"))
+    def topics_list(self, obj):
+        """The topics by name, never the stored JSON list."""
+        names = dict(Topic.choices)
+        return ", ".join(str(names.get(topic, topic)) for topic in obj.topics or []) or "—"
 
     @admin.display(description=_("email"))
     def email_masked(self, obj):

@@ -30,7 +30,12 @@ class Contact(models.Model):
     """
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="notification_contact"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("akun"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notification_contact",
     )
     phone = EncryptedTextField(_("nomor WhatsApp/HP"), blank=True, help_text=_("Format E.164, mis. +6281234567890"))
     email = EncryptedTextField(_("email"), blank=True)
@@ -42,8 +47,8 @@ class Contact(models.Model):
     topics = models.JSONField(_("topik"), default=all_topics, blank=True)
     # Empty: the default quiet hours (settings.NOTIFICATIONS_QUIET_HOURS).
     quiet_hours = models.CharField(_("jam tenang"), max_length=11, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("dibuat pada"), default=timezone.now)
+    updated_at = models.DateTimeField(_("diubah pada"), auto_now=True)
 
     class Meta:
         verbose_name = _("kontak notifikasi")
@@ -70,7 +75,14 @@ class Notification(models.Model):
 
     FINISHED = (State.SENT, State.DELIVERED, State.READ, State.FAILED, State.CANCELLED)
 
-    contact = models.ForeignKey(Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="notifications")
+    contact = models.ForeignKey(
+        Contact,
+        verbose_name=_("kontak"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
     event = models.CharField(_("peristiwa"), max_length=60, db_index=True)
     template = models.CharField(_("templat"), max_length=60)
     language = models.CharField(_("bahasa"), max_length=5, default="id")
@@ -78,28 +90,30 @@ class Notification(models.Model):
     channel = models.CharField(_("kanal"), max_length=10, choices=CHANNELS)
     to = EncryptedTextField(_("penerima"))
     # HMAC of the address: the per-recipient rate limit without storing it in clear.
-    recipient_key = models.CharField(max_length=64, db_index=True)
+    recipient_key = models.CharField(_("kunci penerima"), max_length=64, db_index=True)
     subject = models.CharField(_("judul"), max_length=200, blank=True)
     text = models.TextField(_("isi"), blank=True)
-    url = models.URLField(max_length=500, blank=True)
+    url = models.URLField(_("tautan"), max_length=500, blank=True)
     urgent = models.BooleanField(_("mendesak"), default=False, help_text=_("Tidak menunggu jam tenang."))
     state = models.CharField(_("status"), max_length=10, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(_("percobaan"), default=0)
     next_attempt_at = models.DateTimeField(_("percobaan berikutnya"), default=timezone.now)
-    provider_message_id = models.CharField(max_length=200, blank=True, db_index=True)
+    provider_message_id = models.CharField(_("ID pesan penyedia"), max_length=200, blank=True, db_index=True)
     last_error = models.TextField(_("galat terakhir"), blank=True)
     # The same event never creates two rows: e.g. "ehealth_reminder:ehealth.servicerequest:12:whatsapp".
-    dedupe_key = models.CharField(max_length=200, unique=True)
+    dedupe_key = models.CharField(_("kunci anti-duplikat"), max_length=200, unique=True)
     # What caused it ("ehealth.servicerequest", "12"): erasure of that thing finds its messages.
-    source_model = models.CharField(max_length=60, blank=True)
-    source_id = models.CharField(max_length=40, blank=True)
-    fallback_of = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    source_model = models.CharField(_("model sumber"), max_length=60, blank=True)
+    source_id = models.CharField(_("ID sumber"), max_length=40, blank=True)
+    fallback_of = models.ForeignKey(
+        "self", verbose_name=_("cadangan untuk"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(_("dibuat"), default=timezone.now, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("diubah pada"), auto_now=True)
     sent_at = models.DateTimeField(_("terkirim"), null=True, blank=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-    failed_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(_("diterima pada"), null=True, blank=True)
+    read_at = models.DateTimeField(_("dibaca pada"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("gagal pada"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

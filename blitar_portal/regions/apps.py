@@ -1,11 +1,12 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class RegionsConfig(AppConfig):
     name = "blitar_portal.regions"
     label = "regions"
-    verbose_name = "Wilayah"
+    verbose_name = _("Wilayah")
 
     def ready(self):
         post_migrate.connect(regions_ensure_loaded, sender=self, dispatch_uid="regions-ensure-loaded")

@@ -7,10 +7,10 @@ from django.utils.translation import gettext_lazy as _
 class Regency(models.Model):
     """The regency outline: the union of its kecamatan (one row)."""
 
-    code = models.CharField(max_length=8, unique=True)
-    name = models.CharField(max_length=100)
-    geom = models.MultiPolygonField(srid=4326)
-    area_km2 = models.FloatField(default=0)
+    code = models.CharField(_("kode Kemendagri"), max_length=8, unique=True)
+    name = models.CharField(_("nama"), max_length=100)
+    geom = models.MultiPolygonField(_("batas wilayah"), srid=4326)
+    area_km2 = models.FloatField(_("luas (km²)"), default=0)
 
     class Meta:
         verbose_name = _("kabupaten")
@@ -23,9 +23,9 @@ class Regency(models.Model):
 class Kecamatan(models.Model):
     code = models.CharField(_("kode Kemendagri"), max_length=8, unique=True)
     name = models.CharField(_("nama"), max_length=100)
-    slug = models.SlugField(max_length=100, unique=True)
-    geom = models.MultiPolygonField(srid=4326, spatial_index=True)
-    area_km2 = models.FloatField(default=0, help_text=_("Luas dihitung di UTM 49S (EPSG:32749)."))
+    slug = models.SlugField(_("slug (alamat halaman)"), max_length=100, unique=True)
+    geom = models.MultiPolygonField(_("batas wilayah"), srid=4326, spatial_index=True)
+    area_km2 = models.FloatField(_("luas (km²)"), default=0, help_text=_("Luas dihitung di UTM 49S (EPSG:32749)."))
 
     class Meta:
         ordering = ["name"]
@@ -43,10 +43,12 @@ class Desa(models.Model):
 
     code = models.CharField(_("kode Kemendagri"), max_length=13, unique=True)
     name = models.CharField(_("nama"), max_length=100)
-    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, related_name="desa_set")
+    kecamatan = models.ForeignKey(
+        Kecamatan, verbose_name=_("kecamatan"), on_delete=models.PROTECT, related_name="desa_set"
+    )
     kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices, default=Kind.DESA)
-    geom = models.MultiPolygonField(srid=4326, spatial_index=True)
-    area_km2 = models.FloatField(default=0)
+    geom = models.MultiPolygonField(_("batas wilayah"), srid=4326, spatial_index=True)
+    area_km2 = models.FloatField(_("luas (km²)"), default=0)
 
     class Meta:
         ordering = ["kecamatan__name", "name"]

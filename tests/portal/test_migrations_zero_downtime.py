@@ -260,3 +260,46 @@ def test_the_linter_catches_each_kind_of_unsafe_operation():
         },
     )("0003_safe", "demo")
     assert violations(safe, state) == []
+
+
+def test_label_only_changes_are_accepted_by_the_linter():
+    """verbose_name, help_text and choices live only in Python: altering just them (even on an
+    indexed, unique column) is free, and so is renaming a model in Meta."""
+    state = ProjectState()
+    migrations.CreateModel(
+        "Big",
+        [
+            ("id", models.BigAutoField(primary_key=True)),
+            ("code", models.CharField(max_length=20, unique=True)),
+            ("kind", models.CharField(max_length=5, db_index=True)),
+        ],
+    ).state_forwards("demo", state)
+    labels = type(
+        "Migration",
+        (migrations.Migration,),
+        {
+            "operations": [
+                migrations.AlterField("big", "code", models.CharField("kode", max_length=20, unique=True)),
+                migrations.AlterField(
+                    "big",
+                    "kind",
+                    models.CharField("jenis", max_length=5, db_index=True, help_text="Bantuan", choices=[("a", "A")]),
+                ),
+                migrations.AlterModelOptions("big", {"verbose_name": "besar", "verbose_name_plural": "besar"}),
+            ]
+        },
+    )("0003_bahasa_labels", "demo")
+    assert violations(labels, state) == []
+
+
+def test_the_label_migrations_run_no_sql(db):
+    """Every `*_labels` migration (issue 17's Bahasa admin labels) changes no column: no SQL at all."""
+    from django.db import connection
+
+    loader = MigrationLoader(connection)
+    label_migrations = [m for m, _state in project_migrations() if m.name.endswith("_labels")]
+    assert label_migrations, "no label migration found"
+    for migration in label_migrations:
+        planned = loader.graph.nodes[migration.app_label, migration.name]
+        statements = [s for s in loader.collect_sql([(planned, False)]) if not s.lstrip().startswith("--")]
+        assert statements == [], f"{migration.app_label}.{migration.name} runs SQL: {statements[:3]}"
