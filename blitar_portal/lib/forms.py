@@ -139,8 +139,8 @@ class PortalForm(forms.Form):
 
     def _hold(self):
         """With errors to show, keep every valid photo so the page can offer it again."""
-        if not self.is_bound or not self._errors:
-            return
+        if not self.is_bound or not self._errors or not self.holder:
+            return  # no holder: a form whose page does not come back (e.g. it redirects with a message)
         for name, field in self.fields.items():
             if not isinstance(field, HeldImageField) or name not in self.cleaned_data:
                 continue
