@@ -456,7 +456,7 @@ def product_photos_add(
         if current < MAX_PHOTOS:
             message += " " + _("Masih bisa %(left)s foto lagi.") % {"left": MAX_PHOTOS - current}
         raise ValidationError({field: message})
-    problems = []
+    problems: list[str] = []
     for file in files:
         try:
             image_validate(file)
