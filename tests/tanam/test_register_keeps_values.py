@@ -121,3 +121,19 @@ def test_observation_form_keeps_its_photo_after_an_error(client, bob, make_plant
     response = client.post(url, {"observed_on": today, "condition": "alive", "photo_held": token})
     assert response.status_code == 302
     assert planting.observations.get().photo
+
+
+def test_the_offline_outbox_sends_a_held_photo_by_its_token(client, bob, data, photo, spot):
+    """A photo held by the page before the signal went away travels as its token (outbox.js sends
+    every field of the form), and register_send puts location messages at the same field."""
+    import uuid
+
+    client.force_login(bob)
+    html = client.post(URL, {**data, "lat": OUTSIDE[0], "lon": OUTSIDE[1], "photo": photo()}).content.decode()
+    token = _held_token(html)
+    send = reverse("tanam:register-send")
+    refused = client.post(send, {**data, "lat": OUTSIDE[0], "lon": OUTSIDE[1], "client_key": uuid.uuid4()})
+    assert refused.status_code == 400 and "di luar Kabupaten Blitar" in refused.json()["errors"]["lat"][0]
+    sent = client.post(send, {**data, "lat": spot[0], "lon": spot[1], "photo_held": token, "client_key": uuid.uuid4()})
+    assert sent.status_code == 201
+    assert Planting.objects.get(user=bob).photo
