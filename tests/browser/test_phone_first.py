@@ -62,9 +62,7 @@ def test_planting_with_a_bad_location_keeps_the_photo_and_shows_the_message_at_t
     page.get_by_role("combobox", name="Spesies").select_option(label="Mahoni (Swietenia macrophylla)")
     page.get_by_label("Jumlah pohon di titik ini").fill("4")
     page.get_by_label("Tanggal tanam").fill("2024-03-10")
-    page.locator("#id_photo").set_input_files(
-        {"name": "pohon.jpg", "mimeType": "image/jpeg", "buffer": _photo_bytes()}
-    )
+    page.locator("#id_photo").set_input_files({"name": "pohon.jpg", "mimeType": "image/jpeg", "buffer": _photo_bytes()})
     with page.expect_navigation():
         page.get_by_role("button", name="Kirim pendaftaran").click()
 
