@@ -565,6 +565,9 @@ if MEDIA_S3_BUCKET:
 
 # One photo may be up to MAX_UPLOAD_IMAGE_BYTES (checked by lib.images after upload).
 MAX_UPLOAD_IMAGE_BYTES = env_int("MAX_UPLOAD_IMAGE_BYTES", 8 * 1024 * 1024)
+# A valid photo of a form shown again with errors is kept privately this many hours, so the
+# person need not choose it again (blitar_portal/lib/uploads.py; purged by the daily retention run).
+HELD_UPLOAD_HOURS = env_int("HELD_UPLOAD_HOURS", 24)
 # A whole request body may be up to MAX_REQUEST_BODY_BYTES: the largest form carries two
 # photos (shop logo and banner) plus its fields. Larger bodies are refused with 413 from
 # their Content-Length, before anything reads them (core.middleware.RequestBodyLimitMiddleware);

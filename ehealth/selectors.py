@@ -338,6 +338,31 @@ def board(
     return rows
 
 
+# Critical-care classes: what a family looks for first on the board ("ICU/HCU/NICU kosong sekarang").
+CRITICAL_CARE_CLASSES = ("ICU", "ICCU", "HCU", "NICU", "PICU")
+
+
+def board_critical_care(*, now: datetime.datetime | None = None) -> list[dict[str, Any]]:
+    """Hospitals with a free critical-care bed now, most free first (stale ones last, marked):
+    each {"name", "slug", "classes": [{"code", "label", "available"}], "total", "stale", "igd_phone"}."""
+    found = []
+    for row in board(now=now):
+        free = [c for c in row["classes"] if c["code"] in CRITICAL_CARE_CLASSES and c["available"] > 0]
+        if free:
+            found.append(
+                {
+                    "name": row["name"],
+                    "slug": row["slug"],
+                    "classes": free,
+                    "total": sum(c["available"] for c in free),
+                    "stale": row["stale"],
+                    "igd_phone": row.get("igd_phone"),
+                }
+            )
+    found.sort(key=lambda item: (item["stale"], -item["total"], item["name"]))
+    return found
+
+
 def board_filter_options() -> dict[str, list]:
     """Choices for the board filters (cached with the board)."""
     rows = board_data()

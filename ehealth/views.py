@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
@@ -101,8 +102,43 @@ def _board_form(params):
 
 def _board_body(request, params):
     form = _board_form(params)
-    context = {"form": form, "results": _board_results_for(request, form)}
+    context = {
+        "form": form,
+        "critical": selectors.board_critical_care(),
+        "chip_groups": _board_chips(form),
+        "kept_filters": [(k, v) for k, v in _board_current(form).items() if k in ("kelas", "kecamatan", "jenis") and v],
+        "results": _board_results_for(request, form),
+    }
     return render_to_string("ehealth/partials/board_body.html", context)
+
+
+BOARD_CHIP_GROUPS = (
+    ("kelas", gettext_lazy("Kelas")),
+    ("jenis", gettext_lazy("Jenis RS")),
+    ("kecamatan", gettext_lazy("Kecamatan")),
+)
+
+
+def _board_current(form):
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    return {name: data.get(name) or "" for name in ("kelas", "kecamatan", "jenis", "urut", "lat", "lon")}
+
+
+def _board_chips(form):
+    """The filters as chips (links): each chip is the current validated filters with one value changed."""
+    current = _board_current(form)
+    base = reverse("ehealth:board")
+    groups = []
+    for name, label in BOARD_CHIP_GROUPS:
+        chips = []
+        for value, text in form.fields[name].choices:
+            query = urlencode([(k, v) for k, v in {**current, name: value}.items() if v not in (None, "")])
+            chips.append(
+                {"label": text, "href": base + ("?" + query if query else ""), "active": current[name] == value}
+            )
+        active = next(chip["label"] for chip in chips if chip["active"])
+        groups.append({"name": name, "label": label, "chips": chips, "active": active, "open": name == "kelas"})
+    return groups
 
 
 def _board_results_for(request, form):

@@ -11,12 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from leaflet.forms.widgets import LeafletWidget
 
+from blitar_portal.lib.forms import HeldImageField, PortalForm
 from blitar_portal.lib.params import PageField, QueryForm
 from blitar_portal.lib.validators import normalize_mobile, normalize_phone, validate_nib
 from blitar_portal.regions.models import Kecamatan
 from blitar_portal.regions.selectors import point_in_regency
 
-from .models import PRICE_MAX, Category, Certification, Inquiry, Product, Shop
+from .models import MAX_PHOTOS, PRICE_MAX, Category, Certification, Inquiry, Product, Shop
 
 
 def apply_errors(form, exc):
@@ -62,7 +63,9 @@ class ShopForm(forms.Form):
     logo = forms.FileField(label=_("Logo"), required=False, help_text=_("JPEG/PNG/WebP, maksimal 8 MB."))
     banner = forms.FileField(label=_("Banner"), required=False, help_text=_("Foto lebar untuk halaman toko."))
     kecamatan = forms.ModelChoiceField(label=_("Kecamatan"), queryset=Kecamatan.objects.order_by("name"))
-    address = forms.CharField(label=_("Alamat"), max_length=255)
+    address = forms.CharField(
+        label=_("Alamat"), max_length=255, required=False, help_text=_("Wajib sebelum verifikasi.")
+    )
     location = gis_forms.PointField(
         label=_("Lokasi di peta"),
         srid=4326,
@@ -71,13 +74,24 @@ class ShopForm(forms.Form):
         help_text=_("Klik ikon penanda lalu klik lokasi usaha Anda di peta (opsional)."),
     )
     whatsapp = forms.CharField(label=_("Nomor WhatsApp"), max_length=20, help_text=_("Contoh: 0812-3456-7890"))
-    nib = forms.CharField(label=_("NIB"), max_length=13, required=False, help_text=_("13 digit dari OSS."))
-    kbli_sector = forms.ChoiceField(label=_("Sektor KBLI"), choices=Shop.Sector.choices)
+    nib = forms.CharField(
+        label=_("NIB"), max_length=13, required=False, help_text=_("13 digit dari OSS. Wajib sebelum verifikasi.")
+    )
+    kbli_sector = forms.ChoiceField(
+        label=_("Sektor KBLI"),
+        required=False,
+        choices=[("", _("— belum dipilih —")), *Shop.Sector.choices],
+        help_text=_("Wajib sebelum verifikasi."),
+    )
     legal_form = forms.ChoiceField(label=_("Bentuk usaha"), choices=Shop.LegalForm.choices)
     year_founded = forms.IntegerField(label=_("Tahun berdiri"), required=False, min_value=1900)
     workers = forms.IntegerField(label=_("Jumlah tenaga kerja"), min_value=1, max_value=100_000, initial=1)
     monthly_capacity = forms.IntegerField(
-        label=_("Kapasitas produksi per bulan"), min_value=0, max_value=100_000_000, initial=0
+        label=_("Kapasitas produksi per bulan"),
+        min_value=0,
+        max_value=100_000_000,
+        initial=0,
+        help_text=_("Wajib (lebih dari 0) sebelum verifikasi."),
     )
     capacity_unit = forms.CharField(label=_("Satuan kapasitas"), max_length=30, initial="pcs")
     marketplace_links = forms.CharField(
@@ -86,6 +100,48 @@ class ShopForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Satu tautan per baris (Tokopedia, Shopee, …), maksimal 5."),
     )
+
+    # A shop opens with what a buyer needs; the rest (government data: address, NIB, KBLI,
+    # capacity; certifications on their own page) may come later and is asked for before
+    # verification (ikm.selectors.shop_verification_checklist).
+    BUYER_FIELDS = ("name", "story", "kecamatan", "whatsapp")
+    LATER_DEFAULTS = {
+        "legal_form": Shop.LegalForm.PERSEORANGAN,
+        "workers": 1,
+        "monthly_capacity": 0,
+        "capacity_unit": "pcs",
+    }
+
+    def __init__(self, *args, opening=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.opening = opening
+        for name in self.LATER_DEFAULTS:
+            self.fields[name].required = False
+        if opening:
+            story = self.fields["story"]
+            story.required = True
+            story.label = _("Apa yang Anda jual")
+            story.help_text = _("Satu-dua kalimat untuk pembeli, mis. “Keripik tempe dan sambal pecel khas Kanigoro”.")
+            story.error_messages["required"] = _("Tulis singkat apa yang Anda jual.")
+            story.widget.attrs["rows"] = 2
+            self.fields["kecamatan"].empty_label = _("— pilih kecamatan —")
+            self.fields["whatsapp"].help_text = _("Pembeli menghubungi Anda di nomor ini. Contoh: 0812-3456-7890")
+
+    def buyer_fields(self):
+        return [self[name] for name in self.BUYER_FIELDS]
+
+    def later_fields(self):
+        return [field for field in self.visible_fields() if field.name not in self.BUYER_FIELDS]
+
+    def later_errors(self):
+        return any(field.errors for field in self.later_fields())
+
+    def clean(self):
+        data = super().clean()
+        for name, default in self.LATER_DEFAULTS.items():
+            if name not in self.errors and data.get(name) in (None, ""):
+                data[name] = default
+        return data
 
     def clean_whatsapp(self):
         return normalize_mobile(self.cleaned_data["whatsapp"])
@@ -129,7 +185,7 @@ class CertificationForm(forms.Form):
     )
 
 
-class ProductForm(forms.Form):
+class ProductForm(PortalForm):
     name = forms.CharField(label=_("Nama produk"), max_length=140)
     category = CategoryChoiceField(
         label=_("Kategori"),
@@ -162,11 +218,31 @@ class ProductForm(forms.Form):
 
     @classmethod
     def initial_from(cls, product):
-        return {name: getattr(product, name) for name in cls.base_fields}
+        return {name: getattr(product, name) for name in cls.base_fields if name in PRODUCT_DATA_FIELDS}
 
 
-class PhotoUploadForm(forms.Form):
-    photo = forms.FileField(label=_("Foto produk"), help_text=_("JPEG, PNG, atau WebP; maksimal 8 MB."))
+PRODUCT_DATA_FIELDS = tuple(ProductForm.base_fields)
+
+
+class ProductNewForm(ProductForm):
+    """A new product with its photos, chosen at once (several files; each checked by lib/images.py)."""
+
+    photos = HeldImageField(
+        label=_("Foto produk"),
+        multiple=True,
+        max_files=MAX_PHOTOS,
+        required=False,
+        help_text=_("Pilih beberapa foto sekaligus: JPEG, PNG, atau WebP; maksimal 8 MB per foto."),
+    )
+
+
+class PhotoUploadForm(PortalForm):
+    photo = HeldImageField(
+        label=_("Foto produk"),
+        multiple=True,
+        max_files=MAX_PHOTOS,
+        help_text=_("Boleh beberapa foto sekaligus; JPEG, PNG, atau WebP; maksimal 8 MB per foto."),
+    )
     alt_text = forms.CharField(
         label=_("Keterangan foto"),
         required=False,

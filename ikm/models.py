@@ -101,11 +101,13 @@ class Shop(models.Model):
     )
     published_images = models.JSONField(_("salinan publik"), default=dict, blank=True, editable=False)
     kecamatan = models.ForeignKey("regions.Kecamatan", on_delete=models.PROTECT, verbose_name=_("kecamatan"))
-    address = models.CharField(_("alamat"), max_length=255)
+    # The address, NIB, KBLI sector and capacity may come after the shop opens; they are asked for
+    # before verification (ikm.selectors.shop_missing_for_verification).
+    address = models.CharField(_("alamat"), max_length=255, blank=True)
     location = models.PointField(_("lokasi"), srid=4326, null=True, blank=True)
     whatsapp = models.CharField(_("nomor WhatsApp"), max_length=16, help_text=_("Disimpan sebagai 62…"))
     nib = models.CharField(_("NIB"), max_length=13, blank=True, validators=[validate_nib])
-    kbli_sector = models.CharField(_("sektor KBLI"), max_length=2, choices=Sector.choices, default=Sector.FOOD)
+    kbli_sector = models.CharField(_("sektor KBLI"), max_length=2, choices=Sector.choices, blank=True, default="")
     legal_form = models.CharField(
         _("bentuk usaha"), max_length=16, choices=LegalForm.choices, default=LegalForm.PERSEORANGAN
     )

@@ -29,6 +29,7 @@ from django.db.models import Count, Exists, F, Func, OuterRef, Prefetch, Q, Quer
 from django.db.models.functions import Coalesce, JSONObject, TruncDate, TruncMonth
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from blitar_portal.accounts.roles import is_diskominfo
 from blitar_portal.lib.dates import local_midnight
@@ -81,6 +82,31 @@ def owned(model: Any, user: User) -> QuerySet[Any]:
 
 def owner_shop(user: User) -> Shop | None:
     return owned(Shop, user).select_related("kecamatan").defer("kecamatan__geom").first()
+
+
+def shop_verification_checklist(shop: Shop) -> list[dict[str, Any]]:
+    """What Diskominfo needs before verifying a shop, each with whether it is there.
+
+    A shop opens with what a buyer needs (name, what it sells, kecamatan, WhatsApp); the
+    government data comes later. `required` items block `services.shop_submit`; certifications
+    are asked for (shown) but not every IKM has one yet."""
+    return [
+        {"label": _("Alamat usaha"), "done": bool(shop.address.strip()), "required": True},
+        {"label": _("NIB (13 digit dari OSS)"), "done": bool(shop.nib), "required": True},
+        {"label": _("Sektor KBLI"), "done": bool(shop.kbli_sector), "required": True},
+        {"label": _("Kapasitas produksi per bulan"), "done": shop.monthly_capacity > 0, "required": True},
+        {"label": _("Minimal satu produk"), "done": shop.products.exists(), "required": True},
+        {
+            "label": _("Sertifikat (P-IRT, halal, SNI, merek) bila ada"),
+            "done": shop.certifications.exists(),
+            "required": False,
+        },
+    ]
+
+
+def shop_missing_for_verification(shop: Shop) -> list[Any]:
+    """The labels of the required checklist items still missing (empty: ready to submit)."""
+    return [item["label"] for item in shop_verification_checklist(shop) if item["required"] and not item["done"]]
 
 
 def owner_products(user: User) -> QuerySet[Product]:

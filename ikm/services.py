@@ -193,11 +193,15 @@ def _shop_set_images(shop: Shop, *, logo: UploadedFile | None, banner: UploadedF
 
 @transaction.atomic
 def shop_submit(*, shop: Shop) -> Shop:
-    """Owner asks Diskominfo to verify the shop."""
+    """Owner asks Diskominfo to verify the shop: refused, with the list of what is missing, until
+    the government data and a product are there (`selectors.shop_missing_for_verification`)."""
+    from .selectors import shop_missing_for_verification
+
     if shop.status not in (Shop.Status.DRAFT,):
         raise ValidationError(_("Toko ini tidak dalam status draf."))
-    if not shop.products.exists():
-        raise ValidationError(_("Tambahkan minimal satu produk sebelum mengajukan verifikasi."))
+    missing = shop_missing_for_verification(shop)
+    if missing:
+        raise ValidationError([str(item) for item in missing], code="incomplete")
     return _shop_set_status(shop=shop, status=Shop.Status.PENDING, reason="")
 
 
@@ -346,12 +350,15 @@ def _apply_product_fields(product: Product, fields: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def product_create(*, shop: Shop, **fields: Any) -> Product:
+def product_create(*, shop: Shop, photos: list[UploadedFile] | None = None, **fields: Any) -> Product:
+    """A product and, chosen with it, its photos: all saved, or nothing (a bad photo: a "photos" error)."""
     product = Product(shop=shop)
     _apply_product_fields(product, fields)
     product.slug = unique_slug(Product, f"{product.name} {shop.name}", max_length=150)
     product.full_clean()
     product.save()
+    if photos:
+        product_photos_add(product=product, files=photos, field="photos")
     product_refresh_search(product_ids=[product.pk])
     catalogue_changed()
     return product
@@ -435,6 +442,29 @@ def product_photo_add(*, product: Product, file: UploadedFile, alt_text: str = "
 
     enqueue_on_commit(product_photo_render, photo.pk)  # broker down: product_photos_render_pending catches up
     return photo
+
+
+@transaction.atomic
+def product_photos_add(
+    *, product: Product, files: list[UploadedFile], alt_text: str = "", field: str = "photo"
+) -> list[ProductPhoto]:
+    """Several photos at once, in the order chosen: every file is checked first (a message per bad
+    file, under `field`), then all are saved, or none."""
+    current = product.photos.count()
+    if current + len(files) > MAX_PHOTOS:
+        message = _("Paling banyak %(n)s foto per produk.") % {"n": MAX_PHOTOS}
+        if current < MAX_PHOTOS:
+            message += " " + _("Masih bisa %(left)s foto lagi.") % {"left": MAX_PHOTOS - current}
+        raise ValidationError({field: message})
+    problems: list[str] = []
+    for file in files:
+        try:
+            image_validate(file)
+        except ValidationError as exc:
+            problems.extend(f"{file.name}: {message}" for message in exc.messages)
+    if problems:
+        raise ValidationError({field: problems})
+    return [product_photo_add(product=product, file=file, alt_text=alt_text) for file in files]
 
 
 def product_photos_render_pending(*, older_than: Any = PHOTO_RENDER_GRACE) -> int:

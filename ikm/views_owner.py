@@ -20,6 +20,7 @@ from blitar_portal.accounts.roles import IKM_OWNER, has_role
 from blitar_portal.accounts.services import user_register
 from blitar_portal.lib.params import page_of
 from blitar_portal.lib.ratelimit import rate_limit
+from blitar_portal.lib.uploads import holder_of
 
 from . import selectors, services
 from .forms import (
@@ -28,6 +29,7 @@ from .forms import (
     InquiryStatusForm,
     PhotoUploadForm,
     ProductForm,
+    ProductNewForm,
     ShopForm,
     apply_errors,
 )
@@ -95,29 +97,50 @@ def owner_home(request, *, shop):
             "shop": shop,
             "products": products,
             "new_inquiries": selectors.owner_inquiries(request.user, status=Inquiry.Status.NEW).count(),
+            "checklist": selectors.shop_verification_checklist(shop),
         },
     )
 
 
 @owner_required
 def owner_shop(request, *, shop):
-    initial = ShopForm.initial_from(shop) if shop else None
-    form = ShopForm(request.POST or None, request.FILES or None, initial=initial)
+    """A new shop opens with the four fields a buyer needs (the rest folded away, optional); the
+    full profile (government data, logo, banner) is this same page once the shop exists."""
+    if shop is None:
+        return _owner_shop_open(request)
+    form = ShopForm(request.POST or None, request.FILES or None, initial=ShopForm.initial_from(shop))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         images = {"logo": data.pop("logo"), "banner": data.pop("banner")}
         try:
-            if shop is None:
-                shop = services.shop_create(owner=request.user, **images, **data)
-                messages.success(request, _("Toko Anda sudah dibuat. Tambahkan produk, lalu ajukan verifikasi."))
-            else:
-                services.shop_update(shop=shop, **images, **data)
-                messages.success(request, _("Profil toko sudah disimpan."))
+            services.shop_update(shop=shop, **images, **data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
+            messages.success(request, _("Profil toko sudah disimpan."))
             return redirect(HOME)
     return render(request, "ikm/owner/shop_form.html", {"form": form, "shop": shop})
+
+
+def _owner_shop_open(request):
+    form = ShopForm(request.POST or None, request.FILES or None, opening=True)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        images = {"logo": data.pop("logo"), "banner": data.pop("banner")}
+        try:
+            services.shop_create(owner=request.user, **images, **data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Toko Anda sudah dibuka. Tambahkan produk; data usaha (NIB, KBLI, kapasitas, sertifikat) "
+                    "dilengkapi sebelum mengajukan verifikasi."
+                ),
+            )
+            return redirect(HOME)
+    return render(request, "ikm/owner/shop_form.html", {"form": form, "shop": None})
 
 
 @require_POST
@@ -126,7 +149,11 @@ def owner_submit(request, *, shop):
     try:
         services.shop_submit(shop=shop)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        if getattr(exc, "code", None) == "incomplete" or len(exc.messages) > 1:
+            missing = "; ".join(exc.messages)
+            messages.error(request, _("Toko belum dapat diajukan. Lengkapi dulu: %(missing)s.") % {"missing": missing})
+        else:
+            messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Toko Anda sudah diajukan. Diskominfo akan memeriksanya."))
     return redirect(HOME)
@@ -158,14 +185,21 @@ def owner_certification_delete(request, pk, *, shop):
 
 @shop_required
 def owner_product_new(request, *, shop):
-    form = ProductForm(request.POST or None)
+    """A product with its photos, chosen at once; after an error the photos are kept (held)."""
+    form = ProductNewForm(request.POST or None, request.FILES or None, holder=holder_of(request))
     if request.method == "POST" and form.is_valid():
         try:
             product = services.product_create(shop=shop, **form.cleaned_data)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            form.add_service_error(exc)
         else:
-            messages.success(request, _("Produk sudah disimpan. Sekarang tambahkan fotonya."))
+            form.held_release()
+            count = len(form.cleaned_data["photos"])
+            if count:
+                text = _("Produk dan %(n)s foto sudah disimpan; foto sedang diproses.") % {"n": count}
+            else:
+                text = _("Produk sudah disimpan. Produk dengan foto lebih mudah ditemukan pembeli: tambahkan fotonya.")
+            messages.success(request, text)
             return redirect("ikm:owner_product", pk=product.pk)
     return render(request, "ikm/owner/product_form.html", {"shop": shop, "form": form, "product": None})
 
@@ -220,11 +254,11 @@ def owner_photo_upload(request, pk, *, shop):
     form = PhotoUploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.product_photo_add(
-                product=product, file=form.cleaned_data["photo"], alt_text=form.cleaned_data["alt_text"]
+            services.product_photos_add(
+                product=product, files=form.cleaned_data["photo"], alt_text=form.cleaned_data["alt_text"]
             )
         except ValidationError as exc:
-            form.add_error("photo", exc.messages)
+            form.add_service_error(exc)
     ok = not form.errors
     errors = [e for errs in form.errors.values() for e in errs]
     if _wants_json(request):

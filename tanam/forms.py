@@ -3,12 +3,25 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from blitar_portal.lib.forms import HeldImageField, PortalForm
 from blitar_portal.lib.params import DB_ID_MAX, IdField, QueryForm, YearField, bounded_errors
 
 from .models import MAX_TREES_PER_POINT, TREE_COUNT_ERRORS, Campaign, Community, Observation, Planting, Species
 
+# The planting services' error codes and the field each message stands at (the rest: above the form).
+LOCATION_ERRORS = ("no_location", "outside", "duplicate", "nan", "swapped", "range")
+PLANTING_ERROR_FIELDS = {
+    **dict.fromkeys(LOCATION_ERRORS, "lat"),
+    **dict.fromkeys(("no_date", "future", "too_old", "before_planting"), "planted_on"),
+}
 
-class PlantingForm(forms.Form):
+
+class PlantingForm(PortalForm):
+    """The planting registration (page, offline outbox, edit). Lat/lon are placed next to the map
+    (`location_fields`), where the location's messages stand; the photo survives an error."""
+
+    error_fields = PLANTING_ERROR_FIELDS
+    LOCATION_FIELDS = ("lat", "lon")
     lat = forms.CharField(
         label=_("Lintang"),
         required=False,
@@ -58,11 +71,10 @@ class PlantingForm(forms.Form):
     campaign = forms.ModelChoiceField(
         label=_("Kampanye/acara"), queryset=Campaign.objects.all(), required=False, empty_label=_("— tidak ada —")
     )
-    photo = forms.FileField(
+    photo = HeldImageField(
         label=_("Foto"),
         required=False,
         help_text=_("JPEG/PNG/WebP, maksimal 8 MB. Lokasi GPS foto dipakai bila titik belum dipilih."),
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
     notes = forms.CharField(
         label=_("Catatan"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
@@ -72,8 +84,16 @@ class PlantingForm(forms.Form):
         required=False, widget=forms.HiddenInput, error_messages={"invalid": _("Kunci pengiriman tidak sah.")}
     )
 
+    def location_fields(self):
+        return [self[name] for name in self.LOCATION_FIELDS]
 
-class ObservationForm(forms.Form):
+    def other_fields(self):
+        return [field for field in self.visible_fields() if field.name not in self.LOCATION_FIELDS]
+
+
+class ObservationForm(PortalForm):
+    error_fields = {"before_planting": "observed_on", "future": "observed_on"}
+
     observed_on = forms.DateField(
         label=_("Tanggal pemeriksaan"),
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -87,11 +107,7 @@ class ObservationForm(forms.Form):
         max_value=80,
         error_messages={"max_value": _("Tinggi maksimal 80 m."), "min_value": _("Tinggi tidak boleh negatif.")},
     )
-    photo = forms.FileField(
-        label=_("Foto"),
-        required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
-    )
+    photo = HeldImageField(label=_("Foto"), required=False)
     notes = forms.CharField(
         label=_("Catatan"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )

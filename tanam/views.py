@@ -19,6 +19,7 @@ from blitar_portal.lib.db import use_replica
 from blitar_portal.lib.media import rendition_response
 from blitar_portal.lib.params import page_of
 from blitar_portal.lib.ratelimit import UNSAFE, rate_limit
+from blitar_portal.lib.uploads import holder_of
 from blitar_portal.regions.selectors import kecamatan_outlines_geojson, regency_outline_geojson
 
 from . import cover, dashboard, exports, selectors, services
@@ -59,15 +60,15 @@ def outlines(request):
 @rate_limit("tanam-register", key="user", method=UNSAFE)
 @require_http_methods(["GET", "POST"])
 def register(request):
-    form = PlantingForm(request.POST or None, request.FILES or None)
+    form = PlantingForm(request.POST or None, request.FILES or None, holder=holder_of(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             result = services.planting_register(user=request.user, **data)
         except ValidationError as exc:
-            for message in _validation_messages(exc):
-                form.add_error(None, message)
+            form.add_service_error(exc)  # at its field (the location next to the map); the photo is held
         else:
+            form.held_release()
             for warning in result.warnings:
                 messages.warning(request, warning)
             messages.success(
@@ -90,19 +91,18 @@ def register_send(request):
     if not request.user.is_authenticated:
         detail = _("Masuk terlebih dahulu untuk mengirim penanaman yang tersimpan di perangkat.")
         return JsonResponse(error_body(detail=detail, code="not_authenticated"), status=401)
-    form = PlantingForm(request.POST, request.FILES)
+    form = PlantingForm(request.POST, request.FILES, holder=holder_of(request))
     if form.is_valid() and form.cleaned_data["client_key"] is None:
         form.add_error("client_key", _("Kunci pengiriman wajib diisi."))
     if not form.is_valid():
-        errors = {NON_FIELD if name == "__all__" else name: list(msgs) for name, msgs in form.errors.items()}
-        detail = _("Periksa kembali isian penanaman.")
-        return JsonResponse(error_body(detail=detail, code="invalid", errors=errors), status=400)
+        return _send_refused(form, _("Periksa kembali isian penanaman."), "invalid")
     try:
         result = services.planting_register(user=request.user, **form.cleaned_data)
     except ValidationError as exc:
+        form.add_service_error(exc)  # the same fields as the page
         found = _validation_messages(exc)
-        code = getattr(exc, "code", None) or "invalid"
-        return JsonResponse(error_body(detail=found[0], code=code, errors={NON_FIELD: found}), status=400)
+        return _send_refused(form, found[0], getattr(exc, "code", None) or "invalid")
+    form.held_release()
     planting = result.planting
     body = {
         "id": planting.pk,
@@ -115,19 +115,25 @@ def register_send(request):
     return JsonResponse(body, status=200 if result.replayed else 201)
 
 
+def _send_refused(form, detail, code):
+    errors = {NON_FIELD if name == "__all__" else name: list(msgs) for name, msgs in form.errors.items()}
+    return JsonResponse(error_body(detail=detail, code=code, errors=errors), status=400)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def planting_edit(request, pk):
     planting = selectors.planting_for_user_or_404(request.user, pk)
-    form = PlantingForm(request.POST or None, request.FILES or None, initial=selectors.planting_input(planting))
+    initial = selectors.planting_input(planting)
+    form = PlantingForm(request.POST or None, request.FILES or None, initial=initial, holder=holder_of(request))
     if request.method == "POST" and form.is_valid():
         data = {name: value for name, value in form.cleaned_data.items() if name != "client_key"}
         try:
             result = services.planting_edit_by_owner(planting=planting, user=request.user, **data)
         except ValidationError as exc:
-            for message in _validation_messages(exc):
-                form.add_error(None, message)
+            form.add_service_error(exc)
         else:
+            form.held_release()
             for warning in result.warnings:
                 messages.warning(request, warning)
             messages.success(request, _("Perubahan tersimpan. Penanaman tetap menunggu verifikasi."))
@@ -148,14 +154,14 @@ def mine(request):
 @require_http_methods(["GET", "POST"])
 def planting_detail(request, pk):
     planting = selectors.planting_for_observer_or_404(request.user, pk)
-    form = ObservationForm(request.POST or None, request.FILES or None)
+    form = ObservationForm(request.POST or None, request.FILES or None, holder=holder_of(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.observation_add(planting=planting, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for message in _validation_messages(exc):
-                form.add_error(None, message)
+            form.add_service_error(exc)
         else:
+            form.held_release()
             messages.success(request, _("Hasil pemantauan tersimpan."))
             return redirect("tanam:detail", pk=planting.pk)
     context = {

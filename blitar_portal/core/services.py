@@ -46,6 +46,7 @@ def retention_apply(*, now: datetime.datetime | None = None) -> dict[str, Any]:
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
     from django.contrib.sessions.models import Session
 
+    from blitar_portal.lib import uploads
     from blitar_portal.notifications import services as notification_services
     from ehealth import services as ehealth_services
     from ehealth.dashboard import BOR_DAYS
@@ -71,6 +72,7 @@ def retention_apply(*, now: datetime.datetime | None = None) -> dict[str, Any]:
         "push_subscriptions": notification_services.push_subscriptions_purge(
             days=settings.PUSH_SUBSCRIPTION_RETENTION_DAYS, now=now
         ),
+        "held_uploads": uploads.held_purge(now=now),
     }
 
 

@@ -39,9 +39,10 @@ def hospitals(transactional_db):
 def test_citizen_filters_to_icu_opens_a_hospital_books_and_tracks_the_request(page, hospitals):
     page.goto("/kesehatan/")
     assert page.get_by_role("heading", name="RSUD Srengat").is_visible()
-    page.get_by_label("Kelas").select_option("ICU")
-    page.get_by_role("button", name="Terapkan").click()
-    page.wait_for_load_state()
+    # The critical-care block names the hospital with a free ICU bed before any filter.
+    assert "RSUD Ngudi Waluyo Wlingi" in page.get_by_test_id("critical-care").inner_text()
+    with page.expect_navigation():
+        page.locator("#board-filters-chips").get_by_role("link", name="ICU", exact=True).click()
     results = page.locator("#board-results")
     assert "RSUD Srengat" not in results.inner_text()
     card = page.get_by_test_id("hospital-rsud-wlingi")

@@ -1,4 +1,5 @@
-"""999 IKM Online in Chromium: an owner builds a shop, Diskominfo verifies it, a buyer finds it
+"""999 IKM Online in Chromium: an owner opens a shop with four fields, adds a product with three
+photos chosen at once, completes the government data, Diskominfo verifies it, a buyer finds it
 by a misspelt search and sends an inquiry, the owner reads it in the inbox."""
 
 import io
@@ -14,12 +15,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.celery]
 OWNER_PASSWORD = "Keripik-Tempe-2026!"
 
 
-def _photo(tmp_path):
-    path = tmp_path / "keripik.jpg"
-    out = io.BytesIO()
-    Image.new("RGB", (900, 700), (190, 120, 40)).save(out, "JPEG")
-    path.write_bytes(out.getvalue())
-    return path
+def _photos(tmp_path, count):
+    paths = []
+    for i in range(count):
+        path = tmp_path / f"keripik-{i}.jpg"
+        out = io.BytesIO()
+        Image.new("RGB", (900, 700), (190, 120 + 30 * i, 40)).save(out, "JPEG")
+        path.write_bytes(out.getvalue())
+        paths.append(path)
+    return paths
 
 
 def _logout(page):
@@ -40,19 +44,21 @@ def _owner_registers_and_builds_shop(page, tmp_path):
     page.get_by_role("button", name="Daftar sebagai pemilik IKM").click()
     page.wait_for_url("**/ikm/toko-saya/profil/")
 
+    # A shop opens with the four fields a buyer needs; the government data comes later.
+    assert page.locator("form.narrow .field:visible").count() == 4
     page.get_by_label("Nama usaha").fill("Keripik Bu Sri")
-    page.get_by_label("Cerita usaha").fill("Keripik tempe sagu rumahan sejak 1998.")
+    page.get_by_label("Apa yang Anda jual").fill("Keripik tempe sagu rumahan sejak 1998.")
     page.get_by_label("Kecamatan").select_option(label="Kanigoro")
-    page.get_by_label("Alamat").fill("Jl. Raya Kanigoro 12")
-    # The pin: Leaflet's draw-marker tool, then a click on the map (no tiles needed).
-    page.locator(".leaflet-draw-draw-marker").click()
-    page.locator(".leaflet-container").first.click()
     page.get_by_label("Nomor WhatsApp").fill("0812-3456-7890")
-    page.get_by_label("NIB").fill("1234567890123")
-    page.get_by_role("button", name="Simpan profil toko").click()
-    page.get_by_text("Toko Anda sudah dibuat").wait_for()
-    assert Shop.objects.get(name="Keripik Bu Sri").location is not None  # the pin was stored
+    page.get_by_role("button", name="Buka toko").click()
+    page.get_by_text("Toko Anda sudah dibuka").wait_for()
+    # Asked for verification too early: refused with the list of what is missing.
+    page.get_by_role("button", name="Ajukan verifikasi").click()
+    refused = page.get_by_text("Toko belum dapat diajukan. Lengkapi dulu:")
+    refused.wait_for()
+    assert "NIB" in refused.inner_text() and "Sektor KBLI" in refused.inner_text()
 
+    # A product with three photos chosen at once.
     page.get_by_role("link", name="Tambah produk pertama").click()
     page.get_by_label("Nama produk").fill("Keripik Tempe Sagu")
     page.get_by_label("Kategori").select_option(label="Makanan & Minuman › Keripik & camilan")
@@ -60,25 +66,34 @@ def _owner_registers_and_builds_shop(page, tmp_path):
     page.get_by_label("Harga (Rp)").fill("15.000")
     page.get_by_label("Satuan").fill("bungkus")
     page.get_by_label("Pesanan minimum").fill("10")
+    page.get_by_label("Foto produk").set_input_files([str(p) for p in _photos(tmp_path, 3)])
     page.get_by_role("button", name="Simpan produk").click()
-    page.get_by_text("Produk sudah disimpan. Sekarang tambahkan fotonya.").wait_for()
-
-    page.get_by_label("Foto produk").set_input_files(str(_photo(tmp_path)))
-    page.get_by_label("Keterangan foto").fill("Keripik tempe dalam kemasan")
-    page.get_by_role("button", name="Unggah foto").click()
-    # The small script uploads by XHR (with a progress bar), then reloads the page.
-    page.get_by_role("heading", name="Foto (1 dari 8)").wait_for()
+    page.get_by_text("Produk dan 3 foto sudah disimpan").wait_for()
+    page.get_by_role("heading", name="Foto (3 dari 8)").wait_for()
     # The real Celery worker makes the renditions; until then the page says so.
-    for _attempt in range(40):
-        if page.locator(".ikm-photos img").count():
+    for _attempt in range(60):
+        if page.locator(".ikm-photos img").count() == 3:
             break
-        assert page.get_by_text("Foto sedang diproses").count() == 1
         page.wait_for_timeout(500)
         page.reload()
-    assert page.locator(".ikm-photos img").get_attribute("alt") == "Keripik tempe dalam kemasan"
+    assert page.locator(".ikm-photos img").first.get_attribute("alt") == "Keripik Tempe Sagu"
     # The shop is a draft: the owner's image comes from the permission-checked view, and loads.
-    assert page.locator(".ikm-photos img").get_attribute("src").startswith("/ikm/foto/")
+    assert page.locator(".ikm-photos img").first.get_attribute("src").startswith("/ikm/foto/")
     page.wait_for_function("document.querySelector('.ikm-photos img').naturalWidth > 0")
+
+    # The government data, before verification.
+    page.get_by_role("link", name="Ringkasan").click()
+    page.get_by_role("link", name="Lengkapi data usaha").click()
+    page.get_by_label("Alamat").fill("Jl. Raya Kanigoro 12")
+    # The pin: Leaflet's draw-marker tool, then a click on the map (no tiles needed).
+    page.locator(".leaflet-draw-draw-marker").click()
+    page.locator(".leaflet-container").first.click()
+    page.get_by_label("NIB").fill("1234567890123")
+    page.get_by_label("Sektor KBLI").select_option("10")
+    page.get_by_label("Kapasitas produksi per bulan").fill("2000")
+    page.get_by_role("button", name="Simpan profil toko").click()
+    page.get_by_text("Profil toko sudah disimpan").wait_for()
+    assert Shop.objects.get(name="Keripik Bu Sri").location is not None  # the pin was stored
 
     page.get_by_role("link", name="Ringkasan").click()
     page.get_by_role("button", name="Ajukan verifikasi").click()
@@ -119,7 +134,7 @@ def _buyer_finds_and_asks(page):
     assert page.get_by_test_id("price").inner_text() == "Rp 15.000 / bungkus"
     whatsapp = page.get_by_role("link", name="Pesan via WhatsApp")
     assert whatsapp.is_visible() and whatsapp.get_attribute("href").endswith("/whatsapp/")
-    photo = page.get_by_role("img", name="Keripik tempe dalam kemasan")
+    photo = page.get_by_role("img", name="Keripik Tempe Sagu").first
     assert photo.is_visible()
     # Verified: the photo is a published copy under a random name, and it loads for a buyer.
     assert photo.get_attribute("src").startswith("/media/ikm/publik/")

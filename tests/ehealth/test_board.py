@@ -15,6 +15,11 @@ from .conftest import make_hospital, set_beds
 pytestmark = pytest.mark.django_db
 
 
+def _results(html):
+    """The filtered list only (the critical-care block above it is for every filter)."""
+    return html.split('id="board-results"')[1]
+
+
 def test_board_shows_classes_age_type_kecamatan_and_tap_to_call_links(client, hospital):
     html = client.get("/kesehatan/").content.decode()
     assert "RSUD Ngudi Waluyo Wlingi" in html
@@ -37,19 +42,19 @@ def test_filter_by_class_shows_only_that_class_and_hospitals_having_it(client, h
 
 
 def test_filter_by_kecamatan_and_type(client, hospital, other_hospital):
-    html = client.get("/kesehatan/?kecamatan=srengat").content.decode()
+    html = _results(client.get("/kesehatan/?kecamatan=srengat").content.decode())
     assert "RSUD Srengat" in html and "RSUD Ngudi Waluyo Wlingi" not in html
     make_hospital(
         "rs-swasta", "RS Swasta Garum", kecamatan_slug="garum", type="SWASTA", beds_confirmed_at=timezone.now()
     )
     selectors.board_cache_invalidate()
-    html = client.get("/kesehatan/?jenis=SWASTA").content.decode()
+    html = _results(client.get("/kesehatan/?jenis=SWASTA").content.decode())
     assert "RS Swasta Garum" in html and "RSUD Srengat" not in html
 
 
 def test_nearest_sorts_by_postgis_distance_from_the_given_location(client, hospital, other_hospital):
     srengat = other_hospital.location
-    html = client.get(f"/kesehatan/?urut=terdekat&lat={srengat.y}&lon={srengat.x}").content.decode()
+    html = _results(client.get(f"/kesehatan/?urut=terdekat&lat={srengat.y}&lon={srengat.x}").content.decode())
     assert html.index("RSUD Srengat") < html.index("RSUD Ngudi Waluyo Wlingi")
     assert "diurutkan dari yang terdekat" in html and " km" in html
     rows = selectors.board(point=hospital.location)
@@ -59,7 +64,7 @@ def test_nearest_sorts_by_postgis_distance_from_the_given_location(client, hospi
 
 def test_nearest_without_location_falls_back_to_names(client, hospital, other_hospital):
     response = client.get("/kesehatan/?urut=terdekat")
-    html = response.content.decode()
+    html = _results(response.content.decode())
     assert response.status_code == 200
     assert html.index("RSUD Ngudi Waluyo Wlingi") < html.index("RSUD Srengat")
 
@@ -89,7 +94,7 @@ def test_no_bed_state(client, hospital):
 def test_all_stale_state(client, hospital, other_hospital):
     Hospital.objects.update(beds_confirmed_at=timezone.now() - datetime.timedelta(days=2))
     selectors.board_cache_invalidate()
-    html = client.get("/kesehatan/").content.decode()
+    html = _results(client.get("/kesehatan/").content.decode())
     assert "Semua data di bawah ini sudah usang" in html and html.count("Data usang") == 2
 
 

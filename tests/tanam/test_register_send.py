@@ -56,7 +56,7 @@ def test_two_keys_are_two_registrations_with_the_same_checks_as_the_form(send, b
     assert send(uuid.uuid4()).status_code == 201
     second = send(uuid.uuid4())  # same point within 10 minutes: the form's duplicate message
     assert second.status_code == 400
-    assert "dalam jarak 10 m" in second.json()["errors"]["non_field_errors"][0]
+    assert "dalam jarak 10 m" in second.json()["errors"]["lat"][0]  # at the location, like the page
     assert Planting.objects.filter(user=bob).count() == 1
 
 
