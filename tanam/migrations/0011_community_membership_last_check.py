@@ -19,34 +19,45 @@ def copy_members(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('regions', '0001_initial'),
-        ('tanam', '0010_planting_client_key'),
+        ("regions", "0001_initial"),
+        ("tanam", "0010_planting_client_key"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('listed', models.BooleanField(default=False, verbose_name='tampilkan nama saya di halaman komunitas')),
-                ('joined_at', models.DateTimeField(auto_now_add=True, verbose_name='bergabung pada')),
-                ('listed_changed_at', models.DateTimeField(blank=True, null=True)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='tanam.community')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tanam_memberships', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("listed", models.BooleanField(default=False, verbose_name="tampilkan nama saya di halaman komunitas")),
+                ("joined_at", models.DateTimeField(auto_now_add=True, verbose_name="bergabung pada")),
+                ("listed_changed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="memberships", to="tanam.community"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tanam_memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'keanggotaan komunitas',
-                'verbose_name_plural': 'keanggotaan komunitas',
-                'ordering': ['joined_at'],
-                'constraints': [models.UniqueConstraint(fields=('community', 'user'), name='tanam_membership_unique')],
+                "verbose_name": "keanggotaan komunitas",
+                "verbose_name_plural": "keanggotaan komunitas",
+                "ordering": ["joined_at"],
+                "constraints": [models.UniqueConstraint(fields=("community", "user"), name="tanam_membership_unique")],
             },
         ),
         migrations.AddField(
-            model_name='planting',
-            name='last_observed_on',
+            model_name="planting",
+            name="last_observed_on",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.RunPython(copy_members, migrations.RunPython.noop),

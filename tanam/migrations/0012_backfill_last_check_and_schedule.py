@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
     atomic = False  # one short transaction per batch
 
     dependencies = [
-        ('tanam', '0011_community_membership_last_check'),
+        ("tanam", "0011_community_membership_last_check"),
     ]
 
     operations = [

@@ -9,12 +9,14 @@ class Migration(migrations.Migration):
     atomic = False  # CREATE INDEX CONCURRENTLY cannot run inside a transaction
 
     dependencies = [
-        ('tanam', '0012_backfill_last_check_and_schedule'),
+        ("tanam", "0012_backfill_last_check_and_schedule"),
     ]
 
     operations = [
         AddIndexConcurrently(
-            model_name='planting',
-            index=models.Index(condition=models.Q(('status', 'verified')), fields=['next_check_on'], name='tanam_pl_ver_next_check'),
+            model_name="planting",
+            index=models.Index(
+                condition=models.Q(("status", "verified")), fields=["next_check_on"], name="tanam_pl_ver_next_check"
+            ),
         ),
     ]
