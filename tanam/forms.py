@@ -76,7 +76,8 @@ class PlantingForm(forms.Form):
 class ObservationForm(forms.Form):
     observed_on = forms.DateField(
         label=_("Tanggal pemeriksaan"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # ISO: a date input takes no other value (the Bahasa format would leave it empty).
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         error_messages={"required": _("Isi tanggal pemeriksaan."), "invalid": _("Tanggal tidak sah.")},
     )
     condition = forms.ChoiceField(

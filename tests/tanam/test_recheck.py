@@ -143,6 +143,7 @@ def test_the_link_opens_the_check_form_after_sign_in(client, make_planting, pass
     page = client.get(url)
     assert page.status_code == 200 and "Simpan pemantauan" in page.content.decode()
     assert page.context["form"]["observed_on"].value() == timezone.localdate()
+    assert f'value="{timezone.localdate().isoformat()}"' in page.content.decode()  # a date input needs ISO
     response = client.post(url, {"observed_on": timezone.localdate().isoformat(), "condition": "alive"})
     assert response.status_code == 302 and response["Location"] == reverse("tanam:detail", args=[planting.pk])
     planting.refresh_from_db()
