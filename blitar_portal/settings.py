@@ -299,6 +299,7 @@ CELERY_TASK_ROUTES = {
     "ikm.render_pending_photos": {"queue": "images"},
     "tanam.planting_renditions": {"queue": "images"},
     "tanam.render_pending_plantings": {"queue": "images"},
+    "tanam.recheck_reminders": {"queue": "notifications"},
     "tanam.clusters_refresh": {"queue": "aggregates"},
     "tanam.cover_refresh": {"queue": "aggregates"},
     "tanam.cover_refresh_current_year": {"queue": "aggregates"},
@@ -385,6 +386,7 @@ RATE_LIMITS = {
         "ikm-owner-register": "10/h",  # IKM owner sign-ups, per IP
         "ikm-inquiry": "5/h",  # messages to a shop, per IP
         "tanam-register": "30/h",  # plantings registered or edited (page and API), per account
+        "tanam-community": "30/h",  # joining/leaving communities, per account
         "notification-stop": "30/h",  # stop links opened or confirmed, per IP
         "push-subscription": "30/h",  # Web Push subscribe/unsubscribe calls (API), per IP
     }.items()

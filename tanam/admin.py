@@ -20,7 +20,7 @@ from blitar_portal.regions.models import Kecamatan
 
 from . import selectors, services
 from .forms import RejectForm
-from .models import Campaign, Community, Observation, Planting, PlantingAudit, Species
+from .models import Campaign, Community, Membership, Observation, Planting, PlantingAudit, Species
 
 
 class ReferenceItemAdmin(ServiceWritesAdminMixin, admin.ModelAdmin):
@@ -47,12 +47,39 @@ class SpeciesAdmin(ReferenceItemAdmin):
         services.species_save(species=obj)  # its figures drive the land cover
 
 
+class MembershipInline(admin.TabularInline):
+    """Members join and leave themselves (services_community): staff read the list. A member who did
+    not agree to be listed is shown masked here too (selectors.member_display_name)."""
+
+    model = Membership
+    extra = 0
+    can_delete = False
+    fields = ("member", "listed", "joined_at")
+    readonly_fields = fields
+    verbose_name = _("anggota")
+    verbose_name_plural = _("anggota")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("nama"))
+    def member(self, obj):
+        return selectors.member_display_name(obj.user, listed=obj.listed)
+
+
 @admin.register(Community)
 class CommunityAdmin(ReferenceItemAdmin):
     list_display = ("name", "kecamatan")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
-    filter_horizontal = ("members",)
+    exclude = ("members",)  # replaced by memberships the citizens make (MembershipInline)
+    inlines = [MembershipInline]
 
 
 @admin.register(Campaign)

@@ -23,6 +23,9 @@ class TanamConfig(AppConfig):
         # Safety nets of the tasks queued on commit (blitar_portal.lib.queue), for a broker outage:
         # photos still without renditions, and a nightly full rebuild of cluster cells and cover.
         register_periodic_task("tanam-render-pending-plantings", task="tanam.render_pending_plantings", schedule=120.0)
+        # Re-check reminders (tanam/schedule.py): each due check is told once (the outbox's key), so
+        # an hourly run only catches up after an outage; quiet hours are the outbox's business.
+        register_periodic_task("tanam-recheck-reminders", task="tanam.recheck_reminders", schedule=crontab(minute=35))
         register_periodic_task(
             "tanam-aggregates-nightly", task="tanam.aggregates_rebuild", schedule=crontab(hour=2, minute=15)
         )

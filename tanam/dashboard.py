@@ -32,7 +32,13 @@ from blitar_portal.regions.models import Kecamatan
 
 from . import clusters
 from .models import CoverStat, Planting
-from .selectors import cell_totals, cover_years_available, plantings_public, survival_summary
+from .selectors import (
+    cell_totals,
+    check_overdue_q,
+    cover_years_available,
+    plantings_public,
+    survival_summary,
+)
 
 # --- Metric and snapshot names (stored rows are prefixed with the app label) --------------------
 
@@ -45,9 +51,10 @@ CANOPY = "tanam.canopy"  # snapshot: canopy per kecamatan, last two years
 SURVIVAL = "tanam.survival"  # snapshot: survival rate, regency-wide
 SURVIVAL_YEARS = "tanam.survival_years"  # snapshot: monitored and alive per planting year and kecamatan
 BACKLOG_KECAMATAN = "tanam.backlog_kecamatan"  # snapshot: pending plantings per kecamatan and their age
+RECHECKS_OVERDUE = "tanam.rechecks_overdue"  # snapshot: overdue re-checks per kecamatan and community
 
 METRICS = [TREES, PLANTINGS, SPECIES, COMMUNITY]
-SNAPSHOTS = [SUMMARY, CANOPY, SURVIVAL, SURVIVAL_YEARS, BACKLOG_KECAMATAN]
+SNAPSHOTS = [SUMMARY, CANOPY, SURVIVAL, SURVIVAL_YEARS, BACKLOG_KECAMATAN, RECHECKS_OVERDUE]
 PER_MONTH = {"species": SPECIES, "community": COMMUNITY}
 
 
@@ -174,6 +181,36 @@ def survival_per_planting_year() -> list:
     ]
 
 
+def rechecks_overdue(*, today: datetime.date | None = None) -> list:
+    """Verified plantings whose re-check is overdue (`selectors.check_overdue_q`), per kecamatan id and
+    community id (None: no community): [{"kecamatan_id", "community_id", "community", "plantings", "trees",
+    "over_90"}].
+    One query."""
+    today = today or timezone.localdate()
+    rows = (
+        plantings_public()
+        .filter(check_overdue_q(today))
+        .values("kecamatan_id", "community_id", "community__name")
+        .annotate(
+            plantings=Count("id"),
+            trees=Sum("tree_count", default=0),
+            over_90=Count("id", filter=Q(next_check_on__lt=today - timedelta(days=90))),
+        )
+        .order_by("kecamatan_id", "community_id")
+    )
+    return [
+        {
+            "kecamatan_id": r["kecamatan_id"],
+            "community_id": r["community_id"],
+            "community": r["community__name"] or "",
+            "plantings": r["plantings"],
+            "trees": r["trees"],
+            "over_90": r["over_90"],
+        }
+        for r in rows
+    ]
+
+
 # --- Stored summaries ------------------------------------------------------------------------
 
 
@@ -185,6 +222,7 @@ def collect(*, since: datetime.date, now: datetime.datetime) -> tuple[list, dict
         SURVIVAL: {"percent": survival()},
         SURVIVAL_YEARS: survival_per_planting_year(),
         BACKLOG_KECAMATAN: {str(k): v for k, v in backlog_per_kecamatan(now=now).items()},
+        RECHECKS_OVERDUE: rechecks_overdue(today=timezone.localdate(now)),
     }
     rows = []
     for r in plantings_per_day(since=since):
@@ -226,6 +264,7 @@ def build(ctx: Context) -> Section:
             link_label=_("Penanaman menunggu verifikasi"),
         ),
         _survival(ctx),
+        *_rechecks(ctx),
         _canopy(ctx),
         _communities(ctx),
     ]
@@ -262,6 +301,13 @@ def _cards(ctx: Context, backlog: Any, pending_list: Any) -> list[Card]:
             link=admin_list("tanam", "observation", fallback="/tanam/"),
             detail=_("pohon hidup dari pohon yang pernah dipantau"),
             computed_at=snapshot_time(ctx, SURVIVAL),
+        ),
+        Card(
+            _("Pemeriksaan ulang terlambat"),
+            sum(r["plantings"] for r in _rechecks_in_filter(ctx)),
+            link=admin_list("tanam", "planting", query="status__exact=verified", fallback="/tanam/"),
+            detail=_("titik tanam terverifikasi yang belum diperiksa sesuai jadwal"),
+            computed_at=snapshot_time(ctx, RECHECKS_OVERDUE),
         ),
         Card(
             _("Tutupan tajuk kabupaten"),
@@ -410,3 +456,48 @@ def _communities(ctx: Context) -> Figure:
         link=admin_list("tanam", "community", fallback="/tanam/"),
         link_label=_("Daftar komunitas"),
     )
+
+
+def _rechecks_in_filter(ctx: Context) -> list:
+    kecamatan = ctx.filters.kecamatan
+    rows = snapshot(ctx, RECHECKS_OVERDUE, []) or []
+    return [r for r in rows if kecamatan is None or r["kecamatan_id"] == kecamatan.id]
+
+
+def _rechecks(ctx: Context) -> list[Figure]:
+    """Overdue re-checks per kecamatan and per community (tanam/schedule.py says when one is due)."""
+    per: dict[str, dict[Any, list[int]]] = {"kecamatan": {}, "community": {}}
+    for r in _rechecks_in_filter(ctx):
+        for name in per:
+            totals = per[name].setdefault(r[f"{name}_id"], [0, 0, 0])
+            totals[0] += r["plantings"]
+            totals[1] += r["trees"]
+            totals[2] += r["over_90"]
+    kecamatan_names = {k.id: k.name for k in ctx.kecamatan}
+    community_names: dict[Any, str] = {r["community_id"]: r["community"] for r in _rechecks_in_filter(ctx)}
+    community_names[None] = _("(tanpa komunitas)")
+    columns = [_("Titik tanam terlambat"), _("Pohon"), _("> 90 hari")]
+    note = _("Jadwal: 3, 6 dan 12 bulan setelah tanam, lalu setiap tahun; terlambat sejak hari setelah jadwal.")
+    figures = []
+    for name, names, title, first in (
+        ("kecamatan", kecamatan_names, _("Pemeriksaan ulang terlambat per kecamatan"), _("Kecamatan")),
+        ("community", community_names, _("Pemeriksaan ulang terlambat per komunitas"), _("Komunitas")),
+    ):
+        rows: list[list[Any]] = sorted(
+            ([str(names.get(key, "?")), *totals] for key, totals in per[name].items()), key=lambda r: (-r[1], r[0])
+        )
+        figures.append(
+            Figure(
+                key=f"periksa-{name}",
+                title=title,
+                columns=[first, *columns],
+                rows=rows[:TOP],
+                chart="bar",
+                series_columns=[1, 3],
+                computed_at=snapshot_time(ctx, RECHECKS_OVERDUE),
+                link=admin_list("tanam", "planting", query="status__exact=verified", fallback="/tanam/"),
+                link_label=_("Daftar penanaman"),
+                note=note,
+            )
+        )
+    return figures

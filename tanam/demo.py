@@ -8,6 +8,10 @@ A few plantings of the demo citizen go through the real registration pipeline
 (Pillow demo photos, renditions). Demo accounts (password blitar-demo-2026):
 `penanam` (citizen with pending, verified and rejected plantings), `relawan`
 (member of a community) and `tanam-bulk` (owner of the bulk data, cannot sign in).
+Each community also gets four members (`anggota-<n>-<m>`, cannot sign in; three agree to
+be listed) who own a share of its bulk plantings, and a third of the older public plantings
+get a check in the last 11 months, so member lists, surviving trees and overdue re-checks
+show real figures.
 """
 
 import time
@@ -22,8 +26,9 @@ from django.utils import timezone
 from blitar_portal.lib.images import image_demo
 from blitar_portal.regions.models import Desa, Kecamatan
 
-from . import services
-from .models import Campaign, Community, OpenDataFile, Planting, Species
+from . import services, services_community
+from .models import Campaign, Community, Observation, OpenDataFile, Planting, Species
+from .schedule import next_check_sql
 from .selectors import public_planting_sql
 
 DEMO_PASSWORD = "blitar-demo-2026"  # noqa: S105 - demo data only, listed in the README
@@ -68,7 +73,11 @@ def _kecamatan(slug_part):
     return Kecamatan.objects.filter(slug__icontains=slug_part).first()
 
 
-def _communities(relawan):
+MEMBER_NAMES = ["Ani", "Budi", "Citra", "Dwi", "Eko", "Fitri", "Gilang", "Hesti", "Indra", "Joko", "Kartika"]
+MEMBERS_PER_COMMUNITY = 4
+
+
+def _communities(relawan, penanam):
     result = []
     for name, kec in COMMUNITIES:
         slug = name.lower().replace(" ", "-")
@@ -76,8 +85,36 @@ def _communities(relawan):
             slug=slug, defaults={"name": name, "kecamatan": _kecamatan(kec), "description": ""}
         )
         result.append(community)
-    result[0].members.add(relawan)
+    services_community.membership_join(community=result[0], user=relawan, listed=True)
+    services_community.membership_join(community=result[0], user=penanam, listed=True)
     return result
+
+
+def _member_users(communities):
+    """{community: [users]}: demo members (cannot sign in); the last of each community is not listed."""
+    members = {}
+    for ci, community in enumerate(communities):
+        members[community] = []
+        for m in range(MEMBERS_PER_COMMUNITY):
+            first = MEMBER_NAMES[(ci * MEMBERS_PER_COMMUNITY + m) % len(MEMBER_NAMES)]
+            user = _user(f"anggota-{ci + 1}-{m + 1}", f"{first} {community.name.split()[-1]}", usable=False)
+            listed = m < MEMBERS_PER_COMMUNITY - 1
+            services_community.membership_join(community=community, user=user, listed=listed)
+            members[community].append(user)
+    return members
+
+
+def _members_take_plantings(cursor, bulk_user, members):
+    """Each demo member owns about 1 in 60 of their community's bulk plantings (idempotent)."""
+    for community, users in members.items():
+        for m, user in enumerate(users):
+            if Planting.objects.filter(user=user).exists():
+                continue
+            cursor.execute(
+                """UPDATE tanam_planting SET user_id = %(member)s
+                   WHERE user_id = %(bulk)s AND community_id = %(community)s AND id %% 60 = %(slot)s""",
+                {"member": user.pk, "bulk": bulk_user.pk, "community": community.pk, "slot": m},
+            )
 
 
 def _campaigns(communities):
@@ -113,7 +150,7 @@ _BULK_SQL = """
            CASE WHEN status = 'rejected' THEN 'Foto tidak menunjukkan pohon.' ELSE '' END,
            CASE WHEN status <> 'pending' THEN %(staff)s END,
            CASE WHEN status <> 'pending' THEN planted_on + interval '3 days' END,
-           'unknown', planted_on + 180, planted_on + interval '1 day', now()
+           'unknown', {first_check}, planted_on + interval '1 day', now()
     FROM (
         SELECT desa_id, kecamatan_id, pt, random() AS r,
                CASE WHEN planted_on > current_date - 14 AND random() < 0.7 THEN 'pending'
@@ -130,7 +167,7 @@ _BULK_SQL = """
             ) d
         ) points
     ) rows
-"""
+""".replace("{first_check}", next_check_sql("planted_on", "NULL::date", "false"))
 
 # Staff observed a share of the older public plantings ({public}: `selectors.public_planting_sql`).
 _OBSERVATIONS_SQL = """
@@ -145,16 +182,40 @@ _OBSERVATIONS_SQL = """
     ) p
 """
 
-_DENORMALISE_SQL = """
-    UPDATE tanam_planting pl SET condition = o.condition, first_observed_on = o.observed_on,
-           dead_since = CASE WHEN o.condition = 'dead' THEN o.observed_on END,
-           next_check_on = CASE WHEN o.condition = 'dead' THEN NULL ELSE o.observed_on + 180 END
-    FROM tanam_observation o WHERE o.planting_id = pl.id AND pl.user_id = %(user)s
+RECENT_CHECK_NOTE = "Pemeriksaan ulang (data demo)."
+# A third of the public plantings older than 90 days were checked again in the last 11 months.
+_RECENT_OBSERVATIONS_SQL = """
+    INSERT INTO tanam_observation
+        (planting_id, observed_by_id, observed_on, condition, height_m, photo, notes, created_at)
+    SELECT id, %(staff)s, obs_on, CASE WHEN random() < 0.15 THEN 'dead' ELSE 'alive' END,
+           round((0.3 + random() * 5)::numeric, 1), '', %(note)s, now()
+    FROM (
+        SELECT id, greatest(planted_on + 60, current_date - floor(random() * 330)::int) AS obs_on
+        FROM tanam_planting WHERE user_id = ANY(%(owners)s) AND {public} AND planted_on < current_date - 90
+          AND random() < 0.33
+    ) p
 """
 
+# The latest check of each planting, written onto it as services._planting_condition_update does
+# (dead_since: the latest check's date when it found the trees dead), next check by tanam/schedule.py.
+_DENORMALISE_SQL = """
+    UPDATE tanam_planting pl SET condition = o.condition, first_observed_on = o.first_on,
+           last_observed_on = o.observed_on,
+           dead_since = CASE WHEN o.condition = 'dead' THEN o.observed_on END,
+           next_check_on = {next_check}
+    FROM (
+        SELECT DISTINCT ON (ob.planting_id) ob.planting_id, ob.observed_on, ob.condition,
+               min(ob.observed_on) OVER (PARTITION BY ob.planting_id) AS first_on
+        FROM tanam_observation ob JOIN tanam_planting p ON p.id = ob.planting_id
+        WHERE p.user_id = ANY(%(owners)s)
+        ORDER BY ob.planting_id, ob.observed_on DESC, ob.id DESC
+    ) o WHERE o.planting_id = pl.id
+""".replace("{next_check}", next_check_sql("pl.planted_on", "o.observed_on", "o.condition = 'dead'"))
 
-def _bulk_plantings(*, target, bulk_user, staff, communities, campaigns, stdout):
-    existing = Planting.objects.filter(user=bulk_user).count()
+
+def _bulk_plantings(*, target, bulk_user, staff, communities, campaigns, members, stdout):
+    owners = [bulk_user.pk, *(user.pk for users in members.values() for user in users)]
+    existing = Planting.objects.filter(user_id__in=owners).count()
     missing = target - existing
     if missing <= target // 100:  # per-desa rounding leaves the count within 1 % of the target
         stdout.write(f"  bulk plantings: {existing} already present")
@@ -186,10 +247,28 @@ def _bulk_plantings(*, target, bulk_user, staff, communities, campaigns, stdout)
         cursor.execute(
             _OBSERVATIONS_SQL.format(public=public_planting_sql()), {"user": bulk_user.pk, "staff": staff.pk}
         )
-        cursor.execute(_DENORMALISE_SQL, {"user": bulk_user.pk})
+        _members_take_plantings(cursor, bulk_user, members)
         cursor.execute("ANALYZE tanam_planting")
     stdout.write(f"  bulk plantings: +{missing} (approx.) in {time.monotonic() - started:.1f} s")
     return missing
+
+
+def _recent_observations(*, bulk_user, staff, members, bulk_added, stdout):
+    """Checks in the last 11 months (surviving trees, re-check schedule), once per database; then
+    every checked planting takes its latest check."""
+    owners = [bulk_user.pk, *(user.pk for users in members.values() for user in users)]
+    with connection.cursor() as cursor:
+        _members_take_plantings(cursor, bulk_user, members)  # a database seeded before members existed
+        added = 0
+        if not Observation.objects.filter(planting__user_id__in=owners, notes=RECENT_CHECK_NOTE).exists():
+            params = {"owners": owners, "staff": staff.pk, "note": RECENT_CHECK_NOTE}
+            cursor.execute(_RECENT_OBSERVATIONS_SQL.format(public=public_planting_sql()), params)
+            added = cursor.rowcount
+        if not (added or bulk_added):
+            return 0
+        cursor.execute(_DENORMALISE_SQL, {"owners": owners})
+    stdout.write(f"  recent checks: {added}")
+    return added
 
 
 def _sum(field):
@@ -257,7 +336,8 @@ def seed(*, scale, stdout):
     relawan = _user("relawan", "Rudi Relawan")
     bulk_user = _user("tanam-bulk", "Data massal Bangga Menanam", usable=False)
     staff = get_user_model().objects.filter(username="diskominfo").first() or _user("diskominfo", "Staf Diskominfo")
-    communities = _communities(relawan)
+    communities = _communities(relawan, penanam)
+    members = _member_users(communities)
     campaigns = _campaigns(communities)
     _named_plantings(penanam=penanam, staff=staff, communities=communities, campaigns=campaigns, stdout=stdout)
     added = _bulk_plantings(
@@ -266,8 +346,10 @@ def seed(*, scale, stdout):
         staff=staff,
         communities=communities,
         campaigns=campaigns,
+        members=members,
         stdout=stdout,
     )
+    added += _recent_observations(bulk_user=bulk_user, staff=staff, members=members, bulk_added=added, stdout=stdout)
     if added or not _aggregates_present():
         aggregates_rebuild(stdout=stdout)
     if added or not OpenDataFile.objects.exists():

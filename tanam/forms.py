@@ -96,10 +96,15 @@ class ObservationForm(PortalForm):
 
     observed_on = forms.DateField(
         label=_("Tanggal pemeriksaan"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # ISO: a date input takes no other value (the Bahasa format would leave it empty).
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         error_messages={"required": _("Isi tanggal pemeriksaan."), "invalid": _("Tanggal tidak sah.")},
     )
-    condition = forms.ChoiceField(label=_("Kondisi"), choices=Observation.Condition.choices)
+    condition = forms.ChoiceField(
+        label=_("Kondisi"),
+        choices=Observation.Condition.choices,
+        error_messages={"required": _("Pilih kondisi pohon."), "invalid_choice": _("Kondisi tidak dikenal.")},
+    )
     height_m = forms.FloatField(
         label=_("Tinggi (m)"),
         required=False,
@@ -213,3 +218,16 @@ class CoverQueryForm(QueryForm):
 class CoverPageForm(QueryForm):
     tahun = YearField(name="tahun")
     tingkat = forms.ChoiceField(required=False, choices=[("kecamatan", "kecamatan"), ("desa", "desa")])
+
+
+class MembershipForm(forms.Form):
+    """Join a community (or change the listing choice): the consent to be listed is opt-in."""
+
+    listed = forms.BooleanField(
+        label=_("Tampilkan nama saya di halaman komunitas"),
+        required=False,
+        help_text=_(
+            "Nama Anda serta jumlah pohon yang Anda tanam bersama komunitas ini tampil untuk umum. "
+            "Tanpa centang, Anda hanya dihitung sebagai anggota. Dapat diubah kapan saja."
+        ),
+    )

@@ -72,6 +72,34 @@ class Community(models.Model):
         return self.name
 
 
+class Membership(models.Model):
+    """A citizen's membership of a community (joined and left by the citizen, `services_community`).
+
+    `listed`: the member agreed to have their name (first name, else a masked username) and their
+    plantings shown on the community's public page; otherwise they only count in the member total.
+    `Community.members` (the older, unused many-to-many) is no longer read; it goes next release.
+    """
+
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("komunitas")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tanam_memberships", verbose_name=_("warga")
+    )
+    listed = models.BooleanField(_("tampilkan nama saya di halaman komunitas"), default=False)
+    joined_at = models.DateTimeField(_("bergabung pada"), auto_now_add=True)
+    listed_changed_at = models.DateTimeField(_("pilihan tampil diubah pada"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["joined_at"]
+        verbose_name = _("keanggotaan komunitas")
+        verbose_name_plural = _("keanggotaan komunitas")
+        constraints = [models.UniqueConstraint(fields=["community", "user"], name="tanam_membership_unique")]
+
+    def __str__(self):
+        return f"{self.user} → {self.community}"
+
+
 class Campaign(models.Model):
     name = models.CharField(_("nama"), max_length=160)
     slug = models.SlugField(_("slug (alamat halaman)"), max_length=160, unique=True)
@@ -178,7 +206,10 @@ class Planting(models.Model):
         _("kondisi terakhir"), max_length=8, choices=TreeCondition.choices, default=TreeCondition.UNKNOWN
     )
     first_observed_on = models.DateField(_("pertama diperiksa"), null=True, blank=True)
+    # Of the latest observation (surviving trees).
+    last_observed_on = models.DateField(_("terakhir diperiksa"), null=True, blank=True)
     dead_since = models.DateField(_("mati sejak"), null=True, blank=True)
+    # When the next re-check is due: tanam/schedule.py (written by the services, never by hand).
     next_check_on = models.DateField(_("pemeriksaan berikutnya"), null=True, blank=True)
     # Idempotency key made by the device (static/js/outbox.js, the register form): the same key
     # sent again (a retried sync, two tabs) gets the planting it already created.
@@ -206,6 +237,8 @@ class Planting(models.Model):
             models.Index(fields=["status", "community", "planted_on"], name="tanam_pl_status_comm"),
             models.Index(fields=["status", "campaign", "planted_on"], name="tanam_pl_status_camp"),
             models.Index(fields=["user", "created_at"], name="tanam_pl_user_created"),
+            # Re-check reminders read the verified plantings falling due in a window of days.
+            models.Index(fields=["next_check_on"], condition=Q(status="verified"), name="tanam_pl_ver_next_check"),
             # Keyset pages of the open-data list (id order) with one filter: an index range, not a
             # scan of the primary key that skips every non-matching planting (0.3 s for a campaign).
             *(

@@ -1,14 +1,15 @@
 """Reads of Gerakan Bangga Menanam for views, API, exports and the Diskominfo dashboard.
 
-Three rules live here, once:
+Four rules live here, once:
 * a citizen reaches only their own plantings: `plantings_for_user`;
 * the public only ever sees verified plantings: `plantings_public`;
+* what counts as surviving trees (last check alive, within 12 months): `surviving_q`/`surviving_planting_sql`;
 * who may see a planting's photos: `plantings_photos_visible_to` (public, own, or Diskominfo staff).
 """
 
 import json
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, cast
 
 from django.contrib.auth.models import User
@@ -24,10 +25,11 @@ from django.utils.translation import gettext as _
 from blitar_portal.accounts.roles import is_diskominfo
 from blitar_portal.lib import media
 from blitar_portal.lib.cache import single_flight
+from blitar_portal.lib.masking import mask_name
 from blitar_portal.regions.models import Desa, Kecamatan
 
 from . import clusters
-from .models import Campaign, Community, CoverStat, Observation, OpenDataFile, Planting, Species
+from .models import Campaign, Community, CoverStat, Membership, Observation, OpenDataFile, Planting, Species
 
 # --- Ownership and visibility --------------------------------------------------------------
 
@@ -72,6 +74,33 @@ def public_planting_sql(table: str = "tanam_planting") -> str:
 def plantings_public() -> QuerySet[Planting]:
     """Verified plantings only: the one source of every public page, map, API, export and count."""
     return Planting.objects.filter(PUBLIC_PLANTING)
+
+
+# What counts as surviving, once: a public planting whose latest check found it alive, that check
+# made within the last SURVIVING_DAYS (12 months). An older "alive" says nothing about today.
+SURVIVING_DAYS = 365
+
+
+def surviving_since(today: date | None = None) -> date:
+    """The oldest check date that still counts (today minus 12 months)."""
+    return (today or timezone.localdate()) - timedelta(days=SURVIVING_DAYS)
+
+
+def surviving_q(today: date | None = None, prefix: str = "") -> Q:
+    """Surviving plantings as a Q (`prefix`: "planting__" through a relation); with PUBLIC_PLANTING."""
+    conditions = {
+        f"{prefix}status": Planting.Status.VERIFIED,
+        f"{prefix}condition": Observation.Condition.ALIVE,
+        f"{prefix}last_observed_on__gte": surviving_since(today),
+    }
+    return Q(**conditions)
+
+
+def surviving_planting_sql(table: str = "tanam_planting", today: date | None = None) -> str:
+    """`surviving_q` as a raw-SQL condition on `table`; constant text (a date literal), no parameters."""
+    since = surviving_since(today).isoformat()
+    alive = Observation.Condition.ALIVE.value
+    return f"{public_planting_sql(table)} AND {table}.condition = '{alive}' AND {table}.last_observed_on >= '{since}'"
 
 
 def plantings_photos_visible_to(user: User) -> QuerySet[Planting]:
@@ -458,8 +487,13 @@ def plantings_public_total_estimate(filters: dict[str, Any]) -> int | None:
 # --- Citizen pages ---------------------------------------------------------------------------------
 
 
+def check_overdue_q(today: date | None = None) -> Q:
+    """A re-check is overdue from the day after it was due (tanam/schedule.py says when that is)."""
+    return Q(next_check_on__lt=today or timezone.localdate())
+
+
 def planting_survival(planting: Planting) -> dict[str, Any]:
-    """'hidup'/'mati'/None (not yet checked) and whether the next check is overdue."""
+    """'hidup'/'mati'/None (not yet checked) and whether the next check is overdue (`check_overdue_q`)."""
     today = timezone.localdate()
     return {
         "condition": planting.condition if planting.first_observed_on else None,
@@ -546,12 +580,61 @@ def cell_totals(dim: int) -> dict:
         return {value: (int(n), int(t)) for value, n, t in cursor.fetchall()}
 
 
+SURVIVING_TOTALS_KEY = "tanam:surviving-totals"
+SURVIVING_VERSION_KEY = "tanam:surviving:version"  # bumped on commit of a check of a verified planting
+
+_SURVIVING_TOTALS_SQL = """
+    SELECT GROUPING(kecamatan_id, community_id, campaign_id), kecamatan_id, community_id, campaign_id,
+           sum(tree_count)
+    FROM tanam_planting WHERE {surviving}
+    GROUP BY GROUPING SETS ((kecamatan_id), (community_id), (campaign_id))
+"""
+# GROUPING() sets a bit for each column left out of the row's grouping set (first column = 4).
+_SURVIVING_SETS = {3: ("kecamatan", 1), 5: ("community", 2), 6: ("campaign", 3)}
+
+
+def surviving_totals() -> dict[str, dict[int, int]]:
+    """{"kecamatan"|"community"|"campaign": {id: surviving trees}}: one pass over the plantings,
+    recomputed once (single_flight) after a change of verified plantings or of their checks, and
+    each day (the 12-month window moves)."""
+    version = ":".join(
+        (
+            str(cache.get(CLUSTERS_VERSION_KEY) or 0),
+            str(cache.get(SURVIVING_VERSION_KEY) or 0),
+            timezone.localdate().isoformat(),
+        )
+    )
+    return cast(
+        "dict[str, dict[int, int]]",
+        single_flight(
+            SURVIVING_TOTALS_KEY,
+            _surviving_totals_compute,
+            version=version,
+            timeout=24 * 3600,
+            wait_seconds=LEADERBOARD_WAIT_SECONDS,
+        ),
+    )
+
+
+def _surviving_totals_compute() -> dict[str, dict[int, int]]:
+    totals: dict[str, dict[int, int]] = {"kecamatan": {}, "community": {}, "campaign": {}}
+    with connection.cursor() as cursor:
+        cursor.execute(_SURVIVING_TOTALS_SQL.format(surviving=surviving_planting_sql()))
+        for row in cursor.fetchall():
+            name, column = _SURVIVING_SETS[row[0]]
+            if row[column] is not None:
+                totals[name][row[column]] = int(row[4])
+    return totals
+
+
 def communities_ranked() -> list[Community]:
-    """All communities with verified trees/plantings and member count, best first (a list)."""
+    """All communities with verified trees/plantings, surviving trees and member count, best first."""
     totals = cell_totals(clusters.DIM_COMMUNITY)
-    communities = list(Community.objects.annotate(member_count=Count("members", distinct=True)))
+    surviving = surviving_totals()["community"]
+    communities = list(Community.objects.annotate(member_count=Count("memberships", distinct=True)))
     for community in communities:
         community.planting_count, community.trees = totals.get(community.pk, (0, 0))  # type: ignore[attr-defined]
+        community.surviving = surviving.get(community.pk, 0)  # type: ignore[attr-defined]
     return sorted(communities, key=lambda c: (-c.trees, c.name))  # type: ignore[attr-defined]
 
 
@@ -562,13 +645,66 @@ def community_detail(slug: str) -> dict[str, Any]:
         raise Http404(_("Komunitas tidak ditemukan."))
     rank = sum(1 for c in ranked if c.trees > community.trees) + 1  # type: ignore[attr-defined, misc]
     plantings = plantings_public().filter(community=community)
+    listed = community_members_listed(community)
     return {
         "community": community,
         "rank": rank,
         "survival": survival_summary(plantings),
-        "members": community.members.order_by("first_name", "username"),
+        "members": listed,
+        "members_unlisted": community.member_count - len(listed),  # type: ignore[attr-defined]
         "recent": plantings.select_related("species", "desa").order_by("-planted_on")[:20],
     }
+
+
+def member_display_name(user: User, *, listed: bool) -> str:
+    """A member's name on public pages: their name (or username) when they agreed to be listed,
+    else masked (`S*** A*****`); the page itself only lists those who agreed."""
+    name = user.get_full_name() or user.username
+    return name if listed else mask_name(name)
+
+
+def community_members_listed(community: Community) -> list[dict[str, Any]]:
+    """The members who agreed to be listed, with their verified trees in this community and how many
+    of them survive; most trees first. Members who did not agree are only counted."""
+    memberships = list(community.memberships.filter(listed=True).select_related("user").order_by("joined_at"))
+    figures = {
+        row["user"]: row
+        for row in plantings_public()
+        .filter(community=community, user__in=[m.user_id for m in memberships])
+        .values("user")
+        .annotate(
+            plantings=Count("id"),
+            trees=Sum("tree_count"),
+            surviving=Sum("tree_count", filter=surviving_q(), default=0),
+        )
+    }
+    rows = []
+    for membership in memberships:
+        row = figures.get(membership.user_id, {})
+        rows.append(
+            {
+                "name": member_display_name(membership.user, listed=True),
+                "joined_at": membership.joined_at,
+                "plantings": row.get("plantings", 0),
+                "trees": row.get("trees", 0),
+                "surviving": row.get("surviving", 0),
+            }
+        )
+    return sorted(rows, key=lambda r: -r["trees"])
+
+
+def membership_of(user: User, community: Community) -> Membership | None:
+    """The signed-in person's membership of this community (None: not a member, or anonymous)."""
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(community=community, user=user).first()
+
+
+def community_by_slug_or_404(slug: str) -> Community:
+    community = Community.objects.filter(slug=slug).first()
+    if community is None:
+        raise Http404(_("Komunitas tidak ditemukan."))
+    return community
 
 
 def survival_summary(plantings: QuerySet[Planting]) -> float | None:
@@ -582,9 +718,11 @@ def survival_summary(plantings: QuerySet[Planting]) -> float | None:
 
 def campaigns_with_progress() -> list[Campaign]:
     totals = cell_totals(clusters.DIM_CAMPAIGN)
+    surviving = surviving_totals()["campaign"]
     campaigns = list(Campaign.objects.select_related("kecamatan", "organiser").order_by("-starts_on"))
     for campaign in campaigns:
         campaign.planting_count, campaign.trees = totals.get(campaign.pk, (0, 0))  # type: ignore[attr-defined]
+        campaign.surviving = surviving.get(campaign.pk, 0)  # type: ignore[attr-defined]
     return campaigns
 
 
@@ -598,22 +736,33 @@ def campaign_detail(slug: str) -> dict[str, Any]:
         "progress_percent": min(100, round(100 * campaign.trees / campaign.target_trees))  # type: ignore[attr-defined]
         if campaign.target_trees
         else 0,
+        "surviving_percent": min(100, round(100 * campaign.surviving / campaign.target_trees))  # type: ignore[attr-defined]
+        if campaign.target_trees
+        else 0,
         "survival": survival_summary(plantings),
         "recent": plantings.select_related("species", "desa", "community").order_by("-planted_on")[:20],
     }
 
 
 def leaderboard_kecamatan() -> list[dict[str, Any]]:
-    """Per kecamatan: verified trees, plantings (from the map cells) and its top community (cached)."""
+    """Per kecamatan: verified trees, plantings (from the map cells), surviving trees and its top
+    community (both cached, single_flight); ranked by surviving trees, then trees planted."""
     totals = cell_totals(clusters.DIM_KECAMATAN)
+    surviving = surviving_totals()["kecamatan"]
     kecamatan = {k.pk: k for k in Kecamatan.objects.only("id", "name", "slug")}
     rows = sorted(
         (
-            {"kecamatan__name": kecamatan[pk].name, "kecamatan__slug": kecamatan[pk].slug, "plantings": n, "trees": t}
+            {
+                "kecamatan__name": kecamatan[pk].name,
+                "kecamatan__slug": kecamatan[pk].slug,
+                "plantings": n,
+                "trees": t,
+                "surviving": surviving.get(pk, 0),
+            }
             for pk, (n, t) in totals.items()
             if pk in kecamatan
         ),
-        key=lambda row: -row["trees"],
+        key=lambda row: (-row["surviving"], -row["trees"], row["kecamatan__name"]),
     )
     tops = leaderboard_tops()
     for rank, row in enumerate(rows, start=1):

@@ -29,6 +29,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,7 +42,7 @@ from blitar_portal.regions.models import Desa, Kecamatan, Regency
 from blitar_portal.regions.selectors import point_in_regency, region_at_point
 from tanam.models import Campaign, Community
 
-from . import clusters, cover, exports
+from . import clusters, cover, exports, schedule
 from .models import (
     CanopyTile,
     ClusterCell,
@@ -59,7 +60,9 @@ SPECIES_CSV = Path(__file__).resolve().parent / "data" / "species.csv"
 DUPLICATE_METRES = 10
 DUPLICATE_MINUTES = 10
 GPS_ACCURACY_WARN_M = 30
-CHECK_INTERVAL_DAYS = 180  # next monitoring visit: about every 6 months
+# A reminder goes out when a check falls due; one that was due longer ago than this (the beat was
+# down, or the planting was verified late) is shown to staff as overdue, not sent any more.
+RECHECK_NOTIFY_WINDOW_DAYS = 30
 EARLIEST_PLANTING = date(1990, 1, 1)
 AUDITED_FIELDS = ("point", "species", "tree_count", "planted_on", "community", "campaign", "notes", "status")
 
@@ -324,7 +327,7 @@ def planting_register(
             campaign=campaign,
             notes=notes,
         )
-        planting.next_check_on = checked.planted_on + timedelta(days=CHECK_INTERVAL_DAYS)
+        planting.next_check_on = schedule.next_check_on(planted_on=checked.planted_on, last_checked_on=None)
         planting.full_clean()
         planting.save()
         if checked.uploaded is not None:
@@ -366,6 +369,7 @@ def planting_edit_by_owner(
             campaign=campaign,
             notes=notes,
         )
+        _schedule_follow(planting)
         if checked.uploaded is not None:
             _store_photo(planting, user, checked.uploaded)
         planting.full_clean()
@@ -509,12 +513,14 @@ def planting_verify(*, planting: Planting, user: User) -> Planting:
 
 def _notify(planting: Planting, event: str, *, key: str | None = None) -> list:
     """Tell the planter (their account's contact and consent) in this transaction."""
+    url = reverse("tanam:check" if event == "tanam_recheck_due" else "tanam:detail", args=[planting.pk])
     payload = {
         "species": planting.species.local_name,
         "count": str(planting.tree_count),
         "reason": planting.rejection_reason,
         "date": planting.next_check_on.strftime("%d-%m-%Y") if planting.next_check_on else "",
-        "url": f"{settings.SITE_URL}/tanam/penanaman/{planting.pk}/",
+        # The check form itself (sign-in first when needed: the login comes back to it).
+        "url": f"{settings.SITE_URL}{url}",
     }
     if key is None:  # verify and reject stamp verified_at: one message per decision
         key = planting.verified_at.isoformat() if planting.verified_at else ""
@@ -522,11 +528,14 @@ def _notify(planting: Planting, event: str, *, key: str | None = None) -> list:
 
 
 def plantings_recheck_notify(*, today: date | None = None) -> int:
-    """Planters whose re-check is due (next_check_on today or past): once per planting and date."""
+    """Tell each planter whose verified planting's check fell due (tanam/schedule.py) in the last
+    RECHECK_NOTIFY_WINDOW_DAYS: once per planting and due date (the outbox's dedupe key), however
+    often this runs. A new check moves the due date, so the next one is told again. Returns how many."""
     today = today or timezone.localdate()
-    due = Planting.objects.filter(status=Planting.Status.VERIFIED, next_check_on__lte=today).select_related(
-        "species", "user"
-    )
+    window_start = today - timedelta(days=RECHECK_NOTIFY_WINDOW_DAYS)
+    due = Planting.objects.filter(
+        status=Planting.Status.VERIFIED, next_check_on__lte=today, next_check_on__gt=window_start
+    ).select_related("species", "user")
     count = 0
     for planting in due.iterator(chunk_size=500):
         due_on = planting.next_check_on.isoformat() if planting.next_check_on else ""
@@ -625,6 +634,8 @@ def planting_update(*, planting: Planting, user: User, original: Any, changed_fi
         if kecamatan is None or desa is None:
             raise ValidationError({"point": _("Titik berada di luar Kabupaten Blitar.")})
         planting.kecamatan, planting.desa = kecamatan, desa
+    if "planted_on" in changed_fields:
+        _schedule_follow(planting)
     with transaction.atomic():
         planting.full_clean()
         _save(planting)
@@ -677,6 +688,7 @@ def observation_add(
         observation.save()
         _planting_condition_update(planting)
         if planting.status == Planting.Status.VERIFIED:
+            transaction.on_commit(_surviving_version_bump)
             tile = [planting.desa_id, *cover.tile_of(planting.point)]
             first_year = max(cover.FIRST_YEAR, observed_on.year)
             from . import tasks
@@ -696,16 +708,32 @@ def _planting_condition_update(planting: Planting) -> None:
             dead_since = None
     planting.condition = latest.condition
     planting.first_observed_on = observations[0].observed_on
+    planting.last_observed_on = latest.observed_on
     planting.dead_since = dead_since
-    planting.next_check_on = (
-        None if dead_since else max(latest.observed_on, planting.planted_on) + timedelta(days=CHECK_INTERVAL_DAYS)
+    planting.next_check_on = schedule.next_check_on(
+        planted_on=planting.planted_on, last_checked_on=latest.observed_on, dead=dead_since is not None
     )
     Planting.objects.filter(pk=planting.pk).update(
         condition=planting.condition,
         first_observed_on=planting.first_observed_on,
+        last_observed_on=planting.last_observed_on,
         dead_since=dead_since,
         next_check_on=planting.next_check_on,
     )
+
+
+def _schedule_follow(planting: Planting) -> None:
+    """The planting date changed: the next check follows it (tanam/schedule.py)."""
+    planting.next_check_on = schedule.next_check_on(
+        planted_on=planting.planted_on, last_checked_on=planting.last_observed_on, dead=planting.dead_since is not None
+    )
+
+
+def _surviving_version_bump() -> None:
+    """A verified planting's check changed what survives: the cached surviving totals are recomputed."""
+    from .selectors import SURVIVING_VERSION_KEY
+
+    cache.set(SURVIVING_VERSION_KEY, uuid.uuid4().hex, None)
 
 
 # --- Aggregates: cluster cells ---------------------------------------------------------------------

@@ -41,3 +41,9 @@ def cover_refresh_current_year():
 def open_data_build():
     # A full build reads every verified planting (about a minute at 1,000,000): longer limits.
     services.open_data_build()
+
+
+@shared_task(name="tanam.recheck_reminders", ignore_result=True)
+def recheck_reminders():
+    """Beat: tell planters whose re-check fell due (once per due check; see services.plantings_recheck_notify)."""
+    services.plantings_recheck_notify()

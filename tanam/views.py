@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
@@ -22,8 +23,8 @@ from blitar_portal.lib.ratelimit import UNSAFE, rate_limit
 from blitar_portal.lib.uploads import holder_of
 from blitar_portal.regions.selectors import kecamatan_outlines_geojson, regency_outline_geojson
 
-from . import cover, dashboard, exports, selectors, services
-from .forms import CoverPageForm, MapFilterForm, ObservationForm, OpenDataExportForm, PlantingForm
+from . import cover, dashboard, exports, selectors, services, services_community
+from .forms import CoverPageForm, MapFilterForm, MembershipForm, ObservationForm, OpenDataExportForm, PlantingForm
 
 
 def _validation_messages(exc):
@@ -174,6 +175,25 @@ def planting_detail(request, pk):
     return render(request, "tanam/detail.html", context)
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def planting_check(request, pk):
+    """The re-check form on its own (the reminder's link; sign-in first, which comes back here)."""
+    planting = selectors.planting_for_observer_or_404(request.user, pk)
+    form = ObservationForm(request.POST or None, request.FILES or None, initial={"observed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.observation_add(planting=planting, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for message in _validation_messages(exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Hasil pemantauan tersimpan. Terima kasih sudah memeriksa pohon Anda."))
+            return redirect("tanam:detail", pk=planting.pk)
+    context = {"planting": planting, "survival": selectors.planting_survival(planting), "form": form}
+    return render(request, "tanam/check.html", context)
+
+
 @require_http_methods(["GET", "HEAD"])
 def planting_photo(request, pk, size, ext):
     """A private rendition for whoever may see the planting (owner, staff, anyone once verified); 404 otherwise."""
@@ -211,7 +231,42 @@ def communities(request):
 
 
 def community(request, slug):
-    return render(request, "tanam/community.html", selectors.community_detail(slug))
+    context = selectors.community_detail(slug)
+    membership = selectors.membership_of(request.user, context["community"])
+    context["membership"] = membership
+    context["membership_form"] = MembershipForm(initial={"listed": membership.listed if membership else False})
+    return render(request, "tanam/community.html", context)
+
+
+@require_POST
+@rate_limit("tanam-community", key="user_or_ip", method=UNSAFE)
+def community_join(request, slug):
+    """Join the community, or change whether one's name is listed (signed in; else sign in first)."""
+    community = selectors.community_by_slug_or_404(slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("tanam:community", args=[community.slug]))
+    form = MembershipForm(request.POST)
+    if not form.is_valid():  # a checkbox: only a tampered request gets here
+        messages.error(request, _("Pilihan tidak sah."))
+        return redirect("tanam:community", slug=community.slug)
+    was_member = selectors.membership_of(request.user, community) is not None
+    services_community.membership_join(community=community, user=request.user, listed=form.cleaned_data["listed"])
+    if was_member:
+        messages.success(request, _("Pilihan tampilan nama Anda tersimpan."))
+    else:
+        messages.success(request, _("Anda bergabung dengan %(name)s.") % {"name": community.name})
+    return redirect("tanam:community", slug=community.slug)
+
+
+@require_POST
+@rate_limit("tanam-community", key="user_or_ip", method=UNSAFE)
+def community_leave(request, slug):
+    community = selectors.community_by_slug_or_404(slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("tanam:community", args=[community.slug]))
+    if services_community.membership_leave(community=community, user=request.user):
+        messages.success(request, _("Anda keluar dari %(name)s.") % {"name": community.name})
+    return redirect("tanam:community", slug=community.slug)
 
 
 def campaigns(request):

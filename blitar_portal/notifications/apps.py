@@ -15,7 +15,7 @@ class NotificationsConfig(AppConfig):
 
         # The outbox's safety net: rows the broker lost, retries after backoff, quiet hours over.
         register_periodic_task("notifications-send-due", task="notifications.send_due", schedule=60.0)
-        # Dated events (reminders for tomorrow's visits, re-checks, expiring certificates): each is
+        # Dated events (reminders for tomorrow's visits, expiring certificates; Tanam re-checks: tanam.apps): each is
         # notified once (dedupe key), so an hourly run only catches up after an outage.
         register_periodic_task(
             "notifications-daily-events", task="notifications.daily_events", schedule=crontab(minute=5)

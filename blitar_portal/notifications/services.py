@@ -554,15 +554,14 @@ def notifications_erase_for(*, source: models.Model) -> int:
 
 
 def dated_events_notify(*, today: datetime.date | None = None) -> dict[str, int]:
-    """Notify the events that come with a date (each once: the outbox's dedupe key); returns counts."""
+    """Notify the events that come with a date (each once: the outbox's dedupe key); returns counts.
+    (Tanam's re-check reminders have their own beat task, `tanam.recheck_reminders`.)"""
     from ehealth import services as ehealth_services
     from ikm import services as ikm_services
-    from tanam import services as tanam_services
 
     today = today or timezone.localdate()
     return {
         "visit_reminders": ehealth_services.service_requests_remind(today=today),
-        "recheck_due": tanam_services.plantings_recheck_notify(today=today),
         "certificates_expiring": ikm_services.certifications_expiry_notify(today=today),
     }
 

@@ -19,5 +19,5 @@ def send_due():
 
 @shared_task(name="notifications.daily_events", ignore_result=True)
 def daily_events():
-    """Beat: the dated events (visit reminders, re-checks due, certificates expiring), once each."""
+    """Beat: the dated events (visit reminders, certificates expiring), once each."""
     services.dated_events_notify()

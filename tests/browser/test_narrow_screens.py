@@ -24,6 +24,7 @@ def portal(transactional_db):
     """A little of everything, so each page shows its real content (cards, tables, forms)."""
     from blitar_portal.regions.models import Desa, Kecamatan
     from tanam import services as tanam_services
+    from tanam import services_community
     from tanam.models import Campaign, Community, Planting, Species
     from tests.ikm.conftest import make_product, make_shop
 
@@ -57,6 +58,7 @@ def portal(transactional_db):
         community=community,
         campaign=campaign,
     )
+    services_community.membership_join(community=community, user=planter, listed=True)  # the member list and forms
     clerk = UserFactory(username="dina", groups=[HOSPITAL_STAFF], is_staff=True)
     HospitalMembership.objects.create(user=clerk, hospital=wlingi)
     analyst = UserFactory(username="alice", groups=[DISKOMINFO], is_staff=True)
@@ -84,7 +86,14 @@ def portal(transactional_db):
             "/offline/",
             "/halaman-yang-tidak-ada/",
         ],
-        planter: ["/tanam/daftar/", "/tanam/saya/", f"/tanam/penanaman/{planting.pk}/", "/akun/profil/"],
+        planter: [
+            "/tanam/daftar/",
+            "/tanam/saya/",
+            f"/tanam/penanaman/{planting.pk}/",
+            f"/tanam/penanaman/{planting.pk}/periksa/",
+            "/tanam/komunitas/adiwiyata/",
+            "/akun/profil/",
+        ],
         owner: [
             "/ikm/toko-saya/",
             "/ikm/toko-saya/profil/",

@@ -52,7 +52,7 @@ def hostile(transactional_db):
     from ehealth.selectors import board_cache_invalidate
     from ikm.selectors import catalogue_version_set
     from tanam import services as tanam_services
-    from tanam.models import Campaign, Community, Planting, Species
+    from tanam.models import Campaign, Community, Membership, Planting, Species
     from tests.ikm.conftest import make_product, make_shop
 
     if not Kecamatan.objects.exists():
@@ -81,7 +81,7 @@ def hostile(transactional_db):
             co2_kg_per_year=20,
         )
         community = Community.objects.create(name=name, slug=f"komunitas-xss-{n}", kecamatan=desa.kecamatan)
-        community.members.add(planter)
+        Membership.objects.get_or_create(community=community, user=planter, defaults={"listed": True})
         data["communities"].append(community)
         campaign = Campaign.objects.create(
             name=name,

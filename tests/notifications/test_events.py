@@ -64,7 +64,7 @@ def test_the_hourly_beat_task_runs_every_dated_event_once():
     from blitar_portal.notifications import tasks
 
     tasks.daily_events()  # nothing due: no error, no row
-    assert services.dated_events_notify() == {"visit_reminders": 0, "recheck_due": 0, "certificates_expiring": 0}
+    assert services.dated_events_notify() == {"visit_reminders": 0, "certificates_expiring": 0}
 
 
 def test_phone_numbers_are_masked_in_log_lines():

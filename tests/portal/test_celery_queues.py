@@ -19,6 +19,7 @@ EXPECTED = {
     "ikm.product_photo_render": "images",
     "tanam.planting_renditions": "images",
     "tanam.aggregates_rebuild": "aggregates",
+    "tanam.recheck_reminders": "notifications",
     "dashboard.refresh_summaries": "aggregates",
     "core.worker_heartbeat": "default",
 }

@@ -67,7 +67,10 @@ def _path_args(rows):
         "ikm:shop": {"slug": rows.shop.slug},
         "tanam:detail": {"pk": rows.planting.pk},
         "tanam:edit": {"pk": rows.planting.pk},
+        "tanam:check": {"pk": rows.planting.pk},
         "tanam:community": {"slug": rows.community.slug},
+        "tanam:community-join": {"slug": rows.community.slug},
+        "tanam:community-leave": {"slug": rows.community.slug},
         "tanam:campaign": {"slug": rows.campaign.slug},
         "dashboard:section": {"slug": "kesehatan"},
         "dashboard:xlsx": {"slug": "ringkasan"},
@@ -159,5 +162,6 @@ def test_signed_in_pages_survive_hostile_values_too(client, alice, portal_rows, 
     dashboards = [page for page in _pages(portal_rows) if page[0].startswith("dashboard:")]
     assert _sweep(client, dashboards) == []
     client.force_login(portal_rows.planter)
-    own = [page for page in _pages(portal_rows) if page[0] in {"tanam:mine", "tanam:detail", "tanam:edit"}]
+    own_pages = {"tanam:mine", "tanam:detail", "tanam:edit", "tanam:check"}
+    own = [page for page in _pages(portal_rows) if page[0] in own_pages]
     assert _sweep(client, own) == []

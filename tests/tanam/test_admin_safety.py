@@ -100,7 +100,8 @@ def test_admin_rename_of_a_community_shows_on_the_public_map_filters(client, ali
     admin = client.__class__()
     admin.force_login(alice)
     url = reverse("admin:tanam_community_change", args=[community.pk])
-    data = {"name": "Komunitas Baru", "slug": "komunitas-lama", "kecamatan": "", "members": []}
+    data = {"name": "Komunitas Baru", "slug": "komunitas-lama", "kecamatan": ""}
+    data.update({"memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0"})  # the members' inline
     with django_capture_on_commit_callbacks(execute=True):
         response = admin.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors

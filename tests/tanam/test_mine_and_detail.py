@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from tanam import schedule
 from tanam.models import Observation
 
 
@@ -52,7 +53,8 @@ def test_owner_adds_observation_and_sees_survival_and_next_check(client, bob, ma
     )
     planting.refresh_from_db()
     assert planting.condition == "alive"
-    assert planting.next_check_on == today + timedelta(days=180)
+    # Planted 400 days ago: the 12-month check has passed, the next is the second anniversary.
+    assert planting.next_check_on == schedule.add_months(planting.planted_on, 24)
     page = response.content.decode()
     assert "Hasil pemantauan tersimpan" in page
     assert "Hidup" in page

@@ -6,14 +6,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tanam import services
+from tanam import services, services_community
 from tanam.models import Campaign, Community
 
 
 @pytest.fixture
 def community(bob):
     community = Community.objects.create(name="Komunitas Uji Hijau", slug="komunitas-uji-hijau")
-    community.members.add(bob)
+    services_community.membership_join(community=community, user=bob, listed=True)
     return community
 
 
