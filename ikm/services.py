@@ -317,12 +317,18 @@ def certification_save(
     kind: str,
     number: str,
     expires_on: datetime.date | None = None,
+    issued_on: datetime.date | None = None,
     certification: Certification | None = None,
 ) -> Certification:
     cert = certification or Certification(shop=shop)
     if cert.shop_id != shop.pk:
         raise ValidationError(_("Sertifikat ini bukan milik toko Anda."))
+    if issued_on and issued_on > timezone.localdate():
+        raise ValidationError({"issued_on": _("Tanggal terbit tidak boleh di masa depan.")})
+    if issued_on and expires_on and expires_on < issued_on:
+        raise ValidationError({"expires_on": _("Tanggal berlaku harus sesudah tanggal terbit.")})
     cert.kind, cert.number, cert.expires_on = kind, (number or "").strip(), expires_on
+    cert.issued_on = issued_on
     cert.full_clean()
     cert.save()
     catalogue_changed()
