@@ -219,8 +219,17 @@ def _shop_set_status(*, shop: Shop, status: str, reason: str) -> Shop:
     return shop
 
 
+def _lock_status(shop: Shop) -> None:
+    """Lock the shop's row and take its status from the database: a stale copy (a review page open in two
+    tabs, two staff on one queue) must not verify or suspend it twice, nor tell the owner twice."""
+    row = Shop.objects.select_for_update().filter(pk=shop.pk).values("status", "status_reason", "verified_at").first()
+    if row is not None:
+        shop.status, shop.status_reason, shop.verified_at = row["status"], row["status_reason"], row["verified_at"]
+
+
 @transaction.atomic
 def shop_verify(*, shop: Shop, reason: str = "") -> Shop:
+    _lock_status(shop)
     if shop.status == Shop.Status.VERIFIED:
         return shop
     return _shop_set_status(shop=shop, status=Shop.Status.VERIFIED, reason=reason.strip())
@@ -231,11 +240,15 @@ def shop_suspend(*, shop: Shop, reason: str) -> Shop:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Alasan penangguhan wajib diisi: pemilik toko perlu tahu apa yang harus diperbaiki."))
+    _lock_status(shop)
+    if shop.status == Shop.Status.SUSPENDED and shop.status_reason == reason:
+        return shop  # the same suspension again (a repeated click): nothing changes, nothing is sent
     return _shop_set_status(shop=shop, status=Shop.Status.SUSPENDED, reason=reason)
 
 
 @transaction.atomic
 def shop_restore(*, shop: Shop, reason: str = "") -> Shop:
+    _lock_status(shop)
     if shop.status != Shop.Status.SUSPENDED:
         raise ValidationError(_("Hanya toko yang ditangguhkan yang dapat dipulihkan."))
     return _shop_set_status(shop=shop, status=Shop.Status.VERIFIED, reason=reason.strip())
