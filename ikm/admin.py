@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import models as django_models
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -378,6 +379,10 @@ class RegistrationInline(admin.TabularInline):
     readonly_fields = ("shop_link", "status", "recorded_at")
     verbose_name = _("peserta")
     verbose_name_plural = _("peserta (catat kehadiran dan hasil)")
+    formfield_overrides = {
+        django_models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 24})},
+        django_models.CharField: {"widget": forms.TextInput(attrs={"size": 24})},
+    }
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("shop")

@@ -449,7 +449,8 @@ def _programmes(ctx: Context) -> Figure:
         key="program",
         title=_("Program peningkatan kapasitas: peserta dibanding bukan peserta"),
         fields=[
-            (_("Program"), lambda r: f"{r['title']} ({str(r['starts_on'])[:10]})"),
+            (_("Program"), itemgetter("title")),
+            (_("Mulai"), lambda r: str(r["starts_on"])[:10]),
             (_("Jenis"), lambda r: str(labels.get(r["kind"], r["kind"]))),
             (_("Hadir"), itemgetter("attended")),
             (_("Peserta dengan laporan sebelum dan sesudah"), group("participants", "n")),
@@ -461,7 +462,7 @@ def _programmes(ctx: Context) -> Figure:
         ],
         records=snapshot(ctx, PROGRAMMES, []) or [],
         chart="bar",
-        series_columns=[4, 6],
+        series_columns=[5, 7],
         computed_at=snapshot_time(ctx, PROGRAMMES),
         link=admin_list("ikm", "programme", fallback="/ikm/"),
         link_label=_("Daftar program"),

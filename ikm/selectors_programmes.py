@@ -72,7 +72,8 @@ class HistoryRow:
 
     day: datetime.date
     kind: str  # "laporan" | "sertifikat" | "program"
-    text: str
+    text: str = ""  # certificates and programmes; a report's line is written by the template from its dates
+    start: datetime.date | None = None  # reports: the period's first day
     capacity: int | None = None
     unit: str = ""
     change_percent: float | None = None  # capacity against the previous report
@@ -108,8 +109,7 @@ def shop_history(shop: Shop) -> dict[str, Any]:
             HistoryRow(
                 day=report.period_end,
                 kind="laporan",
-                text=_("Laporan periode %(start)s – %(end)s")
-                % {"start": report.period_start.strftime("%d-%m-%Y"), "end": report.period_end.strftime("%d-%m-%Y")},
+                start=report.period_start,
                 capacity=report.capacity,
                 unit=report.unit,
                 change_percent=change,

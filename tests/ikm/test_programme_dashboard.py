@@ -126,8 +126,8 @@ def test_the_dashboard_figure_and_its_csv_show_the_same_numbers(programme, alice
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(rows) == 2
     header, values = rows
-    assert values[0] == "Pelatihan Keamanan Pangan (2025-02-10)"
-    assert values[2:] == ["2", "2", "27.5", "3", "2.5", "50.0", "33.3"]
+    assert values[:2] == ["Pelatihan Keamanan Pangan", "2025-02-10"]
+    assert values[3:] == ["2", "2", "27.5", "3", "2.5", "50.0", "33.3"]
     assert "Perubahan kapasitas peserta (%)" in header
 
 
