@@ -201,11 +201,27 @@ class ShopAdmin(ShopWritesMixin, LeafletGeoAdmin):
     list_display = ("name", "kecamatan", "kbli_sector", "status", "owner", "updated_at")
     list_filter = ("status", "kbli_sector", "kecamatan")
     search_fields = ("name", "nib", "owner__username", "owner__email")
-    readonly_fields = ("slug", "status", "status_reason", "status_changed_at", "verified_at", "created_at")
+    readonly_fields = (
+        "slug",
+        "status",
+        "status_reason",
+        "status_changed_at",
+        "verified_at",
+        "created_at",
+        "history_link",
+    )
     list_select_related = ("kecamatan", "owner")
     actions = [verify_shops, suspend_shops, restore_shops, export_siinas_csv]
     inlines = [CertificationInline]
     raw_id_fields = ("owner",)
+
+    @admin.display(description=_("kapasitas dan program"))
+    def history_link(self, obj):
+        if obj.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("ikm:staff_shop_history", args=[obj.pk]), _("Lihat perkembangan usaha")
+        )
 
 
 @admin.register(VerificationQueue)

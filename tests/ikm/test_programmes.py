@@ -344,3 +344,5 @@ def test_staff_publish_a_programme_and_record_attendance_in_the_admin(client, al
     assert registration.attendance == "hadir" and registration.certificate_obtained == "sni"
     assert registration.recorded_by == alice
     assert client.get("/admin/ikm/programme/").status_code == 200
+    shop_page = client.get(f"/admin/ikm/shop/{shop.pk}/change/").content.decode()
+    assert f"/ikm/staf/toko/{shop.pk}/perkembangan/" in shop_page  # the shop's growth next to its programmes
