@@ -477,7 +477,8 @@ def _seed_programmes(shops, rng):
             status=Programme.Status.PUBLISHED,
             created_by=staff,
         )
-        chosen = rng.sample([s for s in pool if s.kbli_sector in sectors], k=n)
+        candidates = [s for s in pool if s.kbli_sector in sectors]
+        chosen = rng.sample(candidates, k=min(n, len(candidates)))
         rows = []
         for shop in chosen:
             attended = rng.random() < attending

@@ -402,7 +402,7 @@ class Programme(models.Model):
         PUBLISHED = "terbit", _("Terbit")
         CANCELLED = "dibatalkan", _("Dibatalkan")
 
-    title = models.CharField(_("judul"), max_length=140)
+    title = models.CharField(_("judul program"), max_length=140)
     kind = models.CharField(_("jenis program"), max_length=16, choices=Kind.choices)
     description = models.TextField(_("deskripsi"), blank=True, max_length=5000)
     place = models.CharField(_("tempat"), max_length=200)

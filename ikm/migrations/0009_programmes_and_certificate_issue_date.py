@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
             name='Programme',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=140, verbose_name='judul')),
+                ('title', models.CharField(max_length=140, verbose_name='judul program')),
                 ('kind', models.CharField(choices=[('pelatihan', 'Pelatihan'), ('pendampingan', 'Pendampingan'), ('kurasi', 'Kurasi produk'), ('halal', 'Bantuan sertifikasi halal'), ('pirt', 'Bantuan sertifikasi P-IRT'), ('sni', 'Bantuan sertifikasi SNI')], max_length=16, verbose_name='jenis program')),
                 ('description', models.TextField(blank=True, max_length=5000, verbose_name='deskripsi')),
                 ('place', models.CharField(max_length=200, verbose_name='tempat')),
