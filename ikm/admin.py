@@ -12,9 +12,11 @@ from django.contrib import admin, messages
 from django.contrib.gis.db import models
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import models as django_models
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -24,7 +26,7 @@ from leaflet.admin import LeafletGeoAdmin
 from blitar_portal.lib.admin import ModeratedAdminMixin, ServiceWritesAdminMixin
 from blitar_portal.lib.csvsafe import csv_writer
 
-from . import selectors, services
+from . import selectors, services, services_programmes
 from .models import (
     Category,
     Certification,
@@ -32,6 +34,8 @@ from .models import (
     GrowthReport,
     Inquiry,
     Product,
+    Programme,
+    ProgrammeRegistration,
     Shop,
     VerificationQueue,
 )
@@ -161,7 +165,12 @@ class CertificationInline(admin.TabularInline):
 def _certification_from_form(form):
     cert = form.instance
     return services.certification_save(
-        shop=cert.shop, kind=cert.kind, number=cert.number, expires_on=cert.expires_on, certification=cert
+        shop=cert.shop,
+        kind=cert.kind,
+        number=cert.number,
+        issued_on=cert.issued_on,
+        expires_on=cert.expires_on,
+        certification=cert,
     )
 
 
@@ -240,11 +249,20 @@ class ShopAdmin(ShopImagesMixin, ShopWritesMixin, LeafletGeoAdmin):
         "logo_preview",
         "banner_preview",
         "marketplace_links_list",
+        "history_link",
     )
     list_select_related = ("kecamatan", "owner")
     actions = [verify_shops, suspend_shops, restore_shops, export_siinas_csv]
     inlines = [CertificationInline]
     raw_id_fields = ("owner",)
+
+    @admin.display(description=_("kapasitas dan program"))
+    def history_link(self, obj):
+        if obj.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("ikm:staff_shop_history", args=[obj.pk]), _("Lihat perkembangan usaha")
+        )
 
 
 @admin.register(VerificationQueue)
@@ -384,3 +402,112 @@ class GrowthReportAdmin(admin.ModelAdmin):
     list_display = ("shop", "period_start", "period_end", "output", "workers", "omzet")
     list_select_related = ("shop",)
     raw_id_fields = ("shop",)
+
+
+# --- capacity-building programmes ----------------------------------------------------------------
+
+
+class ProgrammeAdminForm(forms.ModelForm):
+    sectors = forms.MultipleChoiceField(
+        label=_("Sektor sasaran"),
+        choices=Shop.Sector.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Kosongkan bila program terbuka untuk semua sektor."),
+    )
+
+    class Meta:
+        model = Programme
+        fields = ["title", "kind", "status", "description", "place", "starts_on", "ends_on", "quota", "sectors"]
+
+
+class RegistrationFormSet(BaseInlineFormSet):
+    """Attendance and outcome recorded on the programme's page go through services_programmes."""
+
+    def save_new(self, form, commit=True):  # registrations are made by owners, never here
+        raise ValidationError(_("Pendaftaran dibuat oleh pemilik toko di “Toko Saya”."))
+
+    def save_existing(self, form, obj, commit=True):
+        if not form.has_changed():
+            return obj
+        return services_programmes.programme_attendance_record(
+            registration=obj,
+            attendance=obj.attendance,
+            certificate_obtained=obj.certificate_obtained,
+            capacity_note=obj.capacity_note,
+            notes=obj.notes,
+            user=self.request_user,
+        )
+
+    def delete_existing(self, obj, commit=True):
+        raise ValidationError(
+            _("Pendaftaran tidak dihapus: pemilik toko dapat membatalkannya sebelum program dimulai.")
+        )
+
+
+class RegistrationInline(admin.TabularInline):
+    model = ProgrammeRegistration
+    formset = RegistrationFormSet
+    extra = 0
+    can_delete = False
+    fields = ("shop_link", "status", "attendance", "certificate_obtained", "capacity_note", "notes", "recorded_at")
+    readonly_fields = ("shop_link", "status", "recorded_at")
+    verbose_name = _("peserta")
+    verbose_name_plural = _("peserta (catat kehadiran dan hasil)")
+    formfield_overrides = {
+        django_models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 24})},
+        django_models.CharField: {"widget": forms.TextInput(attrs={"size": 24})},
+    }
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("shop")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.request_user = request.user
+        return formset
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("toko IKM"))
+    def shop_link(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("ikm:staff_shop_history", args=[obj.shop_id]), obj.shop.name)
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(ServiceWritesAdminMixin, admin.ModelAdmin):
+    form = ProgrammeAdminForm
+    list_display = ("title", "kind", "starts_on", "place", "quota", "taken", "status", "participants_link")
+    list_filter = ("status", "kind")
+    search_fields = ("title", "place")
+    date_hierarchy = "starts_on"
+    inlines = [RegistrationInline]
+
+    def get_queryset(self, request):
+        from django.db.models import Count, Q
+
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(n_taken=Count("registrations", filter=Q(registrations__status="terdaftar")))
+        )
+
+    @admin.display(description=_("terisi"), ordering="n_taken")
+    def taken(self, obj):
+        return obj.n_taken
+
+    @admin.display(description=_("peserta"))
+    def participants_link(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("ikm:staff_programme", args=[obj.pk]), _("lihat"))
+
+    def save_model(self, request, obj, form, change):
+        services_programmes.programme_save(programme=obj, user=request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a programme is cancelled (status), never deleted: its registrations are history
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions

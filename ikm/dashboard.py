@@ -7,6 +7,7 @@
 * the metric and snapshot names, defined once here and imported wherever they are read.
 """
 
+import bisect
 import datetime
 import math
 from operator import itemgetter
@@ -14,6 +15,7 @@ from typing import Any
 
 from django.db.models import Count
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from blitar_portal.dashboard.figures import Figure, record_figure
@@ -31,7 +33,7 @@ from blitar_portal.dashboard.sections import (
 )
 from blitar_portal.dashboard.selectors import cumulative_before
 
-from .models import IkmTarget, Shop
+from .models import Certification, GrowthReport, IkmTarget, Programme, ProgrammeRegistration, Shop
 from .selectors import (
     certifications_expiring,
     daily_activity,
@@ -54,9 +56,10 @@ PER_KECAMATAN = "ikm.per_kecamatan"  # snapshot: IKM online per kecamatan
 SECTORS = "ikm.sectors"  # snapshot: IKM online per sector and kecamatan
 GROWTH = "ikm.growth"  # snapshot: growth report totals per period
 CERTS_EXPIRING = "ikm.certs_expiring"  # snapshot: certificates expiring soon
+PROGRAMMES = "ikm.programmes"  # snapshot: programme participants against non-participants
 
 METRICS = [VERIFIED, VERIFIED_SECTOR, PRODUCTS, INQUIRIES, WA_CLICKS, VIEWS]
-SNAPSHOTS = [SUMMARY, PER_KECAMATAN, SECTORS, GROWTH, CERTS_EXPIRING]
+SNAPSHOTS = [SUMMARY, PER_KECAMATAN, SECTORS, GROWTH, CERTS_EXPIRING, PROGRAMMES]
 ACTIVITY = {"products": PRODUCTS, "inquiries": INQUIRIES, "wa_clicks": WA_CLICKS, "views": VIEWS}
 
 
@@ -100,6 +103,114 @@ def online_per_sector_and_kecamatan() -> list:
     ]
 
 
+# --- Programmes: participants against non-participants ---------------------------------------
+#
+# The one home of the rule (owner pages and the staff page only list a shop's own history):
+# * participants of a programme: shops whose registration was not cancelled and was marked "hadir";
+# * non-participants: every other shop of the programme's target sectors (all sectors when it names none),
+#   including shops that registered but did not attend;
+# * "before": a shop's last growth report whose period ends on or before the programme's first day;
+#   "after": its first growth report whose period ends at least one semester (AFTER_GAP, 182 days) after
+#   the programme's last day. A shop counts in its group only when it has both reports;
+# * capacity change of a shop: (after − before) / before × 100 of the monthly capacity (shops whose
+#   "before" capacity is 0 are left out of this figure only); a group's figure is the mean of its
+#   shops' changes, rounded to one decimal (a mean of percentages, since shops report in their own units);
+# * certificates gained: certificates whose issue date is after the "before" report's period end and on
+#   or before the "after" report's; a group's figure is the share (%) of its shops with at least one.
+# Only published programmes that have ended are compared.
+
+AFTER_GAP = datetime.timedelta(days=182)
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), 1) if values else None
+
+
+def _share(hits: int, total: int) -> float | None:
+    return round(100 * hits / total, 1) if total else None
+
+
+def programme_comparison(*, today: datetime.date) -> list[dict[str, Any]]:
+    """Per published programme ended before `today` (oldest first): {"programme", "title", "kind", "sectors",
+    "starts_on", "attended", and per group ("participants", "others"): "n" shops with both reports,
+    "capacity_change" (mean %), "cert_share" (% with a new certificate)}. A fixed number of queries."""
+    programmes = list(
+        Programme.objects.filter(status=Programme.Status.PUBLISHED, ends_on__lt=today).order_by("starts_on", "pk")
+    )
+    if not programmes:
+        return []
+    attended: dict[int, set[int]] = {p.pk: set() for p in programmes}
+    for programme_id, shop_id in ProgrammeRegistration.objects.filter(
+        programme__in=programmes,
+        status=ProgrammeRegistration.Status.REGISTERED,
+        attendance=ProgrammeRegistration.Attendance.ATTENDED,
+    ).values_list("programme_id", "shop_id"):
+        attended[programme_id].add(shop_id)
+    reports: dict[int, list[tuple[datetime.date, int]]] = {}
+    for shop_id, period_end, capacity in GrowthReport.objects.order_by("shop_id", "period_end").values_list(
+        "shop_id", "period_end", "capacity"
+    ):
+        reports.setdefault(shop_id, []).append((period_end, capacity))
+    sectors = dict(Shop.objects.filter(pk__in=list(reports)).values_list("pk", "kbli_sector"))
+    issued: dict[int, list[datetime.date]] = {}
+    for shop_id, day in Certification.objects.filter(issued_on__isnull=False).values_list("shop_id", "issued_on"):
+        if day is not None:  # excluded by the filter; narrows the type
+            issued.setdefault(shop_id, []).append(day)
+    return [_programme_row(p, attended[p.pk], reports, sectors, issued) for p in programmes]
+
+
+def _programme_row(
+    programme: Programme,
+    participants: set[int],
+    reports: dict[int, list[tuple[datetime.date, int]]],
+    sectors: dict[int, str],
+    issued: dict[int, list[datetime.date]],
+) -> dict[str, Any]:
+    groups: dict[str, dict[str, list]] = {
+        "participants": {"changes": [], "certs": [], "shops": []},
+        "others": {"changes": [], "certs": [], "shops": []},
+    }
+    for shop_id, rows in reports.items():
+        if shop_id not in participants and not programme.is_for_sector(sectors.get(shop_id)):
+            continue
+        pair = _before_after(rows, programme)
+        if pair is None:
+            continue
+        (before_end, before), (after_end, after) = pair
+        group = groups["participants" if shop_id in participants else "others"]
+        group["shops"].append(shop_id)
+        if before:
+            group["changes"].append(100 * (after - before) / before)
+        group["certs"].append(any(before_end < day <= after_end for day in issued.get(shop_id, [])))
+    row: dict[str, Any] = {
+        "programme": programme.pk,
+        "title": programme.title,
+        "kind": programme.kind,
+        "sectors": list(programme.sectors),
+        "starts_on": programme.starts_on,
+        "attended": len(participants),
+    }
+    for name, group in groups.items():
+        row[name] = {
+            "n": len(group["shops"]),
+            "capacity_change": _mean(group["changes"]),
+            "cert_share": _share(sum(group["certs"]), len(group["shops"])),
+        }
+    return row
+
+
+def _before_after(
+    rows: list[tuple[datetime.date, int]], programme: Programme
+) -> tuple[tuple[datetime.date, int], tuple[datetime.date, int]] | None:
+    """(last report ending on/before the start, first report ending ≥ one semester after the end), or None."""
+    ends = [end for end, _capacity in rows]
+    before_at = bisect.bisect_right(ends, programme.starts_on) - 1
+    after_at = bisect.bisect_left(ends, programme.ends_on + AFTER_GAP)
+    if before_at < 0 or after_at >= len(rows):
+        return None
+    return rows[before_at], rows[after_at]
+
+
 # --- Stored summaries ------------------------------------------------------------------------
 
 
@@ -124,6 +235,7 @@ def _snapshots() -> dict[str, dict | list]:
             }
             for c in certifications_expiring().select_related("shop")
         ],
+        PROGRAMMES: programme_comparison(today=timezone.localdate()),
     }
 
 
@@ -191,6 +303,7 @@ def build(ctx: Context) -> Section:
         _activity(ctx),
         _growth(ctx, online),
         _certs(ctx),
+        _programmes(ctx),
     ]
     notes = [NOT_PER_KECAMATAN] if f.kecamatan is not None else []
     return Section(slug="ikm", title=_("999 IKM Online"), cards=cards, figures=figures, notes=notes)
@@ -321,4 +434,41 @@ def _certs(ctx: Context) -> Figure:
         computed_at=snapshot_time(ctx, CERTS_EXPIRING),
         link=admin_list("ikm", "expiringcertification", fallback="/ikm/"),
         link_label=_("Daftar sertifikat"),
+    )
+
+
+def _programmes(ctx: Context) -> Figure:
+    """Per programme: its participants' capacity and certificate changes against the non-participants of its
+    sectors (the rule: `programme_comparison`)."""
+    labels = dict(Programme.Kind.choices)
+
+    def group(name: str, value: str) -> Any:
+        return lambda r: r[name][value]
+
+    return record_figure(
+        key="program",
+        title=_("Program peningkatan kapasitas: peserta dibanding bukan peserta"),
+        fields=[
+            (_("Program"), itemgetter("title")),
+            (_("Mulai"), lambda r: str(r["starts_on"])[:10]),
+            (_("Jenis"), lambda r: str(labels.get(r["kind"], r["kind"]))),
+            (_("Hadir"), itemgetter("attended")),
+            (_("Peserta dengan laporan sebelum dan sesudah"), group("participants", "n")),
+            (_("Perubahan kapasitas peserta (%)"), group("participants", "capacity_change")),
+            (_("Bukan peserta sektor sama dengan laporan"), group("others", "n")),
+            (_("Perubahan kapasitas bukan peserta (%)"), group("others", "capacity_change")),
+            (_("Peserta dengan sertifikat baru (%)"), group("participants", "cert_share")),
+            (_("Bukan peserta dengan sertifikat baru (%)"), group("others", "cert_share")),
+        ],
+        records=snapshot(ctx, PROGRAMMES, []) or [],
+        chart="bar",
+        series_columns=[5, 7],
+        computed_at=snapshot_time(ctx, PROGRAMMES),
+        link=admin_list("ikm", "programme", fallback="/ikm/"),
+        link_label=_("Daftar program"),
+        note=_(
+            "Sebelum: laporan terakhir yang berakhir paling lambat hari pertama program. Sesudah: laporan pertama "
+            "yang berakhir paling cepat satu semester (182 hari) setelah program selesai. Hanya toko dengan kedua "
+            "laporan yang dihitung; angka kabupaten, tidak dipilah per kecamatan."
+        ),
     )

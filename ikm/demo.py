@@ -6,6 +6,10 @@ photos come from a small set of Pillow-generated images (`image_demo`) whose fil
 are shared by many products, so seeding takes seconds, not hours.
 
 Demo owner account: `pemilik-ikm` (password blitar-demo-2026) owns the first shop.
+
+Capacity-building programmes: three that ended over a year ago (with attendance, outcomes, and four
+semester reports of their sectors' shops, participants growing faster, so the dashboard's comparison
+shows real figures) and three open for registration.
 """
 
 import datetime
@@ -34,6 +38,8 @@ from .models import (
     Product,
     ProductPhoto,
     ProductStat,
+    Programme,
+    ProgrammeRegistration,
     Shop,
     private_storage,
 )
@@ -186,6 +192,7 @@ def seed(*, scale, stdout):
         shops = _seed_shops(n_shops, owner, kecamatan, rng)
         new_products = _seed_products(shops, per_shop, categories, images, rng)
         _seed_activity(shops, rng)
+        _seed_programmes(shops, random.Random(17))
     services.shop_refresh_search(shop_ids=[s.pk for s in shops])
     services.product_refresh_search(product_ids=new_products)
     stdout.write(
@@ -418,3 +425,137 @@ def _seed_activity(shops, rng):
     ProductStat.objects.bulk_create(stats, batch_size=2000, ignore_conflicts=True)
     Inquiry.objects.bulk_create(inquiries)
     GrowthReport.objects.bulk_create(reports, ignore_conflicts=True)
+
+
+# --- capacity-building programmes ------------------------------------------------------------------
+
+PAST_PROGRAMMES = [
+    # (title, kind, sectors, days after the oldest semester end, participants, share attending)
+    ("Pelatihan Keamanan Pangan dan Pengemasan", "pelatihan", ["10", "11"], 40, 24, 0.9),
+    ("Bantuan Sertifikasi Halal Gratis", "halal", ["10", "11"], 75, 20, 0.9),
+    ("Pendampingan Desain Motif Batik", "pendampingan", ["13"], 60, 8, 0.85),
+]
+OPEN_PROGRAMMES = [
+    # (title, kind, sectors, days from today, quota, place)
+    ("Bantuan Sertifikasi P-IRT", "pirt", ["10", "11"], 14, 25, "Aula Dinas Kesehatan, Kanigoro"),
+    ("Kurasi Produk Oleh-oleh Khas Blitar", "kurasi", [], 21, 30, "Gedung Kesenian Aryo Blitar"),
+    ("Pelatihan Standar SNI Mebel Kayu", "sni", ["31", "16"], 35, 15, "UPT Industri Kayu, Wlingi"),
+]
+
+
+def _semester_ends(today, n):
+    """The last `n` half-year ends (30 June, 31 December) before today, oldest first."""
+    ends, year = [], today.year
+    while len(ends) < n:
+        for end in (datetime.date(year, 12, 31), datetime.date(year, 6, 30)):
+            if end < today and len(ends) < n:
+                ends.append(end)
+        year -= 1
+    return sorted(ends)
+
+
+def _seed_programmes(shops, rng):
+    if Programme.objects.filter(title=PAST_PROGRAMMES[0][0]).exists():
+        return
+    today = timezone.localdate()
+    ends = _semester_ends(today, 4)
+    staff = get_user_model().objects.filter(username="diskominfo").first()
+    # Shops 0–19 have the older demo reports; the programme sample starts after them.
+    pool = [s for s in shops[20:] if s.status == Shop.Status.VERIFIED]
+    participants = set()
+    for title, kind, sectors, offset, n, attending in PAST_PROGRAMMES:
+        starts = ends[0] + datetime.timedelta(days=offset)
+        programme = Programme.objects.create(
+            title=title,
+            kind=kind,
+            description="Program pembinaan IKM Kabupaten Blitar: materi, praktik, dan pendampingan lanjutan.",
+            place="Pendopo Kabupaten Blitar, Kanigoro",
+            starts_on=starts,
+            ends_on=starts + datetime.timedelta(days=2),
+            quota=n + 5,
+            sectors=sectors,
+            status=Programme.Status.PUBLISHED,
+            created_by=staff,
+        )
+        candidates = [s for s in pool if s.kbli_sector in sectors]
+        chosen = rng.sample(candidates, k=min(n, len(candidates)))
+        rows = []
+        for shop in chosen:
+            attended = rng.random() < attending
+            halal = kind == "halal" and attended and rng.random() < 0.75
+            rows.append(
+                ProgrammeRegistration(
+                    programme=programme,
+                    shop=shop,
+                    attendance="hadir" if attended else "tidak_hadir",
+                    certificate_obtained="halal" if halal else "",
+                    capacity_note="Kapasitas naik setelah perbaikan alur produksi"
+                    if attended and rng.random() < 0.4
+                    else "",
+                    registered_at=timezone.make_aware(datetime.datetime.combine(starts, datetime.time(9)))
+                    - datetime.timedelta(days=rng.randint(3, 20)),
+                    recorded_at=timezone.make_aware(datetime.datetime.combine(programme.ends_on, datetime.time(16))),
+                    recorded_by=staff,
+                )
+            )
+            if attended:
+                participants.add(shop.pk)
+            if halal:
+                _demo_certificate(shop, "halal", programme.ends_on + datetime.timedelta(days=rng.randint(30, 120)), rng)
+        ProgrammeRegistration.objects.bulk_create(rows)
+    sample = [s for s in pool if s.kbli_sector in ("10", "11", "13")][:120]
+    _seed_semester_reports(sample, ends, participants, rng)
+    for shop in sample:
+        if shop.pk not in participants and rng.random() < 0.1:
+            _demo_certificate(shop, "pirt", ends[1] + datetime.timedelta(days=rng.randint(1, 150)), rng)
+    for title, kind, sectors, days, quota, place in OPEN_PROGRAMMES:
+        starts = today + datetime.timedelta(days=days)
+        programme = Programme.objects.create(
+            title=title,
+            kind=kind,
+            description="Pendaftaran terbuka untuk IKM di sektor sasaran; tempat terbatas.",
+            place=place,
+            starts_on=starts,
+            ends_on=starts + datetime.timedelta(days=1),
+            quota=quota,
+            sectors=sectors,
+            status=Programme.Status.PUBLISHED,
+            created_by=staff,
+        )
+        takers = [s for s in pool if programme.is_for_sector(s.kbli_sector)][: quota // 3]
+        ProgrammeRegistration.objects.bulk_create(
+            [ProgrammeRegistration(programme=programme, shop=shop) for shop in takers]
+        )
+
+
+def _demo_certificate(shop, kind, issued_on, rng):
+    Certification.objects.get_or_create(
+        shop=shop,
+        kind=kind,
+        number=f"ID35{rng.randint(10**9, 10**10 - 1)}",
+        defaults={"issued_on": issued_on, "expires_on": issued_on + datetime.timedelta(days=4 * 365)},
+    )
+
+
+def _seed_semester_reports(shops, ends, participants, rng):
+    """Four semester reports per shop; shops that attended a programme grow faster after it."""
+    reports = []
+    for shop in shops:
+        capacity = max(100, shop.monthly_capacity)
+        for index, end in enumerate(ends):
+            if index:
+                boost = 0.12 if shop.pk in participants and index >= 2 else 0.0
+                capacity = round(capacity * (1 + rng.uniform(-0.03, 0.06) + boost))
+            reports.append(
+                GrowthReport(
+                    shop=shop,
+                    period_start=end.replace(month=end.month - 5, day=1),
+                    period_end=end,
+                    output=capacity * 6 * rng.randint(60, 90) // 100,
+                    capacity=capacity,
+                    unit=shop.capacity_unit,
+                    workers=shop.workers,
+                    omzet=capacity * rng.randint(40, 120) * 1000,
+                )
+            )
+    GrowthReport.objects.bulk_create(reports, batch_size=1000, ignore_conflicts=True)

@@ -177,6 +177,12 @@ class ShopForm(forms.Form):
 class CertificationForm(forms.Form):
     kind = forms.ChoiceField(label=_("Jenis sertifikat"), choices=Certification.Kind.choices)
     number = forms.CharField(label=_("Nomor"), max_length=60)
+    issued_on = forms.DateField(
+        label=_("Tanggal terbit"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Membantu Diskominfo melihat sertifikat baru sesudah program pembinaan."),
+    )
     expires_on = forms.DateField(
         label=_("Berlaku sampai"),
         required=False,

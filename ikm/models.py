@@ -18,6 +18,7 @@ rare; searches are not.
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -155,6 +156,9 @@ class Certification(models.Model):
     shop = models.ForeignKey(Shop, verbose_name=_("toko IKM"), on_delete=models.CASCADE, related_name="certifications")
     kind = models.CharField(_("jenis"), max_length=8, choices=Kind.choices)
     number = models.CharField(_("nomor"), max_length=60)
+    # When the certificate was issued: the dashboard counts certificates gained between two growth reports
+    # (ikm/dashboard.py, programme comparison). Empty for certificates entered before this field existed.
+    issued_on = models.DateField(_("tanggal terbit"), null=True, blank=True)
     expires_on = models.DateField(_("berlaku sampai"), null=True, blank=True, db_index=True)
 
     class Meta:
@@ -401,3 +405,137 @@ class ExpiringCertification(Certification):
         proxy = True
         verbose_name = _("sertifikat segera kedaluwarsa")
         verbose_name_plural = _("sertifikat segera kedaluwarsa")
+
+
+class Programme(models.Model):
+    """A capacity-building programme of the Dinas (training, mentoring, product curation, certification
+    assistance), published by Diskominfo staff; owners of shops in its target sectors register on "Toko Saya".
+
+    Written only by `services_programmes.py` (quota under the programme's row lock)."""
+
+    class Kind(models.TextChoices):
+        TRAINING = "pelatihan", _("Pelatihan")
+        MENTORING = "pendampingan", _("Pendampingan")
+        CURATION = "kurasi", _("Kurasi produk")
+        HALAL = "halal", _("Bantuan sertifikasi halal")
+        PIRT = "pirt", _("Bantuan sertifikasi P-IRT")
+        SNI = "sni", _("Bantuan sertifikasi SNI")
+
+    class Status(models.TextChoices):
+        DRAFT = "draf", _("Draf")
+        PUBLISHED = "terbit", _("Terbit")
+        CANCELLED = "dibatalkan", _("Dibatalkan")
+
+    title = models.CharField(_("judul program"), max_length=140)
+    kind = models.CharField(_("jenis program"), max_length=16, choices=Kind.choices)
+    description = models.TextField(_("deskripsi"), blank=True, max_length=5000)
+    place = models.CharField(_("tempat"), max_length=200)
+    starts_on = models.DateField(_("tanggal mulai"))
+    ends_on = models.DateField(_("tanggal selesai"))
+    quota = models.PositiveIntegerField(
+        _("kuota peserta"), validators=[MinValueValidator(1), MaxValueValidator(10_000)]
+    )
+    # KBLI sectors of the shops it is for (Shop.Sector); empty: every sector.
+    sectors = ArrayField(
+        models.CharField(max_length=2, choices=Shop.Sector.choices),
+        verbose_name=_("sektor sasaran"),
+        blank=True,
+        default=list,
+        help_text=_("Kosongkan bila program terbuka untuk semua sektor."),
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dibuat oleh"),
+    )
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah pada"), auto_now=True)
+
+    class Meta:
+        ordering = ["-starts_on", "title"]
+        verbose_name = _("program peningkatan kapasitas")
+        verbose_name_plural = _("program peningkatan kapasitas")
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("Tanggal selesai harus sama dengan atau sesudah tanggal mulai.")})
+        unknown = [s for s in self.sectors or [] if s not in Shop.Sector.values]
+        if unknown:
+            raise ValidationError({"sectors": _("Sektor tidak dikenal: %(s)s") % {"s": ", ".join(unknown)[:40]}})
+
+    def sector_labels(self):
+        labels = dict(Shop.Sector.choices)
+        return [str(labels[s]) for s in self.sectors if s in labels]
+
+    def is_for_sector(self, sector):
+        return not self.sectors or sector in self.sectors
+
+
+class ProgrammeRegistration(models.Model):
+    """A shop registered for a programme; staff record its attendance and outcome afterwards.
+
+    One row per shop and programme: cancelling keeps the row (status "dibatalkan"), registering
+    again reuses it."""
+
+    class Status(models.TextChoices):
+        REGISTERED = "terdaftar", _("Terdaftar")
+        CANCELLED = "dibatalkan", _("Dibatalkan")
+
+    class Attendance(models.TextChoices):
+        UNKNOWN = "", _("Belum dicatat")
+        ATTENDED = "hadir", _("Hadir")
+        ABSENT = "tidak_hadir", _("Tidak hadir")
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("program")
+    )
+    shop = models.ForeignKey(
+        Shop, on_delete=models.CASCADE, related_name="programme_registrations", verbose_name=_("toko IKM")
+    )
+    status = models.CharField(_("status pendaftaran"), max_length=12, choices=Status.choices, default=Status.REGISTERED)
+    attendance = models.CharField(
+        _("kehadiran"), max_length=12, choices=Attendance.choices, default=Attendance.UNKNOWN, blank=True
+    )
+    certificate_obtained = models.CharField(
+        _("sertifikat diperoleh"),
+        max_length=8,
+        choices=Certification.Kind.choices,
+        blank=True,
+        help_text=_("Isi bila peserta memperoleh sertifikat berkat program ini."),
+    )
+    capacity_note = models.CharField(
+        _("catatan perubahan kapasitas"),
+        max_length=200,
+        blank=True,
+        help_text=_("Mis. “kapasitas naik dari 500 menjadi 800 bungkus/bulan”."),
+    )
+    notes = models.TextField(_("catatan petugas"), blank=True, max_length=2000)
+    registered_at = models.DateTimeField(_("mendaftar pada"), default=timezone.now)
+    cancelled_at = models.DateTimeField(_("dibatalkan pada"), null=True, blank=True)
+    recorded_at = models.DateTimeField(_("hasil dicatat pada"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dicatat oleh"),
+    )
+
+    class Meta:
+        ordering = ["programme", "registered_at"]
+        verbose_name = _("pendaftaran program")
+        verbose_name_plural = _("pendaftaran program")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "shop"], name="ikm_programme_one_registration_per_shop")
+        ]
+
+    def __str__(self):
+        return f"{self.shop} — {self.programme}"

@@ -223,8 +223,17 @@ def _shop_set_status(*, shop: Shop, status: str, reason: str) -> Shop:
     return shop
 
 
+def _lock_status(shop: Shop) -> None:
+    """Lock the shop's row and take its status from the database: a stale copy (a review page open in two
+    tabs, two staff on one queue) must not verify or suspend it twice, nor tell the owner twice."""
+    row = Shop.objects.select_for_update().filter(pk=shop.pk).values("status", "status_reason", "verified_at").first()
+    if row is not None:
+        shop.status, shop.status_reason, shop.verified_at = row["status"], row["status_reason"], row["verified_at"]
+
+
 @transaction.atomic
 def shop_verify(*, shop: Shop, reason: str = "") -> Shop:
+    _lock_status(shop)
     if shop.status == Shop.Status.VERIFIED:
         return shop
     return _shop_set_status(shop=shop, status=Shop.Status.VERIFIED, reason=reason.strip())
@@ -235,11 +244,15 @@ def shop_suspend(*, shop: Shop, reason: str) -> Shop:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Alasan penangguhan wajib diisi: pemilik toko perlu tahu apa yang harus diperbaiki."))
+    _lock_status(shop)
+    if shop.status == Shop.Status.SUSPENDED and shop.status_reason == reason:
+        return shop  # the same suspension again (a repeated click): nothing changes, nothing is sent
     return _shop_set_status(shop=shop, status=Shop.Status.SUSPENDED, reason=reason)
 
 
 @transaction.atomic
 def shop_restore(*, shop: Shop, reason: str = "") -> Shop:
+    _lock_status(shop)
     if shop.status != Shop.Status.SUSPENDED:
         raise ValidationError(_("Hanya toko yang ditangguhkan yang dapat dipulihkan."))
     return _shop_set_status(shop=shop, status=Shop.Status.VERIFIED, reason=reason.strip())
@@ -321,12 +334,18 @@ def certification_save(
     kind: str,
     number: str,
     expires_on: datetime.date | None = None,
+    issued_on: datetime.date | None = None,
     certification: Certification | None = None,
 ) -> Certification:
     cert = certification or Certification(shop=shop)
     if cert.shop_id != shop.pk:
         raise ValidationError(_("Sertifikat ini bukan milik toko Anda."))
+    if issued_on and issued_on > timezone.localdate():
+        raise ValidationError({"issued_on": _("Tanggal terbit tidak boleh di masa depan.")})
+    if issued_on and expires_on and expires_on < issued_on:
+        raise ValidationError({"expires_on": _("Tanggal berlaku harus sesudah tanggal terbit.")})
     cert.kind, cert.number, cert.expires_on = kind, (number or "").strip(), expires_on
+    cert.issued_on = issued_on
     cert.full_clean()
     cert.save()
     catalogue_changed()

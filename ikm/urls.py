@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_owner
+from . import views, views_owner, views_staff
 
 app_name = "ikm"
 
@@ -34,4 +34,10 @@ urlpatterns = [
     path("toko-saya/pesan/<int:pk>/status/", views_owner.owner_inquiry_status, name="owner_inquiry_status"),
     path("toko-saya/statistik/", views_owner.owner_stats, name="owner_stats"),
     path("toko-saya/laporan/", views_owner.owner_reports, name="owner_reports"),
+    path("toko-saya/program/", views_owner.owner_programmes, name="owner_programmes"),
+    path("toko-saya/program/<int:pk>/daftar/", views_owner.owner_programme_register, name="owner_programme_register"),
+    path("toko-saya/program/batal/<int:pk>/", views_owner.owner_programme_cancel, name="owner_programme_cancel"),
+    # Diskominfo staff: a programme's participants, a shop's capacity next to the programmes it attended.
+    path("staf/program/<int:pk>/", views_staff.staff_programme, name="staff_programme"),
+    path("staf/toko/<int:pk>/perkembangan/", views_staff.staff_shop_history, name="staff_shop_history"),
 ]

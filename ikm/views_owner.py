@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,7 +23,7 @@ from blitar_portal.lib.params import page_of
 from blitar_portal.lib.ratelimit import rate_limit
 from blitar_portal.lib.uploads import holder_of
 
-from . import selectors, services
+from . import selectors, selectors_programmes, services, services_programmes
 from .forms import (
     CertificationForm,
     GrowthReportForm,
@@ -345,3 +346,56 @@ def owner_reports(request, *, shop):
             return redirect("ikm:owner_reports")
     reports = selectors.owned(GrowthReport, request.user)
     return render(request, "ikm/owner/reports.html", {"shop": shop, "form": form, "reports": reports})
+
+
+# --- capacity-building programmes ---------------------------------------------------------------
+
+
+@shop_required
+def owner_programmes(request, *, shop):
+    """Open programmes for the shop's sector, the shop's registrations, and its capacity and certificates
+    over time next to the programmes it attended."""
+    registrations = list(selectors_programmes.shop_registrations(shop))
+    mine = {r.programme_id: r for r in registrations if r.status == r.Status.REGISTERED}
+    return render(
+        request,
+        "ikm/owner/programmes.html",
+        {
+            "shop": shop,
+            "programmes": selectors_programmes.programmes_open_for_shop(shop),
+            "mine": mine,
+            "registrations": registrations,
+            "history": selectors_programmes.shop_history(shop),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_POST
+@shop_required
+def owner_programme_register(request, pk, *, shop):
+    programme = selectors_programmes.programme_published(pk)
+    if programme is None:
+        raise Http404(_("Program tidak ditemukan."))
+    try:
+        services_programmes.programme_register(programme=programme, shop=shop)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Anda terdaftar di “%(title)s”.") % {"title": programme.title})
+    return redirect("ikm:owner_programmes")
+
+
+@require_POST
+@shop_required
+def owner_programme_cancel(request, pk, *, shop):
+    registration = selectors_programmes.owner_registration(request.user, pk)
+    if registration is None:
+        raise Http404(_("Pendaftaran tidak ditemukan."))
+    try:
+        services_programmes.programme_registration_cancel(registration=registration)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Pendaftaran di “%(title)s” dibatalkan.") % {"title": registration.programme.title})
+    return redirect("ikm:owner_programmes")

@@ -23,6 +23,7 @@ HEADER_MAX_PX = 100  # brand + language in one row, the navigation in one row (w
 def portal(transactional_db):
     """A little of everything, so each page shows its real content (cards, tables, forms)."""
     from blitar_portal.regions.models import Desa, Kecamatan
+    from ikm import services_programmes
     from tanam import services as tanam_services
     from tanam import services_community
     from tanam.models import Campaign, Community, Planting, Species
@@ -41,6 +42,17 @@ def portal(transactional_db):
     ticket = make_request(open_all_week(Service.objects.create(hospital=wlingi, name="Poli Anak", daily_quota=20)))
     owner = UserFactory(username="sri", first_name="Sri Wahyuni", groups=[IKM_OWNER])
     product = make_product(make_shop(owner))
+    programme = services_programmes.programme_save(
+        title="Bantuan Sertifikasi Halal Gratis untuk IKM Makanan dan Minuman Kabupaten Blitar",
+        kind="halal",
+        place="Aula Dinas Koperasi, Usaha Mikro, dan Perindustrian, Jl. Kenari, Kanigoro",
+        starts_on=timezone.localdate() + timedelta(days=7),
+        ends_on=timezone.localdate() + timedelta(days=8),
+        quota=20,
+        sectors=["10", "11"],
+        status="terbit",
+    )
+    services_programmes.programme_register(programme=programme, shop=product.shop)
     community = Community.objects.create(name="Forum Sekolah Adiwiyata Kabupaten Blitar", slug="adiwiyata")
     today = timezone.localdate()
     campaign = Campaign.objects.create(
@@ -102,9 +114,18 @@ def portal(transactional_db):
             "/ikm/toko-saya/pesan/",
             "/ikm/toko-saya/statistik/",
             "/ikm/toko-saya/sertifikat/",
+            "/ikm/toko-saya/program/",
         ],
         clerk: ["/admin/", "/admin/ehealth/servicerequest/", "/admin/ehealth/hospital/"],
-        analyst: ["/dasbor/", "/dasbor/kesehatan/", "/dasbor/ikm/", "/dasbor/tanam/", "/admin/tanam/planting/"],
+        analyst: [
+            "/dasbor/",
+            "/dasbor/kesehatan/",
+            "/dasbor/ikm/",
+            "/dasbor/tanam/",
+            "/admin/tanam/planting/",
+            f"/ikm/staf/program/{programme.pk}/",
+            f"/ikm/staf/toko/{product.shop.pk}/perkembangan/",
+        ],
     }
 
 

@@ -55,3 +55,54 @@ def test_new_inquiry_is_notified_to_the_owner(product):
         product=product, buyer_name="Budi", buyer_phone="081234567890", quantity=7, message="Ready?"
     )
     assert events(inquiry) == ["ikm_inquiry_new"]
+
+
+@pytest.fixture
+def _no_quiet_hours(settings):
+    settings.NOTIFICATIONS_QUIET_HOURS = "off"  # these events are not urgent; the tests run at any hour
+
+
+@pytest.mark.usefixtures("_no_quiet_hours")
+def test_expiry_reminders_at_60_30_and_7_days_are_sent_once_each(shop):
+    expires_on = timezone.localdate() + datetime.timedelta(days=90)
+    cert = Certification.objects.create(shop=shop, kind="halal", number="ID-60-30-7", expires_on=expires_on)
+    sent = []
+    for days_left in (90, 61, 60, 45, 31, 30, 20, 8, 7, 3, 1, 0, -5):
+        today = expires_on - datetime.timedelta(days=days_left)
+        first, second = (services.certifications_expiry_notify(today=today) for _run in range(2))
+        assert second == 0  # run twice: the second run sends nothing
+        sent += [days_left] * first
+    assert sent == [60, 30, 7]
+    keys = sorted(
+        Notification.objects.filter(event="ikm_certificate_expiring", source_id=str(cert.pk)).values_list(
+            "dedupe_key", flat=True
+        )
+    )
+    thresholds = sorted(key.split(":")[3] for key in keys)
+    assert thresholds == ["30", "60", "7"]
+    assert {row.state for row in Notification.objects.filter(event="ikm_certificate_expiring")} <= {
+        "pending",
+        "sent",
+        "sending",
+    }
+
+
+@pytest.mark.usefixtures("_no_quiet_hours")
+def test_verifying_in_the_admin_tells_the_owner_once_and_restoring_tells_again(client, owner, alice):
+    shop = make_shop(owner, verified=False)
+    shop.status = "menunggu"
+    shop.save(update_fields=["status"])
+    client.force_login(alice)
+    client.post(
+        "/admin/ikm/shop/",
+        {"action": "verify_shops", "_selected_action": [shop.pk], "apply": "1", "reason": ""},
+    )
+    assert events(shop) == ["ikm_shop_verified"]
+    # The copy in memory still says "menunggu" (a review page opened before the admin's verification):
+    # verifying it again changes nothing and sends nothing.
+    services.shop_verify(shop=shop)
+    assert events(shop) == ["ikm_shop_verified"]
+    services.shop_suspend(shop=shop, reason="NIB tidak cocok")
+    services.shop_suspend(shop=shop, reason="NIB tidak cocok")  # a repeated click
+    services.shop_restore(shop=shop)
+    assert events(shop) == ["ikm_shop_suspended", "ikm_shop_verified", "ikm_shop_verified"]

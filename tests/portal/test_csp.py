@@ -147,7 +147,12 @@ def test_browsable_api_sends_the_strict_policy_and_needs_no_inline_code(client, 
 
 def test_signed_in_pages_and_dashboards_send_a_strict_policy(client, content, alice):
     client.force_login(content["shop"].owner)
-    for url in ("/ikm/toko-saya/", "/ikm/toko-saya/profil/", f"/ikm/toko-saya/produk/{content['product'].pk}/"):
+    for url in (
+        "/ikm/toko-saya/",
+        "/ikm/toko-saya/profil/",
+        f"/ikm/toko-saya/produk/{content['product'].pk}/",
+        "/ikm/toko-saya/program/",
+    ):
         assert_strict(client.get(url))
     client.force_login(UserFactory(username="warga-csp"))
     for url in ("/tanam/daftar/", "/tanam/saya/", "/akun/profil/"):
@@ -155,6 +160,7 @@ def test_signed_in_pages_and_dashboards_send_a_strict_policy(client, content, al
     client.force_login(alice)
     for url in ("/dasbor/", "/dasbor/kesehatan/", "/dasbor/ikm/", "/dasbor/tanam/"):
         assert_strict(client.get(url))
+    assert_strict(client.get(f"/ikm/staf/toko/{content['shop'].pk}/perkembangan/"))
 
 
 def test_every_admin_screen_sends_a_strict_policy_and_needs_no_inline_code(client, content):

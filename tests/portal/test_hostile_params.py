@@ -65,6 +65,8 @@ def _path_args(rows):
         "ikm:product_whatsapp": {"slug": rows.product.slug},
         "ikm:product_inquiry": {"slug": rows.product.slug},
         "ikm:shop": {"slug": rows.shop.slug},
+        "ikm:staff_programme": {"pk": 999_999},
+        "ikm:staff_shop_history": {"pk": rows.shop.pk},
         "tanam:detail": {"pk": rows.planting.pk},
         "tanam:edit": {"pk": rows.planting.pk},
         "tanam:check": {"pk": rows.planting.pk},

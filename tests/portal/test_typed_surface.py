@@ -4,12 +4,14 @@ and `make test` runs mypy after ruff. (mypy itself runs in `make test`, not here
 minute of CPU.)"""
 
 import ast
+import re
 import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 APP_DIRS = ["blitar_portal", "ehealth", "ikm", "tanam"]
-TYPED_NAMES = {"services.py", "selectors.py", "dashboard.py"}
+# services.py, selectors.py, dashboard.py and their parts split off by topic (e.g. ikm/services_programmes.py).
+TYPED_NAMES = re.compile(r"^((services|selectors|dashboard)|(services|selectors)_[a-z]+)\.py$")
 
 
 def _mypy_config():
@@ -21,8 +23,7 @@ def _typed_modules():
         str(path.relative_to(ROOT))
         for folder in APP_DIRS
         for path in (ROOT / folder).rglob("*.py")
-        # A long services.py is split by area (tanam/services_community.py): the parts are typed too.
-        if (path.name in TYPED_NAMES or path.name.startswith("services_")) and "migrations" not in path.parts
+        if TYPED_NAMES.match(path.name) and "migrations" not in path.parts
     }
     return found | {"ehealth/feeds"}
 
