@@ -51,7 +51,7 @@ def _status_action(request, queryset, *, service, title, reason_required):
             done = 0
             for shop in queryset:
                 try:
-                    service(shop=shop, reason=reason)
+                    service(shop=shop, reason=reason, user=request.user)
                     done += 1
                 except ValidationError as exc:
                     messages.error(request, f"{shop.name}: {' '.join(exc.messages)}")
