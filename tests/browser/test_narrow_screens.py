@@ -95,7 +95,20 @@ def portal(transactional_db):
             "/ikm/toko-saya/sertifikat/",
         ],
         clerk: ["/admin/", "/admin/ehealth/servicerequest/", "/admin/ehealth/hospital/"],
-        analyst: ["/dasbor/", "/dasbor/kesehatan/", "/dasbor/ikm/", "/dasbor/tanam/", "/admin/tanam/planting/"],
+        analyst: [
+            "/dasbor/",
+            "/dasbor/kesehatan/",
+            "/dasbor/ikm/",
+            "/dasbor/tanam/",
+            "/admin/tanam/planting/",
+            "/dasbor/verifikasi/",
+            "/dasbor/verifikasi/penanaman/",
+            f"/dasbor/verifikasi/penanaman/{planting.pk}/",
+            "/dasbor/verifikasi/toko/",
+            f"/dasbor/verifikasi/toko/{product.shop.pk}/",
+            "/dasbor/verifikasi/produk/",
+            f"/dasbor/verifikasi/produk/{product.pk}/",
+        ],
     }
 
 
