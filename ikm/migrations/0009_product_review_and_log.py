@@ -13,19 +13,12 @@ class Migration(migrations.Migration):
 
     operations = [
         # Products that exist were shown with their verified shop: they count as reviewed (one constant
-        # default, no table rewrite); new products then wait in the review queue (the model's default).
+        # default, no table rewrite); new products then wait in the review queue (0010 sets the model's default).
         migrations.AddField(
             model_name="product",
             name="review_status",
             field=models.CharField(
                 choices=STATUS_CHOICES, default="terverifikasi", max_length=16, verbose_name="status tinjauan"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="product",
-            name="review_status",
-            field=models.CharField(
-                choices=STATUS_CHOICES, default="menunggu", max_length=16, verbose_name="status tinjauan"
             ),
         ),
         migrations.AddField(
