@@ -42,8 +42,8 @@
         label.textContent = p.label;
         L.circleMarker([p.lat, p.lon], { radius: 7, color: "#b3261e" }).addTo(map).bindTooltip(label);
       });
+      L.circle(latlng, { radius: 10, color: "#1f6f43", fill: false }).addTo(map);  // the 10 m searched for duplicates
     }
-    L.circle(latlng, { radius: 10, color: "#1f6f43", fill: false }).addTo(map);
     map.setView(latlng, 18);
   };
 })();
