@@ -59,7 +59,7 @@ def _status_action(modeladmin, request, queryset, *, service, title, reason_requ
             done = 0
             for shop in queryset:
                 try:
-                    service(shop=shop, reason=reason)
+                    service(shop=shop, reason=reason, user=request.user)
                     done += 1
                 except ValidationError as exc:
                     messages.error(request, f"{shop.name}: {' '.join(exc.messages)}")

@@ -175,6 +175,12 @@ class Certification(models.Model):
         return self.expires_on is None or self.expires_on >= timezone.localdate()
 
 
+class ReviewStatus(models.TextChoices):
+    PENDING = "menunggu", _("Menunggu verifikasi")
+    VERIFIED = "terverifikasi", _("Terverifikasi")
+    REJECTED = "ditolak", _("Ditolak")
+
+
 class Product(models.Model):
     class Stock(models.TextChoices):
         READY = "tersedia", _("Tersedia")
@@ -200,6 +206,12 @@ class Product(models.Model):
     stock_status = models.CharField(_("status stok"), max_length=10, choices=Stock.choices, default=Stock.READY)
     is_active = models.BooleanField(_("aktif (tampil di katalog)"), default=True)
     is_featured = models.BooleanField(_("unggulan"), default=False)
+    # Diskominfo's review of the product (the staff review pages): a new product waits in the queue
+    # while it is shown; a rejected one is hidden (PUBLIC_PRODUCT) until its owner edits it again.
+    review_status = models.CharField(
+        _("status tinjauan"), max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
+    )
+    review_reason = models.CharField(_("alasan tinjauan"), max_length=600, blank=True)
     search_vector = SearchVectorField(_("indeks pencarian"), null=True, editable=False)
     search_text = models.TextField(_("teks pencarian"), blank=True, editable=False)
     created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True, db_index=True)
@@ -539,3 +551,28 @@ class ProgrammeRegistration(models.Model):
 
     def __str__(self):
         return f"{self.shop} — {self.programme}"
+class ReviewLog(models.Model):
+    """What happened to a shop or product in review (submitted, verified, rejected, suspended, restored), by whom.
+
+    The history shown on the staff review pages; written by the status services in ikm/services.py."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "diajukan", _("Diajukan")
+        VERIFIED = "diverifikasi", _("Diverifikasi")
+        REJECTED = "ditolak", _("Ditolak")
+        SUSPENDED = "ditangguhkan", _("Ditangguhkan")
+        RESTORED = "dipulihkan", _("Dipulihkan")
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="review_log")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, null=True, blank=True, related_name="review_log")
+    action = models.CharField(_("tindakan"), max_length=16, choices=Action.choices)
+    reason = models.CharField(_("alasan"), max_length=600, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("waktu"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("riwayat tinjauan")
+        verbose_name_plural = _("riwayat tinjauan")

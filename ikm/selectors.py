@@ -1,7 +1,7 @@
 """Reads of 999 IKM Online: public catalogue, search, the owner's objects, dashboard figures.
 
 What counts as public lives in ONE place: `PUBLIC_SHOP` (a verified shop) and
-`PUBLIC_PRODUCT` (an active product of a verified shop), read through `public_shops()` and
+`PUBLIC_PRODUCT` (an active, not rejected product of a verified shop), read through `public_shops()` and
 `public_product_rows()` by the pages, the API, the sitemaps, search, the counts and the
 photo publishing of services.py; nothing else restates a status.
 
@@ -44,6 +44,8 @@ from .models import (
     Product,
     ProductPhoto,
     ProductStat,
+    ReviewLog,
+    ReviewStatus,
     SearchWord,
     Shop,
 )
@@ -160,7 +162,7 @@ def public_shop_q(prefix: str = "") -> Q:
 
 
 PUBLIC_SHOP = public_shop_q()
-PUBLIC_PRODUCT = Q(is_active=True) & public_shop_q("shop__")
+PUBLIC_PRODUCT = Q(is_active=True) & ~Q(review_status="ditolak") & public_shop_q("shop__")
 
 
 def public_shops() -> QuerySet[Shop]:
@@ -843,3 +845,95 @@ def shops_for_export() -> QuerySet[Shop]:
         .prefetch_related("certifications")
         .order_by("kecamatan__name", "name")
     )
+
+
+# --- Diskominfo's review queues (blitar_portal/dashboard/views_review.py) --------------------
+
+
+def shops_review_queue() -> QuerySet[Shop]:
+    """Shops waiting for verification, the longest waiting first."""
+    return (
+        Shop.objects.filter(status=Shop.Status.PENDING)
+        .select_related("owner", "kecamatan")
+        .defer("kecamatan__geom", "search_vector")
+        .annotate(product_total=Count("products"))
+        .order_by(F("status_changed_at").asc(nulls_first=True), "id")
+    )
+
+
+def products_review_queue() -> QuerySet[Product]:
+    """Products not yet reviewed (of shops that are submitted or verified), the oldest first."""
+    return (
+        Product.objects.filter(
+            review_status=ReviewStatus.PENDING, shop__status__in=[Shop.Status.PENDING, Shop.Status.VERIFIED]
+        )
+        .select_related("shop", "category__parent")
+        .defer(*NEVER_SHOWN, "shop__story")
+        .order_by("created_at", "id")
+    )
+
+
+def shop_for_review(pk: int) -> Shop | None:
+    return Shop.objects.select_related("owner", "kecamatan").defer("kecamatan__geom").filter(pk=pk).first()
+
+
+def shop_products_for_review(shop: Shop) -> QuerySet[Product]:
+    return (
+        Product.objects.filter(shop=shop)
+        .select_related("category__parent")
+        .defer("search_vector", "search_text")
+        .prefetch_related(_ready_photos())
+        .order_by("created_at", "id")
+    )
+
+
+def product_for_review(pk: int) -> Product | None:
+    return (
+        Product.objects.select_related("shop__owner", "shop__kecamatan", "category__parent")
+        .defer("shop__kecamatan__geom", "search_vector", "search_text")
+        .prefetch_related(_ready_photos())
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def _squeezed_name(expression: Any) -> Func:
+    """A name in lower case without any white space: "Keripik  Tempe Bu Sri" ~ "keripiktempebusri"."""
+    return Func(Func(expression, function="LOWER"), Value(r"\s+"), Value(""), Value("g"), function="REGEXP_REPLACE")
+
+
+def shop_duplicates(shop: Shop) -> QuerySet[Shop]:
+    """Other shops with the same name (case and spaces ignored) or the same NIB."""
+    squeezed = re.sub(r"\s+", "", shop.name.lower())
+    same = Q(squeezed=squeezed)
+    if shop.nib:
+        same |= Q(nib=shop.nib)
+    return (
+        Shop.objects.annotate(squeezed=_squeezed_name(F("name")))
+        .filter(same)
+        .exclude(pk=shop.pk)
+        .select_related("kecamatan")
+        .defer("kecamatan__geom", "search_vector")
+        .order_by("name", "id")[:20]
+    )
+
+
+def product_duplicates(product: Product) -> QuerySet[Product]:
+    """Other products of the same shop with the same name (case and spaces ignored)."""
+    squeezed = re.sub(r"\s+", "", product.name.lower())
+    return (
+        Product.objects.annotate(squeezed=_squeezed_name(F("name")))
+        .filter(shop_id=product.shop_id, squeezed=squeezed)
+        .exclude(pk=product.pk)
+        .order_by("id")[:20]
+    )
+
+
+def review_log(*, shop: Shop, product: Product | None = None) -> QuerySet[ReviewLog]:
+    """A shop's review history (its own rows), or one product's."""
+    rows = ReviewLog.objects.filter(shop=shop).select_related("user", "product")
+    return rows.filter(product=product) if product is not None else rows.filter(product__isnull=True)
+
+
+def review_counts() -> dict[str, int]:
+    return {"toko": shops_review_queue().count(), "produk": products_review_queue().count()}

@@ -44,6 +44,8 @@ from .models import (
     Product,
     ProductPhoto,
     ProductStat,
+    ReviewLog,
+    ReviewStatus,
     Shop,
 )
 from .selectors import TARGET_CACHE_KEY, catalogue_version_set, public_product_rows, public_shops
@@ -202,10 +204,20 @@ def shop_submit(*, shop: Shop) -> Shop:
     missing = shop_missing_for_verification(shop)
     if missing:
         raise ValidationError([str(item) for item in missing], code="incomplete")
-    return _shop_set_status(shop=shop, status=Shop.Status.PENDING, reason="")
+    return _shop_set_status(shop=shop, status=Shop.Status.PENDING, reason="", user=shop.owner)
 
 
-def _shop_set_status(*, shop: Shop, status: str, reason: str) -> Shop:
+# The review history's action for each status a shop is moved to (from → to decides "restored").
+_LOG_ACTIONS = {
+    Shop.Status.PENDING: ReviewLog.Action.SUBMITTED,
+    Shop.Status.VERIFIED: ReviewLog.Action.VERIFIED,
+    Shop.Status.SUSPENDED: ReviewLog.Action.SUSPENDED,
+    Shop.Status.DRAFT: ReviewLog.Action.REJECTED,
+}
+
+
+def _shop_set_status(*, shop: Shop, status: str, reason: str, user: User | None = None) -> Shop:
+    restored = shop.status == Shop.Status.SUSPENDED and status == Shop.Status.VERIFIED
     shop.status = status
     shop.status_reason = reason
     shop.status_changed_at = timezone.now()
@@ -213,7 +225,13 @@ def _shop_set_status(*, shop: Shop, status: str, reason: str) -> Shop:
         shop.verified_at = shop.status_changed_at
     shop.full_clean()
     shop.save(update_fields=["status", "status_reason", "status_changed_at", "verified_at", "updated_at"])
-    events: dict[str, str] = {Shop.Status.VERIFIED: "ikm_shop_verified", Shop.Status.SUSPENDED: "ikm_shop_suspended"}
+    action = ReviewLog.Action.RESTORED if restored else _LOG_ACTIONS[Shop.Status(status)]
+    ReviewLog.objects.create(shop=shop, action=action, reason=reason[:600], user=user)
+    events: dict[str, str] = {
+        Shop.Status.VERIFIED: "ikm_shop_verified",
+        Shop.Status.SUSPENDED: "ikm_shop_suspended",
+        Shop.Status.DRAFT: "ikm_shop_rejected",
+    }
     event = events.get(status)
     if event:
         _notify_owner(shop, event, source=shop, key=shop.status_changed_at.isoformat(), reason=reason)
@@ -232,30 +250,43 @@ def _lock_status(shop: Shop) -> None:
 
 
 @transaction.atomic
-def shop_verify(*, shop: Shop, reason: str = "") -> Shop:
+def shop_verify(*, shop: Shop, reason: str = "", user: User | None = None) -> Shop:
     _lock_status(shop)
     if shop.status == Shop.Status.VERIFIED:
         return shop
-    return _shop_set_status(shop=shop, status=Shop.Status.VERIFIED, reason=reason.strip())
+    return _shop_set_status(shop=shop, status=Shop.Status.VERIFIED, reason=reason.strip(), user=user)
 
 
 @transaction.atomic
-def shop_suspend(*, shop: Shop, reason: str) -> Shop:
+def shop_reject(*, shop: Shop, reason: str, user: User | None = None) -> Shop:
+    """Diskominfo turns down a shop waiting for verification: back to draft with the reason, so the
+    owner can fix it and submit again (shop_submit); the owner is told why."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Tuliskan alasan penolakan."), code="no_reason")
+    _lock_status(shop)
+    if shop.status != Shop.Status.PENDING:
+        raise ValidationError(_("Toko ini tidak sedang menunggu verifikasi."), code="decided")
+    return _shop_set_status(shop=shop, status=Shop.Status.DRAFT, reason=reason, user=user)
+
+
+@transaction.atomic
+def shop_suspend(*, shop: Shop, reason: str, user: User | None = None) -> Shop:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Alasan penangguhan wajib diisi: pemilik toko perlu tahu apa yang harus diperbaiki."))
     _lock_status(shop)
     if shop.status == Shop.Status.SUSPENDED and shop.status_reason == reason:
         return shop  # the same suspension again (a repeated click): nothing changes, nothing is sent
-    return _shop_set_status(shop=shop, status=Shop.Status.SUSPENDED, reason=reason)
+    return _shop_set_status(shop=shop, status=Shop.Status.SUSPENDED, reason=reason, user=user)
 
 
 @transaction.atomic
-def shop_restore(*, shop: Shop, reason: str = "") -> Shop:
+def shop_restore(*, shop: Shop, reason: str = "", user: User | None = None) -> Shop:
     _lock_status(shop)
     if shop.status != Shop.Status.SUSPENDED:
         raise ValidationError(_("Hanya toko yang ditangguhkan yang dapat dipulihkan."))
-    return _shop_set_status(shop=shop, status=Shop.Status.VERIFIED, reason=reason.strip())
+    return _shop_set_status(shop=shop, status=Shop.Status.VERIFIED, reason=reason.strip(), user=user)
 
 
 @transaction.atomic
@@ -386,6 +417,9 @@ def product_create(*, shop: Shop, photos: list[UploadedFile] | None = None, **fi
 @transaction.atomic
 def product_update(*, product: Product, **fields: Any) -> Product:
     _apply_product_fields(product, fields)
+    if product.review_status == ReviewStatus.REJECTED:
+        # The owner fixed what was rejected: back into the review queue (and the catalogue).
+        product.review_status = ReviewStatus.PENDING
     product.full_clean()
     product.save()
     product_refresh_search(product_ids=[product.pk])
@@ -398,6 +432,50 @@ def product_update(*, product: Product, **fields: Any) -> Product:
 def product_save_by_staff(*, product: Product) -> Product:
     """Diskominfo's edit of a product in the admin (including "featured"): same rules and side effects."""
     return product_update(product=product, **{name: getattr(product, name) for name in PRODUCT_FIELDS})
+
+
+def _product_set_review(*, product: Product, status: str, reason: str, user: User | None) -> Product:
+    product.review_status = status
+    product.review_reason = reason[:600]
+    product.full_clean()
+    product.save(update_fields=["review_status", "review_reason", "updated_at"])
+    verified = status == ReviewStatus.VERIFIED
+    action = ReviewLog.Action.VERIFIED if verified else ReviewLog.Action.REJECTED
+    ReviewLog.objects.create(shop=product.shop, product=product, action=action, reason=reason[:600], user=user)
+    _notify_owner(
+        product.shop,
+        "ikm_product_verified" if verified else "ikm_product_rejected",
+        source=product,
+        key=f"{status}:{timezone.now().isoformat()}",
+        product=product.name[:60],
+        reason=reason,
+        url=f"{settings.SITE_URL}/ikm/toko-saya/produk/{product.pk}/",
+    )
+    catalogue_changed()
+    _photos_sync_on_commit(product.photos.all())  # a rejected product is not public: its photos are withdrawn
+    return product
+
+
+def _product_check_pending(product: Product) -> None:
+    if product.review_status != ReviewStatus.PENDING:
+        raise ValidationError(_("Produk ini tidak sedang menunggu verifikasi."), code="decided")
+
+
+@transaction.atomic
+def product_verify(*, product: Product, user: User | None = None) -> Product:
+    """Diskominfo checked a product in the review queue: it stays in the catalogue; the owner is told."""
+    _product_check_pending(product)
+    return _product_set_review(product=product, status=ReviewStatus.VERIFIED, reason="", user=user)
+
+
+@transaction.atomic
+def product_reject(*, product: Product, reason: str, user: User | None = None) -> Product:
+    """Diskominfo turns a product down: hidden from the catalogue until the owner edits it; the owner is told why."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Tuliskan alasan penolakan."), code="no_reason")
+    _product_check_pending(product)
+    return _product_set_review(product=product, status=ReviewStatus.REJECTED, reason=reason, user=user)
 
 
 @transaction.atomic

@@ -16,7 +16,8 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count, F, FloatField, Func, Q, QuerySet, Sum
+from django.db.models import BooleanField, Count, F, FloatField, Func, Q, QuerySet, Sum
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +30,17 @@ from blitar_portal.lib.masking import mask_name
 from blitar_portal.regions.models import Desa, Kecamatan
 
 from . import clusters
-from .models import Campaign, Community, CoverStat, Membership, Observation, OpenDataFile, Planting, Species
+from .models import (
+    Campaign,
+    Community,
+    CoverStat,
+    Membership,
+    Observation,
+    OpenDataFile,
+    Planting,
+    PlantingAudit,
+    Species,
+)
 
 # --- Ownership and visibility --------------------------------------------------------------
 
@@ -818,3 +829,61 @@ def planting_input(planting: Planting) -> dict[str, Any]:
         "campaign": planting.campaign_id,
         "notes": planting.notes,
     }
+
+
+# --- Diskominfo's review queue (blitar_portal/dashboard/views_review.py) ---------------------
+
+NEARBY_METRES = 10
+
+
+def plantings_review_queue() -> QuerySet[Planting]:
+    """Plantings waiting for verification, the oldest registration first."""
+    return (
+        Planting.objects.filter(status=Planting.Status.PENDING)
+        .select_related("species", "desa", "kecamatan", "user")
+        .defer("desa__geom", "kecamatan__geom")
+        .order_by("created_at", "id")
+    )
+
+
+def planting_for_review(pk: int) -> Planting | None:
+    return (
+        Planting.objects.select_related("species", "desa", "kecamatan", "user", "community", "campaign", "verified_by")
+        .defer("desa__geom", "kecamatan__geom")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def plantings_nearby(planting: Planting, *, metres: float = NEARBY_METRES) -> QuerySet[Planting]:
+    """Other plantings (any status, any planter) within `metres` of this one: distance on the geography
+    (metres on the ground), nearest first, with `distance_m`."""
+    ewkt = planting.point.ewkt
+    return (
+        Planting.objects.exclude(pk=planting.pk)
+        .alias(
+            near=RawSQL(
+                "ST_DWithin(tanam_planting.point::geography, ST_GeomFromEWKT(%s)::geography, %s)",
+                (ewkt, metres),
+                output_field=BooleanField(),
+            )
+        )
+        .filter(near=True)
+        .annotate(
+            distance_m=RawSQL(
+                "ST_Distance(tanam_planting.point::geography, ST_GeomFromEWKT(%s)::geography)",
+                (ewkt,),
+                output_field=FloatField(),
+            )
+        )
+        .select_related("species", "user")
+        .order_by("distance_m", "id")[:20]
+    )
+
+
+def planting_audits(planting: Planting) -> QuerySet[PlantingAudit]:
+    return PlantingAudit.objects.filter(planting=planting).select_related("user")
+
+
+def review_counts() -> dict[str, int]:
+    return {"penanaman": plantings_review_queue().count()}

@@ -70,3 +70,80 @@ class IkmTargetForm(forms.Form):
         if value <= timezone.localdate():
             raise forms.ValidationError(_("Tanggal target harus di masa depan."))
         return value
+
+
+# --- staff review pages (views_review.py) ------------------------------------------------------
+
+BULK_MAX = 100
+
+
+class ReviewDecisionForm(forms.Form):
+    """Verifikasi, or Tolak with a reason template (and an optional note)."""
+
+    keputusan = forms.ChoiceField(
+        choices=[("verifikasi", _("Verifikasi")), ("tolak", _("Tolak"))],
+        error_messages={"required": _("Pilih keputusan."), "invalid_choice": _("Keputusan tidak dikenal.")},
+    )
+    alasan = forms.ChoiceField(
+        label=_("Alasan penolakan"),
+        required=False,
+        error_messages={"invalid_choice": _("Pilih salah satu alasan dari daftar.")},
+    )
+    catatan = forms.CharField(
+        label=_("Catatan untuk pemilik (opsional)"),
+        required=False,
+        max_length=250,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": _("Catatan paling banyak %(limit_value)d karakter.")},
+    )
+
+    def __init__(self, *args, reasons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reason_texts = dict(reasons)
+        self.fields["alasan"].choices = [("", _("— pilih alasan —")), *reasons]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("keputusan") == "tolak" and not data.get("alasan") and "alasan" not in self.errors:
+            self.add_error("alasan", _("Pilih alasan penolakan: pemilik perlu tahu apa yang harus diperbaiki."))
+        return data
+
+    def reason(self):
+        """The reason as the owner reads it: the template in Bahasa (the stored record's language),
+        then the note."""
+        from django.utils import translation
+
+        with translation.override("id"):
+            text = str(self.reason_texts[self.cleaned_data["alasan"]])
+        note = self.cleaned_data.get("catatan", "").strip()
+        return f"{text}. {note}" if note else text
+
+
+class BulkIdsField(forms.Field):
+    """Up to BULK_MAX database ids from repeated `pilih` values."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        values = value if isinstance(value, list | tuple) else ([value] if value else [])
+        if len(values) > BULK_MAX:
+            raise forms.ValidationError(_("Pilih paling banyak %(n)s item sekaligus.") % {"n": BULK_MAX})
+        ids = []
+        for item in values:
+            try:
+                number = int(str(item))
+            except ValueError:
+                raise forms.ValidationError(_("Pilihan tidak dikenal.")) from None
+            if not 1 <= number <= 2**63 - 1:
+                raise forms.ValidationError(_("Pilihan tidak dikenal."))
+            ids.append(number)
+        return list(dict.fromkeys(ids))
+
+    def validate(self, value):
+        if not value:
+            raise forms.ValidationError(_("Pilih minimal satu item untuk diverifikasi."))
+
+
+class BulkVerifyForm(forms.Form):
+    pilih = BulkIdsField()
+    konfirmasi = forms.BooleanField(required=False)

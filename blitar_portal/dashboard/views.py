@@ -24,6 +24,7 @@ from .figures import figure_csv, section_xlsx
 from .forms import FilterForm, IkmTargetForm
 from .models import REFRESH_SECONDS
 from .pages import SECTIONS, build_section
+from .review import queue_counts
 
 BODY_CACHE_SECONDS = 2 * REFRESH_SECONDS
 
@@ -71,6 +72,7 @@ def section(request, slug="ringkasan"):
         "section_title": SECTIONS[slug][1],
         "tabs": [(name, label) for name, (_m, label) in SECTIONS.items()],
         "freshness": freshness,
+        "review_counts": queue_counts(),  # links to the review queues, outside the cached body
     }
     context["body"] = cached_html(
         "dashboard",

@@ -105,6 +105,27 @@ EVENTS = {
         _("Toko %(shop)s ditangguhkan: %(reason)s. %(url)s"),
         ("shop", "reason", "url"),
     ),
+    "ikm_shop_rejected": Event(
+        Topic.IKM,
+        _("Pengajuan toko %(shop)s ditolak"),
+        _("Pengajuan toko %(shop)s ditolak: %(reason)s. Perbaiki lalu ajukan lagi: %(url)s"),
+        ("shop", "reason", "url"),
+    ),
+    "ikm_product_verified": Event(
+        Topic.IKM,
+        _("Produk %(product)s diverifikasi"),
+        _("Produk %(product)s (toko %(shop)s) sudah diperiksa Diskominfo dan tetap tampil di katalog. %(url)s"),
+        ("product", "shop", "url"),
+    ),
+    "ikm_product_rejected": Event(
+        Topic.IKM,
+        _("Produk %(product)s ditolak"),
+        _(
+            "Produk %(product)s (toko %(shop)s) ditolak dan disembunyikan dari katalog: %(reason)s. "
+            "Ubah produk: %(url)s"
+        ),
+        ("product", "shop", "reason", "url"),
+    ),
     "ikm_certificate_expiring": Event(
         Topic.IKM,
         _("Sertifikat %(kind)s berakhir %(date)s"),

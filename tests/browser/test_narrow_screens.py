@@ -125,6 +125,13 @@ def portal(transactional_db):
             "/admin/tanam/planting/",
             f"/ikm/staf/program/{programme.pk}/",
             f"/ikm/staf/toko/{product.shop.pk}/perkembangan/",
+            "/dasbor/verifikasi/",
+            "/dasbor/verifikasi/penanaman/",
+            f"/dasbor/verifikasi/penanaman/{planting.pk}/",
+            "/dasbor/verifikasi/toko/",
+            f"/dasbor/verifikasi/toko/{product.shop.pk}/",
+            "/dasbor/verifikasi/produk/",
+            f"/dasbor/verifikasi/produk/{product.pk}/",
         ],
     }
 

@@ -111,7 +111,8 @@ def test_beat_takes_its_lock_on_the_master_that_sentinel_names(tmp_path):
     )
     config = tmp_path / "sentinel.conf"
     config.write_text(
-        f"port {SENTINEL_PORT}\nbind 127.0.0.1\ndir {tmp_path}\nsentinel monitor blitar-beat 127.0.0.1 {MASTER_PORT} 1\n"
+        f"port {SENTINEL_PORT}\nbind 127.0.0.1\ndir {tmp_path}\n"
+        f"sentinel monitor blitar-beat 127.0.0.1 {MASTER_PORT} 1\n"
     )
     watcher = _start(["redis-server", str(config), "--sentinel"], SENTINEL_PORT, tmp_path, "sentinel")
     prefix = f"test-beat-{uuid.uuid4().hex[:8]}:redbeat:"

@@ -161,6 +161,10 @@ def test_signed_in_pages_and_dashboards_send_a_strict_policy(client, content, al
     for url in ("/dasbor/", "/dasbor/kesehatan/", "/dasbor/ikm/", "/dasbor/tanam/"):
         assert_strict(client.get(url))
     assert_strict(client.get(f"/ikm/staf/toko/{content['shop'].pk}/perkembangan/"))
+    review = ["/dasbor/verifikasi/", "/dasbor/verifikasi/toko/", "/dasbor/verifikasi/produk/"]
+    review += [f"/dasbor/verifikasi/produk/{content['product'].pk}/", f"/dasbor/verifikasi/toko/{content['shop'].pk}/"]
+    for url in review:
+        assert_strict(client.get(url))
 
 
 def test_every_admin_screen_sends_a_strict_policy_and_needs_no_inline_code(client, content):
