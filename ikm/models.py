@@ -551,6 +551,8 @@ class ProgrammeRegistration(models.Model):
 
     def __str__(self):
         return f"{self.shop} — {self.programme}"
+
+
 class ReviewLog(models.Model):
     """What happened to a shop or product in review (submitted, verified, rejected, suspended, restored), by whom.
 
