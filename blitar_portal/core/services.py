@@ -71,6 +71,7 @@ def retention_apply(*, now: datetime.datetime | None = None) -> dict[str, Any]:
         "push_subscriptions": notification_services.push_subscriptions_purge(
             days=settings.PUSH_SUBSCRIPTION_RETENTION_DAYS, now=now
         ),
+        "bed_alerts": ehealth_services.bed_alerts_purge(days=settings.BED_ALERT_RETENTION_DAYS, now=now),
     }
 
 
