@@ -594,7 +594,7 @@ class BedAlert(models.Model):
     kecamatans = models.ManyToManyField("regions.Kecamatan", blank=True, related_name="+", verbose_name=_("kecamatan"))
     area_label = models.CharField(_("wilayah"), max_length=200, blank=True)
     # The secret of the renew/cancel links in every message (and on the confirmation page).
-    token = models.CharField(_("token"), max_length=43, unique=True)
+    token = models.CharField(_("kunci tautan"), max_length=43, unique=True)
     language = models.CharField(_("bahasa"), max_length=5, default="id")
     created_at = models.DateTimeField(_("waktu dibuat"), default=timezone.now)
     expires_at = models.DateTimeField(_("berakhir"), db_index=True)

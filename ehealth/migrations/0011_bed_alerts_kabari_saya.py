@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('center', django.contrib.gis.db.models.fields.PointField(blank=True, null=True, srid=4326, verbose_name='titik pusat')),
                 ('radius_km', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='radius (km)')),
                 ('area_label', models.CharField(blank=True, max_length=200, verbose_name='wilayah')),
-                ('token', models.CharField(max_length=43, unique=True, verbose_name='token')),
+                ('token', models.CharField(max_length=43, unique=True, verbose_name='kunci tautan')),
                 ('language', models.CharField(default='id', max_length=5, verbose_name='bahasa')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='waktu dibuat')),
                 ('expires_at', models.DateTimeField(db_index=True, verbose_name='berakhir')),

@@ -14,7 +14,6 @@ from blitar_portal.regions.models import Kecamatan
 from ehealth import services
 from ehealth.models import BedAlert, Hospital
 from tests.ehealth.conftest import make_hospital, set_beds
-from tests.notifications.conftest import whatsapp_api  # noqa: F401 - the local Cloud API server fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +78,9 @@ def test_zero_to_two_icu_beds_notifies_once_and_two_to_three_does_not_again(what
     assert (number, bed_class, hospital, hours) == ("2", "ICU", "RSUD Ngudi Waluyo Wlingi", "24")
     assert url.endswith("/kesehatan/rs/rsud-wlingi/")
     token = BedAlert.objects.get().token
-    assert renew.endswith(f"/kesehatan/kabari/{token}/perpanjang/") and cancel.endswith(f"/kesehatan/kabari/{token}/batal/")
+    assert renew.endswith(f"/kesehatan/kabari/{token}/perpanjang/") and cancel.endswith(
+        f"/kesehatan/kabari/{token}/batal/"
+    )
 
     services.hospital_beds_update_by_staff(hospital=full_icu, user=clerk, counts=[("ICU", "", 7, 3)])  # 2 -> 3
     set_beds(full_icu, {("ICU", ""): (7, 3)})  # the same numbers again
@@ -206,7 +207,10 @@ def test_ended_alerts_and_their_anonymous_contact_are_deleted_by_retention(setti
     services.bed_alert_cancel(alert=cancelled, now=now - datetime.timedelta(days=3))  # 3 days: kept
     active = alert(phone="081234567803", now=now)
     signed_in = services.bed_alert_create(
-        bed_class="ICU", user=bob, consents=["push"], kecamatans=Kecamatan.objects.filter(slug="wlingi"),
+        bed_class="ICU",
+        user=bob,
+        consents=["push"],
+        kecamatans=Kecamatan.objects.filter(slug="wlingi"),
         now=now - datetime.timedelta(days=10),
     )
     result = retention_apply(now=now)
