@@ -37,7 +37,8 @@ def test_no_offer_on_arrival_then_offered_after_a_booking_and_refused(page, logi
     assert page.evaluate("() => 'PushManager' in window && Notification.permission") == "default"  # never asked
 
     page.goto(f"/kesehatan/permohonan/baru/?layanan={clinic.pk}")
-    page.get_by_label("Tanggal kunjungan").select_option((timezone.localdate() + datetime.timedelta(days=1)).isoformat())
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    page.get_by_label("Tanggal kunjungan").select_option(tomorrow.isoformat())
     page.get_by_label("Nama lengkap pasien").fill("Bob Warga")
     page.get_by_role("textbox", name="NIK").fill("3505014101900001")
     page.get_by_label("Nomor HP/WhatsApp").fill("0812 3456 7890")
