@@ -636,7 +636,8 @@ def reporting_gaps(
     `days` days without fresh numbers (the gaps between `FreshSpan` rows, the score's own data).
 
     {"gaps": [{"start", "end", "hours"}…] newest first, "missed_days": [local dates the numbers
-    were never fresh], "hours": total hours without fresh numbers}. One query.
+    were never fresh] newest first, "missed_runs": [{"first", "last", "days"}] the same days as runs
+    of consecutive days, "hours": total hours without fresh numbers}. One query.
     """
     now = now or timezone.now()
     start = now - datetime.timedelta(days=days)
@@ -659,9 +660,16 @@ def reporting_gaps(
         if any(gap_start <= day_start and gap_end >= day_end for gap_start, gap_end in gaps):
             missed_days.append(day)
         day += datetime.timedelta(days=1)
+    runs: list[dict[str, Any]] = []  # consecutive missed days as one line: "02-11 – 28-11 (27 hari)"
+    for day in missed_days:
+        if runs and runs[-1]["last"] + datetime.timedelta(days=1) == day:
+            runs[-1]["last"], runs[-1]["days"] = day, runs[-1]["days"] + 1
+        else:
+            runs.append({"first": day, "last": day, "days": 1})
     return {
         "gaps": [{"start": a, "end": b, "hours": round((b - a).total_seconds() / 3600, 1)} for a, b in reversed(gaps)],
         "missed_days": list(reversed(missed_days)),
+        "missed_runs": list(reversed(runs)),
         "hours": round(sum((b - a).total_seconds() for a, b in gaps) / 3600, 1),
     }
 

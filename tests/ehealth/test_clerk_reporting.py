@@ -35,6 +35,12 @@ def test_missed_days_and_stretches_without_fresh_numbers(hospital, history):
     now, today, gap_start, gap_end = history
     missed = selectors.reporting_gaps(hospital, now=now)
     assert missed["missed_days"] == [today - datetime.timedelta(days=7), today - datetime.timedelta(days=8)]
+    assert missed["missed_runs"] == [
+        {"first": today - datetime.timedelta(days=8), "last": today - datetime.timedelta(days=7), "days": 2}
+    ]
+    assert missed["missed_runs"] == [
+        {"first": today - datetime.timedelta(days=8), "last": today - datetime.timedelta(days=7), "days": 2}
+    ]
     assert [(g["start"], g["end"], g["hours"]) for g in missed["gaps"]] == [
         (now - datetime.timedelta(hours=5), now - datetime.timedelta(hours=3), 2.0),
         (gap_start, gap_end, 48.0),
@@ -49,8 +55,9 @@ def test_the_clerks_work_page_shows_the_score_and_the_missed_updates(client, cle
     html = client.get("/kesehatan/petugas/rsud-wlingi/").content.decode()
     assert f"Skor pelaporan 30 hari: {selectors.reporting_score(hospital)}%" in html
     assert "50,0 jam tanpa angka segar" in html or "50.0 jam tanpa angka segar" in html
-    day = today - datetime.timedelta(days=8)
-    assert day.strftime("%d-%m") in html.split('data-testid="missed-days"')[1].split("</p>")[0]
+    first, last = today - datetime.timedelta(days=8), today - datetime.timedelta(days=7)
+    days = html.split('data-testid="missed-days"')[1].split("</p>")[0]
+    assert f"{first:%d-%m} – {last:%d-%m} (2 hari)" in days
     gaps = html.split('data-testid="missed-gaps"')[1].split("</ul>")[0]
     assert gaps.count("<li>") == 2
     assert timezone.localtime(gap_start).strftime("%d-%m 00:00") in gaps
