@@ -7,55 +7,115 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ehealth', '0010_field_names_queue'),
-        ('notifications', '0003_push_subscription'),
-        ('regions', '0001_initial'),
+        ("ehealth", "0010_field_names_queue"),
+        ("notifications", "0003_push_subscription"),
+        ("regions", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BedAlert',
+            name="BedAlert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('bed_class', models.CharField(blank=True, choices=[('VVIP', 'VVIP'), ('VIP', 'VIP'), ('KELAS_1', 'Kelas 1'), ('KELAS_2', 'Kelas 2'), ('KELAS_3', 'Kelas 3'), ('KRIS', 'KRIS JKN'), ('ICU', 'ICU'), ('HCU', 'HCU'), ('ICCU', 'ICCU'), ('NICU', 'NICU'), ('PICU', 'PICU'), ('ISOLASI', 'Isolasi'), ('PERINATOLOGI', 'Perinatologi'), ('LAINNYA', 'Lainnya')], max_length=16, verbose_name='kelas')),
-                ('center', django.contrib.gis.db.models.fields.PointField(blank=True, null=True, srid=4326, verbose_name='titik pusat')),
-                ('radius_km', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='radius (km)')),
-                ('area_label', models.CharField(blank=True, max_length=200, verbose_name='wilayah')),
-                ('token', models.CharField(max_length=43, unique=True, verbose_name='kunci tautan')),
-                ('language', models.CharField(default='id', max_length=5, verbose_name='bahasa')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='waktu dibuat')),
-                ('expires_at', models.DateTimeField(db_index=True, verbose_name='berakhir')),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True, verbose_name='dibatalkan')),
-                ('contact', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bed_alerts', to='notifications.contact', verbose_name='kontak notifikasi')),
-                ('kecamatans', models.ManyToManyField(blank=True, related_name='+', to='regions.kecamatan', verbose_name='kecamatan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "bed_class",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("VVIP", "VVIP"),
+                            ("VIP", "VIP"),
+                            ("KELAS_1", "Kelas 1"),
+                            ("KELAS_2", "Kelas 2"),
+                            ("KELAS_3", "Kelas 3"),
+                            ("KRIS", "KRIS JKN"),
+                            ("ICU", "ICU"),
+                            ("HCU", "HCU"),
+                            ("ICCU", "ICCU"),
+                            ("NICU", "NICU"),
+                            ("PICU", "PICU"),
+                            ("ISOLASI", "Isolasi"),
+                            ("PERINATOLOGI", "Perinatologi"),
+                            ("LAINNYA", "Lainnya"),
+                        ],
+                        max_length=16,
+                        verbose_name="kelas",
+                    ),
+                ),
+                (
+                    "center",
+                    django.contrib.gis.db.models.fields.PointField(
+                        blank=True, null=True, srid=4326, verbose_name="titik pusat"
+                    ),
+                ),
+                ("radius_km", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="radius (km)")),
+                ("area_label", models.CharField(blank=True, max_length=200, verbose_name="wilayah")),
+                ("token", models.CharField(max_length=43, unique=True, verbose_name="kunci tautan")),
+                ("language", models.CharField(default="id", max_length=5, verbose_name="bahasa")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="waktu dibuat")),
+                ("expires_at", models.DateTimeField(db_index=True, verbose_name="berakhir")),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True, verbose_name="dibatalkan")),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bed_alerts",
+                        to="notifications.contact",
+                        verbose_name="kontak notifikasi",
+                    ),
+                ),
+                (
+                    "kecamatans",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="regions.kecamatan", verbose_name="kecamatan"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kabari saya',
-                'verbose_name_plural': 'kabari saya',
-                'ordering': ['-created_at'],
+                "verbose_name": "kabari saya",
+                "verbose_name_plural": "kabari saya",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='BedAlertSent',
+            name="BedAlertSent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('notified_at', models.DateTimeField(verbose_name='waktu diberi tahu')),
-                ('alert', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sent', to='ehealth.bedalert', verbose_name='kabari saya')),
-                ('hospital', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='ehealth.hospital', verbose_name='rumah sakit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("notified_at", models.DateTimeField(verbose_name="waktu diberi tahu")),
+                (
+                    "alert",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sent",
+                        to="ehealth.bedalert",
+                        verbose_name="kabari saya",
+                    ),
+                ),
+                (
+                    "hospital",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="ehealth.hospital",
+                        verbose_name="rumah sakit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kabar terkirim',
-                'verbose_name_plural': 'kabar terkirim',
+                "verbose_name": "kabar terkirim",
+                "verbose_name_plural": "kabar terkirim",
             },
         ),
         migrations.AddConstraint(
-            model_name='bedalert',
-            constraint=models.CheckConstraint(condition=models.Q(('center__isnull', True), ('radius_km__isnull', False), _connector='OR'), name='ehealth_bedalert_center_has_radius'),
+            model_name="bedalert",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("center__isnull", True), ("radius_km__isnull", False), _connector="OR"),
+                name="ehealth_bedalert_center_has_radius",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='bedalertsent',
-            constraint=models.UniqueConstraint(fields=('alert', 'hospital'), name='ehealth_bedalertsent_unique'),
+            model_name="bedalertsent",
+            constraint=models.UniqueConstraint(fields=("alert", "hospital"), name="ehealth_bedalertsent_unique"),
         ),
     ]
