@@ -389,6 +389,7 @@ RATE_LIMITS = {
         "tanam-community": "30/h",  # joining/leaving communities, per account
         "notification-stop": "30/h",  # stop links opened or confirmed, per IP
         "push-subscription": "30/h",  # Web Push subscribe/unsubscribe calls (API), per IP
+        "bed-alert": "20/h",  # "Kabari saya" alerts made, renewed or cancelled (pages), per IP
     }.items()
 }
 RATELIMIT_IP_META_KEY = "blitar_portal.lib.client_ip.client_ip"
@@ -606,6 +607,12 @@ EHEALTH_FEED_TIMEOUT = float(env("EHEALTH_FEED_TIMEOUT", "10"))
 EHEALTH_FEED_MAX_BYTES = env_int("EHEALTH_FEED_MAX_BYTES", 5 * 1024 * 1024)
 # "Your turn is near": a waiting patient is told once when this many patients are ahead.
 EHEALTH_TURN_NEAR_AHEAD = env_int("EHEALTH_TURN_NEAR_AHEAD", 3)
+# "Kabari saya" (ehealth.BedAlert): an alert lasts this many hours unless renewed; a hospital that
+# flaps 0 -> 1 -> 0 -> 1 within the debounce window is told once per alert; ended alerts (and their
+# anonymous contact) are deleted this many days after they end (core.services.retention_apply).
+BED_ALERT_HOURS = env_int("BED_ALERT_HOURS", 24)
+BED_ALERT_DEBOUNCE_MINUTES = env_int("BED_ALERT_DEBOUNCE_MINUTES", 30)
+BED_ALERT_RETENTION_DAYS = env_int("BED_ALERT_RETENTION_DAYS", 7)
 # The simulated hospital feeds of `make run` (/kesehatan/demo-feed/<slug>/) also with DEBUG=0 (staging demos).
 DEMO_FEEDS = env_bool("DEMO_FEEDS", False)
 

@@ -85,5 +85,7 @@ def clerk_hospital(request, slug):
             "requests_today": selectors.requests_today(hospital, now=now),
             "queue_url": _queue_url(hospital),
             "reporting_score": selectors.reporting_score(hospital, now=now),
+            "reporting_days": selectors.REPORTING_DAYS,
+            "missed": selectors.reporting_gaps(hospital, now=now),
         },
     )

@@ -452,3 +452,202 @@ class QueueActionForm(forms.Form):
 
 class DeskForm(forms.Form):
     loket = forms.CharField(label=_("Loket"), max_length=20, required=False, help_text=_("Mis. Loket 2"))
+
+
+# --- "Kabari saya" ---------------------------------------------------------------------------
+
+
+class BedAlertPrefillForm(QueryForm):
+    """GET parameters of /kesehatan/kabari/: a class (?kelas=ICU) and a hospital (?rs=slug) to start from."""
+
+    kelas = forms.ChoiceField(required=False)
+    rs = forms.SlugField(required=False, max_length=80)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kelas"].choices = selectors.bed_alert_class_choices()
+
+
+class KecamatanChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class DesaChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.kecamatan.name})"
+
+
+class BedAlertForm(forms.Form):
+    """ "Kabari saya": which class, where (a circle around a point or a list of kecamatan), how to tell."""
+
+    AREA_RADIUS, AREA_KECAMATAN = "radius", "kecamatan"
+    POINT_LOCATION, POINT_DESA, POINT_KECAMATAN = "lokasi", "desa", "kecamatan"
+
+    kelas = forms.ChoiceField(
+        label=_("Kelas tempat tidur"),
+        required=False,
+        error_messages={"invalid_choice": _("Pilih kelas dari daftar.")},
+    )
+    wilayah = forms.ChoiceField(
+        label=_("Wilayah"),
+        widget=forms.RadioSelect,
+        choices=[
+            (AREA_RADIUS, _("Dalam radius dari sebuah titik")),
+            (AREA_KECAMATAN, _("Di kecamatan yang saya pilih")),
+        ],
+        error_messages={"required": _("Pilih wilayah."), "invalid_choice": _("Pilih wilayah dari daftar.")},
+    )
+    radius_km = forms.IntegerField(
+        label=_("Radius (km)"),
+        required=False,
+        min_value=1,
+        max_value=100,
+        initial=10,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "invalid": _("Radius harus berupa angka km."),
+            "min_value": _("Radius paling kecil 1 km."),
+            "max_value": _("Radius paling besar 100 km."),
+        },
+    )
+    titik = forms.ChoiceField(
+        label=_("Titik pusat"),
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[
+            (POINT_LOCATION, _("Lokasi saya sekarang (dari peramban)")),
+            (POINT_DESA, _("Desa/kelurahan")),
+            (POINT_KECAMATAN, _("Kecamatan")),
+        ],
+        error_messages={"invalid_choice": _("Pilih titik pusat dari daftar.")},
+    )
+    lat = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
+    lon = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
+    titik_desa = DesaChoiceField(
+        label=_("Desa/kelurahan"),
+        required=False,
+        queryset=None,
+        empty_label=_("— pilih desa —"),
+        error_messages={"invalid_choice": _("Desa tidak dikenal.")},
+    )
+    titik_kecamatan = KecamatanChoiceField(
+        label=_("Kecamatan titik pusat"),
+        required=False,
+        queryset=None,
+        empty_label=_("— pilih kecamatan —"),
+        error_messages={"invalid_choice": _("Kecamatan tidak dikenal.")},
+    )
+    kecamatan = forms.ModelMultipleChoiceField(
+        label=_("Kecamatan"),
+        required=False,
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": _("Kecamatan tidak dikenal."),
+            "invalid_pk_value": _("Kecamatan tidak dikenal."),
+        },
+    )
+    phone = forms.CharField(
+        label=_("Nomor WhatsApp/HP"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    whatsapp = forms.BooleanField(label=_("Saya setuju dikabari lewat WhatsApp."), required=False)
+    sms = forms.BooleanField(label=_("Saya setuju dikabari lewat SMS."), required=False)
+    push = forms.BooleanField(
+        label=_("Kabari saya lewat notifikasi browser di perangkat ini."),
+        required=False,
+        help_text=_("Setelah disimpan, peramban akan meminta izin Anda."),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        from blitar_portal.regions.models import Desa, Kecamatan
+
+        super().__init__(*args, **kwargs)
+        self.signed_in = bool(user is not None and user.is_authenticated)
+        self.fields["kelas"].choices = selectors.bed_alert_class_choices()
+        kecamatan = Kecamatan.objects.only("id", "name").order_by("name")
+        self.fields["titik_kecamatan"].queryset = kecamatan
+        self.fields["kecamatan"].queryset = kecamatan
+        self.fields["kecamatan"].label_from_instance = lambda obj: obj.name
+        self.fields["titik_desa"].queryset = (
+            Desa.objects.select_related("kecamatan").only("id", "name", "kecamatan__name").order_by("name")
+        )
+        if not self.signed_in:
+            del self.fields["push"]
+            self.fields["phone"].help_text = _("Wajib bila tidak masuk akun. Mis. 0812 3456 7890.")
+        else:
+            self.fields["phone"].help_text = _("Kosongkan untuk memakai nomor di pengaturan notifikasi Anda.")
+
+    def clean_phone(self):
+        from blitar_portal.notifications.services import e164
+
+        value = self.cleaned_data["phone"].strip()
+        if not value:
+            return ""
+        try:
+            return e164(value)
+        except ValidationError:
+            raise ValidationError(_("Nomor HP tidak valid. Contoh: 0812 3456 7890.")) from None
+
+    def clean(self):
+        data = super().clean()
+        errors = {}
+        if data.get("wilayah") == self.AREA_RADIUS:
+            if data.get("radius_km") is None and "radius_km" not in self.errors:
+                errors["radius_km"] = _("Isi radius dalam km.")
+            point = data.get("titik")
+            if not point:
+                errors["titik"] = _("Pilih titik pusat: lokasi Anda, sebuah desa atau kecamatan.")
+            elif point == self.POINT_LOCATION and (data.get("lat") is None or data.get("lon") is None):
+                errors["titik"] = _(
+                    "Lokasi Anda belum terbaca. Tekan \u201cPakai lokasi saya\u201d atau pilih desa/kecamatan."
+                )
+            elif point == self.POINT_DESA and not data.get("titik_desa") and "titik_desa" not in self.errors:
+                errors["titik_desa"] = _("Pilih desa/kelurahan.")
+            elif (
+                point == self.POINT_KECAMATAN
+                and not data.get("titik_kecamatan")
+                and "titik_kecamatan" not in self.errors
+            ):
+                errors["titik_kecamatan"] = _("Pilih kecamatan.")
+        elif (
+            data.get("wilayah") == self.AREA_KECAMATAN and not data.get("kecamatan") and "kecamatan" not in self.errors
+        ):
+            errors["kecamatan"] = _("Pilih paling sedikit satu kecamatan.")
+        phone_channel = data.get("whatsapp") or data.get("sms")
+        if phone_channel and not data.get("phone") and "phone" not in self.errors and not self.signed_in:
+            errors["phone"] = _("Isi nomor WhatsApp/HP untuk menerima kabar lewat WhatsApp atau SMS.")
+        if not self.signed_in and not phone_channel:
+            errors["whatsapp"] = _("Pilih WhatsApp atau SMS, atau masuk akun untuk notifikasi browser.")
+        if self.signed_in and not phone_channel and not data.get("push"):
+            errors["whatsapp"] = _("Pilih cara kami mengabari Anda: WhatsApp, SMS atau notifikasi browser.")
+        if errors:
+            raise ValidationError(errors)
+        return data
+
+    def consents(self):
+        return [c for c in ("whatsapp", "sms", "push") if self.cleaned_data.get(c)]
+
+    def area(self):
+        """(center Point or None, radius km or None, [kecamatan], label) from the valid form."""
+        from django.contrib.gis.geos import Point
+
+        data = self.cleaned_data
+        if data["wilayah"] == self.AREA_KECAMATAN:
+            chosen = list(data["kecamatan"])
+            return None, None, chosen, ", ".join(k.name for k in chosen)
+        radius = data["radius_km"]
+        if data["titik"] == self.POINT_LOCATION:
+            return (
+                Point(data["lon"], data["lat"], srid=4326),
+                radius,
+                [],
+                str(_("%(km)s km dari lokasi Anda") % {"km": radius}),
+            )
+        place = data["titik_desa"] if data["titik"] == self.POINT_DESA else data["titik_kecamatan"]
+        center = place.geom.point_on_surface
+        center.srid = 4326
+        return center, radius, [], str(_("%(km)s km dari %(place)s") % {"km": radius, "place": place.name})

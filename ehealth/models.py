@@ -570,3 +570,79 @@ class PersonalDataAccessCode(models.Model):
 
     def __str__(self):
         return f"{self.service_request_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class BedAlert(models.Model):
+    """ "Kabari saya": a citizen asks to be told when a bed of a class becomes free near them.
+
+    The area is a circle (`center` and `radius_km`: the browser's location, or the middle of a
+    chosen desa/kecamatan) or a list of kecamatan. Active from `created_at` until `expires_at`
+    (24 hours, `BED_ALERT_HOURS`, renewable) unless cancelled. Who is told and on which channels
+    is the `contact`'s consent (notifications). The rule of when it fires is in
+    `ehealth/services.py` (`bed_alerts_notify`), the rule of who matches in
+    `ehealth/selectors.py` (`bed_alerts_matching`).
+    """
+
+    ANY_CLASS = ""
+
+    contact = models.ForeignKey(
+        "notifications.Contact",
+        on_delete=models.CASCADE,
+        related_name="bed_alerts",
+        verbose_name=_("kontak notifikasi"),
+    )
+    # Blank: any class (the hospital's total number of free beds).
+    bed_class = models.CharField(_("kelas"), max_length=16, blank=True, choices=BedClass.CODE_CHOICES)
+    center = models.PointField(_("titik pusat"), srid=4326, null=True, blank=True)
+    radius_km = models.PositiveSmallIntegerField(_("radius (km)"), null=True, blank=True)
+    kecamatans = models.ManyToManyField("regions.Kecamatan", blank=True, related_name="+", verbose_name=_("kecamatan"))
+    area_label = models.CharField(_("wilayah"), max_length=200, blank=True)
+    # The secret of the renew/cancel links in every message (and on the confirmation page).
+    token = models.CharField(_("kunci tautan"), max_length=43, unique=True)
+    language = models.CharField(_("bahasa"), max_length=5, default="id")
+    created_at = models.DateTimeField(_("waktu dibuat"), default=timezone.now)
+    expires_at = models.DateTimeField(_("berakhir"), db_index=True)
+    cancelled_at = models.DateTimeField(_("dibatalkan"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("kabari saya")
+        verbose_name_plural = _("kabari saya")
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(center__isnull=True) | models.Q(radius_km__isnull=False)),
+                name="ehealth_bedalert_center_has_radius",
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.bed_class or '*'} {self.area_label}"
+
+    def is_active(self, now=None):
+        now = now or timezone.now()
+        return self.cancelled_at is None and self.expires_at > now
+
+    @property
+    def class_label(self):
+        return bed_class_label(self.bed_class) if self.bed_class else str(_("semua kelas"))
+
+
+class BedAlertSent(models.Model):
+    """When an alert was last told about a hospital: the debounce of `bed_alerts_notify`
+    (a 0 → 1 → 0 → 1 flap within `BED_ALERT_DEBOUNCE_MINUTES` is told once)."""
+
+    alert = models.ForeignKey(BedAlert, on_delete=models.CASCADE, related_name="sent", verbose_name=_("kabari saya"))
+    hospital = models.ForeignKey(
+        Hospital, on_delete=models.CASCADE, related_name="+", verbose_name=_("rumah sakit"), db_index=False
+    )
+    notified_at = models.DateTimeField(_("waktu diberi tahu"))
+
+    class Meta:
+        verbose_name = _("kabar terkirim")
+        verbose_name_plural = _("kabar terkirim")
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "hospital"], name="ehealth_bedalertsent_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.alert_id} {self.hospital_id} {self.notified_at:%Y-%m-%d %H:%M}"

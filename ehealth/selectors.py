@@ -28,6 +28,7 @@ from blitar_portal.lib.masking import mask_bpjs, mask_email, mask_name, mask_nik
 
 from .feeds import CANONICAL_CLASSES, CLASS_LABELS, LAINNYA
 from .models import (
+    BedAlert,
     BedClass,
     BedCountChange,
     FreshSpan,
@@ -653,6 +654,51 @@ def reporting_score(hospital: Hospital, *, now: datetime.datetime | None = None)
     return reporting_scores(hospital_ids=[hospital.pk], now=now)[hospital.pk]
 
 
+def reporting_gaps(
+    hospital: Hospital, *, now: datetime.datetime | None = None, days: int = REPORTING_DAYS
+) -> dict[str, Any]:
+    """What the reporting score misses, for the hospital's own staff: the stretches of the last
+    `days` days without fresh numbers (the gaps between `FreshSpan` rows, the score's own data).
+
+    {"gaps": [{"start", "end", "hours"}…] newest first, "missed_days": [local dates the numbers
+    were never fresh] newest first, "missed_runs": [{"first", "last", "days"}] the same days as runs
+    of consecutive days, "hours": total hours without fresh numbers}. One query.
+    """
+    now = now or timezone.now()
+    start = now - datetime.timedelta(days=days)
+    spans = (
+        FreshSpan.objects.filter(hospital=hospital, ends_at__gt=start, started_at__lt=now)
+        .order_by("started_at")
+        .values_list("started_at", "ends_at")
+    )
+    gaps, cursor = [], start
+    for started, ends in spans:
+        if started > cursor:
+            gaps.append((cursor, started))
+        cursor = max(cursor, ends)
+    if cursor < now:
+        gaps.append((cursor, now))
+    missed_days = []
+    day = timezone.localdate(start) + datetime.timedelta(days=1)  # whole local days only
+    while day < timezone.localdate(now):
+        day_start, day_end = local_midnight(day), local_midnight(day + datetime.timedelta(days=1))
+        if any(gap_start <= day_start and gap_end >= day_end for gap_start, gap_end in gaps):
+            missed_days.append(day)
+        day += datetime.timedelta(days=1)
+    runs: list[dict[str, Any]] = []  # consecutive missed days as one line: "02-11 – 28-11 (27 hari)"
+    for day in missed_days:
+        if runs and runs[-1]["last"] + datetime.timedelta(days=1) == day:
+            runs[-1]["last"], runs[-1]["days"] = day, runs[-1]["days"] + 1
+        else:
+            runs.append({"first": day, "last": day, "days": 1})
+    return {
+        "gaps": [{"start": a, "end": b, "hours": round((b - a).total_seconds() / 3600, 1)} for a, b in reversed(gaps)],
+        "missed_days": list(reversed(missed_days)),
+        "missed_runs": list(reversed(runs)),
+        "hours": round(sum((b - a).total_seconds() for a, b in gaps) / 3600, 1),
+    }
+
+
 # --- The live queue -------------------------------------------------------------------------
 # Who is called next (the one rule): today's requests of the service that hold a place and are
 # not called yet, those never skipped first, then by queue number. Call-next takes the first
@@ -780,3 +826,88 @@ def services_for_staff(user: User) -> QuerySet[Service]:
 
 def hospital_public_queryset(slug: str) -> QuerySet[Hospital]:
     return Hospital.objects.filter(is_active=True, slug=slug)
+
+
+# --- "Kabari saya" (bed alerts) ------------------------------------------------------------
+# Who is told when a hospital's free beds of a class go from 0 to more: the active alerts of
+# that class (or of any class) whose area holds the hospital. When they are told (0 -> more,
+# debounced) is `services.bed_alerts_notify`.
+ALERT_CLASSES = ["ICU", "HCU", "NICU", "PICU"]  # offered first on the form
+
+
+def bed_alerts_active(*, now: datetime.datetime | None = None) -> QuerySet[BedAlert]:
+    return BedAlert.objects.filter(cancelled_at__isnull=True, expires_at__gt=now or timezone.now())
+
+
+def km_between(a: Point, b: Point) -> float:
+    """Great-circle distance in km between two points (SRID 4326)."""
+    import math
+
+    lat1, lat2 = math.radians(a.y), math.radians(b.y)
+    dlat, dlon = lat2 - lat1, math.radians(b.x - a.x)
+    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def bed_alert_covers(alert: BedAlert, hospital: Hospital, *, kecamatan_ids: Iterable[int] = ()) -> bool:
+    """Whether the alert's area holds the hospital: within the circle, or in one of its kecamatan."""
+    if alert.center is not None:
+        return hospital.location is not None and km_between(alert.center, hospital.location) <= (alert.radius_km or 0)
+    return hospital.kecamatan_id in set(kecamatan_ids)
+
+
+def bed_alerts_matching(
+    *, hospital: Hospital, codes: Iterable[str], now: datetime.datetime | None = None
+) -> list[BedAlert]:
+    """Active alerts for one of `codes` (BedAlert.ANY_CLASS for "any class") whose area holds the
+    hospital, oldest first. Circles are measured here (few active alerts); kecamatan in SQL."""
+    codes = list(codes)
+    if not codes:
+        return []
+    candidates = (
+        bed_alerts_active(now=now)
+        .filter(bed_class__in=codes)
+        .filter(Q(center__isnull=False) | Q(kecamatans=hospital.kecamatan_id))
+        .distinct()
+        .select_related("contact")
+        .order_by("pk")
+    )
+    kecamatan = [hospital.kecamatan_id]
+    return [alert for alert in candidates if bed_alert_covers(alert, hospital, kecamatan_ids=kecamatan)]
+
+
+def bed_alert_by_token(token: str) -> BedAlert | None:
+    token = str(token or "")
+    if not token or len(token) > 43:
+        return None
+    return BedAlert.objects.filter(token=token).select_related("contact").prefetch_related("kecamatans").first()
+
+
+def bed_alerts_for_user(user: User, *, now: datetime.datetime | None = None) -> list[BedAlert]:
+    """A signed-in citizen's active alerts (their contact's), newest first."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        bed_alerts_active(now=now)
+        .filter(contact__user=user)
+        .prefetch_related("kecamatans")
+        .order_by("-created_at")[:20]
+    )
+
+
+def bed_alert_class_choices() -> list[tuple[str, str]]:
+    """The form's classes: any class, then ICU/HCU/NICU/PICU, then the others."""
+    others = [code for code in CANONICAL_CLASSES if code not in ALERT_CLASSES]
+    return [
+        (BedAlert.ANY_CLASS, _("Semua kelas")),
+        *[(code, str(CLASS_LABELS[code])) for code in [*ALERT_CLASSES, *others]],
+    ]
+
+
+def free_beds_by_class(beds: Iterable[BedClass]) -> dict[str, int]:
+    """{class code: free beds} of a hospital's classes, with the total under BedAlert.ANY_CLASS."""
+    free: dict[str, int] = {BedAlert.ANY_CLASS: 0}
+    for bed in beds:
+        free[bed.code] = free.get(bed.code, 0) + bed.available
+        free[BedAlert.ANY_CLASS] += bed.available
+    return free

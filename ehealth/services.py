@@ -36,6 +36,8 @@ from . import selectors, slots
 from .feeds import LAINNYA, FeedError, class_key, load_feed
 from .feeds.auth import FeedAuth
 from .models import (
+    BedAlert,
+    BedAlertSent,
     BedClass,
     BedCountChange,
     FreshSpan,
@@ -84,6 +86,7 @@ def hospital_beds_apply(
     with transaction.atomic():
         hospital = Hospital.objects.select_for_update().get(pk=hospital.pk)
         existing = {class_key(b.code, b.room_name): b for b in hospital.bed_classes.select_for_update()}
+        free_before = selectors.free_beds_by_class(existing.values())
         targets = dict(classes)
         if replace_all:
             for key in existing.keys() - targets.keys():
@@ -104,6 +107,9 @@ def hospital_beds_apply(
         hospital.beds_confirmed_at = now
         hospital.save(update_fields=fields)
         _mark_fresh(hospital, now=now)
+        if changed:
+            free_after = selectors.free_beds_by_class([*existing.values(), *created])
+            bed_alerts_notify(hospital=hospital, free_before=free_before, free_after=free_after, now=now)
         transaction.on_commit(selectors.board_cache_invalidate)
     return changed
 
@@ -1082,3 +1088,161 @@ def queue_turn_near(service_request: ServiceRequest) -> None:
     )
     ahead = selectors.queue_status(service_request)["ahead"]
     _notify(service_request, "ehealth_turn_near", key="turn-near", extra={"ahead": str(ahead or 0)})
+
+
+# --- "Kabari saya" (bed alerts) ------------------------------------------------------------
+# The rule (CONTRIBUTING): an alert is told when the hospital's free beds of its class (or all
+# its free beds, for "any class") go from 0 to more than 0 in `hospital_beds_apply` (every
+# source: a clerk's save, a feed sync), at most once per alert and hospital within
+# BED_ALERT_DEBOUNCE_MINUTES (a 0 -> 1 -> 0 -> 1 flap is told once); 2 -> 3 is no news.
+
+
+def bed_alert_create(
+    *,
+    bed_class: str,
+    user: Any = None,
+    phone: str = "",
+    consents: Iterable[str] = (),
+    center: Any = None,
+    radius_km: int | None = None,
+    kecamatans: Iterable[Any] = (),
+    area_label: str = "",
+    language: str | None = None,
+    now: datetime.datetime | None = None,
+) -> BedAlert:
+    """A citizen's "Kabari saya": active for BED_ALERT_HOURS. The channels are the consent flow of
+    notifications: a signed-in person's own contact (their earlier consents stay, a new phone
+    channel is added; Web Push is their browsers' subscriptions), an anonymous one a new contact
+    with the phone and the WhatsApp/SMS consent given on the form. Raises ValidationError (Bahasa)."""
+    now = now or timezone.now()
+    consents = [c for c in consents if c in ("whatsapp", "sms", "push")]
+    kecamatans = list(kecamatans)
+    if (center is None) == (not kecamatans):
+        raise ValidationError(_("Pilih satu wilayah: radius dari sebuah titik, atau daftar kecamatan."))
+    if center is not None and not (radius_km and 1 <= radius_km <= 100):
+        raise ValidationError({"radius_km": [_("Radius harus 1 sampai 100 km.")]})
+    owner = _owner(user)
+    phone_channels = [c for c in consents if c in notification_services.PHONE_CHANNELS]
+    if owner is None and not phone_channels:
+        raise ValidationError({"whatsapp": [_("Pilih WhatsApp atau SMS (atau masuk dulu untuk notifikasi browser).")]})
+    if owner is not None and not consents:
+        raise ValidationError(
+            {"whatsapp": [_("Pilih cara kami mengabari Anda: WhatsApp, SMS atau notifikasi browser.")]}
+        )
+    with transaction.atomic():
+        if owner is not None:
+            contact = notification_services.contact_for_user(owner)
+            agreed = [c for c in notification_services.CONSENT_CHANNELS if contact.consent_at(c)]
+            contact = notification_services.contact_record(
+                contact=contact,
+                user=owner,
+                phone=phone or contact.phone,
+                consents={*agreed, *consents},
+                now=now,
+            )
+        else:
+            contact = notification_services.contact_record(
+                phone=phone, email=None, consents=phone_channels, language=language or get_language(), now=now
+            )
+        alert = BedAlert(
+            contact=contact,
+            bed_class=bed_class or BedAlert.ANY_CLASS,
+            center=center,
+            radius_km=radius_km if center is not None else None,
+            area_label=area_label[:200],
+            token=secrets.token_urlsafe(12),
+            language=language or get_language() or "id",
+            created_at=now,
+            expires_at=now + datetime.timedelta(hours=settings.BED_ALERT_HOURS),
+        )
+        alert.full_clean(exclude=["contact"])
+        alert.save()
+        if kecamatans:
+            alert.kecamatans.set(kecamatans)
+    return alert
+
+
+def bed_alert_renew(*, alert: BedAlert, now: datetime.datetime | None = None) -> BedAlert:
+    """Another BED_ALERT_HOURS from now (also for an alert that has just expired, not a cancelled one)."""
+    now = now or timezone.now()
+    if alert.cancelled_at is not None:
+        raise ValidationError(_("Kabar ini sudah dibatalkan. Buat yang baru bila masih perlu."))
+    alert.expires_at = now + datetime.timedelta(hours=settings.BED_ALERT_HOURS)
+    BedAlert.objects.filter(pk=alert.pk).update(expires_at=alert.expires_at)
+    return alert
+
+
+def bed_alert_cancel(*, alert: BedAlert, now: datetime.datetime | None = None) -> BedAlert:
+    """Nothing more is sent for this alert (kept until BED_ALERT_RETENTION_DAYS, then deleted)."""
+    if alert.cancelled_at is None:
+        alert.cancelled_at = now or timezone.now()
+        BedAlert.objects.filter(pk=alert.pk).update(cancelled_at=alert.cancelled_at)
+    return alert
+
+
+def bed_alerts_notify(
+    *,
+    hospital: Hospital,
+    free_before: dict[str, int],
+    free_after: dict[str, int],
+    now: datetime.datetime | None = None,
+) -> int:
+    """Tell the matching alerts of each class whose free beds went from 0 to more (in the caller's
+    transaction: the outbox rows are sent after commit). Returns the number of alerts told."""
+    now = now or timezone.now()
+    if not hospital.is_active:
+        return 0
+    rose = [code for code, n in free_after.items() if n > 0 and not free_before.get(code, 0)]
+    told = 0
+    window = now - datetime.timedelta(minutes=settings.BED_ALERT_DEBOUNCE_MINUTES)
+    for alert in selectors.bed_alerts_matching(hospital=hospital, codes=rose, now=now):
+        BedAlertSent.objects.bulk_create(
+            [BedAlertSent(alert=alert, hospital=hospital, notified_at=now - datetime.timedelta(days=1))],
+            ignore_conflicts=True,
+        )
+        sent = BedAlertSent.objects.select_for_update().get(alert=alert, hospital=hospital)
+        if sent.notified_at > window:
+            continue  # told within the debounce window: a flap is no new news
+        sent.notified_at = now
+        sent.save(update_fields=["notified_at"])
+        notification_services.notify(
+            event="ehealth_bed_free",
+            payload=_bed_alert_payload(alert, hospital, free=free_after.get(alert.bed_class, 0)),
+            source=alert,
+            contact=alert.contact,
+            key=f"{hospital.pk}:{int(now.timestamp())}",
+            now=now,
+        )
+        told += 1
+    return told
+
+
+def _bed_alert_payload(alert: BedAlert, hospital: Hospital, *, free: int) -> dict[str, str]:
+    from django.urls import reverse
+
+    base = selectors.site_url()
+    with translation.override("id"):
+        return {
+            "number": str(free),
+            "bed_class": str(alert.class_label),
+            "hospital": hospital.name,
+            "url": base + reverse("ehealth:hospital_detail", args=[hospital.slug]),
+            "hours": str(settings.BED_ALERT_HOURS),
+            "renew_url": base + reverse("ehealth:bed_alert_renew", args=[alert.token]),
+            "cancel_url": base + reverse("ehealth:bed_alert_cancel", args=[alert.token]),
+        }
+
+
+def bed_alerts_purge(*, days: int, now: datetime.datetime | None = None) -> int:
+    """Delete alerts that ended (expired or cancelled) more than `days` days ago, with the anonymous
+    contact made for them when nothing else uses it. For core.services.retention_apply."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    ended = BedAlert.objects.filter(Q(expires_at__lt=cutoff) | Q(cancelled_at__lt=cutoff))
+    with transaction.atomic():
+        contact_ids = set(ended.filter(contact__user__isnull=True).values_list("contact_id", flat=True))
+        deleted = ended.delete()[1].get(BedAlert._meta.label, 0)
+        in_use = ServiceRequest.objects.filter(notification_contact_id__in=contact_ids)
+        Contact.objects.filter(pk__in=contact_ids, bed_alerts__isnull=True).exclude(
+            pk__in=in_use.values("notification_contact_id")
+        ).delete()
+    return deleted

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import clerk_views, views, views_queue
+from . import clerk_views, views, views_alerts, views_queue
 
 app_name = "ehealth"
 
@@ -20,6 +20,10 @@ urlpatterns = [
     path("petugas/check-in/", views_queue.staff_check_in, name="staff_check_in"),
     path("petugas/antrean/", views_queue.staff_queue_index, name="staff_queue_index"),
     path("petugas/antrean/<int:service_id>/", views_queue.staff_queue, name="staff_queue"),
+    path("kabari/", views_alerts.bed_alert_new, name="bed_alert_new"),
+    path("kabari/<str:token>/", views_alerts.bed_alert_manage, name="bed_alert_manage"),
+    path("kabari/<str:token>/perpanjang/", views_alerts.bed_alert_renew, name="bed_alert_renew"),
+    path("kabari/<str:token>/batal/", views_alerts.bed_alert_cancel, name="bed_alert_cancel"),
     path("demo-feed/<slug:slug>/", views.demo_feed, name="demo_feed"),
     path("petugas/", clerk_views.clerk_start, name="clerk_start"),
     path("petugas/<slug:slug>/", clerk_views.clerk_hospital, name="clerk_hospital"),

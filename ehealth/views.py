@@ -166,6 +166,7 @@ def _board_results(request, filters, point):
         "nearest": point is not None,
         "all_stale": bool(rows) and all(r["stale"] for r in rows),
         "no_beds": bool(rows) and not any(r["shown_available"] for r in rows),
+        "kelas": filters["kelas"],
         "now": timezone.now(),
         "query": request.GET.urlencode() if point else urlencode({k: v for k, v in filters.items() if v}),
     }
@@ -250,7 +251,7 @@ def _create_request(request, form):
     messages.success(
         request,
         _("Permohonan terkirim. Simpan kode booking Anda: %(code)s") % {"code": created.code},
-        extra_tags="offer-install",  # a useful action: static/js/pwa.js may offer installing the app
+        extra_tags="offer-install offer-push",  # a useful action: static/js/pwa.js may offer the app and push
     )
     return created
 

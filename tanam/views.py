@@ -75,7 +75,7 @@ def register(request):
             messages.success(
                 request,
                 _("Terima kasih! Penanaman tercatat dan menunggu verifikasi Diskominfo."),
-                extra_tags="offer-install",  # a useful action: static/js/pwa.js may offer installing the app
+                extra_tags="offer-install offer-push",  # a useful action: static/js/pwa.js may offer the app and push
             )
             return redirect("tanam:mine")
     return render(request, "tanam/register.html", {"form": form, "warn_accuracy_m": services.GPS_ACCURACY_WARN_M})

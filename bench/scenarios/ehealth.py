@@ -1,13 +1,18 @@
 """E-Health benchmarks (targets in docs/architecture.md §6).
 
 - http: the bed board /kesehatan/ (40 hospitals × 12 classes) must reach ≥ 30 % of the baseline's req/s.
+- http (issue 15): the waiting-room TV display (page and its JSON) and a patient's tracking page (and its
+  API), each polled by 200 concurrent clients: p95 and the ratio to the trivial view.
 - measurement: a sync of 40 hospitals by a real Celery worker, one hospital answering after 5 s and one
   returning HTTP 500: seconds from the dispatch until the other 38 have their numbers applied (bar ≤ 10 s).
+- measurement (issue 15): 10 clerks press "call next" at once through the staff API (gunicorn, HTTP basic
+  auth) until a queue of 200 checked-in patients is empty: no patient is called twice, none is skipped.
 
 The hospitals' systems are a real http.server on 127.0.0.1 in this process; the worker is a real
 `celery worker` subprocess on the bench queue; the dispatch is the beat's own task.
 """
 
+import base64
 import http.server
 import json
 import os
@@ -15,6 +20,8 @@ import random
 import subprocess
 import threading
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -22,7 +29,60 @@ SLOW_SECONDS = 5
 BAR_SECONDS = 10
 
 
+CALL_NEXT_PATIENTS = 200
+CALL_NEXT_CLERKS = 10
+CLERK_USER = "bench-clerk"
+
+# Runs inside `manage.py shell`: a booking today at the display's hospital for the tracking page, and a
+# "call next" service with CALL_NEXT_PATIENTS checked-in patients and a clerk who may call them.
+_PREPARE = """
+import datetime, json
+from django.contrib.auth.models import Group, User
+from django.utils import timezone
+from blitar_portal.accounts.roles import HOSPITAL_STAFF
+from ehealth import services
+from ehealth.models import Hospital, HospitalMembership, Service, ServiceRequest
+hospital = Hospital.objects.get(slug="rsud-ngudi-waluyo-wlingi")
+today = timezone.localdate()
+service, _ = Service.objects.get_or_create(hospital=hospital, name="Bench Panggil", defaults={{"daily_quota": 1000}})
+Service.objects.filter(pk=service.pk).update(daily_quota=1000, is_active=True)
+sessions = [(d, datetime.time(0, 0), datetime.time(23, 59), "dr. Bench") for d in range(7)]
+services.service_schedule_set(service=service, sessions=sessions)
+ServiceRequest.objects.filter(service=service).delete()
+now = timezone.now()
+made = []
+for n in range({patients}):
+    request, _w = services.service_request_create(service=service, visit_date=today, name=f"Pasien {{n}}",
+        nik="3505014101900001", phone="081234567890", complaint="Kontrol", consent=True, now=now)
+    made.append(request)
+for request in made:
+    services.service_request_check_in(service_request=request)
+track = made[0].code
+user, _ = User.objects.get_or_create(username={user!r}, defaults={{"is_staff": True}})
+user.set_password({password!r}); user.is_active = True; user.save()
+user.groups.add(Group.objects.get(name=HOSPITAL_STAFF))
+HospitalMembership.objects.get_or_create(user=user, hospital=hospital)
+print("RESULT " + json.dumps({{"service": service.pk, "code": track}}))
+"""
+
+
+def _prepare(ctx):
+    """Once per run: the tracking code and the call-next service (cached on ctx)."""
+    if getattr(ctx, "ehealth_queue", None) is None:
+        password = base64.urlsafe_b64encode(os.urandom(12)).decode()
+        out = ctx.manage(
+            "shell",
+            "-c",
+            _PREPARE.format(patients=CALL_NEXT_PATIENTS, user=CLERK_USER, password=password),
+            capture=True,
+        ).stdout
+        result = json.loads(next(line for line in out.splitlines() if line.startswith("RESULT "))[7:])
+        ctx.ehealth_queue = {**result, "password": password}
+    return ctx.ehealth_queue
+
+
 def http_targets(ctx):
+    code = _prepare(ctx)["code"]
     return [
         {
             "name": "ehealth: bed board /kesehatan/",
@@ -43,6 +103,7 @@ def http_targets(ctx):
             "name": "ehealth: queue display JSON, 200 clients",
             "path": "/kesehatan/antrean/rsud-ngudi-waluyo-wlingi/data/",
             "concurrency": 200,
+            "timeout": "30s",
             "bar": "p95 reported; rps >= 0.2 * B",
             "check": lambda result, baseline: result["rps"] >= 0.2 * baseline["rps"] and result["errors"] == 0,
         },
@@ -50,10 +111,63 @@ def http_targets(ctx):
             "name": "ehealth: queue display page, 200 clients",
             "path": "/kesehatan/antrean/rsud-ngudi-waluyo-wlingi/",
             "concurrency": 200,
+            "timeout": "30s",
+            "bar": "p95 reported; rps >= 0.2 * B",
+            "check": lambda result, baseline: result["rps"] >= 0.2 * baseline["rps"] and result["errors"] == 0,
+        },
+        # A patient's phone polls its tracking page (now serving, ahead, estimated time).
+        {
+            "name": "ehealth: tracking page, 200 clients",
+            "path": f"/kesehatan/permohonan/{code}/",
+            "concurrency": 200,
+            "timeout": "30s",
+            "bar": "p95 reported; rps >= 0.2 * B",
+            "check": lambda result, baseline: result["rps"] >= 0.2 * baseline["rps"] and result["errors"] == 0,
+        },
+        {
+            "name": "ehealth: tracking API, 200 clients",
+            "path": f"/api/v1/service-requests/{code}/",
+            "concurrency": 200,
+            "timeout": "30s",
             "bar": "p95 reported; rps >= 0.2 * B",
             "check": lambda result, baseline: result["rps"] >= 0.2 * baseline["rps"] and result["errors"] == 0,
         },
     ]
+
+
+def _call_next_race(ctx):
+    """CALL_NEXT_CLERKS threads POST call-next until the queue is empty; returns the figures."""
+    queue = _prepare(ctx)
+    url = f"{ctx.base_url}/api/v1/services/{queue['service']}/call-next/"
+    auth = "Basic " + base64.b64encode(f"{CLERK_USER}:{queue['password']}".encode()).decode()
+    called, errors, lock = [], [], threading.Lock()
+
+    def clerk(desk):
+        while True:
+            body = json.dumps({"desk": f"Loket {desk}"}).encode()
+            request = urllib.request.Request(
+                url, data=body, method="POST", headers={"Authorization": auth, "Content-Type": "application/json"}
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    answer = json.loads(response.read())
+            except (urllib.error.URLError, OSError, ValueError) as exc:
+                with lock:
+                    errors.append(str(exc))
+                return
+            if answer["called"] is None:
+                return
+            with lock:
+                called.append(answer["called"]["code"])
+
+    threads = [threading.Thread(target=clerk, args=(n + 1,)) for n in range(CALL_NEXT_CLERKS)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    return {"called": called, "errors": errors, "elapsed": elapsed}
 
 
 class _HospitalSystems:
@@ -110,7 +224,13 @@ class _HospitalSystems:
 
 
 def _start_worker(ctx):
-    env = dict(ctx.env)
+    """A `celery worker` subprocess; returns it once it says "ready.".
+
+    Celery logs "ready." at INFO through the portal's logging (settings.LOGGING, root level
+    LOG_LEVEL): the bench's LOG_LEVEL=WARNING hid it and this waited its whole minute for
+    nothing. The worker gets LOG_LEVEL=INFO; its stderr is drained after "ready." so a full pipe
+    never blocks it."""
+    env = dict(ctx.env, LOG_LEVEL="INFO")
     queue = env.get("CELERY_QUEUE", "bench")
     worker = subprocess.Popen(
         [
@@ -119,7 +239,7 @@ def _start_worker(ctx):
             "blitar_portal",
             "worker",
             "-Q",
-            queue,
+            f"{queue},feeds",  # the syncs are routed to "feeds" (CELERY_TASK_ROUTES), the rest to the default
             "-l",
             "INFO",
             "--concurrency",
@@ -185,6 +305,8 @@ def measurements(ctx):
         worker.wait(timeout=30)
         systems.close()
     elapsed = result["elapsed"]
+    race = _call_next_race(ctx)
+    duplicates = len(race["called"]) - len(set(race["called"]))
     return [
         {
             "name": f"ehealth: 38 of 40 hospitals applied (1 slow {SLOW_SECONDS} s, 1 HTTP 500)",
@@ -192,5 +314,15 @@ def measurements(ctx):
             "unit": "s",
             "bar": f"<= {BAR_SECONDS} s ({result['applied']}/{result['expected']} applied)",
             "ok": elapsed is not None and elapsed <= BAR_SECONDS,
-        }
+        },
+        {
+            "name": f"ehealth: call-next, {CALL_NEXT_CLERKS} clerks at once, {CALL_NEXT_PATIENTS} patients",
+            "value": len(race["called"]) / race["elapsed"] if race["elapsed"] else 0.0,
+            "unit": "/s",
+            "bar": (
+                f"every patient called once: {len(set(race['called']))}/{CALL_NEXT_PATIENTS} called, "
+                f"{duplicates} called twice, {len(race['errors'])} errors"
+            ),
+            "ok": duplicates == 0 and len(race["called"]) == CALL_NEXT_PATIENTS and not race["errors"],
+        },
     ]

@@ -73,6 +73,7 @@ def retention_apply(*, now: datetime.datetime | None = None) -> dict[str, Any]:
             days=settings.PUSH_SUBSCRIPTION_RETENTION_DAYS, now=now
         ),
         "held_uploads": uploads.held_purge(now=now),
+        "bed_alerts": ehealth_services.bed_alerts_purge(days=settings.BED_ALERT_RETENTION_DAYS, now=now),
     }
 
 

@@ -73,6 +73,17 @@ EVENTS = {
         ("number", "hospital", "ahead", "url"),
         urgent=True,
     ),
+    "ehealth_bed_free": Event(
+        Topic.KESEHATAN,
+        _("Kabari saya: %(bed_class)s kosong di %(hospital)s"),
+        _(
+            "%(number)s tempat tidur %(bed_class)s kosong di %(hospital)s: %(url)s "
+            "Perpanjang %(hours)s jam: %(renew_url)s Batal: %(cancel_url)s"
+        ),
+        ("number", "bed_class", "hospital", "url", "hours", "renew_url", "cancel_url"),
+        urgent=True,  # a free ICU bed does not wait for quiet hours
+        translate=("bed_class",),
+    ),
     # --- Bangga Menanam ---
     "tanam_planting_verified": Event(
         Topic.TANAM,

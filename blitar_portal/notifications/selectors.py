@@ -103,3 +103,10 @@ def pending_for(source: models.Model) -> bool:
         source_id=str(source.pk),
         state__in=[Notification.State.PENDING, Notification.State.SENDING],
     ).exists()
+
+
+def push_devices_of_user(user: User) -> int:
+    """How many browsers (devices) of this account receive Web Push."""
+    from .models import PushSubscription
+
+    return PushSubscription.objects.filter(user_id=user.pk).count() if user.is_authenticated else 0

@@ -619,3 +619,8 @@ def push_subscriptions_purge(*, days: int, now: datetime.datetime | None = None)
     cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
     stale = PushSubscription.objects.annotate(seen=Coalesce("last_used_at", "created_at")).filter(seen__lt=cutoff)
     return stale.delete()[0]
+
+
+def push_unsubscribe_user(*, user: User) -> int:
+    """Turn Web Push off on every device of this account (the settings page's button); returns how many."""
+    return PushSubscription.objects.filter(user_id=user.pk).delete()[0]

@@ -33,6 +33,10 @@ def _initial(contact, user):
 @require_http_methods(["GET", "POST"])
 def preferences(request):
     contact = selectors.contact_of_user(request.user)
+    if request.method == "POST" and "push_off" in request.POST:
+        removed = services.push_unsubscribe_user(user=request.user)
+        messages.success(request, _("Notifikasi browser dimatikan di %(n)s perangkat.") % {"n": removed})
+        return redirect("notifications:preferences")
     form = PreferencesForm(request.POST or None, initial=_initial(contact, request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -47,7 +51,11 @@ def preferences(request):
         )
         messages.success(request, _("Pengaturan notifikasi disimpan."))
         return redirect("notifications:preferences")
-    return render(request, "notifications/preferences.html", {"form": form, "contact": contact})
+    return render(
+        request,
+        "notifications/preferences.html",
+        {"form": form, "contact": contact, "push_devices": selectors.push_devices_of_user(request.user)},
+    )
 
 
 @rate_limit("notification-stop")

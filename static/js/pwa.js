@@ -1,5 +1,6 @@
 /* The installable app on every page (docs/pwa.md): registers /sw.js, offers a new version,
-   marks pages read offline with their fetch time, offers installing after a useful action. */
+   marks pages read offline with their fetch time, offers installing and browser notifications
+   after a useful action. */
 (function () {
   "use strict";
 
@@ -121,7 +122,118 @@
     });
   }
 
+  // Web Push opt-in (docs/notifications.md): #push-offer is rendered only after a useful action (a
+  // booking, a planting, "Kabari saya"), #push-device on the notification settings page; nothing
+  // asks for permission until the person presses "Aktifkan". "Tidak, terima kasih" = 30 days.
+  var PUSH_DISMISSED = "blitar-push-dismissed";
+  var PUSH_API = "/api/v1/push/subscriptions/";
+
+  function pushSupported() {
+    return "serviceWorker" in navigator && "PushManager" in window && "Notification" in window;
+  }
+
+  function applicationServerKey(base64url) {
+    var padded = (base64url + "===".slice((base64url.length + 3) % 4)).replace(/-/g, "+").replace(/_/g, "/");
+    var raw = window.atob(padded);
+    var bytes = new Uint8Array(raw.length);
+    for (var i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+    return bytes;
+  }
+
+  function pushApi(method, body, csrf) {
+    return fetch(PUSH_API, {
+      method: method,
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+      body: JSON.stringify(body),
+    }).then(function (response) {
+      if (!response.ok) throw new Error("push api " + response.status);
+      return response;
+    });
+  }
+
+  function currentPush() {
+    return navigator.serviceWorker.getRegistration("/").then(function (registration) {
+      return registration ? registration.pushManager.getSubscription() : null;
+    });
+  }
+
+  function pushKey() {
+    return fetch("/api/v1/push/vapid-public-key/", { credentials: "same-origin" }).then(function (response) {
+      return response.json();
+    });
+  }
+
+  function pushOn(csrf) {
+    return pushKey()
+      .then(function (key) {
+        if (!key.enabled) throw new Error("push off");
+        return window.Notification.requestPermission().then(function (permission) {
+          if (permission !== "granted") throw new Error("denied");
+          return navigator.serviceWorker.ready;
+        }).then(function (registration) {
+          return registration.pushManager.subscribe({
+            userVisibleOnly: true,
+            applicationServerKey: applicationServerKey(key.public_key),
+          });
+        });
+      })
+      .then(function (subscription) { return pushApi("POST", subscription.toJSON(), csrf); });
+  }
+
+  function pushOff(csrf) {
+    return currentPush().then(function (subscription) {
+      if (!subscription) return null;
+      return pushApi("DELETE", { endpoint: subscription.endpoint }, csrf).then(function () {
+        return subscription.unsubscribe();
+      });
+    });
+  }
+
+  // One bar or block: its text, "Aktifkan" / "Matikan" follow this device's state.
+  function pushControl(box, offer) {
+    if (!box || !pushSupported() || window.Notification.permission === "denied") return;
+    var text = box.querySelector("[data-push-text]");
+    var on = box.querySelector("[data-push-on]");
+    var off = box.querySelector("[data-push-off]");
+    var dismiss = box.querySelector("[data-push-dismiss]");
+    var csrf = box.dataset.csrf || "";
+    function state(subscribed, message) {
+      if (message) text.textContent = message;
+      on.hidden = subscribed;
+      off.hidden = !subscribed;
+      if (dismiss) dismiss.hidden = subscribed;
+    }
+    on.addEventListener("click", function () {
+      on.disabled = true;
+      pushOn(csrf).then(function () { state(true, box.dataset.done); }, function () {
+        state(false, box.dataset.error);
+      }).then(function () { on.disabled = false; });
+    });
+    off.addEventListener("click", function () {
+      pushOff(csrf).then(function () { state(false, box.dataset.off); }, function () {
+        state(true, box.dataset.error);
+      });
+    });
+    if (dismiss) {
+      dismiss.addEventListener("click", function () {
+        box.hidden = true;
+        window.localStorage.setItem(PUSH_DISMISSED, String(Date.now()));
+      });
+    }
+    var dismissed = Number(window.localStorage.getItem(PUSH_DISMISSED) || 0);
+    if (offer && Date.now() - dismissed < 30 * 864e5) return;
+    Promise.all([pushKey(), currentPush()]).then(function (found) {
+      var subscription = found[1];
+      if (!found[0].enabled || (offer && subscription)) return; // push off on the server, or already on here
+      state(Boolean(subscription), subscription ? box.dataset.done : "");
+      box.hidden = false;
+    }, function () {});
+  }
+
   markOfflineCopy();
+  pushControl(doc.getElementById("push-offer"), true);
+  pushControl(doc.getElementById("push-device"), false);
   forgetPagesOnLogout();
   listSavedPages();
   if ("serviceWorker" in navigator) {

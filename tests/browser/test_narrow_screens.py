@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from blitar_portal.accounts.roles import DISKOMINFO, HOSPITAL_STAFF, IKM_OWNER
 from ehealth.models import HospitalMembership, Service
+from ehealth.services import bed_alert_create
 from tests.ehealth.conftest import make_hospital, open_all_week, set_beds
 from tests.ehealth.privacy_helpers import make_request
 from tests.factories import UserFactory
@@ -71,6 +72,9 @@ def portal(transactional_db):
         campaign=campaign,
     )
     services_community.membership_join(community=community, user=planter, listed=True)  # the member list and forms
+    alert = bed_alert_create(
+        bed_class="ICU", phone="081234567890", consents=["whatsapp"], kecamatans=[wlingi.kecamatan]
+    )
     clerk = UserFactory(username="dina", groups=[HOSPITAL_STAFF], is_staff=True)
     HospitalMembership.objects.create(user=clerk, hospital=wlingi)
     analyst = UserFactory(username="alice", groups=[DISKOMINFO], is_staff=True)
@@ -81,6 +85,8 @@ def portal(transactional_db):
             "/kesehatan/rs/rsud-wlingi/",
             "/kesehatan/permohonan/baru/",
             f"/kesehatan/permohonan/{ticket.code}/",
+            "/kesehatan/kabari/",
+            f"/kesehatan/kabari/{alert.token}/",
             "/ikm/",
             "/ikm/cari/?q=keripik",
             f"/ikm/produk/{product.slug}/",
@@ -116,7 +122,12 @@ def portal(transactional_db):
             "/ikm/toko-saya/sertifikat/",
             "/ikm/toko-saya/program/",
         ],
-        clerk: ["/admin/", "/admin/ehealth/servicerequest/", "/admin/ehealth/hospital/"],
+        clerk: [
+            "/admin/",
+            "/admin/ehealth/servicerequest/",
+            "/admin/ehealth/hospital/",
+            "/kesehatan/petugas/rsud-wlingi/",
+        ],
         analyst: [
             "/dasbor/",
             "/dasbor/kesehatan/",

@@ -1,19 +1,37 @@
 """A whole clinic day: 20 bookings across two services, check-ins, calls, skips, no-shows, service.
 At every step the public display (JSON), the tracking page and the API say the same thing, and
-the estimated time follows the pace the desk actually keeps."""
+the estimated time follows the pace the desk actually keeps. The notifications go the real way:
+committed outbox rows, a real Celery worker (tests/conftest.py `celery_worker`) sending them to the
+local WhatsApp Cloud API server; each "turn is near" reaches it once."""
 
 import datetime
 import re
+import time
 
 import pytest
 from django.utils import timezone
 
+from blitar_portal.notifications.models import Notification
 from ehealth import selectors, services
 from ehealth.models import Service, ServiceRequest
 
 from .conftest import open_all_week
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.celery]
+
+
+@pytest.fixture(autouse=True)
+def _notify_at_any_hour(settings):
+    settings.NOTIFICATIONS_QUIET_HOURS = "off"  # status messages are not urgent; the test runs at any hour
+
+
+def wait_for(predicate, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
 
 
 def today_at(hour, minute=0):
@@ -23,15 +41,16 @@ def today_at(hour, minute=0):
     )
 
 
-def book(service, name):
+def book(service, name, n):
     request, _w = services.service_request_create(
         service=service,
         visit_date=timezone.localdate(),
         name=name,
         nik="3505014101900001",
-        phone="081234567890",
+        phone=f"0812345678{n:02d}",
         complaint="Kontrol",
         consent=True,
+        notify_channels=["whatsapp"],
     )
     return request
 
@@ -68,11 +87,14 @@ def day(hospital):
     anak = open_all_week(
         Service.objects.create(hospital=hospital, name="Poli Anak Sehat", daily_quota=30, avg_service_minutes=15)
     )
-    booked = {"umum": [book(umum, f"U{i}") for i in range(12)], "anak": [book(anak, f"A{i}") for i in range(8)]}
+    booked = {
+        "umum": [book(umum, f"U{i}", i) for i in range(12)],
+        "anak": [book(anak, f"A{i}", 50 + i) for i in range(8)],
+    }
     return umum, anak, booked
 
 
-def test_a_clinic_day(client, day):
+def test_a_clinic_day(whatsapp_api, celery_worker, client, day):
     umum, anak, booked = day
     u, a = booked["umum"], booked["anak"]
     assert [r.queue_number for r in u] == list(range(1, 13)) and [r.queue_number for r in a] == list(range(1, 9))
@@ -142,3 +164,13 @@ def test_a_clinic_day(client, day):
     assert ServiceRequest.objects.get(pk=sixth.pk).status == ServiceRequest.Status.TIDAK_HADIR
     assert services.queue_call_next(service=umum, now=today_at(10, 40)) is None  # 3 never arrived
     assert_agree(client, a[5])
+
+    # The worker sent every message; each "turn is near" reached the Cloud API server exactly once.
+    assert wait_for(lambda: not Notification.objects.exclude(state__in=Notification.FINISHED).exists())
+    assert not Notification.objects.filter(state="failed").exists()
+    near = [c.json["to"] for c in whatsapp_api.requests if c.json["template"]["name"] == "ehealth_turn_near"]
+    told = ServiceRequest.objects.filter(turn_near_at__isnull=False)
+    assert len(near) == len(set(near)) == told.count() >= 10
+    assert set(near) == {r.notification_contact.phone.lstrip("+") for r in told.select_related("notification_contact")}
+    received = [c for c in whatsapp_api.requests if c.json["template"]["name"] == "ehealth_request_received"]
+    assert len(received) == 20

@@ -26,6 +26,10 @@ PAYLOAD = {
     "name": "Budi",
     "qty": "7",
     "url": "http://127.0.0.1:8000/x/",
+    "bed_class": "ICU",
+    "hours": "24",
+    "renew_url": "http://127.0.0.1:8000/p/",
+    "cancel_url": "http://127.0.0.1:8000/b/",
 }
 
 

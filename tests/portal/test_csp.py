@@ -115,6 +115,8 @@ def test_public_pages_and_api_docs_send_a_strict_policy_and_need_no_inline_code(
         "/kesehatan/permohonan/cari/?kode=salah",
         f"/kesehatan/antrean/{content['hospital'].slug}/",
         f"/kesehatan/antrean/{content['hospital'].slug}/check-in/",
+        "/kesehatan/kabari/",
+        f"/kesehatan/kabari/?rs={content['hospital'].slug}&kelas=ICU",
         "/ikm/",
         "/ikm/cari/?q=keripik",
         f"/ikm/toko/{content['shop'].slug}/",
