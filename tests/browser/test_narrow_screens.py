@@ -57,6 +57,16 @@ def portal(transactional_db):
         community=community,
         campaign=campaign,
     )
+    verified = Planting.objects.create(
+        user=planter,
+        point=desa.geom.point_on_surface,
+        kecamatan=desa.kecamatan,
+        desa=desa,
+        species=Species.objects.get(slug="mahoni"),
+        planted_on=today - timedelta(days=30),
+        community=community,
+        status="verified",
+    )
     clerk = UserFactory(username="dina", groups=[HOSPITAL_STAFF], is_staff=True)
     HospitalMembership.objects.create(user=clerk, hospital=wlingi)
     analyst = UserFactory(username="alice", groups=[DISKOMINFO], is_staff=True)
@@ -78,6 +88,7 @@ def portal(transactional_db):
             "/tanam/kampanye/",
             "/tanam/kampanye/sabuk-hijau/",
             "/tanam/peringkat/",
+            f"/tanam/pohon/{verified.pk}/",
             "/privasi/",
             "/akun/masuk/",
             "/akun/daftar/",
