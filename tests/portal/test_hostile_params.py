@@ -67,6 +67,8 @@ def _path_args(rows):
         "ikm:shop": {"slug": rows.shop.slug},
         "tanam:detail": {"pk": rows.planting.pk},
         "tanam:edit": {"pk": rows.planting.pk},
+        "tanam:public": {"pk": rows.planting.pk},
+        "tanam:public-observation-photo": {"pk": rows.planting.pk, "observation_id": 999_999},
         "tanam:community": {"slug": rows.community.slug},
         "tanam:campaign": {"slug": rows.campaign.slug},
         "dashboard:section": {"slug": "kesehatan"},
