@@ -166,7 +166,7 @@ def test_hospital_marker_popup_shows_the_name_as_text(watched, hostile):
     for hospital in hostile["hospitals"]:
         url = f"/kesehatan/rs/{hospital.slug}/"
         visit(page, url)
-        page.locator(".leaflet-marker-icon").click()
+        page.locator(".leaflet-marker-pane .leaflet-marker-icon").click()  # not the base map's hospital marks
         popup = page.locator(".leaflet-popup-content")
         assert popup.inner_text() == hospital.name
         assert_inert(page, f"{url} popup", shown=(hospital.name,))
@@ -179,7 +179,7 @@ def test_tanam_map_popups_show_names_as_text(watched, hostile):
     page.locator("#tanam-map").scroll_into_view_if_needed()
     point = hostile["plantings"][0].point
     centre = [point.y, point.x + 0.0003]  # between the two pins
-    pins = page.locator("path.tanam-pin")
+    pins = page.locator(".leaflet-marker-pane .tanam-pin")
     seen = []
     for i in range(2):
         # Back to the same still view before each click (an open popup pans the map), and wait
