@@ -583,21 +583,27 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
 MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_PIXELS", 40_000_000)
 
 # --- Maps ---------------------------------------------------------------------
-MAP_TILES_URL = env("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-MAP_TILES_ATTRIBUTION = env(
-    "MAP_TILES_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
-)
+# The base of every map (docs/maps.md). Empty (the default): the built-in base map drawn from the
+# portal's own data (regency, kecamatan and desa boundaries with names, hospitals), which needs no
+# tile server and no internet. Set a tile URL template ({z}/{x}/{y}) to draw tiles under it instead,
+# e.g. the national geoportal's basemap (Badan Informasi Geospasial), a self-hosted tile server or a
+# commercial provider, with its MAP_TILES_ATTRIBUTION; the tile host is added to the CSP's img-src.
+# When tiles fail to load, maps fall back to the built-in base map.
+MAP_TILES_URL = env("MAP_TILES_URL", "")
+MAP_TILES_ATTRIBUTION = env("MAP_TILES_ATTRIBUTION", "")
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (-8.1, 112.25),
     "DEFAULT_ZOOM": 11,
     "MIN_ZOOM": 8,
     "MAX_ZOOM": 19,
     "SPATIAL_EXTENT": (111.85, -8.45, 112.6, -7.85),
-    "TILES": [("OpenStreetMap", MAP_TILES_URL, {"attribution": MAP_TILES_ATTRIBUTION, "maxZoom": 19})]
+    "TILES": [("Peta dasar", MAP_TILES_URL, {"attribution": MAP_TILES_ATTRIBUTION, "maxZoom": 19})]
     if MAP_TILES_URL
     else [],
     "RESET_VIEW": False,
     "NO_GLOBALS": False,
+    # The built-in base map's and the controls' styles, on every map (pages and admin widgets).
+    "PLUGINS": {"portal-basemap": {"css": ["css/leaflet-basemap.css"], "auto-include": True}},
 }
 
 # --- E-Health feeds ---------------------------------------------------------------

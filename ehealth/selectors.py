@@ -5,6 +5,7 @@ Owner filtering lives here once: `hospitals_for_user(user)` and the
 """
 
 import datetime
+import json
 import re
 import time
 from collections.abc import Iterable, Iterator
@@ -911,3 +912,29 @@ def free_beds_by_class(beds: Iterable[BedClass]) -> dict[str, int]:
         free[bed.code] = free.get(bed.code, 0) + bed.available
         free[BedAlert.ANY_CLASS] += bed.available
     return free
+
+
+# --- Hospitals on the built-in base map (static/js/leaflet-maps.js) -----------------------------
+
+HOSPITALS_MAP_CACHE_KEY = "ehealth:hospitals-map:v1"
+HOSPITALS_MAP_SECONDS = 600
+
+
+def hospitals_map_geojson() -> str:
+    """Every public hospital with a location as GeoJSON points {name, url} (cached ten minutes)."""
+    from django.urls import reverse
+
+    def build() -> str:
+        rows = Hospital.objects.filter(is_active=True, location__isnull=False).only("name", "slug", "location")
+        features = [
+            {
+                "type": "Feature",
+                "properties": {"name": h.name, "url": reverse("ehealth:hospital_detail", args=[h.slug])},
+                "geometry": {"type": "Point", "coordinates": [round(point.x, 5), round(point.y, 5)]},
+            }
+            for h in rows.order_by("name")
+            if (point := h.location) is not None
+        ]
+        return json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))
+
+    return str(cache.get_or_set(HOSPITALS_MAP_CACHE_KEY, build, HOSPITALS_MAP_SECONDS))

@@ -7,6 +7,7 @@ app_name = "ehealth"
 urlpatterns = [
     path("", views.board, name="board"),
     path("rs/<slug:slug>/", views.hospital_detail, name="hospital_detail"),
+    path("rs.geojson", views.hospitals_geojson, name="hospitals_geojson"),
     path("permohonan/baru/", views.request_new, name="request_new"),
     path("permohonan/cari/", views.request_lookup, name="request_lookup"),
     path("permohonan/saya/", views.my_requests, name="my_requests"),

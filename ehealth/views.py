@@ -174,6 +174,14 @@ def _board_results(request, filters, point):
 
 
 @require_GET
+@require_GET
+def hospitals_geojson(request):
+    """The hospitals layer of the built-in base map (static/js/leaflet-maps.js)."""
+    response = HttpResponse(selectors.hospitals_map_geojson(), content_type="application/geo+json")
+    response["Cache-Control"] = f"public, max-age={selectors.HOSPITALS_MAP_SECONDS}"
+    return response
+
+
 def hospital_detail(request, slug):
     hospital = selectors.hospital_public(slug)
     if hospital is None:

@@ -114,6 +114,52 @@ def surviving_planting_sql(table: str = "tanam_planting", today: date | None = N
     return f"{public_planting_sql(table)} AND {table}.condition = '{alive}' AND {table}.last_observed_on >= '{since}'"
 
 
+def planting_is_public(planting: Planting) -> bool:
+    """Whether the planting has a public page (PUBLIC_PLANTING, read from the database)."""
+    return plantings_public().filter(pk=planting.pk).exists()
+
+
+def planting_public_or_404(pk: int) -> Planting:
+    """A verified planting for its public page (anyone); a pending or rejected one is 404 for everyone."""
+    planting = (
+        plantings_public().select_related("species", "kecamatan", "desa", "community", "campaign").filter(pk=pk).first()
+    )
+    if planting is None:
+        raise Http404(_("Penanaman tidak ditemukan."))
+    return planting
+
+
+def planting_photo_timeline(planting: Planting) -> list[dict[str, Any]]:
+    """The planting's photos over time, oldest first: the photo taken at planting, then each
+    monitoring visit's photo ({"date", "url", "condition", "height_m"}). For a public planting."""
+    timeline: list[dict[str, Any]] = []
+    first = photo_url(planting, "card")
+    if first:
+        timeline.append({"date": planting.planted_on, "url": first, "condition": "", "height_m": None})
+    for observation in planting.observations.exclude(photo="").order_by("observed_on", "id"):
+        timeline.append(
+            {
+                "date": observation.observed_on,
+                "url": reverse("tanam:public-observation-photo", args=[planting.pk, observation.pk]),
+                "condition": observation.get_condition_display(),
+                "height_m": observation.height_m,
+            }
+        )
+    return timeline
+
+
+def observation_photo_public_or_404(pk: int, observation_id: int) -> Any:
+    """The (sanitized) photo file of a monitoring visit of a public planting; 404 otherwise."""
+    observation = (
+        Observation.objects.filter(planting__in=plantings_public(), planting_id=pk, pk=observation_id)
+        .exclude(photo="")
+        .first()
+    )
+    if observation is None:
+        raise Http404(_("Foto tidak ditemukan."))
+    return observation.photo
+
+
 def plantings_photos_visible_to(user: User) -> QuerySet[Planting]:
     """The plantings whose photos `user` may load: every public one, their own, all for Diskominfo staff."""
     if is_diskominfo(user):

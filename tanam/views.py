@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
@@ -170,6 +171,7 @@ def planting_detail(request, pk):
         "survival": selectors.planting_survival(planting),
         "observations": selectors.observations_for(planting),
         "photo": selectors.photo_url(planting, "large"),
+        "is_public": selectors.planting_is_public(planting),
         "form": form,
     }
     return render(request, "tanam/detail.html", context)
@@ -192,6 +194,31 @@ def planting_check(request, pk):
             return redirect("tanam:detail", pk=planting.pk)
     context = {"planting": planting, "survival": selectors.planting_survival(planting), "form": form}
     return render(request, "tanam/check.html", context)
+
+
+@require_http_methods(["GET", "HEAD"])
+def planting_public(request, pk):
+    """The public page of a verified planting (shareable; Open Graph tags); anything else is 404."""
+    planting = selectors.planting_public_or_404(pk)
+    og_photo = selectors.photo_url(planting, "large")
+    context = {
+        "planting": planting,
+        "survival": selectors.planting_survival(planting),
+        "observations": selectors.observations_for(planting),
+        "timeline": selectors.planting_photo_timeline(planting),
+        "og_image": request.build_absolute_uri(og_photo or static("img/pwa/icon-512.png")),
+        "og_url": request.build_absolute_uri(reverse("tanam:public", args=[planting.pk])),
+    }
+    return render(request, "tanam/public.html", context)
+
+
+@require_http_methods(["GET", "HEAD"])
+def observation_photo(request, pk, observation_id):
+    """A monitoring visit's photo (sanitized at upload: no metadata) of a public planting; 404 otherwise."""
+    photo = selectors.observation_photo_public_or_404(pk, observation_id)
+    response = FileResponse(photo.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -30,3 +30,21 @@ def parse_point(lat, lon):
     if minx <= lat_f <= maxx and miny <= lon_f <= maxy:
         raise ValidationError(_("Lintang dan bujur tampaknya tertukar."), code="swapped")
     return Point(lon_f, lat_f, srid=4326)
+
+
+def map_links(lat: float, lon: float, label: str = "") -> dict[str, str]:
+    """ "Petunjuk arah" / "Buka di peta" links for a point (templates: partials/geo_links.html).
+
+    `geo` opens the phone's own map app (RFC 5870, with a `q=` pin so Android apps drop a marker);
+    `directions` asks Google Maps for a route from where the person is; `google` and `osm` show the point.
+    """
+    from urllib.parse import quote
+
+    at = f"{lat:.6f},{lon:.6f}"
+    pin = f"{at}({label})" if label else at
+    return {
+        "geo": f"geo:{at}?q={quote(pin, safe=',()')}",
+        "directions": f"https://www.google.com/maps/dir/?api=1&destination={at}",
+        "google": f"https://www.google.com/maps/search/?api=1&query={at}",
+        "osm": f"https://www.openstreetmap.org/?mlat={lat:.6f}&mlon={lon:.6f}#map=17/{lat:.6f}/{lon:.6f}",
+    }

@@ -99,3 +99,82 @@ def kecamatan_outlines_geojson() -> str:
 
 def regions_loaded() -> bool:
     return Kecamatan.objects.exists()
+
+
+# --- The built-in base map (static/js/leaflet-maps.js draws it under every map) --------------
+# Two levels of detail, each served as small GeoJSON bodies built from the regions tables and cached:
+# "kabupaten" for regency zooms (regency outline, kecamatan outlines and name points, one body) and
+# "desa" for street zooms (desa outlines and name points, one body per kecamatan, so a street view
+# fetches the one or two kecamatan it shows). The value is the simplification tolerance in degrees
+# (0.001 ≈ 110 m, below a pixel at zoom 11; 0.0001 ≈ 11 m). Coordinates keep 5 decimals (~1 m).
+BASEMAP_DETAILS: dict[str, float] = {"kabupaten": 0.001, "desa": 0.0001}
+BASEMAP_CACHE_KEY = "regions:basemap:v1:{detail}"
+BASEMAP_DESA_CACHE_KEY = "regions:basemap:v1:desa:{code}"
+
+_BASEMAP_SQL = {
+    "kabupaten": """
+        SELECT 'kabupaten', code, name, '', ST_AsGeoJSON(ST_SimplifyPreserveTopology(geom, %(tol)s), 5), NULL, NULL,
+               NULL::box2d
+          FROM regions_regency
+        UNION ALL
+        SELECT 'kecamatan', code, name, '', ST_AsGeoJSON(ST_SimplifyPreserveTopology(geom, %(tol)s), 5),
+               ST_X(ST_PointOnSurface(geom)), ST_Y(ST_PointOnSurface(geom)), Box2D(geom)
+          FROM regions_kecamatan
+         ORDER BY 2
+    """,
+    "desa": """
+        SELECT 'desa', d.code, d.name, d.kind, ST_AsGeoJSON(ST_SimplifyPreserveTopology(d.geom, %(tol)s), 5),
+               ST_X(ST_PointOnSurface(d.geom)), ST_Y(ST_PointOnSurface(d.geom)), NULL::box2d
+          FROM regions_desa d JOIN regions_kecamatan k ON k.id = d.kecamatan_id
+         WHERE k.code = %(kecamatan)s
+         ORDER BY 2
+    """,
+}
+
+
+def basemap_geojson(detail: str, *, kecamatan: str = "") -> str | None:
+    """The base map's features of one level of detail (a key of BASEMAP_DETAILS) as GeoJSON text;
+    "desa" takes the code of one kecamatan (None when there is no such kecamatan).
+
+    Each feature: properties {"level": kabupaten|kecamatan|desa, "code", "name", "kind",
+    "label": [lon, lat] inside the area (a point on its surface), or null}; kecamatan features
+    also carry "bbox" [west, south, east, north], so the map knows which desa bodies to fetch."""
+    from django.db import connection
+
+    if detail == "desa" and not Kecamatan.objects.filter(code=kecamatan).exists():
+        return None
+    params: dict[str, float | str] = {"tol": BASEMAP_DETAILS[detail], "kecamatan": kecamatan}
+
+    def build() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute(_BASEMAP_SQL[detail], params)
+            rows = cursor.fetchall()
+        parts = []
+        for level, code, name, kind, geometry, x, y, box in rows:
+            properties: dict[str, Any] = {
+                "level": level,
+                "code": code,
+                "name": name,
+                "kind": kind,
+                "label": [round(x, 5), round(y, 5)] if x is not None else None,
+            }
+            if box:  # "BOX(west south,east north)"
+                corners = box[4:-1].replace(",", " ").split()
+                properties["bbox"] = [round(float(v), 5) for v in corners]
+            parts.append(
+                '{"type":"Feature","properties":'
+                + json.dumps(properties, separators=(",", ":"))
+                + ',"geometry":'
+                + geometry
+                + "}"
+            )
+        return '{"type":"FeatureCollection","features":[' + ",".join(parts) + "]}"
+
+    key = BASEMAP_DESA_CACHE_KEY.format(code=kecamatan) if detail == "desa" else BASEMAP_CACHE_KEY.format(detail=detail)
+    return cast(str, cache.get_or_set(key, build, OUTLINE_CACHE_SECONDS))
+
+
+def basemap_cache_keys() -> list[str]:
+    """Every cache key of the base map (emptied by load_regions)."""
+    codes = Kecamatan.objects.values_list("code", flat=True)
+    return [BASEMAP_CACHE_KEY.format(detail="kabupaten")] + [BASEMAP_DESA_CACHE_KEY.format(code=c) for c in codes]

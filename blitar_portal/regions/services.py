@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from .models import Desa, Kecamatan, Regency
-from .selectors import METRIC_SRID
+from .selectors import METRIC_SRID, basemap_cache_keys
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 REGENCY_CODE = "35.05"
@@ -69,5 +69,5 @@ def regions_load(*, data_dir: Any = DATA_DIR) -> dict[str, int]:
     Regency.objects.update_or_create(
         code=REGENCY_CODE, defaults={"name": REGENCY_NAME, "geom": outline, "area_km2": _area_km2(outline)}
     )
-    cache.delete_many(["regions:regency-outline:v1", "regions:kecamatan-outlines:v1"])
+    cache.delete_many(["regions:regency-outline:v1", "regions:kecamatan-outlines:v1"] + basemap_cache_keys())
     return {"kecamatan": len(kecamatan_by_code), "desa": Desa.objects.count()}

@@ -11,7 +11,7 @@ const PRECACHE_URLS = {{ precache }};
 const OFFLINE_URL = {{ offline_url }};
 // Never stored: the admin, sign-in and account pages, the API, personal data behind a code.
 const NOT_STORED = [/^\/admin\//, /^\/akun\//, /^\/api\//, /\/data-saya\//, /^\/i18n\//, /^\/sw\.js$/];
-const OUTLINES = [/^\/wilayah\//, /^\/tanam\/wilayah\.geojson$/];
+const OUTLINES = [/^\/wilayah\//, /^\/tanam\/wilayah\.geojson$/, /^\/kesehatan\/rs\.geojson$/];
 
 importScripts({{ outbox_js }});
 

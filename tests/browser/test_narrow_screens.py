@@ -75,6 +75,16 @@ def portal(transactional_db):
     alert = bed_alert_create(
         bed_class="ICU", phone="081234567890", consents=["whatsapp"], kecamatans=[wlingi.kecamatan]
     )
+    verified = Planting.objects.create(
+        user=planter,
+        point=desa.geom.point_on_surface,
+        kecamatan=desa.kecamatan,
+        desa=desa,
+        species=Species.objects.get(slug="mahoni"),
+        planted_on=today - timedelta(days=30),
+        community=community,
+        status="verified",
+    )
     clerk = UserFactory(username="dina", groups=[HOSPITAL_STAFF], is_staff=True)
     HospitalMembership.objects.create(user=clerk, hospital=wlingi)
     analyst = UserFactory(username="alice", groups=[DISKOMINFO], is_staff=True)
@@ -98,6 +108,7 @@ def portal(transactional_db):
             "/tanam/kampanye/",
             "/tanam/kampanye/sabuk-hijau/",
             "/tanam/peringkat/",
+            f"/tanam/pohon/{verified.pk}/",
             "/privasi/",
             "/akun/masuk/",
             "/akun/daftar/",

@@ -166,7 +166,7 @@ def test_hospital_marker_popup_shows_the_name_as_text(watched, hostile):
     for hospital in hostile["hospitals"]:
         url = f"/kesehatan/rs/{hospital.slug}/"
         visit(page, url)
-        page.locator(".leaflet-marker-icon").click()
+        page.locator(".leaflet-marker-pane .leaflet-marker-icon").click()  # not the base map's hospital marks
         popup = page.locator(".leaflet-popup-content")
         assert popup.inner_text() == hospital.name
         assert_inert(page, f"{url} popup", shown=(hospital.name,))
@@ -179,7 +179,7 @@ def test_tanam_map_popups_show_names_as_text(watched, hostile):
     page.locator("#tanam-map").scroll_into_view_if_needed()
     point = hostile["plantings"][0].point
     centre = [point.y, point.x + 0.0003]  # between the two pins
-    pins = page.locator("path.tanam-pin")
+    pins = page.locator(".leaflet-marker-pane .tanam-pin")
     seen = []
     for i in range(2):
         # Back to the same still view before each click (an open popup pans the map), and wait
@@ -280,7 +280,7 @@ def test_strict_policy_reports_no_violation_and_maps_still_work(watched, hostile
         visit(page, url)
         check(url)
     visit(page, f"/kesehatan/rs/{hostile['hospitals'][0].slug}/")
-    page.locator("#hospitalmap .leaflet-marker-icon").wait_for()
+    page.locator("#hospitalmap .leaflet-marker-pane .leaflet-marker-icon").wait_for()
     check("hospital map")
     visit(page, "/tanam/")
     page.wait_for_function("() => document.getElementById('tanam-map-wrap').dataset.loaded !== undefined")
@@ -302,14 +302,14 @@ def test_strict_policy_reports_no_violation_and_maps_still_work(watched, hostile
     visit(page, "/tanam/daftar/")
     page.locator("#register-map.leaflet-container").wait_for()
     page.locator("#register-map").click()
-    page.locator("#register-map .leaflet-marker-icon").wait_for()  # tap to place still works
+    page.locator("#register-map .leaflet-marker-pane .leaflet-marker-icon").wait_for()  # tap to place still works
     assert page.locator("#id_lat").input_value()
     check("planting form map")
     page.context.clear_cookies()
     login(hostile["shops"][0].owner)
     visit(page, "/ikm/toko-saya/profil/")
     page.locator(".leaflet-draw-draw-marker").wait_for()  # the geometry widget's draw toolbar
-    page.locator(".leaflet-container .leaflet-marker-icon").wait_for()  # the stored shop location
+    page.locator(".leaflet-container .leaflet-marker-pane .leaflet-marker-icon").wait_for()  # the stored shop location
     check("shop form widget")
     page.context.clear_cookies()
     login(alice)
@@ -317,5 +317,5 @@ def test_strict_policy_reports_no_violation_and_maps_still_work(watched, hostile
     check("dashboard")
     visit(page, f"/admin/ikm/shop/{hostile['shops'][0].pk}/change/")
     page.locator(".leaflet-draw-draw-marker").wait_for()
-    page.locator(".leaflet-container .leaflet-marker-icon").wait_for()
+    page.locator(".leaflet-container .leaflet-marker-pane .leaflet-marker-icon").wait_for()
     check("admin map widget")

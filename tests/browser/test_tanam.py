@@ -101,7 +101,7 @@ def test_register_verify_and_see_on_map_and_cover(page, tanam_data, celery_worke
     page.evaluate(
         "([lat, lon]) => window['leafletmaptanam-map'].setView([lat, lon], 18, {animate: false})", [point.y, point.x]
     )
-    pin = page.locator("path.tanam-pin")
+    pin = page.locator(".leaflet-marker-pane .tanam-pin")
     pin.first.wait_for(timeout=20_000)
     pin.first.click(force=True)
     popup = page.locator(".leaflet-popup-content")

@@ -45,7 +45,7 @@ def test_register_pin_is_labelled_in_english(browser, live_server, regions, bob,
         page.locator("#register-map.leaflet-container").wait_for()
         box = page.locator("#register-map").bounding_box()
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-        marker = page.locator(".leaflet-marker-icon").first
+        marker = page.locator(".leaflet-marker-pane .leaflet-marker-icon").first
         marker.wait_for()
         assert marker.get_attribute("title") == "Planting point"
     finally:

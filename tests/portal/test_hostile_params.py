@@ -73,6 +73,8 @@ def _path_args(rows):
         "tanam:detail": {"pk": rows.planting.pk},
         "tanam:edit": {"pk": rows.planting.pk},
         "tanam:check": {"pk": rows.planting.pk},
+        "tanam:public": {"pk": rows.planting.pk},
+        "tanam:public-observation-photo": {"pk": rows.planting.pk, "observation_id": 999_999},
         "tanam:community": {"slug": rows.community.slug},
         "tanam:community-join": {"slug": rows.community.slug},
         "tanam:community-leave": {"slug": rows.community.slug},

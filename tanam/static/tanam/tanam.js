@@ -34,11 +34,12 @@
     var status = document.getElementById("tanam-map-status");
     var layer = L.layerGroup().addTo(map);
     var seq = 0;
-    drawOutlines(map, wrap.dataset.outlinesUrl);
+    if (!map._builtInBase) { drawOutlines(map, wrap.dataset.outlinesUrl); }  /* the built-in base has them */
 
+    /* Clusters and pins are at least 44 px to tap (WCAG 2.5.5); a pin's visible dot is smaller. */
     function clusterMarker(f, latlng) {
       var trees = f.properties.trees;
-      var size = trees < 100 ? 34 : trees < 10000 ? 42 : 52;
+      var size = trees < 100 ? 44 : trees < 10000 ? 50 : 58;
       var label = trees >= 10000 ? Math.round(trees / 1000) + "k" : String(trees);
       var marker = L.marker(latlng, {
         icon: L.divIcon({ className: "tanam-cluster", html: el("span", {}, [label]), iconSize: [size, size] }),
@@ -48,9 +49,11 @@
       return marker;
     }
 
+    function publicUrl(id) { return wrap.dataset.publicUrl.replace(/0\/$/, id + "/"); }
+
     function pinMarker(f, latlng) {
       var p = f.properties;
-      var content = el("div", {}, [
+      var content = el("div", { "class": "tanam-popup" }, [
         el("strong", {}, [p.species || ""]), " ", el("em", {}, [p.scientific_name || ""]), el("br"),
         p.trees + " " + wrap.dataset.labelTrees + " · " + wrap.dataset.labelPlanted + " " + (p.planted_on || "")
       ]);
@@ -58,10 +61,15 @@
       if (p.photo) {
         var img = el("img", { alt: "", width: "160" });
         img.src = p.photo;
-        content.append(el("br"), img);
+        content.append(img);
       }
-      return L.circleMarker(latlng, { radius: 7, color: "#074536", fillColor: "#2e9e6b", fillOpacity: 0.9, className: "tanam-pin" })
-        .bindPopup(content);
+      content.append(el("a", { href: publicUrl(f.id), "class": "tanam-popup-link" }, [wrap.dataset.labelOpen]));
+      var marker = L.marker(latlng, {
+        icon: L.divIcon({ className: "tanam-pin", html: el("span", { "class": "tanam-pin-dot" }), iconSize: [44, 44] }),
+        title: p.species || "", alt: p.species || "", keyboard: true
+      });
+      marker.featureId = f.id;
+      return marker.bindPopup(content, { autoPan: true, keepInView: true, autoPanPadding: [16, 16] });
     }
 
     function refresh() {
@@ -72,8 +80,12 @@
       var mine = ++seq;
       getJSON(url).then(function (data) {
         if (mine !== seq) { return; }
-        layer.clearLayers();
+        /* The pin whose popup is open stays (the move may be the popup's own auto-pan): removing it
+           would close the popup under the reader's finger. */
+        var kept = null;
+        layer.eachLayer(function (l) { if (l.isPopupOpen && l.isPopupOpen()) { kept = l; } else { layer.removeLayer(l); } });
         L.geoJSON(data, {
+          filter: function (f) { return !(kept && kept.featureId === f.id && !f.properties.cluster); },
           pointToLayer: function (f, latlng) { return f.properties.cluster ? clusterMarker(f, latlng) : pinMarker(f, latlng); }
         }).eachLayer(function (l) { layer.addLayer(l); });
         wrap.dataset.loaded = data.kind;
@@ -91,7 +103,7 @@
     var note = document.getElementById("location-note"), button = document.getElementById("use-my-location");
     var warnAt = Number(button.dataset.warnAt || 30);
     var marker = null, circle = null;
-    drawOutlines(map, button.dataset.outlinesUrl);
+    if (!map._builtInBase) { drawOutlines(map, button.dataset.outlinesUrl); }
 
     function place(latlng, how, acc) {
       if (!marker) {
