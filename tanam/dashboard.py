@@ -46,6 +46,9 @@ SURVIVAL = "tanam.survival"  # snapshot: survival rate, regency-wide
 SURVIVAL_YEARS = "tanam.survival_years"  # snapshot: monitored and alive per planting year and kecamatan
 BACKLOG_KECAMATAN = "tanam.backlog_kecamatan"  # snapshot: pending plantings per kecamatan and their age
 
+# The programme began in 2016 (its sarasehan in March, `demo.START`): the dashboard reaches back to
+# the start of that year, yearly and monthly (`blitar_portal.dashboard.services.HISTORY_START`).
+STARTED = datetime.date(2016, 1, 1)
 METRICS = [TREES, PLANTINGS, SPECIES, COMMUNITY]
 SNAPSHOTS = [SUMMARY, CANOPY, SURVIVAL, SURVIVAL_YEARS, BACKLOG_KECAMATAN]
 PER_MONTH = {"species": SPECIES, "community": COMMUNITY}
@@ -296,6 +299,7 @@ def _per_period(ctx: Context) -> Figure:
             _("Penanaman terverifikasi per hari"),
             _("Penanaman terverifikasi per minggu"),
             _("Penanaman terverifikasi per bulan"),
+            _("Penanaman terverifikasi per tahun"),
         ),
         columns=[_("Tanggal"), _("Pohon"), _("Titik tanam")],
         rows=rows,
