@@ -301,7 +301,7 @@ def _per_period(ctx: Context) -> Figure:
             _("Penanaman terverifikasi per bulan"),
             _("Penanaman terverifikasi per tahun"),
         ),
-        columns=[_("Tanggal"), _("Pohon"), _("Titik tanam")],
+        columns=[per_bucket(f, _("Tanggal"), _("Minggu"), _("Bulan"), _("Tahun")), _("Pohon"), _("Titik tanam")],
         rows=rows,
         chart="bar",
         computed_at=ctx.freshness["computed_at"],

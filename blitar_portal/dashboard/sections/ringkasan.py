@@ -88,7 +88,12 @@ def _activity(ctx):
         title=per_bucket(
             f, _("Aktivitas per hari"), _("Aktivitas per minggu"), _("Aktivitas per bulan"), _("Aktivitas per tahun")
         ),
-        columns=[_("Tanggal"), _("Permohonan layanan"), _("IKM terverifikasi"), _("Titik tanam")],
+        columns=[
+            per_bucket(f, _("Tanggal"), _("Minggu"), _("Bulan"), _("Tahun")),
+            _("Permohonan layanan"),
+            _("IKM terverifikasi"),
+            _("Titik tanam"),
+        ],
         rows=[
             [label_of(f, b), a, b2, c]
             for (b, a), (_b, b2), (_c, c) in zip(
