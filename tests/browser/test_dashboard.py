@@ -7,7 +7,6 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from blitar_portal.lib import l10n
-
 from tests.dashboard.conftest import make_dataset, refresh
 
 pytestmark = pytest.mark.browser
