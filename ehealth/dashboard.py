@@ -28,6 +28,7 @@ from blitar_portal.dashboard.sections import (
     snapshot_time,
 )
 from blitar_portal.lib.dates import local_midnight
+from blitar_portal.lib.l10n import PeriodLabel
 
 from .feeds import CLASS_LABELS
 from .models import Hospital, ServiceRequest, SyncRun
@@ -382,7 +383,7 @@ def _bor(ctx: Context) -> Figure:
     # A month's bed-days are stored summed (daily rows: recent days only).
     capacity, occupied = (BED_CAPACITY_MONTH, BED_OCCUPIED_MONTH) if f.monthly else (BED_CAPACITY, BED_OCCUPIED)
     codes = sorted(m.dimensions(capacity), key=_class_label)
-    columns = [per_bucket(f, _("Tanggal"), _("Minggu"), _("Bulan"))] + [_class_label(c) for c in codes]
+    columns = [per_bucket(f, _("Tanggal"), _("Minggu"), _("Bulan"), _("Tahun"))] + [_class_label(c) for c in codes]
     per_code = [m.ratio_series(occupied, capacity, dimension=c, monthly_metric=f.monthly) for c in codes]
     rows = (
         [[label_of(f, b)] + [series[i][1] for series in per_code] for i, b in enumerate(f.buckets())] if codes else []
@@ -394,6 +395,7 @@ def _bor(ctx: Context) -> Figure:
             _("Tingkat hunian tempat tidur (BOR, %) per kelas per hari"),
             _("Tingkat hunian tempat tidur (BOR, %) per kelas per minggu"),
             _("Tingkat hunian tempat tidur (BOR, %) per kelas per bulan"),
+            _("Tingkat hunian tempat tidur (BOR, %) per kelas per tahun"),
         ),
         columns=columns,
         rows=rows,
@@ -462,7 +464,7 @@ def _medians(ctx: Context, link: str) -> Figure:
     m = ctx.metrics
     to_accept = m.monthly(MEDIAN_TO_ACCEPTED)
     to_done = m.monthly(MEDIAN_TO_COMPLETED)
-    rows = [[month.strftime("%Y-%m"), a, d] for (month, a), (_mo, d) in zip(to_accept, to_done, strict=True)]
+    rows = [[PeriodLabel(month, "month"), a, d] for (month, a), (_mo, d) in zip(to_accept, to_done, strict=True)]
     return Figure(
         key="median",
         title=_("Median waktu dari permohonan (jam)"),

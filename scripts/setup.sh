@@ -30,6 +30,8 @@ PG_MAJOR=$(pg_major)
 [ -n "$PG_MAJOR" ] || PG_MAJOR=15
 # gdal-bin brings libgdal, GEOS and PROJ, which GeoDjango loads.
 packages=(postgresql "postgresql-${PG_MAJOR}-postgis-3" gdal-bin redis-server gettext)
+# libcairo2 + a font: CairoSVG draws the dashboard charts' PNG downloads (blitar_portal/dashboard/svg.py).
+packages+=(libcairo2 fonts-dejavu-core)
 # Debian's python3 needs python3-venv; a pyenv/other Python has venv built in.
 "$PYTHON" -c "import ensurepip" 2>/dev/null || packages+=(python3-venv)
 # nginx: the VM-path test runs the deploy/nginx site in front of gunicorn.

@@ -53,6 +53,9 @@ SURVIVAL_YEARS = "tanam.survival_years"  # snapshot: monitored and alive per pla
 BACKLOG_KECAMATAN = "tanam.backlog_kecamatan"  # snapshot: pending plantings per kecamatan and their age
 RECHECKS_OVERDUE = "tanam.rechecks_overdue"  # snapshot: overdue re-checks per kecamatan and community
 
+# The programme began in 2016 (its sarasehan in March, `demo.START`): the dashboard reaches back to
+# the start of that year, yearly and monthly (`blitar_portal.dashboard.services.HISTORY_START`).
+STARTED = datetime.date(2016, 1, 1)
 METRICS = [TREES, PLANTINGS, SPECIES, COMMUNITY]
 SNAPSHOTS = [SUMMARY, CANOPY, SURVIVAL, SURVIVAL_YEARS, BACKLOG_KECAMATAN, RECHECKS_OVERDUE]
 PER_MONTH = {"species": SPECIES, "community": COMMUNITY}
@@ -342,8 +345,9 @@ def _per_period(ctx: Context) -> Figure:
             _("Penanaman terverifikasi per hari"),
             _("Penanaman terverifikasi per minggu"),
             _("Penanaman terverifikasi per bulan"),
+            _("Penanaman terverifikasi per tahun"),
         ),
-        columns=[_("Tanggal"), _("Pohon"), _("Titik tanam")],
+        columns=[per_bucket(f, _("Tanggal"), _("Minggu"), _("Bulan"), _("Tahun")), _("Pohon"), _("Titik tanam")],
         rows=rows,
         chart="bar",
         computed_at=ctx.freshness["computed_at"],

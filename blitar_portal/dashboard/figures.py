@@ -14,6 +14,7 @@ from django.utils.functional import Promise as StrPromise
 from django.utils.functional import cached_property
 
 from blitar_portal.lib.csvsafe import csv_cell, csv_writer
+from blitar_portal.lib.l10n import PeriodLabel
 
 from . import shapes, svg
 
@@ -51,7 +52,9 @@ class Figure:
         series = [(str(self.columns[i]), [row[i] for row in self.rows]) for i in indexes]
         if self.chart == "line":
             return svg.line_chart(self.title, labels, series)
-        if self.chart == "bar" and not all(DATE_LABEL.match(str(label)) for label in labels):
+        if self.chart == "bar" and not all(
+            isinstance(label, PeriodLabel) or DATE_LABEL.match(str(label)) for label in labels
+        ):
             return svg.hbar_chart(self.title, labels, series)
         return svg.bar_chart(self.title, labels, series, stacked=self.chart == "stacked")
 
@@ -115,7 +118,9 @@ def section_xlsx(section_title, figures, *, computed_at=None, filters_text=""):
         for cell in sheet[2]:
             cell.font = Font(bold=True)
         for row in figure.rows:
-            sheet.append([csv_cell(v) for v in row])  # openpyxl would store "=..." as a formula
+            sheet.append(
+                [csv_cell(str(v) if isinstance(v, PeriodLabel) else v) for v in row]
+            )  # openpyxl would store "=..." as a formula
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

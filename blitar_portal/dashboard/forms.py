@@ -3,15 +3,24 @@
 import datetime
 
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from blitar_portal.lib import l10n
 from blitar_portal.lib.params import BoundedDateField
 
-from .selectors import DEFAULT_DAYS, Filters
-from .services import HISTORY_DAYS
+from .selectors import DEFAULT_DAYS, GRANULARITIES, MAX_DAYS_PER_VIEW, Filters
+from .services import HISTORY_START
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+VIEW_CHOICES = [
+    ("", _("Otomatis")),
+    ("hari", _("Harian")),
+    ("minggu", _("Mingguan")),
+    ("bulan", _("Bulanan")),
+    ("tahun", _("Tahunan")),
+]
 
 
 class FilterForm(forms.Form):
@@ -19,17 +28,28 @@ class FilterForm(forms.Form):
     mulai = BoundedDateField(label=_("Dari tanggal"), widget=DATE_WIDGET)
     sampai = BoundedDateField(label=_("Sampai tanggal"), widget=DATE_WIDGET)
     kecamatan = forms.ChoiceField(label=_("Kecamatan"), required=False)
+    tampilan = forms.ChoiceField(
+        label=_("Tampilan"),
+        required=False,
+        choices=VIEW_CHOICES,
+        error_messages={"invalid_choice": _("Pilih tampilan harian, mingguan, bulanan, atau tahunan.")},
+    )
 
     def __init__(self, data=None, *, kecamatan_list, today=None):
         self.today = today or timezone.localdate()
         start = self.today - datetime.timedelta(days=DEFAULT_DAYS - 1)
         if data is not None and not (data.get("mulai") or data.get("sampai")):
-            # Only a kecamatan chosen: keep showing (and applying) the default period.
+            # Only a kecamatan or a view chosen: keep showing (and applying) the default period.
             data = data.copy()
             data["mulai"], data["sampai"] = start.isoformat(), self.today.isoformat()
         super().__init__(data, initial={"mulai": start, "sampai": self.today})
         self.kecamatan_by_slug = {k.slug: k for k in kecamatan_list}
         self.fields["kecamatan"].choices = [("", _("Semua kecamatan"))] + [(k.slug, k.name) for k in kecamatan_list]
+        for name in ("mulai", "sampai"):
+            self.fields[name].widget = forms.DateInput(
+                attrs={"type": "date", "min": HISTORY_START.isoformat(), "max": self.today.isoformat()},
+                format="%Y-%m-%d",
+            )
 
     def clean(self):
         data = super().clean()
@@ -39,21 +59,40 @@ class FilterForm(forms.Form):
             raise forms.ValidationError(_("Tanggal mulai harus sebelum atau sama dengan tanggal akhir."))
         if end > self.today:
             raise forms.ValidationError(_("Tanggal akhir tidak boleh di masa depan."))
-        if (self.today - start).days >= HISTORY_DAYS // 2:
+        if start < HISTORY_START:
             raise forms.ValidationError(
-                _("Dasbor menyimpan riwayat harian %(days)s hari: pilih tanggal mulai yang lebih baru.")
-                % {"days": HISTORY_DAYS // 2}
+                _("Data dasbor dimulai %(date)s (awal program): pilih tanggal mulai sejak itu.")
+                % {"date": l10n.date(HISTORY_START)}
+            )
+        view = data.get("tampilan") or ""
+        longest = MAX_DAYS_PER_VIEW.get(GRANULARITIES.get(view, ""))
+        if longest and (end - start).days + 1 > longest:
+            raise forms.ValidationError(
+                _("Tampilan %(view)s paling lama %(days)s hari: pilih tampilan bulanan atau tahunan.")
+                % {"view": str(dict(VIEW_CHOICES)[view]).lower(), "days": longest}
             )
         data["start"], data["end"] = start, end
         return data
 
     def filters(self):
-        """Filters from valid input, or the defaults when the input is invalid."""
+        """Filters from valid input, or the defaults when the input is invalid.
+
+        The inputs are then redrawn with the period the figures show (the message says what was
+        wrong), so the dates in the form always match the figures below them."""
         if self.is_valid():
             kecamatan = self.kecamatan_by_slug.get(self.cleaned_data.get("kecamatan") or "")
-            return Filters(start=self.cleaned_data["start"], end=self.cleaned_data["end"], kecamatan=kecamatan)
-        end = self.today
-        return Filters(start=end - datetime.timedelta(days=DEFAULT_DAYS - 1), end=end)
+            result = Filters(
+                start=self.cleaned_data["start"],
+                end=self.cleaned_data["end"],
+                kecamatan=kecamatan,
+                view=self.cleaned_data.get("tampilan") or "",
+            )
+        else:
+            result = Filters(start=self.today - datetime.timedelta(days=DEFAULT_DAYS - 1), end=self.today)
+        if self.is_bound:
+            self.errors  # noqa: B018 - validate before the inputs are redrawn
+            self.data = QueryDict(result.querystring())
+        return result
 
 
 class IkmTargetForm(forms.Form):

@@ -17,8 +17,13 @@ from blitar_portal.regions.models import Kecamatan
 from .models import REFRESH_SECONDS, DailyMetric, RefreshRun, Snapshot
 
 DEFAULT_DAYS = 30
-MAX_DAILY_BUCKETS = 31  # longer ranges are shown per week…
-MAX_WEEKLY_BUCKETS_DAYS = 183  # …and longer than half a year per month (pages stay under 100 KB)
+MAX_DAILY_BUCKETS = 31  # automatic view: up to a month per day…
+MAX_WEEKLY_BUCKETS_DAYS = 183  # …up to half a year per ISO week…
+MAX_MONTHLY_BUCKETS_DAYS = 3 * 366  # …up to three years per month, longer per year (pages stay under 100 KB)
+# The views a visitor may choose (the form's "Tampilan"): value -> granularity.
+GRANULARITIES = {"hari": "day", "minggu": "week", "bulan": "month", "tahun": "year"}
+# The longest period each chosen view may show (a longer one is a form error, never a huge page).
+MAX_DAYS_PER_VIEW = {"day": 92, "week": 2 * 366}
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,7 @@ class Filters:
     start: datetime.date
     end: datetime.date
     kecamatan: Kecamatan | None = None  # None: the whole regency
+    view: str = ""  # "" (automatic from the length) or a key of GRANULARITIES
 
     @property
     def days(self) -> int:
@@ -41,33 +47,47 @@ class Filters:
 
     @property
     def granularity(self) -> str:
+        if self.view in GRANULARITIES:
+            return GRANULARITIES[self.view]
         if self.days <= MAX_DAILY_BUCKETS:
             return "day"
-        return "week" if self.days <= MAX_WEEKLY_BUCKETS_DAYS else "month"
+        if self.days <= MAX_WEEKLY_BUCKETS_DAYS:
+            return "week"
+        return "month" if self.days <= MAX_MONTHLY_BUCKETS_DAYS else "year"
 
     @property
     def monthly(self) -> bool:
-        return self.granularity == "month"
+        """Buckets of whole months (or years): figures may read the metrics stored per month."""
+        return self.granularity in ("month", "year")
 
     def bucket(self, day: datetime.date) -> Any:
-        if self.granularity == "week":
+        granularity = self.granularity
+        if granularity == "week":
             return day - datetime.timedelta(days=day.weekday())  # the Monday of its ISO week
-        return day.replace(day=1) if self.monthly else day
+        if granularity == "year":
+            return day.replace(month=1, day=1)
+        return day.replace(day=1) if granularity == "month" else day
 
     def buckets(self) -> list[datetime.date]:
         """Every bucket of the current period, in order (so empty days show as zero)."""
         result: list[datetime.date] = []
-        day = self.start
+        granularity, day = self.granularity, self.start
         while day <= self.end:
             b = self.bucket(day)
-            if not result or result[-1] != b:
-                result.append(b)
-            day += datetime.timedelta(days=1)
+            result.append(b)
+            if granularity == "year":
+                day = b.replace(year=b.year + 1)
+            elif granularity == "month":
+                day = (b + datetime.timedelta(days=32)).replace(day=1)
+            else:
+                day = b + datetime.timedelta(days=7 if granularity == "week" else 1)
         return result
 
     def querystring(self) -> Any:
+        """The validated filters as a query string: the stable link to the same view."""
         parts = f"mulai={self.start.isoformat()}&sampai={self.end.isoformat()}"
-        return parts + (f"&kecamatan={self.kecamatan.slug}" if self.kecamatan else "")
+        parts += f"&kecamatan={self.kecamatan.slug}" if self.kecamatan else ""
+        return parts + (f"&tampilan={self.view}" if self.view else "")
 
 
 def number(value: Any) -> Any:

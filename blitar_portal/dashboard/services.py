@@ -28,7 +28,10 @@ SOURCES = {
     "tanam": tanam_dashboard.collect,
     "notifications": notifications_dashboard.collect,
 }
-HISTORY_DAYS = 731  # daily metrics are kept for two years; the date filter says so
+# Metrics are kept from the oldest programme's start (Bangga Menanam, 2016) so any period back to it
+# can be shown; E-Health and IKM records begin later (with the portal), their earlier figures are 0.
+# Rows are per day and kecamatan only where something happened: ten years stay a few 100k rows.
+HISTORY_START = tanam_dashboard.STARTED
 LOCK_ID = 0x6461_7368  # pg advisory lock: one refresh at a time across workers
 QUEUED_KEY = "dashboard:refresh-queued"
 
@@ -63,7 +66,7 @@ def summaries_refresh(*, trigger: str = "beat", now: datetime.datetime | None = 
     """
     now = now or timezone.now()
     started = time.monotonic()
-    since = timezone.localdate(now) - datetime.timedelta(days=HISTORY_DAYS)
+    since = HISTORY_START
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [LOCK_ID])

@@ -16,4 +16,6 @@ urlpatterns = [
     path("<slug:slug>/", views.section, name="section"),
     path("<slug:slug>/unduh.xlsx", views.section_download, name="xlsx"),
     path("<slug:slug>/<slug:key>.csv", views.figure_download, name="csv"),
+    path("<slug:slug>/<slug:key>.svg", views.figure_svg, name="svg"),
+    path("<slug:slug>/<slug:key>.png", views.figure_png, name="png"),
 ]

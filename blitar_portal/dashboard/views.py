@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from blitar_portal.accounts.roles import is_diskominfo
+from blitar_portal.lib import l10n
 from blitar_portal.lib.cache import cached_html
 from blitar_portal.lib.db import use_replica
 from ikm import selectors as ikm_selectors
 from ikm import services as ikm_services
 
-from . import selectors, services
+from . import selectors, services, svg
 from .figures import figure_csv, section_xlsx
 from .forms import FilterForm, IkmTargetForm
 from .models import REFRESH_SECONDS
@@ -88,16 +89,47 @@ def section(request, slug="ringkasan"):
     return render(request, "dashboard/section.html", context)
 
 
+def _figure(builder, key):
+    figure = builder().figure(key)
+    if figure is None:
+        raise Http404
+    return figure
+
+
+def _attachment(response, slug, key, extension):
+    response["Content-Disposition"] = f'attachment; filename="dasbor-{slug}-{key}.{extension}"'
+    return response
+
+
 @use_replica()
 @diskominfo_required
 def figure_download(request, slug, key):
     _form, _filters, builder = _page(request, slug)
-    figure = builder().figure(key)
-    if figure is None:
+    figure = _figure(builder, key)
+    return _attachment(HttpResponse(figure_csv(figure), content_type="text/csv; charset=utf-8"), slug, key, "csv")
+
+
+@use_replica()
+@diskominfo_required
+def figure_svg(request, slug, key):
+    """The chart as an .svg file (the same markup as on the page, with its size and a white background)."""
+    _form, _filters, builder = _page(request, slug)
+    figure = _figure(builder, key)
+    if not figure.svg:
+        raise Http404  # a table-only or empty figure has no picture (its CSV has the numbers)
+    response = HttpResponse(svg.standalone(figure.svg), content_type="image/svg+xml; charset=utf-8")
+    return _attachment(response, slug, key, "svg")
+
+
+@use_replica()
+@diskominfo_required
+def figure_png(request, slug, key):
+    """The chart as PNG, drawn on the server from the same SVG (CairoSVG)."""
+    _form, _filters, builder = _page(request, slug)
+    figure = _figure(builder, key)
+    if not figure.svg:
         raise Http404
-    response = HttpResponse(figure_csv(figure), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="dasbor-{slug}-{key}.csv"'
-    return response
+    return _attachment(HttpResponse(svg.to_png(figure.svg), content_type="image/png"), slug, key, "png")
 
 
 @use_replica()
@@ -105,7 +137,7 @@ def figure_download(request, slug, key):
 def section_download(request, slug):
     _form, filters, builder = _page(request, slug)
     page = builder()
-    text = f"{filters.start.isoformat()} – {filters.end.isoformat()}"
+    text = f"{l10n.date(filters.start)} – {l10n.date(filters.end)}"
     if filters.kecamatan:
         text += f" · {filters.kecamatan.name}"
     body = section_xlsx(page.title, page.figures, computed_at=timezone.localtime(), filters_text=text)

@@ -3,8 +3,10 @@
 import re
 
 import pytest
+from django.utils import translation
 from playwright.sync_api import expect
 
+from blitar_portal.lib import l10n
 from tests.dashboard.conftest import make_dataset, refresh
 
 pytestmark = pytest.mark.browser
@@ -61,7 +63,9 @@ def test_new_e_health_figures_show_the_hand_made_numbers(page, alice, password, 
     headers = outcomes.locator("thead th")
     expect(headers).to_have_text(["Tanggal", "Dibatalkan", "Ditolak", "Tidak hadir"])
     medians = page.locator("#fig-median")
-    row = medians.locator("tbody tr", has_text=dataset["month_start"].strftime("%Y-%m"))
+    with translation.override("id"):  # the month as the page shows it in Bahasa ("Nov 2026")
+        month = l10n.shown(l10n.PeriodLabel(dataset["month_start"], "month"))
+    row = medians.locator("tbody tr", has_text=month)
     expect(row.locator("td")).to_have_text(["1,5", "4"])  # Indonesian decimal comma
 
 

@@ -52,9 +52,11 @@ def normalise(value):
     return "–" if value in ("", None) else str(value)
 
 
-def shown(cell):
-    """A table cell as the CSV writes it: the page shows decimals with a comma (Bahasa Indonesia)."""
-    return cell.replace(",", ".") if cell.replace(",", "").replace("-", "").isdigit() else cell
+def shown_row(row):
+    """A figure's row as the page shows it: numbers and periods in the visitor's locale (lib/l10n)."""
+    from blitar_portal.lib.l10n import shown
+
+    return [shown(v) for v in row]
 
 
 @pytest.fixture
@@ -77,7 +79,10 @@ def test_csv_of_every_figure_equals_the_table_shown(alice_client, data, url):
         assert csv_response.status_code == 200
         assert csv_response["Content-Type"].startswith("text/csv")
         rows = list(csv.reader(io.StringIO(csv_response.content.decode("utf-8-sig"))))
-        assert [[normalise(v) for v in row] for row in rows] == [[shown(c) for c in r] for r in tables[figure.key]]
+        expected = [[str(c) for c in figure.columns]] + [[normalise(v) for v in row] for row in figure.rows]
+        assert [[normalise(v) for v in row] for row in rows] == expected  # the CSV keeps raw values
+        table = [[str(c) for c in figure.columns]] + [shown_row(row) for row in figure.rows]
+        assert tables[figure.key] == table  # the page shows the same values, localized
 
 
 def test_csv_follows_the_filters(alice_client, data):

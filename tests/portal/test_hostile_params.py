@@ -85,6 +85,8 @@ def _path_args(rows):
         "dashboard:review-queue": {"kind": "penanaman"},
         "dashboard:review-bulk": {"kind": "penanaman"},
         "dashboard:review-item": {"kind": "penanaman", "pk": rows.planting.pk},
+        "dashboard:svg": {"slug": "tanam", "key": "penanaman"},
+        "dashboard:png": {"slug": "tanam", "key": "penanaman"},
         "sitemap-section": {"section": "ikm"},
         "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
         "notifications:stop": {"token": "1-00000000000000000000"},
@@ -158,7 +160,8 @@ def test_the_sweep_covers_every_app_and_its_parameters(pages):
     assert {"tahun", "tingkat", "page"} <= set(by_name["tanam:cover"])
     assert {"kelas", "jenis", "lat", "lon"} <= set(by_name["ehealth:board"])
     assert by_name["ehealth:request_lookup"] == ["kode"] and by_name["ehealth:request_new"] == ["layanan", "rs"]
-    assert {"mulai", "sampai", "kecamatan"} <= set(by_name["dashboard:section"])
+    assert {"mulai", "sampai", "kecamatan", "tampilan"} <= set(by_name["dashboard:section"])
+    assert {"mulai", "sampai", "tampilan"} <= set(by_name["dashboard:png"])
     assert len(pages) >= 30
 
 

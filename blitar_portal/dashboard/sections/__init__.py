@@ -14,6 +14,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise as StrPromise
 from django.utils.translation import gettext_lazy as _
 
+from blitar_portal.lib.l10n import PeriodLabel
+
 if TYPE_CHECKING:  # annotations only (the selectors import the apps' models)
     from blitar_portal.dashboard.selectors import Filters, Metrics
     from ikm.models import IkmTarget
@@ -82,15 +84,13 @@ def admin_list(app_label, model, *, query="", fallback="/"):
 
 
 def label_of(filters, day):
-    """A bucket's label: 2026-11-28 (day), 2026-W48 (ISO week), 2026-11 (month)."""
-    if filters.granularity == "week":
-        year, week, _weekday = day.isocalendar()
-        return f"{year}-W{week:02d}"
-    return day.strftime("%Y-%m") if filters.monthly else day.isoformat()
+    """A bucket's label: equal to "2026-11-28" (day), "2026-W48" (ISO week), "2026-11" (month) or
+    "2026" (year) in CSV/XLSX, shown in the visitor's locale on the page (`lib.l10n.PeriodLabel`)."""
+    return PeriodLabel(day, filters.granularity)
 
 
-def per_bucket(filters, day_text, week_text, month_text):
-    return {"day": day_text, "week": week_text, "month": month_text}[filters.granularity]
+def per_bucket(filters, day_text, week_text, month_text, year_text):
+    return {"day": day_text, "week": week_text, "month": month_text, "year": year_text}[filters.granularity]
 
 
 def map_rows(ctx, values):

@@ -85,8 +85,15 @@ def _activity(ctx):
     m, f, at = ctx.metrics, ctx.filters, ctx.freshness["computed_at"]
     return Figure(
         key="harian",
-        title=per_bucket(f, _("Aktivitas per hari"), _("Aktivitas per minggu"), _("Aktivitas per bulan")),
-        columns=[_("Tanggal"), _("Permohonan layanan"), _("IKM terverifikasi"), _("Titik tanam")],
+        title=per_bucket(
+            f, _("Aktivitas per hari"), _("Aktivitas per minggu"), _("Aktivitas per bulan"), _("Aktivitas per tahun")
+        ),
+        columns=[
+            per_bucket(f, _("Tanggal"), _("Minggu"), _("Bulan"), _("Tahun")),
+            _("Permohonan layanan"),
+            _("IKM terverifikasi"),
+            _("Titik tanam"),
+        ],
         rows=[
             [label_of(f, b), a, b2, c]
             for (b, a), (_b, b2), (_c, c) in zip(
