@@ -118,8 +118,11 @@ def test_owners_get_403(client, owner, submitted, kind):
 
 @pytest.mark.parametrize("kind", ["toko", "produk"])
 def test_queue_queries_are_constant(staff, kind):
+    nibs = iter(range(3505000000001, 3505000000100))  # each shop its own NIB: no shared duplicates
+
     def add():
-        shop = make_shop(UserFactory(), verified=False, name=f"Toko {UserFactory().username}", nib="")
+        nib = str(next(nibs))  # a NIB is asked for before verification
+        shop = make_shop(UserFactory(), verified=False, name=f"Toko {UserFactory().username}", nib=nib)
         make_product(shop)
         services.shop_submit(shop=shop)
 
