@@ -16,7 +16,8 @@ from django.contrib.auth.models import User
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
 from django.core.cache import cache, caches
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -718,17 +719,28 @@ def queue_waiting(service: Service, *, day: datetime.date) -> QuerySet[ServiceRe
 
 def queue_pace_minutes(service: Service, *, day: datetime.date) -> float:
     """Minutes per patient today: the average gap between first calls of the day (two calls or more),
-    else the service's planned minutes per patient."""
-    calls = [
-        at
-        for at in ServiceRequest.objects.filter(service=service, visit_date=day, first_called_at__isnull=False)
-        .order_by("first_called_at")
-        .values_list("first_called_at", flat=True)
-        if at is not None
-    ]
-    if len(calls) < 2:
+    else the service's planned minutes per patient. One aggregate row (first, last, how many), not
+    every call of the day."""
+    calls = ServiceRequest.objects.filter(service=service, visit_date=day, first_called_at__isnull=False).aggregate(
+        first=Min("first_called_at"), last=Max("first_called_at"), n=Count("pk")
+    )
+    if calls["n"] < 2:
         return float(service.avg_service_minutes)
-    return max((calls[-1] - calls[0]).total_seconds() / 60 / (len(calls) - 1), 0.5)
+    return max((calls["last"] - calls["first"]).total_seconds() / 60 / (calls["n"] - 1), 0.5)
+
+
+def queue_ahead(service_request: ServiceRequest, *, day: datetime.date) -> int:
+    """How many waiting requests come before this (waiting) one in `queue_waiting` order: one COUNT
+    (never skipped first, then skipped by time of skip, each by queue number), not the list of all."""
+    request = service_request
+    before = Q(skipped_at__isnull=True, queue_number__lt=request.queue_number)
+    if request.skipped_at is not None:
+        before = (
+            Q(skipped_at__isnull=True)
+            | Q(skipped_at__lt=request.skipped_at)
+            | Q(skipped_at=request.skipped_at, queue_number__lt=request.queue_number)
+        )
+    return queue_waiting(request.service, day=day).filter(before).exclude(pk=request.pk).order_by().count()
 
 
 def queue_now_serving(service: Service, *, day: datetime.date) -> ServiceRequest | None:
@@ -763,8 +775,7 @@ def queue_status(service_request: ServiceRequest, *, now: datetime.datetime | No
     if request.called_at is not None:
         status.update(called=True, ahead=0, estimated_time=timezone.localtime(request.called_at).time())
         return status
-    waiting = list(queue_waiting(request.service, day=today).values_list("pk", flat=True))
-    ahead = waiting.index(request.pk) if request.pk in waiting else 0
+    ahead = queue_ahead(request, day=today)
     pace = queue_pace_minutes(request.service, day=today)
     start = now_local
     sessions = ServiceSchedule.objects.filter(service=request.service, weekday=today.weekday())
@@ -782,28 +793,53 @@ def queue_status(service_request: ServiceRequest, *, now: datetime.datetime | No
 
 def queue_board(hospital: Hospital, *, now: datetime.datetime | None = None) -> dict[str, Any]:
     """The public "now serving" display of one hospital: per active service, the number called last,
-    the desk, the numbers called before it and how many wait. Plain data for the JSON endpoint."""
+    the desk, the numbers called before it and how many wait. Plain data for the JSON endpoint.
+    Three queries whatever the number of services or patients: the services, the last four calls of
+    each (a window), the waiting count of each (GROUP BY)."""
     now_local = timezone.localtime(now or timezone.now())
     today = now_local.date()
-    rows = []
-    for service in Service.objects.filter(hospital=hospital, is_active=True).order_by("kind", "name"):
-        called = list(
+    services = list(
+        Service.objects.filter(hospital=hospital, is_active=True).order_by("kind", "name").values("pk", "name")
+    )
+    ids = [s["pk"] for s in services]
+    called: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ids}
+    waiting: dict[int, int] = {}
+    if ids:
+        recent = (
             ServiceRequest.objects.filter(
-                service=service, visit_date=today, called_at__isnull=False, status__in=CALLED_STATUSES
+                service_id__in=ids, visit_date=today, called_at__isnull=False, status__in=CALLED_STATUSES
             )
-            .order_by("-called_at", "-pk")
-            .values("queue_number", "desk")[:4]
+            .annotate(
+                turn=Window(
+                    RowNumber(), partition_by=[F("service_id")], order_by=[F("called_at").desc(), F("pk").desc()]
+                )
+            )
+            .filter(turn__lte=4)
+            .order_by("service_id", "turn")
+            .values("service_id", "queue_number", "desk")
         )
-        rows.append(
-            {
-                "id": service.pk,
-                "name": service.name,
-                "now_serving": called[0]["queue_number"] if called else None,
-                "desk": called[0]["desk"] if called else "",
-                "recent": [c["queue_number"] for c in called[1:]],
-                "waiting": queue_waiting(service, day=today).count(),
-            }
+        for row in recent:
+            called[row["service_id"]].append(row)
+        waiting = dict(
+            ServiceRequest.objects.filter(
+                service_id__in=ids, visit_date=today, status__in=WAITING_STATUSES, called_at__isnull=True
+            )
+            .order_by()
+            .values("service_id")
+            .annotate(n=Count("pk"))
+            .values_list("service_id", "n")
         )
+    rows = [
+        {
+            "id": s["pk"],
+            "name": s["name"],
+            "now_serving": called[s["pk"]][0]["queue_number"] if called[s["pk"]] else None,
+            "desk": called[s["pk"]][0]["desk"] if called[s["pk"]] else "",
+            "recent": [c["queue_number"] for c in called[s["pk"]][1:]],
+            "waiting": waiting.get(s["pk"], 0),
+        }
+        for s in services
+    ]
     return {"hospital": hospital.name, "updated_at": now_local.isoformat(), "services": rows}
 
 
