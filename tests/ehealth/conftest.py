@@ -9,6 +9,7 @@ import pytest
 from django.contrib.gis.geos import Point
 
 from tests.factories import UserFactory
+from tests.notifications.conftest import whatsapp_api  # noqa: F401 - the shared Cloud API fixture (turn near, Kabari saya)
 
 SAMPLES = Path(__file__).parent / "samples"
 
@@ -190,24 +191,5 @@ class FeedServer:
 @pytest.fixture
 def feed_server():
     server = FeedServer()
-    yield server
-    server.close()
-
-
-@pytest.fixture
-def whatsapp_api(settings):
-    """The local WhatsApp Cloud API server (tests/notifications/servers/whatsapp.py), set up as
-    tests/notifications/conftest.py does: E-Health's messages (turn near, "Kabari saya") reach it."""
-    from tests.notifications.conftest import WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN
-    from tests.notifications.servers.whatsapp import FakeCloudAPI
-
-    server = FakeCloudAPI()
-    settings.WHATSAPP_API_BASE = server.base
-    settings.WHATSAPP_API_VERSION = server.version
-    settings.WHATSAPP_PHONE_NUMBER_ID = server.phone_number_id
-    settings.WHATSAPP_ACCESS_TOKEN = server.token
-    settings.WHATSAPP_APP_SECRET = WHATSAPP_APP_SECRET
-    settings.WHATSAPP_VERIFY_TOKEN = WHATSAPP_VERIFY_TOKEN
-    settings.WHATSAPP_TIMEOUT = 2
     yield server
     server.close()

@@ -101,20 +101,9 @@ def test_a_beat_that_stops_cleanly_hands_over_at_once(beats):
 
 def test_beat_takes_its_lock_on_the_master_that_sentinel_names(tmp_path):
     """REDBEAT_SENTINELS: a real beat asks a real Sentinel for the master and keeps its lock there."""
-    from tests.portal.test_cache_redis import MASTER_PORT, SENTINEL_PORT, _start
+    from tests.portal.test_cache_redis import MASTER_PORT, SENTINEL_PORT, start_master_and_sentinel, stop
 
-    master = _start(
-        ["redis-server", "--port", str(MASTER_PORT), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        MASTER_PORT,
-        tmp_path,
-        "master",
-    )
-    config = tmp_path / "sentinel.conf"
-    config.write_text(
-        f"port {SENTINEL_PORT}\nbind 127.0.0.1\ndir {tmp_path}\n"
-        f"sentinel monitor blitar-beat 127.0.0.1 {MASTER_PORT} 1\n"
-    )
-    watcher = _start(["redis-server", str(config), "--sentinel"], SENTINEL_PORT, tmp_path, "sentinel")
+    processes = start_master_and_sentinel(tmp_path, "blitar-beat")
     prefix = f"test-beat-{uuid.uuid4().hex[:8]}:redbeat:"
     queue = f"test-beat-{uuid.uuid4().hex[:8]}"
     environ = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
@@ -135,7 +124,5 @@ def test_beat_takes_its_lock_on_the_master_that_sentinel_names(tmp_path):
         assert redis.Redis.from_url(settings.CELERY_BROKER_URL).exists(lock) == 0  # not on the broker
     finally:
         beat.stop(signal.SIGKILL)
-        for process in (watcher, master):
-            process.terminate()
-            process.wait(10)
+        stop(processes)
         redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(queue, f"test-{beat.process.pid}")

@@ -112,9 +112,8 @@ def _start(args, port, tmp_path, name):
     raise AssertionError((tmp_path / f"{name}.log").read_text())
 
 
-@pytest.fixture
-def sentinel(tmp_path):
-    """A Redis master and one Sentinel watching it as "blitar-cache" (Debian's redis-server)."""
+def start_master_and_sentinel(tmp_path, name):
+    """A Redis master and one Sentinel watching it as `name` (Debian's redis-server): [processes]."""
     master = _start(
         ["redis-server", "--port", str(MASTER_PORT), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
         MASTER_PORT,
@@ -124,14 +123,25 @@ def sentinel(tmp_path):
     config = tmp_path / "sentinel.conf"
     config.write_text(
         f"port {SENTINEL_PORT}\nbind 127.0.0.1\ndir {tmp_path}\n"
-        f"sentinel monitor blitar-cache 127.0.0.1 {MASTER_PORT} 1\n"
-        "sentinel down-after-milliseconds blitar-cache 5000\n"
+        f"sentinel monitor {name} 127.0.0.1 {MASTER_PORT} 1\n"
+        f"sentinel down-after-milliseconds {name} 5000\n"
     )
     watcher = _start(["redis-server", str(config), "--sentinel"], SENTINEL_PORT, tmp_path, "sentinel")
-    yield redis.Redis(host="127.0.0.1", port=MASTER_PORT)
-    for process in (watcher, master):
+    return [watcher, master]
+
+
+def stop(processes):
+    for process in processes:
         process.terminate()
         process.wait(10)
+
+
+@pytest.fixture
+def sentinel(tmp_path):
+    """A Redis master and one Sentinel watching it as "blitar-cache"."""
+    processes = start_master_and_sentinel(tmp_path, "blitar-cache")
+    yield redis.Redis(host="127.0.0.1", port=MASTER_PORT)
+    stop(processes)
 
 
 def test_the_cache_finds_its_master_through_sentinel(settings, sentinel):
