@@ -16,7 +16,7 @@ READERS = 8
 
 
 @pytest.fixture
-def aggregate(monkeypatch, settings):
+def aggregate(monkeypatch):
     """The leaderboard aggregate replaced by a counted stand-in that holds until `release` is set,
     so the readers surely overlap the computation (the real aggregate: test_pages.py)."""
     calls, release = [], threading.Event()
@@ -29,12 +29,6 @@ def aggregate(monkeypatch, settings):
     monkeypatch.setattr(selectors, "_top_community_per_kecamatan", compute)
     # Waiting readers must outlast a slow CI machine's thread scheduling (not what is tested).
     monkeypatch.setattr(selectors, "LEADERBOARD_WAIT_SECONDS", 60.0)
-    # Likewise Redis replies: with the production 0.5 s socket timeout, a reader thread not scheduled
-    # for half a second reads "no lock" (an ignored timeout) and computes too, which is the Redis-down
-    # behaviour (tested below), not the stampede protection tested here.
-    default = settings.CACHES["default"]
-    patient = {**default["OPTIONS"], "SOCKET_TIMEOUT": 10}
-    settings.CACHES = {**settings.CACHES, "default": {**default, "OPTIONS": patient}}
     return calls, release
 
 
