@@ -74,6 +74,10 @@ def single_flight(key, compute, *, version, timeout, lock_seconds=60, wait_secon
     lock_key = f"{key}:lock"
     if cache.add(lock_key, 1, lock_seconds):
         try:
+            # Another caller may have stored the value between our read and our lock: use it.
+            latest = cache.get(key)
+            if latest is not None and latest[0] == version:
+                return latest[1]
             value = compute()
             cache.set(key, (version, value), timeout)
             return value
